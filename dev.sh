@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Spyglass developer entry point (Debian/Ubuntu).
+#   ./dev.sh deps    install what is missing (apt-get)
+#   ./dev.sh build   deps + configure (Ninja) + build
+#   ./dev.sh test    deps + build + every test through ctest
+#   ./dev.sh run     deps + build + start the app (spyglass-dump until the window exists)
+#   ./dev.sh fuzz    build the libFuzzer targets with clang into build-fuzz and run each briefly
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${BUILD_DIR:-build}
+BUILD_PACKAGES=(build-essential cmake ninja-build pkgconf file qt6-base-dev qt6-tools-dev
+    libssl-dev libnghttp2-dev node-llhttp zlib1g-dev)
+TEST_PACKAGES=(curl ca-certificates openssl python3 clang-14 libclang-rt-14-dev)
+
+need_root() {
+    if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+deps() {
+    local missing=()
+    for p in "${BUILD_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        echo "dev.sh: installing ${missing[*]}"
+        need_root apt-get update -qq
+        need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends "${missing[@]}"
+    fi
+}
+
+build() {
+    if [[ ! -f $BUILD_DIR/build.ninja ]]; then
+        cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+    fi
+    cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+}
+
+fuzz() {
+    deps clang-14 libclang-rt-14-dev
+    local dir=${FUZZ_BUILD_DIR:-build-fuzz}
+    if [[ ! -f $dir/build.ninja ]]; then
+        CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+            -DSPYGLASS_FUZZ=ON -DSPYGLASS_BUILD_TESTS=ON
+    fi
+    cmake --build "$dir" --parallel "$(nproc)" --target spyglass_fuzzers
+    ctest --test-dir "$dir" -L fuzz --output-on-failure
+}
+
+case ${1:-} in
+deps) deps "${TEST_PACKAGES[@]}" ;;
+build) deps; build ;;
+test)
+    deps "${TEST_PACKAGES[@]}"
+    build
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" -LE fuzz
+    if [[ ${SPYGLASS_SKIP_FUZZ:-0} != 1 && -f tests/fuzz/CMakeLists.txt ]]; then fuzz; fi
+    ;;
+run)
+    deps
+    build
+    shift
+    if [[ -x $BUILD_DIR/app/spyglass ]]; then
+        exec "$BUILD_DIR/app/spyglass" "$@"
+    fi
+    exec "$BUILD_DIR/app/spyglass-dump" "$@"
+    ;;
+fuzz) fuzz ;;
+*)
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

@@ -1,0 +1,242 @@
+#include "options/option_registry.h"
+
+#include <QRegularExpression>
+
+namespace spyglass {
+
+namespace {
+
+QString parseBool(const QString& v, bool& out)
+{
+    const QString t = v.trimmed().toLower();
+    if (t == "true" || t == "1" || t == "yes" || t == "on") {
+        out = true;
+        return {};
+    }
+    if (t == "false" || t == "0" || t == "no" || t == "off") {
+        out = false;
+        return {};
+    }
+    return QStringLiteral("expected true or false, got '%1'").arg(v);
+}
+
+OptionSpec boolOption(const char* name, bool Options::*member, const char* help)
+{
+    return OptionSpec{QString::fromLatin1(name),
+                      QStringLiteral("bool"),
+                      QString::fromUtf8(help),
+                      {},
+                      [member](const Options& o) {
+                          return o.*member ? QStringLiteral("true") : QStringLiteral("false");
+                      },
+                      [member](Options& o, const QString& v) { return parseBool(v, o.*member); }};
+}
+
+OptionSpec intOption(const char* name, int Options::*member, int min, int max, const char* help)
+{
+    return OptionSpec{QString::fromLatin1(name),
+                      QStringLiteral("int"),
+                      QString::fromUtf8(help),
+                      {},
+                      [member](const Options& o) { return QString::number(o.*member); },
+                      [member, min, max](Options& o, const QString& v) -> QString {
+                          bool ok = false;
+                          const int n = v.trimmed().toInt(&ok);
+                          if (!ok || n < min || n > max)
+                              return QStringLiteral("expected a whole number from %1 to %2, got '%3'")
+                                  .arg(min)
+                                  .arg(max)
+                                  .arg(v);
+                          o.*member = n;
+                          return {};
+                      }};
+}
+
+OptionSpec strOption(const char* name, QString Options::*member, const char* help)
+{
+    return OptionSpec{QString::fromLatin1(name),
+                      QStringLiteral("str"),
+                      QString::fromUtf8(help),
+                      {},
+                      [member](const Options& o) { return o.*member; },
+                      [member](Options& o, const QString& v) {
+                          o.*member = v;
+                          return QString();
+                      }};
+}
+
+OptionSpec choiceOption(const char* name, QString Options::*member, QStringList choices,
+                        const char* help)
+{
+    return OptionSpec{QString::fromLatin1(name),
+                      QStringLiteral("choice"),
+                      QString::fromUtf8(help),
+                      choices,
+                      [member](const Options& o) { return o.*member; },
+                      [member, choices](Options& o, const QString& v) -> QString {
+                          if (!choices.contains(v))
+                              return QStringLiteral("expected one of %1, got '%2'")
+                                  .arg(choices.join(", "), v);
+                          o.*member = v;
+                          return {};
+                      }};
+}
+
+OptionSpec regexListOption(const char* name, QStringList Options::*member, const char* help)
+{
+    OptionSpec s{QString::fromLatin1(name),
+                 QStringLiteral("str list"),
+                 QString::fromUtf8(help),
+                 {},
+                 [member](const Options& o) { return (o.*member).join(QLatin1Char(',')); },
+                 [member](Options& o, const QString& v) -> QString {
+                     const QRegularExpression re(v);
+                     if (!re.isValid())
+                         return QStringLiteral("invalid regular expression '%1': %2")
+                             .arg(v, re.errorString());
+                     (o.*member).append(v);
+                     return {};
+                 }};
+    s.isList = true;
+    return s;
+}
+
+OptionSpec sizeOption(const char* name, std::optional<qint64> Options::*member, const char* help)
+{
+    return OptionSpec{QString::fromLatin1(name),
+                      QStringLiteral("size"),
+                      QString::fromUtf8(help),
+                      {},
+                      [member](const Options& o) { return formatSize(o.*member); },
+                      [member](Options& o, const QString& v) -> QString {
+                          if (v.trimmed().isEmpty()) {
+                              o.*member = std::nullopt;
+                              return {};
+                          }
+                          const auto n = parseSize(v);
+                          if (!n)
+                              return QStringLiteral(
+                                         "expected a size such as 512k, 10m or 1g, got '%1'")
+                                  .arg(v);
+                          o.*member = n;
+                          return {};
+                      }};
+}
+
+std::vector<OptionSpec> makeAll()
+{
+    std::vector<OptionSpec> v;
+    v.push_back(strOption("listen_host", &Options::listenHost,
+                          "Address to bind the proxy to."));
+    v.push_back(intOption("listen_port", &Options::listenPort, 0, 65535,
+                          "Port to bind the proxy to."));
+    {
+        OptionSpec s{QStringLiteral("mode"),
+                     QStringLiteral("str list"),
+                     QStringLiteral("Proxy mode: regular, upstream:URL, reverse:URL, socks5, "
+                                    "transparent. Only regular is available in this version."),
+                     {},
+                     [](const Options& o) { return o.mode.join(','); },
+                     [](Options& o, const QString& v) -> QString {
+                         if (v != QLatin1String("regular"))
+                             return QStringLiteral("mode '%1' is not supported yet; available: "
+                                                   "regular")
+                                 .arg(v);
+                         o.mode = QStringList{v};
+                         return {};
+                     }};
+        s.isList = true;
+        v.push_back(s);
+    }
+    v.push_back(strOption("confdir", &Options::confdir,
+                          "Location of the CA and other configuration files."));
+    v.push_back(choiceOption(
+        "connection_strategy", &Options::connectionStrategy, {"eager", "lazy"},
+        "Determine when server connections should be established. eager connects as soon as "
+        "the destination is known (needed for server-first protocols), lazy as late as "
+        "possible."));
+    v.push_back(intOption("tcp_timeout", &Options::tcpTimeout, 1, 86400,
+                          "Close a connection after this many seconds of inactivity."));
+    v.push_back(intOption("connect_timeout", &Options::connectTimeout, 1, 3600,
+                          "Give up opening an upstream connection after this many seconds."));
+    v.push_back(intOption("handshake_timeout", &Options::handshakeTimeout, 1, 3600,
+                          "Give up a TLS handshake after this many seconds."));
+    v.push_back(intOption("worker_threads", &Options::workerThreads, 0, 256,
+                          "Number of worker threads handling connections (0: one per core)."));
+    v.push_back(regexListOption(
+        "ignore_hosts", &Options::ignoreHosts,
+        "Ignore host and forward all traffic without processing it. In transparent mode, it is "
+        "recommended to use an IP address (range), not the hostname. In regular mode, only SSL "
+        "traffic is ignored and the hostname should be used. The supplied value is interpreted "
+        "as a regular expression and matched on the ip or the hostname."));
+    v.push_back(regexListOption(
+        "allow_hosts", &Options::allowHosts,
+        "Opposite of ignore_hosts: only intercept connections whose host:port matches."));
+    v.push_back(boolOption("ssl_insecure", &Options::sslInsecure,
+                           "Do not verify upstream server SSL/TLS certificates."));
+    v.push_back(boolOption(
+        "upstream_cert", &Options::upstreamCert,
+        "Connect to upstream server to look up certificate details (names for the minted "
+        "certificate)."));
+    v.push_back(strOption("ssl_verify_upstream_trusted_ca", &Options::sslVerifyUpstreamTrustedCa,
+                          "Path to a PEM formatted trusted CA certificate for upstream "
+                          "verification, in addition to the system store."));
+    v.push_back(sizeOption(
+        "stream_large_bodies", &Options::streamLargeBodies,
+        "Stream data to the client if request or response body exceeds the given threshold. "
+        "If streamed, the body will not be stored in any form beyond the threshold. Understands "
+        "k/m/g suffixes, i.e. 3m for 3 megabytes. Empty: never stream."));
+    v.push_back(sizeOption("body_size_limit", &Options::bodySizeLimit,
+                           "Byte size limit of HTTP request and response bodies. Understands "
+                           "k/m/g suffixes, i.e. 3m for 3 megabytes. Empty: no limit."));
+    v.push_back(boolOption("http2", &Options::http2, "Enable/disable HTTP/2 support."));
+    return v;
+}
+
+} // namespace
+
+const std::vector<OptionSpec>& OptionRegistry::all()
+{
+    static const std::vector<OptionSpec> specs = makeAll();
+    return specs;
+}
+
+const OptionSpec* OptionRegistry::find(const QString& name)
+{
+    for (const auto& s : all())
+        if (s.name == name)
+            return &s;
+    return nullptr;
+}
+
+QString OptionRegistry::apply(Options& options, const QString& assignment)
+{
+    const qsizetype eq = assignment.indexOf(QLatin1Char('='));
+    const QString name = eq < 0 ? assignment : assignment.left(eq);
+    const OptionSpec* spec = find(name.trimmed());
+    if (!spec)
+        return QStringLiteral("unknown option '%1' (spyglass-dump --options lists them)")
+            .arg(name);
+    if (eq < 0) {
+        if (spec->type != QLatin1String("bool"))
+            return QStringLiteral("%1: a value is required (%1=VALUE)").arg(spec->name);
+        return spec->set(options, QStringLiteral("true"));
+    }
+    const QString err = spec->set(options, assignment.mid(eq + 1));
+    return err.isEmpty() ? err : spec->name + QStringLiteral(": ") + err;
+}
+
+QString OptionRegistry::describeAll(const Options& defaults)
+{
+    QString out;
+    for (const auto& s : all()) {
+        out += s.name + QStringLiteral(" (") + s.type;
+        if (!s.choices.isEmpty())
+            out += QStringLiteral(": ") + s.choices.join('|');
+        out += QStringLiteral(", default: ") + s.get(defaults) + QStringLiteral(")\n");
+        out += QStringLiteral("    ") + s.help + QStringLiteral("\n");
+    }
+    return out;
+}
+
+} // namespace spyglass

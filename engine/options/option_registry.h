@@ -1,0 +1,38 @@
+#pragma once
+// The option registry: name, type, default and help for every option, and the parsers behind
+// `--set NAME=VALUE`. List-valued options take repeated --set, each adding one entry
+// (mitmproxy 7). The window's options dialog and `--options` are generated from it.
+
+#include "options/options.h"
+
+#include <QString>
+#include <functional>
+#include <vector>
+
+namespace spyglass {
+
+struct OptionSpec
+{
+    QString name;   // "ssl_insecure"
+    QString type;   // "bool", "int", "str", "str list", "size", "choice"
+    QString help;
+    QStringList choices; // for "choice"
+    std::function<QString(const Options&)> get;
+    // Returns an error message, or an empty string on success.
+    std::function<QString(Options&, const QString&)> set;
+    bool isList = false;
+};
+
+class OptionRegistry
+{
+public:
+    static const std::vector<OptionSpec>& all();
+    static const OptionSpec* find(const QString& name);
+    // Parses "name=value" (or "name" for a bool, meaning true) into `options`.
+    // Returns an error for the user ("unknown option 'x'", "ssl_insecure: expected true or false").
+    static QString apply(Options& options, const QString& assignment);
+    // The `--options` listing.
+    static QString describeAll(const Options& defaults);
+};
+
+} // namespace spyglass

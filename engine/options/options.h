@@ -1,0 +1,51 @@
+#pragma once
+// Every option the engine knows, typed, with mitmproxy's names and value syntax wherever the
+// meaning is the same. Layers read the plain struct (fast, no lookups on hot paths); the
+// registry (option_registry.h) maps names to members for `--set`, `--options` and the window.
+// Options are immutable once handed to the engine: a change makes a new snapshot.
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace spyglass {
+
+struct Options
+{
+    // Network
+    QString listenHost = QStringLiteral("127.0.0.1");
+    int listenPort = 8080;
+    QStringList mode{QStringLiteral("regular")};
+    QString confdir = QStringLiteral("~/.spyglass");
+
+    // Connections
+    QString connectionStrategy = QStringLiteral("eager"); // eager | lazy
+    int tcpTimeout = 600;       // seconds of idleness before a connection is closed
+    int connectTimeout = 30;    // seconds to open an upstream TCP connection
+    int handshakeTimeout = 30;  // seconds for a TLS handshake
+    int workerThreads = 0;      // 0 = number of cores
+    QStringList ignoreHosts;    // regexes over host:port: pass through without interception
+    QStringList allowHosts;     // regexes over host:port: intercept only these
+
+    // TLS
+    bool sslInsecure = false;
+    bool upstreamCert = true;
+    QString sslVerifyUpstreamTrustedCa; // a PEM file of extra CAs for upstream verification
+
+    // HTTP
+    std::optional<qint64> streamLargeBodies = 10 * 1024 * 1024;
+    std::optional<qint64> bodySizeLimit;
+    bool http2 = true;
+    qint64 maxHeadSize = 64 * 1024; // request/response head limit, bytes
+
+};
+
+// "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").
+std::optional<qint64> parseSize(const QString& text);
+QString formatSize(std::optional<qint64> size);
+
+// ~/ expanded.
+QString expandHome(const QString& path);
+
+} // namespace spyglass

@@ -1,0 +1,38 @@
+#pragma once
+// What every layer of one client connection shares (mitmproxy `proxy/context.py`): the client,
+// the server the current layer talks to, the options in force, and services that are not I/O
+// (the certificate store, the clock). A child layer gets a copy, possibly with another server.
+
+#include "flow/connection.h"
+
+#include <functional>
+#include <memory>
+
+namespace spyglass {
+struct Options;
+class CertStore;
+} // namespace spyglass
+
+namespace spyglass::proxy {
+
+struct Services
+{
+    CertStore* certs = nullptr;
+    // Wall-clock seconds since the epoch. Injected so layers stay deterministic in tests.
+    std::function<double()> clock;
+};
+
+struct Context
+{
+    ConnectionPtr client;
+    ConnectionPtr server;
+    std::shared_ptr<const Options> options;
+    std::shared_ptr<Services> services;
+
+    double now() const { return services && services->clock ? services->clock() : 0.0; }
+    const Options& opts() const { return *options; }
+    // A copy with a new, unconnected server connection to `address`.
+    Context withServer(const Address& address) const;
+};
+
+} // namespace spyglass::proxy

@@ -1,0 +1,52 @@
+#pragma once
+// Events are facts the I/O shell reports to the layers (mitmproxy `proxy/events.py`).
+// Reply events carry the id of the one command they answer.
+
+#include "proxy/command.h"
+
+namespace spyglass::proxy {
+
+struct Start
+{
+};
+
+struct DataReceived
+{
+    ConnectionPtr connection;
+    QByteArray data;
+};
+
+// The peer closed its sending side (EOF) or the connection failed; `connection->state` says
+// which sides are still usable and `connection->error` why, if it was not a clean close.
+struct ConnectionClosed
+{
+    ConnectionPtr connection;
+};
+
+struct OpenConnectionCompleted
+{
+    CommandId command = 0;
+    ConnectionPtr connection;
+    QString error; // empty on success
+};
+
+struct Wakeup
+{
+    CommandId command = 0;
+};
+
+struct HookCompleted
+{
+    CommandId command = 0;
+    HookPtr hook;
+};
+
+using Event = std::variant<Start, DataReceived, ConnectionClosed, OpenConnectionCompleted, Wakeup,
+                           HookCompleted>;
+
+QString describe(const Event& event);
+
+// The command id a reply event answers, or 0 for events that are not replies.
+CommandId replyTo(const Event& event);
+
+} // namespace spyglass::proxy

@@ -1,0 +1,53 @@
+#pragma once
+// Hooks are how flows leave the protocol code (DESIGN.md): a layer emits a Hook command and,
+// when it must wait for the answer (an intercepted request), simply waits for HookCompleted.
+// Names follow mitmproxy's event hooks.
+
+#include "flow/flow.h"
+
+#include <QList>
+#include <memory>
+
+namespace spyglass::proxy {
+
+enum class HookKind : quint8 {
+    ClientConnected,
+    ClientDisconnected,
+    ServerConnect,
+    ServerConnected,
+    ServerDisconnected,
+    TlsClientHello,
+    TlsFailedClient,
+    TlsFailedServer,
+    RequestHeaders,
+    Request,
+    ResponseHeaders,
+    Response,
+    Error,
+};
+
+const char* hookName(HookKind kind);
+
+// What the TLS layer learned from a ClientHello; a hook may set `ignoreConnection` to pass
+// the connection through untouched (ignore_hosts / allow_hosts do this).
+struct ClientHelloData
+{
+    QByteArray sni;
+    QList<QByteArray> alpnProtocols;
+    bool ignoreConnection = false;
+    // Establish the server connection (and its TLS) before answering the client, so the
+    // client gets the server's ALPN choice and certificate names. mitmproxy's default.
+    bool establishServerTlsFirst = true;
+};
+
+struct HookData
+{
+    HookKind kind;
+    HttpFlowPtr flow;                        // HTTP hooks
+    ConnectionPtr connection;                // connection hooks
+    std::shared_ptr<ClientHelloData> clientHello; // TlsClientHello
+};
+
+using HookPtr = std::shared_ptr<HookData>;
+
+} // namespace spyglass::proxy

@@ -1,0 +1,40 @@
+#pragma once
+// A Layer is a pure state machine: events in, commands out (CONVENTIONS 1-3). No sockets,
+// timers, threads or clocks: time arrives through Context::now() and Wakeup.
+//
+// Layers stack. A parent passes events its child should see to `child.handleEvent()` and may
+// rewrite the commands that come back (the TLS layer encrypts SendData for its connection).
+// A layer that waits for a reply queues later events and replays them afterwards.
+
+#include "proxy/context.h"
+#include "proxy/event.h"
+
+#include <QString>
+
+namespace spyglass::proxy {
+
+class Layer
+{
+public:
+    explicit Layer(Context context);
+    virtual ~Layer();
+    Layer(const Layer&) = delete;
+    Layer& operator=(const Layer&) = delete;
+
+    virtual Commands handleEvent(const Event& event) = 0;
+    virtual QString name() const = 0;
+
+    const Context& context() const { return m_context; }
+
+protected:
+    Context m_context;
+};
+
+// Appends `more` to `out`.
+inline void append(Commands& out, Commands&& more)
+{
+    for (auto& c : more)
+        out.push_back(std::move(c));
+}
+
+} // namespace spyglass::proxy
