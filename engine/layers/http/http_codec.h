@@ -1,0 +1,62 @@
+#pragma once
+// A codec frames one connection: bytes from the peer become HttpEvents, HttpEvents for the
+// peer become bytes. Codecs are pure (no sockets, no clock) and know nothing of flows, hooks
+// or options beyond the limits they are built with. The HttpLayer owns them: one for the
+// client connection (the "server" side of HTTP: parses requests, writes responses) and one
+// per upstream connection (the "client" side: writes requests, parses responses).
+//
+// Counterparts: mitmproxy `layers/http/_http1.py` (Http1Server / Http1Client) and, for the
+// HTTP/2 issue, `_http2.py`.
+
+#include "layers/http/http_events.h"
+
+#include <QByteArray>
+#include <QStringList>
+#include <vector>
+
+namespace spyglass::layers::http {
+
+struct CodecOutput
+{
+    std::vector<HttpEvent> events; // what the peer said, in order
+    QByteArray toPeer;             // bytes to write to the peer
+    // After writing toPeer: close the connection (both directions) ...
+    bool close = false;
+    // ... or shut down only our sending side (HTTP/1 response read until close).
+    bool halfClose = false;
+    QStringList debug; // notes for the log, e.g. "dropped 103 Early Hints"
+};
+
+struct CodecLimits
+{
+    qint64 maxHeadSize = 64 * 1024; // request line / status line + all header fields
+};
+
+class HttpCodec
+{
+public:
+    virtual ~HttpCodec() = default;
+
+    // Bytes from the peer.
+    virtual void receiveData(QByteArrayView data, CodecOutput& out) = 0;
+    // The peer closed its sending side (EOF). Completes a read-until-close body or reports a
+    // truncated message as a protocol error.
+    virtual void receiveClose(CodecOutput& out) = 0;
+    // An event for the peer (a request for an upstream codec, a response for a client codec).
+    virtual void send(const HttpEvent& event, CodecOutput& out) = 0;
+
+    // True once the connection has been handed over to another protocol (CONNECT answered
+    // with 2xx, or 101 Switching Protocols): the codec produces and accepts nothing more, and
+    // takeUnparsed() returns bytes the peer already sent after the HTTP message.
+    virtual bool isHandedOver() const = 0;
+    virtual QByteArray takeUnparsed() = 0;
+
+    // True when no message is in progress in either direction (the connection may be reused
+    // or closed without losing anything).
+    virtual bool isIdle() const = 0;
+    // True when the connection must not be reused (Connection: close seen, HTTP/1.0 without
+    // keep-alive, a read-until-close body, a protocol error).
+    virtual bool isClosing() const = 0;
+};
+
+} // namespace spyglass::layers::http
