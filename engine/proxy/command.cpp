@@ -56,6 +56,7 @@ const char* hookName(HookKind kind)
     case HookKind::TlsClientHello: return "tls_clienthello";
     case HookKind::TlsFailedClient: return "tls_failed_client";
     case HookKind::TlsFailedServer: return "tls_failed_server";
+    case HookKind::HttpConnect: return "http_connect";
     case HookKind::RequestHeaders: return "requestheaders";
     case HookKind::Request: return "request";
     case HookKind::ResponseHeaders: return "responseheaders";

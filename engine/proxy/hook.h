@@ -19,6 +19,7 @@ enum class HookKind : quint8 {
     TlsClientHello,
     TlsFailedClient,
     TlsFailedServer,
+    HttpConnect,
     RequestHeaders,
     Request,
     ResponseHeaders,

@@ -1,0 +1,100 @@
+#include "command_line.h"
+
+#include "options/option_registry.h"
+
+#include <QCommandLineParser>
+
+namespace spyglass {
+
+QString parseCommandLine(const QStringList& arguments, CommandLine& out)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        QStringLiteral("Spyglass: an HTTPS-intercepting proxy that records every exchange."));
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption listenHost(QStringLiteral("listen-host"),
+                                        QStringLiteral("Address to listen on (127.0.0.1)."),
+                                        QStringLiteral("HOST"));
+    const QCommandLineOption listenPort({QStringLiteral("p"), QStringLiteral("listen-port")},
+                                        QStringLiteral("Port to listen on (8080)."),
+                                        QStringLiteral("PORT"));
+    const QCommandLineOption mode(QStringLiteral("mode"),
+                                  QStringLiteral("Proxy mode (regular)."), QStringLiteral("MODE"));
+    const QCommandLineOption confdir(QStringLiteral("confdir"),
+                                     QStringLiteral("Configuration directory (~/.spyglass)."),
+                                     QStringLiteral("DIR"));
+    const QCommandLineOption set(QStringLiteral("set"),
+                                 QStringLiteral("Set an option; repeat for list options."),
+                                 QStringLiteral("NAME=VALUE"));
+    const QCommandLineOption save({QStringLiteral("w"), QStringLiteral("save")},
+                                  QStringLiteral("Save the session to FILE as flows finish."),
+                                  QStringLiteral("FILE"));
+    const QCommandLineOption har(QStringLiteral("har"),
+                                 QStringLiteral("Write every flow as HAR 1.2 to FILE at exit."),
+                                 QStringLiteral("FILE"));
+    const QCommandLineOption read({QStringLiteral("r"), QStringLiteral("read")},
+                                  QStringLiteral("Read flows from a session FILE."),
+                                  QStringLiteral("FILE"));
+    const QCommandLineOption noServer({QStringLiteral("n"), QStringLiteral("no-server")},
+                                      QStringLiteral("Start no proxy."));
+    const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
+                                   QStringLiteral("Print no flow lines."));
+    const QCommandLineOption script({QStringLiteral("s"), QStringLiteral("script")},
+                                    QStringLiteral("Load a script (repeatable)."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption options(QStringLiteral("options"),
+                                     QStringLiteral("List every option and exit."));
+    const QCommandLineOption version(QStringLiteral("version"),
+                                     QStringLiteral("Print the version and exit."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    p.addOptions({listenHost, listenPort, mode, confdir, set, save, har, read, noServer, quiet,
+                  script, options, version, help});
+    p.addPositionalArgument(QStringLiteral("filter"),
+                            QStringLiteral("Filter expression: which flows to print and save."),
+                            QStringLiteral("[FILTER-EXPRESSION]"));
+
+    if (!p.parse(arguments))
+        return p.errorText();
+
+    out.helpText = p.helpText();
+    out.help = p.isSet(help);
+    out.version = p.isSet(version);
+    out.listOptions = p.isSet(options);
+    out.noServer = p.isSet(noServer);
+    out.quiet = p.isSet(quiet);
+    out.saveFile = p.value(save);
+    out.harFile = p.value(har);
+    out.readFile = p.value(read);
+    out.scripts = p.values(script);
+    out.filter = p.positionalArguments().join(QLatin1Char(' '));
+
+    Options& o = out.options;
+    // --set first, so that the dedicated flags win as in mitmproxy.
+    for (const QString& s : p.values(set)) {
+        const QString err = OptionRegistry::apply(o, s);
+        if (!err.isEmpty())
+            return err;
+    }
+    auto apply = [&](const char* name, const QString& value) -> QString {
+        return OptionRegistry::apply(o, QString::fromLatin1(name) + QLatin1Char('=') + value);
+    };
+    if (p.isSet(listenHost))
+        if (QString e = apply("listen_host", p.value(listenHost)); !e.isEmpty())
+            return e;
+    if (p.isSet(listenPort))
+        if (QString e = apply("listen_port", p.value(listenPort)); !e.isEmpty())
+            return e;
+    if (p.isSet(confdir))
+        if (QString e = apply("confdir", p.value(confdir)); !e.isEmpty())
+            return e;
+    for (const QString& m : p.values(mode))
+        if (QString e = apply("mode", m); !e.isEmpty())
+            return e;
+    if (!out.scripts.isEmpty())
+        return QStringLiteral("scripts (-s %1) are not supported in this version")
+            .arg(out.scripts.first());
+    return {};
+}
+
+} // namespace spyglass

@@ -1,0 +1,32 @@
+#pragma once
+// The command-line contract shared by spyglass and spyglass-dump (DESIGN.md "Command line
+// contract"). Parsing never exits: it returns what was asked or a one-line error, and main()
+// prints it and exits with code 2.
+
+#include "options/options.h"
+
+#include <QStringList>
+
+namespace spyglass {
+
+struct CommandLine
+{
+    Options options;
+    QString saveFile;  // -w
+    QString harFile;   // --har
+    QString readFile;  // -r
+    bool noServer = false;
+    bool quiet = false;
+    bool listOptions = false;
+    bool version = false;
+    bool help = false;
+    QStringList scripts;
+    QString filter;    // trailing FILTER-EXPRESSION, words joined by spaces
+    QString helpText;
+};
+
+// `arguments` includes the program name, as QCoreApplication::arguments() does.
+// Returns an empty string on success, else the error for stderr.
+QString parseCommandLine(const QStringList& arguments, CommandLine& out);
+
+} // namespace spyglass

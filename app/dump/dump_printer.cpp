@@ -1,0 +1,50 @@
+#include "dump_printer.h"
+
+namespace spyglass {
+
+QString humanSize(qint64 bytes)
+{
+    if (bytes < 1024)
+        return QString::number(bytes) + QLatin1Char('b');
+    if (bytes < 1024 * 1024)
+        return QString::number(bytes / 1024.0, 'f', 1) + QLatin1Char('k');
+    if (bytes < 1024LL * 1024 * 1024)
+        return QString::number(bytes / (1024.0 * 1024), 'f', 1) + QLatin1Char('m');
+    return QString::number(bytes / (1024.0 * 1024 * 1024), 'f', 1) + QLatin1Char('g');
+}
+
+QString humanDuration(double seconds)
+{
+    if (seconds < 0)
+        seconds = 0;
+    if (seconds < 1.0)
+        return QString::number(qRound(seconds * 1000)) + QStringLiteral("ms");
+    return QString::number(seconds, 'f', 1) + QLatin1Char('s');
+}
+
+QString dumpLine(const HttpFlow& flow)
+{
+    const Request& r = flow.request;
+    const QString dash = QStringLiteral("-");
+    const QString client = QString::fromLatin1(flow.client.peer.toString());
+    const QString method = r.method.isEmpty() ? dash : QString::fromLatin1(r.method);
+    const QString url = r.host.isEmpty() && r.path.isEmpty() ? dash : QString::fromUtf8(r.url());
+    const QString version = r.httpVersion.isEmpty() ? dash : QString::fromLatin1(r.httpVersion);
+    QString line = client + QLatin1Char(' ') + method + QLatin1Char(' ') + url +
+                   QLatin1Char(' ') + version + QStringLiteral(" -> ");
+    if (flow.error) {
+        line += QStringLiteral("error: ") + flow.error->message;
+        return line;
+    }
+    if (!flow.response)
+        return line + QStringLiteral("no response");
+    const Response& resp = *flow.response;
+    line += QString::number(resp.statusCode);
+    if (!resp.reason.isEmpty())
+        line += QLatin1Char(' ') + QString::fromLatin1(resp.reason);
+    line += QLatin1Char(' ') + humanSize(resp.body.size);
+    line += QLatin1Char(' ') + humanDuration(resp.timestampEnd - r.timestampStart);
+    return line;
+}
+
+} // namespace spyglass

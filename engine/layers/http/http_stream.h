@@ -1,0 +1,100 @@
+#pragma once
+// One HTTP exchange: the proxy logic between a request arriving from the client and its
+// response going back (mitmproxy `layers/http/__init__.py` HttpStream). It is version-neutral:
+// it sees HttpEvents, never bytes, so the same code serves HTTP/1 and HTTP/2 on either side.
+//
+// Request side:  headers -> [requestheaders hook] -> body buffered (or streamed beyond
+//                stream_large_bodies) -> [request hook] -> server connection -> forwarded
+// Response side: headers -> [responseheaders hook] -> body buffered (or streamed) ->
+//                [response hook] -> forwarded to the client
+// CONNECT (regular mode): [http_connect hook] -> server connection (eager) -> 200 -> tunnel.
+// While a hook or a connection is pending, later events for this stream wait in a queue
+// (CONVENTIONS 3): sibling streams carry on.
+
+#include "flow/flow.h"
+#include "layers/http/http_events.h"
+#include "proxy/event.h"
+
+#include <deque>
+
+namespace spyglass::layers {
+
+class HttpLayer;
+
+class HttpStream
+{
+public:
+    HttpStream(HttpLayer& layer, int streamId);
+
+    int streamId() const { return m_streamId; }
+    const HttpFlowPtr& flow() const { return m_flow; }
+    bool finished() const { return m_done; }
+    ConnectionPtr serverConnection() const { return m_server; }
+
+    // An HttpEvent from the client codec (requests) or this stream's server codec (responses).
+    void deliver(const http::HttpEvent& event);
+    // The reply to a command this stream issued (HookCompleted, OpenConnectionCompleted).
+    void deliverReply(const proxy::Event& event);
+    // A server connection for this stream is ready (error empty) or could not be had.
+    void onServerConnection(const ConnectionPtr& conn, const QString& error);
+    // The client went away; the exchange is abandoned.
+    void onClientGone(const QString& why);
+
+private:
+    enum class Wait : quint8 { Nothing, Hook, Connection };
+
+    void process(const http::HttpEvent& event);
+    void drain();
+
+    void onRequestHeaders(const http::RequestHeaders& e);
+    void afterRequestHeadersHook();
+    void onRequestData(const QByteArray& data);
+    void onRequestTrailers(const Headers& trailers);
+    void onRequestEnd();
+    void afterRequestHook();
+    void onResponseHeaders(const http::ResponseHeaders& e);
+    void afterResponseHeadersHook();
+    void onResponseData(const QByteArray& data);
+    void onResponseEnd();
+    void afterResponseHook();
+    void afterErrorHook();
+
+    void startRequestStreaming();
+    void startResponseStreaming();
+    void connectToServer();
+    void sendRequestHead();
+    void sendBufferedRequest();
+    void sendResponseToClient();
+    void sendConnectEstablished();
+    bool resolveDestination(QString& error);
+
+    // Ends the exchange with an error: tells the client (status != 0, if it can still be
+    // told anything), records the error on the flow and runs the error hook.
+    void fail(const QString& message, int status);
+    void runHook(proxy::HookKind kind);
+    void finish();
+
+    HttpLayer& m_layer;
+    const int m_streamId;
+    HttpFlowPtr m_flow;
+    ConnectionPtr m_server;
+
+    Wait m_wait = Wait::Nothing;
+    proxy::HookKind m_pendingHook = proxy::HookKind::RequestHeaders;
+    std::deque<http::HttpEvent> m_queue;
+
+    bool m_requestComplete = false;      // the whole request arrived from the client
+    bool m_requestHookDone = false;
+    bool m_requestStreaming = false;
+    bool m_requestHeadSent = false;      // the head went upstream
+    bool m_requestSentComplete = false;  // everything went upstream
+    bool m_responseStreaming = false;
+    bool m_responseHeadSent = false;     // the response head went to the client
+    bool m_responseComplete = false;
+    bool m_isConnect = false;
+    bool m_failed = false;
+    bool m_done = false;
+    QByteArray m_pendingRequestData;     // body bytes waiting for the upstream connection
+};
+
+} // namespace spyglass::layers
