@@ -64,10 +64,7 @@ void Http1ClientCodec::pump(CodecOutput& out)
             out.debug << QStringLiteral("the server sent %1 bytes without a request: closing "
                                         "the connection")
                              .arg(m_buffer.size());
-            m_buffer.clear();
-            m_closing = true;
-            out.close = true;
-            m_phase = Phase::Closed;
+            closeConnection(out);
             break;
         }
         const qsizetype used = m_parser.parse(m_buffer);
@@ -163,48 +160,30 @@ void Http1ClientCodec::failAll(const QString& firstMessage, CodecOutput& out)
     }
     m_outstanding.clear();
     m_sendingStream = 0;
-    m_buffer.clear();
-    m_closing = true;
-    out.close = true;
-    m_phase = Phase::Closed;
+    closeConnection(out);
 }
 
 void Http1ClientCodec::closeIfDone(CodecOutput& out)
 {
-    if (m_phase == Phase::Http && m_closing && m_outstanding.empty()) {
-        out.close = true;
-        m_phase = Phase::Closed;
-    }
+    if (m_phase == Phase::Http && m_closing && m_outstanding.empty())
+        closeConnection(out);
 }
 
 void Http1ClientCodec::receiveClose(CodecOutput& out)
 {
     if (m_phase != Phase::Http)
         return;
+    // A body delimited by the close ends here; anything else still open was cut short.
     m_out = &out;
-    if (m_parser.inMessage()) {
-        if (m_parser.finish()) {
-            m_out = nullptr;
-            if (!m_outstanding.empty())
-                failAll(QStringLiteral("server closed the connection without sending a "
-                                       "response"),
-                        out);
-            m_closing = true;
-            out.close = true;
-            m_phase = Phase::Closed;
-            return;
-        }
-        m_out = nullptr;
+    const bool complete = m_parser.finish();
+    m_out = nullptr;
+    if (!complete)
         failAll(QStringLiteral("server closed the connection before the response was complete"),
                 out);
-        return;
-    }
-    m_out = nullptr;
-    if (!m_outstanding.empty())
+    else if (!m_outstanding.empty())
         failAll(QStringLiteral("server closed the connection without sending a response"), out);
-    m_closing = true;
-    out.close = true;
-    m_phase = Phase::Closed;
+    else
+        closeConnection(out);
 }
 
 void Http1ClientCodec::send(const HttpEvent& event, CodecOutput& out)
@@ -239,9 +218,7 @@ void Http1ClientCodec::send(const HttpEvent& event, CodecOutput& out)
                 // The client's request broke off mid-way: the server is left waiting for
                 // bytes that will never come, so this connection is finished.
                 if (e.streamId == m_sendingStream) {
-                    m_closing = true;
-                    out.close = true;
-                    m_phase = Phase::Closed;
+                    closeConnection(out);
                 }
             } else {
                 out.debug << QStringLiteral("ignored a response event for stream %1: the "
@@ -344,6 +321,14 @@ void Http1ClientCodec::markRequestDone(int streamId)
     for (Outstanding& request : m_outstanding)
         if (request.streamId == streamId)
             request.requestDone = true;
+}
+
+void Http1ClientCodec::closeConnection(CodecOutput& out)
+{
+    out.close = true;
+    m_phase = Phase::Closed;
+    m_closing = true;
+    m_buffer.clear(); // nothing more is read from this connection
 }
 
 bool Http1ClientCodec::isHandedOver() const

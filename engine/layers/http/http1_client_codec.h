@@ -64,6 +64,7 @@ private:
     void onMessageEnd() override;
 
     void pump(CodecOutput& out);
+    void closeConnection(CodecOutput& out);
     void failAll(const QString& firstMessage, CodecOutput& out);
     void closeIfDone(CodecOutput& out);
     void sendHeaders(const RequestHeaders& event, CodecOutput& out);

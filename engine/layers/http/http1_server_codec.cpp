@@ -79,8 +79,7 @@ void Http1ServerCodec::pump(CodecOutput& out)
     if (m_phase == Phase::Http && m_peerClosed && m_buffer.isEmpty() && m_parser.inMessage()) {
         out.events.push_back(RequestProtocolError{
             m_streamId, QStringLiteral("client disconnected before the request was complete"), 0});
-        out.close = true;
-        m_phase = Phase::Closed;
+        closeConnection(out);
     }
     m_out = nullptr;
 }
@@ -153,8 +152,7 @@ void Http1ServerCodec::protocolError(const QString& message, int status, CodecOu
     out.events.push_back(RequestProtocolError{m_streamId, message, status});
     if (m_response == ResponseState::None && status != 0)
         out.toPeer += http1ErrorResponse(status, message);
-    out.close = true;
-    m_phase = Phase::Closed;
+    closeConnection(out);
 }
 
 void Http1ServerCodec::receiveClose(CodecOutput& out)
@@ -204,8 +202,7 @@ void Http1ServerCodec::send(const HttpEvent& event, CodecOutput& out)
                 // The response cannot be completed (the upstream failed mid-way): the client
                 // can only learn that from the connection closing.
                 if (e.streamId == m_streamId) {
-                    out.close = true;
-                    m_phase = Phase::Closed;
+                    closeConnection(out);
                 }
             } else {
                 out.debug << QStringLiteral("ignored a request event for stream %1: the client "
@@ -334,8 +331,7 @@ void Http1ServerCodec::finishExchange(CodecOutput& out)
     if (!m_requestComplete)
         m_closeAfterResponse = true;
     if (m_closeAfterResponse) {
-        out.close = true;
-        m_phase = Phase::Closed;
+        closeConnection(out);
         return;
     }
     m_streamId += 2;
@@ -351,9 +347,15 @@ void Http1ServerCodec::finishExchange(CodecOutput& out)
     // The client has closed its side and sent nothing more: the conversation is over.
     if (m_phase == Phase::Http && m_peerClosed && m_parser.state() == Http1Parser::State::Idle &&
         m_buffer.isEmpty()) {
-        out.close = true;
-        m_phase = Phase::Closed;
+        closeConnection(out);
     }
+}
+
+void Http1ServerCodec::closeConnection(CodecOutput& out)
+{
+    out.close = true;
+    m_phase = Phase::Closed;
+    m_buffer.clear(); // nothing more is read from this connection
 }
 
 bool Http1ServerCodec::isHandedOver() const

@@ -60,6 +60,7 @@ private:
     void onMessageEnd() override;
 
     void pump(CodecOutput& out);
+    void closeConnection(CodecOutput& out);
     void protocolError(const QString& message, int status, CodecOutput& out);
     void sendHeaders(const ResponseHeaders& event, CodecOutput& out);
     void sendData(const ResponseData& event, CodecOutput& out);
