@@ -44,6 +44,7 @@ public:
     Head m_head;
     QByteArray m_field;
     QByteArray m_value;
+    bool m_skipFoldWhitespace = false;
     Headers m_trailers;
     qint64 m_trailerBytes = 0;
 
@@ -259,6 +260,7 @@ void Http1Parser::Impl::startNextMessage()
     m_head = {};
     m_field.clear();
     m_value.clear();
+    m_skipFoldWhitespace = false;
     m_trailers.clear();
     m_trailerBytes = 0;
     m_headBytes = 0;
@@ -332,16 +334,21 @@ int Http1Parser::Impl::onHeaderValue(const char* at, size_t length)
     } else if (headTooLarge(at + length)) {
         return failHeadTooLarge();
     }
+    size_t skip = 0;
     if (fold) {
         // RFC 9112 5.2: a recipient of obs-fold in a response replaces it with SP.
-        size_t skip = 0;
+        m_value = trimTrailingWhitespace(m_value);
+        if (!m_value.isEmpty())
+            m_value += ' ';
+        m_skipFoldWhitespace = true;
+    }
+    if (m_skipFoldWhitespace) { // the fold's whitespace may span several chunks
         while (skip < length && (at[skip] == ' ' || at[skip] == '\t'))
             ++skip;
-        m_value = trimTrailingWhitespace(m_value) + ' ';
-        m_value.append(at + skip, qsizetype(length - skip));
-        return 0;
+        if (skip < length)
+            m_skipFoldWhitespace = false;
     }
-    m_value.append(at, qsizetype(length));
+    m_value.append(at + skip, qsizetype(length - skip));
     return 0;
 }
 
@@ -351,6 +358,7 @@ int Http1Parser::Impl::onHeaderValueComplete()
     target.add(m_field, trimTrailingWhitespace(m_value));
     m_field.clear();
     m_value.clear();
+    m_skipFoldWhitespace = false;
     return 0;
 }
 
