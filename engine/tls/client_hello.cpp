@@ -211,6 +211,8 @@ ClientHelloResult parseClientHello(QByteArrayView bytes)
         handshake += bytes.sliced(offset + kRecordHeader, available);
         offset += kRecordHeader + available;
 
+        if (handshake.isEmpty())
+            return needMore; // a record header without its body yet
         // Check the handshake header as soon as it is here, so garbage fails early.
         if (quint8(handshake[0]) != kClientHelloType)
             return invalid(QStringLiteral("handshake message type %1 is not a ClientHello")
