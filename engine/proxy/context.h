@@ -11,6 +11,7 @@
 namespace spyglass {
 struct Options;
 class CertStore;
+class TlsContexts;
 } // namespace spyglass
 
 namespace spyglass::proxy {
@@ -18,6 +19,10 @@ namespace spyglass::proxy {
 struct Services
 {
     CertStore* certs = nullptr;
+    // The shared SSL_CTX objects (client-facing and upstream). TLS layers copy the pointer
+    // when they start, so an options change that builds new contexts does not pull them away
+    // from a handshake in progress.
+    std::shared_ptr<const TlsContexts> tls;
     // Wall-clock seconds since the epoch. Injected so layers stay deterministic in tests.
     std::function<double()> clock;
 };

@@ -1,0 +1,84 @@
+#include "tls/tls_contexts.h"
+
+#include "options/options.h"
+#include "tls/tls_session.h"
+#include "tls/x509_util.h"
+
+#include <QFile>
+#include <openssl/err.h>
+
+namespace spyglass {
+
+namespace {
+
+bool limitVersions(SSL_CTX* ctx)
+{
+    return SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) == 1 &&
+           SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1;
+}
+
+} // namespace
+
+TlsContexts::~TlsContexts() = default;
+
+std::shared_ptr<const TlsContexts> TlsContexts::create(const Options& options, QString* error)
+{
+    QString localError;
+    QString& err = error ? *error : localError;
+    err.clear();
+    ERR_clear_error();
+    std::shared_ptr<TlsContexts> contexts(new TlsContexts());
+
+    // Client-facing: no session resumption (every connection gets its certificate from the
+    // current upstream decision), no renegotiation, ALPN answered per connection.
+    contexts->m_clientFacing.reset(SSL_CTX_new(TLS_server_method()));
+    SSL_CTX* server = contexts->m_clientFacing.get();
+    if (!server || !limitVersions(server)) {
+        err = QStringLiteral("cannot create the client-facing TLS context: %1")
+                  .arg(takeOpenSslErrors());
+        return nullptr;
+    }
+    SSL_CTX_set_options(server, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_session_cache_mode(server, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_num_tickets(server, 0);
+    SSL_CTX_set_mode(server, SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_alpn_select_cb(server, &TlsSession::selectAlpnCallback, nullptr);
+
+    // Upstream: verify against the system store plus the user's extra CAs. Whether to verify
+    // at all (ssl_insecure) and which name to check is set on each SSL.
+    contexts->m_upstream.reset(SSL_CTX_new(TLS_client_method()));
+    SSL_CTX* client = contexts->m_upstream.get();
+    if (!client || !limitVersions(client)) {
+        err = QStringLiteral("cannot create the upstream TLS context: %1")
+                  .arg(takeOpenSslErrors());
+        return nullptr;
+    }
+    // Old servers without RFC 5746 still exist behind many corporate proxies.
+    SSL_CTX_set_options(client, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_mode(client, SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_verify(client, SSL_VERIFY_PEER, nullptr);
+    if (SSL_CTX_set_default_verify_paths(client) != 1)
+        ERR_clear_error(); // no system store is not fatal: ssl_insecure or extra CAs may do
+
+    if (!options.sslVerifyUpstreamTrustedCa.isEmpty()) {
+        const QString path = expandHome(options.sslVerifyUpstreamTrustedCa);
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            err = QStringLiteral("cannot read ssl_verify_upstream_trusted_ca file %1: %2")
+                      .arg(path, f.errorString());
+            return nullptr;
+        }
+        f.close();
+        if (SSL_CTX_load_verify_locations(client, QFile::encodeName(path).constData(),
+                                          nullptr) != 1) {
+            err = QStringLiteral("cannot load CA certificates from %1 "
+                                 "(ssl_verify_upstream_trusted_ca): %2")
+                      .arg(path, takeOpenSslErrors(QStringLiteral("no PEM certificate found")));
+            return nullptr;
+        }
+    }
+    ERR_clear_error();
+    return contexts;
+}
+
+} // namespace spyglass

@@ -1,0 +1,107 @@
+#pragma once
+// One TLS connection as a byte transformer: OpenSSL's SSL over two memory BIOs, no socket
+// (DESIGN.md "OpenSSL does TLS over memory BIOs"; mitmproxy drives pyOpenSSL the same way in
+// `layers/tls.py`). The TLS layers own one TlsSession per connection they encrypt:
+//
+//   receive(bytes from the peer) -> handshake() / read()  -> plaintext for the child layer
+//   write(plaintext from the child)  -> takeOutgoing()     -> bytes for the peer
+//
+// Nothing here blocks or allocates threads; "need more data" is a normal answer. Failures
+// come back as a Failure value with a readable reason (the OpenSSL error queue is drained on
+// every call, so a failure never leaks into another connection on the same thread).
+//
+// The client-facing SSL_CTX (TlsContexts) calls selectAlpnCallback, which answers with the
+// protocol set by setAlpnToSelect(): the ALPN choice is made by the layer (the server's
+// choice, when the client offered it) before the handshake runs. SSL app data points back to
+// this object for that callback.
+
+#include "tls/openssl_ptr.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace spyglass {
+
+class TlsSession
+{
+public:
+    enum class Role : quint8 { Client, Server }; // our role in the TLS protocol
+    enum class Progress : quint8 { Done, NeedMore, Failed };
+
+    struct Failure
+    {
+        QString reason;         // "certificate verify failed (self-signed certificate)"
+        int alertReceived = -1; // TLS alert description the peer sent, if that was the cause
+        bool verifyFailed = false;
+        bool peerClosed = false; // the peer ended the stream (close_notify or EOF) mid-handshake
+    };
+
+    struct ReadResult
+    {
+        QByteArray data;
+        bool closeNotify = false; // the peer sent close_notify: no more data will come
+        QString error;            // a fatal alert or a corrupt record after the handshake
+    };
+
+    TlsSession(SSL_CTX* ctx, Role role);
+    ~TlsSession();
+    TlsSession(const TlsSession&) = delete;
+    TlsSession& operator=(const TlsSession&) = delete;
+
+    bool isValid() const { return m_ssl != nullptr; }
+    SSL* ssl() const { return m_ssl.get(); }
+    Role role() const { return m_role; }
+
+    // Server role, before the handshake.
+    bool useCertificate(X509* leaf, EVP_PKEY* key, X509* chainCertificate, QString* error);
+    void setAlpnToSelect(const QByteArray& protocol) { m_alpnToSelect = protocol; }
+    // Client role, before the handshake. `sni` is sent unless empty or an IP literal;
+    // `expectedName` (a DNS name or an IP literal) is checked against the certificate when
+    // `verify` is true.
+    bool configureClient(const QByteArray& sni, const QList<QByteArray>& alpnOffers, bool verify,
+                         const QByteArray& expectedName, QString* error);
+
+    void receive(QByteArrayView bytes);
+    QByteArray takeOutgoing();
+
+    Progress handshake();
+    bool handshakeDone() const { return m_handshakeDone; }
+    const Failure& failure() const { return m_failure; }
+
+    // Decrypts everything buffered (after the handshake).
+    ReadResult read();
+    // Encrypts `plain`; false once the session can no longer send.
+    bool write(QByteArrayView plain);
+    // Queues close_notify (once); harmless when the session is unusable.
+    void shutdown();
+    bool shutdownSent() const { return m_shutdownSent; }
+
+    // Facts for Connection, valid after the handshake.
+    QByteArray protocolVersion() const; // "TLSv1.3"
+    QByteArray cipherName() const;      // IANA name, "TLS_AES_128_GCM_SHA256"
+    QByteArray negotiatedAlpn() const;
+    QList<QByteArray> peerChainDer() const; // leaf first
+
+    // SSL_CTX_set_alpn_select_cb for the client-facing context.
+    static int selectAlpnCallback(SSL* ssl, const unsigned char** out, unsigned char* outlen,
+                                  const unsigned char* in, unsigned int inlen, void* arg);
+
+    // Lower-case long text of a TLS alert description: 48 -> "unknown ca".
+    static QString alertText(int alert);
+
+private:
+    void recordFailure(int sslError);
+
+    SslPtr m_ssl;
+    Role m_role;
+    BIO* m_readBio = nullptr;  // owned by m_ssl
+    BIO* m_writeBio = nullptr; // owned by m_ssl
+    QByteArray m_alpnToSelect;
+    Failure m_failure;
+    bool m_handshakeDone = false;
+    bool m_fatal = false;
+    bool m_shutdownSent = false;
+};
+
+} // namespace spyglass
