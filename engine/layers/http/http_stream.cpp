@@ -1,0 +1,618 @@
+#include "layers/http/http_stream.h"
+
+#include "layers/http/http_layer.h"
+#include "options/options.h"
+
+namespace spyglass::layers {
+
+using namespace proxy;
+using namespace http;
+
+namespace {
+
+std::optional<qint64> contentLength(const Headers& h)
+{
+    if (!h.contains("content-length") || h.contains("transfer-encoding"))
+        return std::nullopt;
+    bool ok = false;
+    const qint64 n = h.value("content-length").trimmed().toLongLong(&ok);
+    return ok && n >= 0 ? std::optional<qint64>(n) : std::nullopt;
+}
+
+bool responseHasNoBody(const QByteArray& method, int status)
+{
+    return method == "HEAD" || (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+// "host", "host:port", "[v6]:port" -> Address (port 0 when absent)
+Address parseAuthority(const QByteArray& authority)
+{
+    Address a;
+    if (authority.startsWith('[')) {
+        const qsizetype close = authority.indexOf(']');
+        if (close < 0)
+            return {};
+        a.host = authority.mid(1, close - 1);
+        if (authority.size() > close + 2 && authority.at(close + 1) == ':')
+            a.port = quint16(authority.mid(close + 2).toUShort());
+        return a;
+    }
+    const qsizetype colon = authority.lastIndexOf(':');
+    if (colon < 0) {
+        a.host = authority;
+        return a;
+    }
+    bool ok = false;
+    const uint port = authority.mid(colon + 1).toUInt(&ok);
+    if (!ok || port == 0 || port > 65535)
+        return {};
+    a.host = authority.left(colon);
+    a.port = quint16(port);
+    return a;
+}
+
+QByteArray errorPage(int status, const QString& message)
+{
+    return QStringLiteral("Spyglass: %1 %2\n\n%3\n")
+        .arg(status)
+        .arg(QString::fromLatin1(defaultReason(status)), message)
+        .toUtf8();
+}
+
+} // namespace
+
+HttpStream::HttpStream(HttpLayer& layer, int streamId)
+    : m_layer(layer), m_streamId(streamId), m_flow(std::make_shared<HttpFlow>())
+{
+    m_flow->client = *m_layer.context().client;
+}
+
+// --- event plumbing ------------------------------------------------------------------------
+
+void HttpStream::deliver(const HttpEvent& event)
+{
+    if (m_done)
+        return;
+    if (m_wait != Wait::Nothing) {
+        // A protocol error cannot wait behind a hook: the peer is already gone or lying.
+        if (std::holds_alternative<RequestProtocolError>(event) ||
+            std::holds_alternative<ResponseProtocolError>(event)) {
+            m_queue.clear();
+            process(event);
+            return;
+        }
+        m_queue.push_back(event);
+        return;
+    }
+    process(event);
+}
+
+void HttpStream::drain()
+{
+    while (m_wait == Wait::Nothing && !m_queue.empty() && !m_done) {
+        HttpEvent e = std::move(m_queue.front());
+        m_queue.pop_front();
+        process(e);
+    }
+}
+
+void HttpStream::process(const HttpEvent& event)
+{
+    if (m_failed)
+        return;
+    std::visit(
+        [this](const auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, RequestHeaders>)
+                onRequestHeaders(e);
+            else if constexpr (std::is_same_v<T, RequestData>)
+                onRequestData(e.data);
+            else if constexpr (std::is_same_v<T, RequestTrailers>)
+                onRequestTrailers(e.trailers);
+            else if constexpr (std::is_same_v<T, RequestEndOfMessage>)
+                onRequestEnd();
+            else if constexpr (std::is_same_v<T, RequestProtocolError>)
+                fail(e.message, 0); // the codec has already answered the client
+            else if constexpr (std::is_same_v<T, ResponseHeaders>)
+                onResponseHeaders(e);
+            else if constexpr (std::is_same_v<T, ResponseData>)
+                onResponseData(e.data);
+            else if constexpr (std::is_same_v<T, ResponseTrailers>)
+                m_flow->response->trailers = e.trailers;
+            else if constexpr (std::is_same_v<T, ResponseEndOfMessage>)
+                onResponseEnd();
+            else if constexpr (std::is_same_v<T, ResponseProtocolError>)
+                fail(QStringLiteral("server: %1").arg(e.message), 502);
+        },
+        event);
+}
+
+void HttpStream::runHook(HookKind kind)
+{
+    auto hook = std::make_shared<HookData>();
+    hook->kind = kind;
+    hook->flow = m_flow;
+    m_wait = Wait::Hook;
+    m_pendingHook = kind;
+    m_layer.hook(*this, hook);
+}
+
+void HttpStream::deliverReply(const Event& event)
+{
+    if (!std::holds_alternative<HookCompleted>(event) || m_wait != Wait::Hook)
+        return;
+    m_wait = Wait::Nothing;
+    switch (m_pendingHook) {
+    case HookKind::HttpConnect:
+    case HookKind::RequestHeaders: afterRequestHeadersHook(); break;
+    case HookKind::Request: afterRequestHook(); break;
+    case HookKind::ResponseHeaders: afterResponseHeadersHook(); break;
+    case HookKind::Response: afterResponseHook(); break;
+    case HookKind::Error: afterErrorHook(); break;
+    default: break;
+    }
+    drain();
+}
+
+// --- request ---------------------------------------------------------------------------------
+
+bool HttpStream::resolveDestination(QString& error)
+{
+    Request& r = m_flow->request;
+    if (m_layer.mode() == HttpLayer::Mode::Transparent) {
+        const Connection& server = *m_layer.context().server;
+        r.scheme = server.tls ? "https" : "http";
+        r.host = server.sni.isEmpty() ? server.peer.host : server.sni;
+        r.port = server.peer.port;
+        if (r.authority.isEmpty())
+            r.authority = r.headers.value("host");
+        return true;
+    }
+    if (r.isConnect()) {
+        const Address a = parseAuthority(r.authority.isEmpty() ? r.path : r.authority);
+        if (!a.isValid()) {
+            error = QStringLiteral("invalid CONNECT target '%1': expected host:port")
+                        .arg(QString::fromLatin1(r.authority));
+            return false;
+        }
+        r.host = a.host;
+        r.port = a.port;
+        return true;
+    }
+    if (r.host.isEmpty()) {
+        // Origin-form sent to the proxy port: mitmproxy 7's Host-header fallback.
+        const QByteArray host = r.headers.value("host");
+        const Address a = parseAuthority(host);
+        if (a.host.isEmpty()) {
+            error = QStringLiteral("the request has neither an absolute URL nor a Host header, so "
+                                   "there is no way to tell where it should go");
+            return false;
+        }
+        r.scheme = "http";
+        r.host = a.host;
+        r.port = a.port ? a.port : 80;
+        r.authority = host;
+    }
+    if (r.scheme == "https") {
+        error = QStringLiteral("https:// URLs in plain proxy requests are not supported: clients "
+                               "should use CONNECT (curl, browsers and most libraries do)");
+        return false;
+    }
+    return true;
+}
+
+void HttpStream::onRequestHeaders(const RequestHeaders& e)
+{
+    m_flow->request = e.request;
+    m_flow->request.timestampStart = m_layer.now();
+    m_flow->client = *m_layer.context().client;
+    m_requestComplete = e.endStream;
+    m_isConnect = m_flow->request.isConnect() && m_layer.mode() == HttpLayer::Mode::Regular;
+
+    QString error;
+    if (!resolveDestination(error)) {
+        fail(error, 400);
+        return;
+    }
+    if (m_requestComplete)
+        m_flow->request.timestampEnd = m_flow->request.timestampStart;
+    runHook(m_isConnect ? HookKind::HttpConnect : HookKind::RequestHeaders);
+}
+
+void HttpStream::afterRequestHeadersHook()
+{
+    if (m_isConnect) {
+        if (m_layer.context().opts().connectionStrategy == QLatin1String("lazy")) {
+            sendConnectEstablished();
+            return;
+        }
+        connectToServer();
+        return;
+    }
+    Request& r = m_flow->request;
+    const Options& o = m_layer.context().opts();
+    const auto cl = contentLength(r.headers);
+    if (o.bodySizeLimit && cl && *cl > *o.bodySizeLimit) {
+        fail(QStringLiteral("request body of %1 bytes exceeds body_size_limit (%2)")
+                 .arg(*cl)
+                 .arg(formatSize(o.bodySizeLimit)),
+             413);
+        return;
+    }
+    if (r.headers.value("expect").toLower() == "100-continue") {
+        // Like mitmproxy: answer the client ourselves, so the body flows to us at once.
+        r.headers.remove("expect");
+        Response cont;
+        cont.httpVersion = r.httpVersion;
+        cont.statusCode = 100;
+        cont.reason = "Continue";
+        m_layer.sendToClient(ResponseHeaders{m_streamId, cont, false});
+    }
+    if (!m_requestComplete && o.streamLargeBodies && cl && *cl > *o.streamLargeBodies) {
+        startRequestStreaming();
+        return;
+    }
+    if (m_requestComplete)
+        onRequestEnd();
+}
+
+void HttpStream::onRequestData(const QByteArray& data)
+{
+    BodyInfo& body = m_flow->request.body;
+    body.size += data.size();
+    const Options& o = m_layer.context().opts();
+    if (o.bodySizeLimit && body.size > *o.bodySizeLimit) {
+        fail(QStringLiteral("request body exceeds body_size_limit (%1)")
+                 .arg(formatSize(o.bodySizeLimit)),
+             413);
+        return;
+    }
+    if (m_requestStreaming) {
+        if (body.content.size() < o.streamLargeBodies.value_or(0))
+            body.content += data.left(o.streamLargeBodies.value_or(0) - body.content.size());
+        if (m_requestHeadSent)
+            m_layer.sendToServer(m_server, RequestData{m_streamId, data});
+        else
+            m_pendingRequestData += data;
+        return;
+    }
+    body.content += data;
+    if (o.streamLargeBodies && body.content.size() > *o.streamLargeBodies)
+        startRequestStreaming();
+}
+
+void HttpStream::onRequestTrailers(const Headers& trailers)
+{
+    m_flow->request.trailers = trailers;
+    if (m_requestStreaming && m_requestHeadSent)
+        m_layer.sendToServer(m_server, RequestTrailers{m_streamId, trailers});
+}
+
+void HttpStream::startRequestStreaming()
+{
+    // The body is too large to hold: record what we have, forward the rest as it comes.
+    m_requestStreaming = true;
+    m_flow->request.body.streamed = true;
+    m_pendingRequestData = m_flow->request.body.content;
+    runHook(HookKind::Request);
+}
+
+void HttpStream::onRequestEnd()
+{
+    m_requestComplete = true;
+    m_flow->request.timestampEnd = m_layer.now();
+    if (m_requestStreaming) {
+        if (m_requestHeadSent && !m_requestSentComplete) {
+            m_requestSentComplete = true;
+            m_layer.sendToServer(m_server, RequestEndOfMessage{m_streamId});
+        }
+        return;
+    }
+    runHook(HookKind::Request);
+}
+
+void HttpStream::afterRequestHook()
+{
+    m_requestHookDone = true;
+    if (m_flow->error) {
+        fail(m_flow->error->message, 0); // killed by an addon
+        return;
+    }
+    if (m_flow->response) {
+        // Answered without a server (map_local, block_list, a script).
+        m_responseComplete = true;
+        runHook(HookKind::Response);
+        return;
+    }
+    connectToServer();
+}
+
+void HttpStream::connectToServer()
+{
+    m_wait = Wait::Connection;
+    m_layer.requestServer(*this, Address{m_flow->request.host, m_flow->request.port});
+}
+
+void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& error)
+{
+    if (m_done)
+        return;
+    if (!conn) {
+        if (m_wait == Wait::Connection)
+            m_wait = Wait::Nothing;
+        if (m_responseComplete)
+            return;
+        const Address a{m_flow->request.host, m_flow->request.port};
+        const QString message =
+            m_server ? error
+                     : QStringLiteral("cannot connect to %1: %2")
+                           .arg(QString::fromLatin1(a.toString()), error);
+        if (m_server)
+            m_flow->server = *m_server;
+        m_server.reset();
+        fail(message, 502);
+        return;
+    }
+    m_wait = Wait::Nothing;
+    m_server = conn;
+    m_flow->server = *conn;
+    if (m_isConnect) {
+        sendConnectEstablished();
+        return;
+    }
+    sendRequestHead();
+    drain();
+}
+
+void HttpStream::sendRequestHead()
+{
+    Request head = m_flow->request;
+    head.body = {};
+    head.trailers = {};
+    head.headers.remove("proxy-connection");
+    if (!m_requestStreaming) {
+        // The body may have been changed by an addon: make the framing match it.
+        if (!m_flow->request.headers.contains("transfer-encoding")) {
+            const qint64 n = m_flow->request.body.content.size();
+            if (n > 0 || m_flow->request.headers.contains("content-length"))
+                head.headers.set("Content-Length", QByteArray::number(n));
+        }
+    }
+    const bool noBody = !m_requestStreaming && m_flow->request.body.content.isEmpty() &&
+                        m_flow->request.trailers.isEmpty() &&
+                        !head.headers.hasToken("transfer-encoding", "chunked");
+    m_layer.sendToServer(m_server, RequestHeaders{m_streamId, head, noBody});
+    m_requestHeadSent = true;
+    if (noBody) {
+        m_requestSentComplete = true;
+        return;
+    }
+    if (m_requestStreaming) {
+        if (!m_pendingRequestData.isEmpty())
+            m_layer.sendToServer(m_server, RequestData{m_streamId, m_pendingRequestData});
+        m_pendingRequestData.clear();
+        if (m_requestComplete) {
+            if (!m_flow->request.trailers.isEmpty())
+                m_layer.sendToServer(m_server,
+                                     RequestTrailers{m_streamId, m_flow->request.trailers});
+            m_requestSentComplete = true;
+            m_layer.sendToServer(m_server, RequestEndOfMessage{m_streamId});
+        }
+        return;
+    }
+    sendBufferedRequest();
+}
+
+void HttpStream::sendBufferedRequest()
+{
+    if (!m_flow->request.body.content.isEmpty())
+        m_layer.sendToServer(m_server, RequestData{m_streamId, m_flow->request.body.content});
+    if (!m_flow->request.trailers.isEmpty())
+        m_layer.sendToServer(m_server, RequestTrailers{m_streamId, m_flow->request.trailers});
+    m_requestSentComplete = true;
+    m_layer.sendToServer(m_server, RequestEndOfMessage{m_streamId});
+}
+
+void HttpStream::sendConnectEstablished()
+{
+    Response ok;
+    ok.httpVersion = "HTTP/1.1";
+    ok.statusCode = 200;
+    ok.reason = "Connection established";
+    m_flow->request.timestampEnd = m_layer.now();
+    m_layer.sendToClient(ResponseHeaders{m_streamId, ok, true});
+    ConnectionPtr server = m_server;
+    if (!server) {
+        server = makeConnection(Connection::Role::Server);
+        server->peer = Address{m_flow->request.host, m_flow->request.port};
+    }
+    m_done = true;
+    m_layer.startTunnel(server);
+}
+
+// --- response --------------------------------------------------------------------------------
+
+void HttpStream::onResponseHeaders(const ResponseHeaders& e)
+{
+    m_flow->response = e.response;
+    m_flow->response->timestampStart = m_layer.now();
+    m_flow->server = *m_server;
+    m_responseComplete = e.endStream;
+    runHook(HookKind::ResponseHeaders);
+}
+
+void HttpStream::afterResponseHeadersHook()
+{
+    Response& r = *m_flow->response;
+    const Options& o = m_layer.context().opts();
+    const bool noBody = responseHasNoBody(m_flow->request.method, r.statusCode);
+    const auto cl = noBody ? std::optional<qint64>(0) : contentLength(r.headers);
+    if (o.bodySizeLimit && cl && *cl > *o.bodySizeLimit) {
+        fail(QStringLiteral("response body of %1 bytes exceeds body_size_limit (%2)")
+                 .arg(*cl)
+                 .arg(formatSize(o.bodySizeLimit)),
+             502);
+        return;
+    }
+    if (!m_responseComplete && o.streamLargeBodies && cl && *cl > *o.streamLargeBodies) {
+        startResponseStreaming();
+        return;
+    }
+    if (m_responseComplete)
+        onResponseEnd();
+}
+
+void HttpStream::startResponseStreaming()
+{
+    m_responseStreaming = true;
+    Response& r = *m_flow->response;
+    r.body.streamed = true;
+    Response head = r;
+    head.body = {};
+    m_layer.sendToClient(ResponseHeaders{m_streamId, head, false});
+    m_responseHeadSent = true;
+    if (!r.body.content.isEmpty())
+        m_layer.sendToClient(ResponseData{m_streamId, r.body.content});
+}
+
+void HttpStream::onResponseData(const QByteArray& data)
+{
+    BodyInfo& body = m_flow->response->body;
+    body.size += data.size();
+    const Options& o = m_layer.context().opts();
+    if (o.bodySizeLimit && body.size > *o.bodySizeLimit) {
+        fail(QStringLiteral("response body exceeds body_size_limit (%1)")
+                 .arg(formatSize(o.bodySizeLimit)),
+             502);
+        return;
+    }
+    if (m_responseStreaming) {
+        const qint64 keep = o.streamLargeBodies.value_or(0);
+        if (body.content.size() < keep)
+            body.content += data.left(keep - body.content.size());
+        m_layer.sendToClient(ResponseData{m_streamId, data});
+        return;
+    }
+    body.content += data;
+    if (o.streamLargeBodies && body.content.size() > *o.streamLargeBodies)
+        startResponseStreaming();
+}
+
+void HttpStream::onResponseEnd()
+{
+    m_responseComplete = true;
+    m_flow->response->timestampEnd = m_layer.now();
+    if (m_server) {
+        m_flow->server = *m_server;
+        m_layer.releaseServer(m_server, m_requestSentComplete);
+        m_server.reset();
+    }
+    if (m_responseStreaming) {
+        if (!m_flow->response->trailers.isEmpty())
+            m_layer.sendToClient(ResponseTrailers{m_streamId, m_flow->response->trailers});
+        m_layer.sendToClient(ResponseEndOfMessage{m_streamId});
+        m_flow->live = false;
+        runHook(HookKind::Response);
+        return;
+    }
+    m_flow->live = false;
+    runHook(HookKind::Response);
+}
+
+void HttpStream::afterResponseHook()
+{
+    if (!m_responseStreaming) {
+        if (m_flow->error) {
+            fail(m_flow->error->message, 0);
+            return;
+        }
+        sendResponseToClient();
+    }
+    finish();
+}
+
+void HttpStream::sendResponseToClient()
+{
+    Response head = *m_flow->response;
+    head.body = {};
+    head.trailers = {};
+    const QByteArray& body = m_flow->response->body.content;
+    const bool noBody = responseHasNoBody(m_flow->request.method, head.statusCode);
+    if (!noBody && !head.headers.hasToken("transfer-encoding", "chunked"))
+        head.headers.set("Content-Length", QByteArray::number(body.size()));
+    const bool endStream = noBody || (body.isEmpty() && m_flow->response->trailers.isEmpty() &&
+                                      !head.headers.hasToken("transfer-encoding", "chunked"));
+    m_layer.sendToClient(ResponseHeaders{m_streamId, head, endStream});
+    m_responseHeadSent = true;
+    if (endStream)
+        return;
+    if (!body.isEmpty())
+        m_layer.sendToClient(ResponseData{m_streamId, body});
+    if (!m_flow->response->trailers.isEmpty())
+        m_layer.sendToClient(ResponseTrailers{m_streamId, m_flow->response->trailers});
+    m_layer.sendToClient(ResponseEndOfMessage{m_streamId});
+}
+
+// --- errors and the end ----------------------------------------------------------------------
+
+void HttpStream::fail(const QString& message, int status)
+{
+    if (m_failed || m_done)
+        return;
+    m_failed = true;
+    m_queue.clear();
+    m_flow->error = FlowError{message, m_layer.now()};
+    m_flow->live = false;
+    m_layer.log(LogLevel::Info, message);
+    if (m_server) {
+        m_flow->server = *m_server;
+        m_layer.abortServer(m_server);
+        m_server.reset();
+    }
+    if (status && !m_responseHeadSent) {
+        Response r = Response::make(status, errorPage(status, message));
+        r.headers.add("Connection", "close");
+        m_layer.sendToClient(ResponseHeaders{m_streamId, r, false});
+        m_layer.sendToClient(ResponseData{m_streamId, r.body.content});
+        m_layer.sendToClient(ResponseEndOfMessage{m_streamId});
+    } else if (m_responseHeadSent && !m_responseComplete) {
+        // Half a response went out: closing is the only way to tell the client.
+        m_layer.abortClient();
+    }
+    runHook(HookKind::Error);
+}
+
+void HttpStream::afterErrorHook()
+{
+    finish();
+}
+
+void HttpStream::onClientGone(const QString& why)
+{
+    if (m_done)
+        return;
+    if (m_server) {
+        m_layer.abortServer(m_server);
+        m_server.reset();
+    }
+    const bool started = !m_flow->request.method.isEmpty();
+    const bool finalHookRan =
+        m_failed || (m_wait == Wait::Hook && m_pendingHook == HookKind::Response);
+    m_done = true;
+    if (started && !finalHookRan) {
+        // Record the abandoned exchange; nobody waits for the hook's reply.
+        m_flow->error = FlowError{why, m_layer.now()};
+        m_flow->live = false;
+        auto hook = std::make_shared<HookData>();
+        hook->kind = HookKind::Error;
+        hook->flow = m_flow;
+        m_layer.hook(*this, hook);
+    }
+}
+
+void HttpStream::finish()
+{
+    m_done = true;
+}
+
+} // namespace spyglass::layers

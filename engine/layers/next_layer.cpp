@@ -1,0 +1,187 @@
+#include "layers/next_layer.h"
+
+#include "layers/http/http_layer.h"
+#include "layers/tcp/tcp_layer.h"
+#include "layers/tls/client_tls_layer.h"
+#include "layers/tls/server_tls_layer.h"
+#include "options/options.h"
+#include "tls/client_hello.h"
+
+#include <QRegularExpression>
+
+namespace spyglass::layers {
+
+using namespace proxy;
+
+namespace {
+
+// An HTTP/1 request line starts with a method token and a space (RFC 9112 3).
+bool looksLikeHttp1(const QByteArray& data, bool& needMore)
+{
+    needMore = false;
+    for (qsizetype i = 0; i < data.size(); ++i) {
+        const char c = data.at(i);
+        if (c == ' ')
+            return i > 0;
+        if (!(c >= 'A' && c <= 'Z') && c != '-' && c != '_')
+            return false;
+        if (i > 20)
+            return false;
+    }
+    needMore = true;
+    return false;
+}
+
+bool matchesAny(const QStringList& patterns, const QString& subject)
+{
+    for (const QString& p : patterns) {
+        const QRegularExpression re(p, QRegularExpression::CaseInsensitiveOption);
+        if (re.match(subject).hasMatch())
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+NextLayer::NextLayer(Context context) : Layer(std::move(context)) {}
+
+NextLayer::~NextLayer() = default;
+
+bool NextLayer::isIgnored(const QByteArray& sni) const
+{
+    const Options& o = m_context.opts();
+    if (o.ignoreHosts.isEmpty() && o.allowHosts.isEmpty())
+        return false;
+    QStringList subjects;
+    const Address& a = m_context.server->peer;
+    subjects << QString::fromLatin1(a.host + ':' + QByteArray::number(a.port));
+    if (!sni.isEmpty())
+        subjects << QString::fromLatin1(sni + ':' + QByteArray::number(a.port));
+    for (const QString& s : subjects) {
+        if (!o.ignoreHosts.isEmpty() && matchesAny(o.ignoreHosts, s))
+            return true;
+    }
+    if (!o.allowHosts.isEmpty()) {
+        for (const QString& s : subjects)
+            if (matchesAny(o.allowHosts, s))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+std::unique_ptr<Layer> NextLayer::decide(Commands& out)
+{
+    if (!m_context.server) {
+        // The proxy port itself: clients speak HTTP to a regular proxy.
+        if (!m_clientData.isEmpty() && m_clientData.at(0) == 0x16) {
+            out.push_back(Log{LogLevel::Warn,
+                              QStringLiteral("a client spoke TLS to the proxy port; TLS to the "
+                                             "proxy itself is not supported in this version")});
+            out.push_back(CloseConnection{m_context.client, false});
+            return nullptr;
+        }
+        return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Regular);
+    }
+
+    if (m_serverSpokeFirst)
+        return std::make_unique<TcpLayer>(m_context);
+    if (m_clientData.isEmpty()) {
+        if (isIgnored({}))
+            return std::make_unique<TcpLayer>(m_context);
+        if (m_clientEof)
+            return std::make_unique<TcpLayer>(m_context);
+        return nullptr;
+    }
+
+    const ClientHelloResult hello = parseClientHello(m_clientData);
+    switch (hello.status) {
+    case ClientHelloResult::Status::NeedMore:
+        if (m_clientEof) {
+            out.push_back(Log{LogLevel::Info,
+                              QStringLiteral("client closed during its TLS ClientHello")});
+            out.push_back(CloseConnection{m_context.client, false});
+        }
+        return nullptr;
+    case ClientHelloResult::Status::Invalid:
+        out.push_back(Log{LogLevel::Info, QStringLiteral("invalid TLS ClientHello: %1")
+                                              .arg(hello.reason)});
+        out.push_back(CloseConnection{m_context.client, false});
+        return nullptr;
+    case ClientHelloResult::Status::Ok: {
+        if (isIgnored(hello.hello.sni))
+            return std::make_unique<TcpLayer>(m_context);
+        auto inner = std::make_unique<NextLayer>(m_context);
+        auto client = std::make_unique<tls::ClientTlsLayer>(m_context, std::move(inner));
+        return std::make_unique<tls::ServerTlsLayer>(m_context, std::move(client));
+    }
+    case ClientHelloResult::Status::NotTls:
+        break;
+    }
+    if (isIgnored({}))
+        return std::make_unique<TcpLayer>(m_context);
+    bool needMore = false;
+    if (looksLikeHttp1(m_clientData, needMore))
+        return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Transparent);
+    if (needMore && !m_clientEof)
+        return nullptr;
+    return std::make_unique<TcpLayer>(m_context);
+}
+
+Commands NextLayer::handleEvent(const Event& event)
+{
+    if (m_child)
+        return m_child->handleEvent(event);
+
+    Commands out;
+    bool closedForGood = false;
+    if (auto* e = std::get_if<DataReceived>(&event)) {
+        if (e->connection == m_context.client)
+            m_clientData += e->data;
+        else if (m_context.server && e->connection == m_context.server && m_clientData.isEmpty())
+            m_serverSpokeFirst = true;
+    } else if (auto* e = std::get_if<ConnectionClosed>(&event)) {
+        if (e->connection == m_context.client) {
+            m_clientEof = true;
+            if (m_clientData.isEmpty() && (!m_context.server || !m_context.server->connected())) {
+                // Nothing was ever said: just close.
+                out.push_back(CloseConnection{m_context.client, false});
+                closedForGood = true;
+            }
+        }
+    }
+    if (closedForGood)
+        return out;
+    m_pending.push_back(event);
+    if (std::holds_alternative<Start>(event) && m_context.server == nullptr)
+        return out; // wait for the client's first bytes
+
+    std::unique_ptr<Layer> child = decide(out);
+    if (!child)
+        return out;
+    append(out, replayTo(std::move(child)));
+    return out;
+}
+
+Commands NextLayer::replayTo(std::unique_ptr<Layer> child)
+{
+    m_child = std::move(child);
+    Commands out;
+    // The chosen layer sees Start first, then the client's bytes as one piece, then the rest.
+    append(out, m_child->handleEvent(Start{}));
+    if (!m_clientData.isEmpty())
+        append(out, m_child->handleEvent(DataReceived{m_context.client, m_clientData}));
+    m_clientData.clear();
+    for (const Event& e : m_pending) {
+        if (std::holds_alternative<Start>(e))
+            continue;
+        if (auto* d = std::get_if<DataReceived>(&e); d && d->connection == m_context.client)
+            continue;
+        append(out, m_child->handleEvent(e));
+    }
+    m_pending.clear();
+    return out;
+}
+
+} // namespace spyglass::layers

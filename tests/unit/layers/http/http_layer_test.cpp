@@ -1,0 +1,342 @@
+// Playbook tests for HttpLayer + HttpStream over the HTTP/1 codecs: the proxy logic, driven
+// by scripted events, with the input also cut into 1-byte and random pieces.
+#include "layers/http/http_layer.h"
+#include "layers/next_layer.h"
+#include "options/options.h"
+#include "playbook.h"
+
+#include <QtTest>
+
+using namespace spyglass;
+using namespace spyglass::proxy;
+using namespace spyglass::layers;
+using spyglass::test::Playbook;
+
+namespace {
+
+struct Fixture
+{
+    std::shared_ptr<Options> options = std::make_shared<Options>();
+    ConnectionPtr client = makeConnection(Connection::Role::Client);
+
+    Fixture()
+    {
+        client->peer = {"127.0.0.1", 50000};
+        client->state = ConnectionState::Open;
+    }
+    Context context()
+    {
+        Context c;
+        c.client = client;
+        c.options = options;
+        c.services = std::make_shared<Services>();
+        c.services->clock = [] { return 1000.0; };
+        return c;
+    }
+};
+
+const QByteArray kGet = "GET http://example.com/path?q=1 HTTP/1.1\r\nHost: example.com\r\n"
+                        "Accept: */*\r\n\r\n";
+const QByteArray kGetUpstream = "GET /path?q=1 HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n";
+const QByteArray kResponse = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+
+// Feeds `data` from `conn` whole (mode 0), byte by byte (1) or at random cuts (2).
+void feedAs(Playbook& pb, const ConnectionPtr& conn, const QByteArray& data, int mode)
+{
+    if (mode == 0)
+        pb.feed(DataReceived{conn, data});
+    else if (mode == 1)
+        pb.feedSplit(conn, data, 1);
+    else
+        pb.feedRandom(conn, data, 42);
+}
+
+} // namespace
+
+class HttpLayerTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void absoluteFormGet_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("whole") << 0;
+        QTest::newRow("1-byte") << 1;
+        QTest::newRow("random") << 2;
+    }
+    void absoluteFormGet()
+    {
+        QFETCH(int, mode);
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        feedAs(pb, f.client, kGet, mode);
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders, &h), pb.why());
+        QCOMPARE(h.hook->flow->request.host, QByteArray("example.com"));
+        QCOMPARE(h.hook->flow->request.port, 80);
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen();
+        QVERIFY(pb.pending().size() >= 1);
+        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+        QCOMPARE(server->peer, (Address{"example.com", 80}));
+        QVERIFY2(pb.expect(SendData{server, kGetUpstream}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+
+        feedAs(pb, server, kResponse, mode);
+        QVERIFY2(pb.expectHook(HookKind::ResponseHeaders), pb.why());
+        pb.replyHook();
+        Hook resp;
+        QVERIFY2(pb.expectHook(HookKind::Response, &resp), pb.why());
+        QCOMPARE(resp.hook->flow->response->body.content, QByteArray("hello"));
+        QCOMPARE(resp.hook->flow->response->statusCode, 200);
+        QVERIFY(!resp.hook->flow->live);
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.client, kResponse}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+
+        // Keep-alive: the second request reuses the upstream connection.
+        feedAs(pb, f.client, kGet, mode);
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{server, kGetUpstream}), pb.why());
+        feedAs(pb, server, kResponse, mode);
+        QVERIFY2(pb.expectHook(HookKind::ResponseHeaders), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Response), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.client, kResponse}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+    }
+
+    void hostHeaderFallback()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, "GET /x HTTP/1.1\r\nHost: origin.test:8000\r\n\r\n"});
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders, &h), pb.why());
+        QCOMPARE(h.hook->flow->request.host, QByteArray("origin.test"));
+        QCOMPARE(h.hook->flow->request.port, 8000);
+        QCOMPARE(h.hook->flow->request.url(), QByteArray("http://origin.test:8000/x"));
+    }
+
+    void noHostIsA400()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, "GET /x HTTP/1.1\r\n\r\n"});
+        QVERIFY2(pb.expectSendContaining(f.client, "HTTP/1.1 400 Bad Request"), pb.why());
+        QVERIFY2(pb.expect(CloseConnection{f.client, false}), pb.why());
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::Error, &h), pb.why());
+        QVERIFY(h.hook->flow->error->message.contains("Host header"));
+    }
+
+    void connectFailureIsA502()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, kGet});
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen("connection to example.com:80 failed: Connection refused");
+        QVERIFY2(pb.expectSendContaining(f.client, "Connection refused"), pb.why());
+        // The error page says Connection: close, so the client is closed right after it.
+        QVERIFY2(pb.expect(CloseConnection{f.client, false}), pb.why());
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::Error, &h), pb.why());
+        QVERIFY(h.hook->flow->error->message.contains("cannot connect to example.com:80"));
+        pb.replyHook();
+        QVERIFY2(pb.expectNothing(), pb.why());
+    }
+
+    void connectEagerThenTunnel()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, "CONNECT origin.test:8443 HTTP/1.1\r\n"
+                                       "Host: origin.test:8443\r\n\r\n"});
+        QVERIFY2(pb.expectHook(HookKind::HttpConnect), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen();
+        QVERIFY2(pb.expect(SendData{f.client, "HTTP/1.1 200 Connection established\r\n\r\n"}),
+                 pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+        // Plain HTTP inside the tunnel goes to the tunnel's (already open) server.
+        pb.feed(DataReceived{f.client, "GET /in HTTP/1.1\r\nHost: origin.test\r\n\r\n"});
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders, &h), pb.why());
+        QCOMPARE(h.hook->flow->request.url(), QByteArray("http://origin.test:8443/in"));
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
+        pb.replyHook();
+        QVERIFY(!pb.pending().empty());
+        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+        QCOMPARE(server->peer, (Address{"origin.test", 8443}));
+        QVERIFY2(pb.expect(SendData{server, "GET /in HTTP/1.1\r\nHost: origin.test\r\n\r\n"}),
+                 pb.why());
+    }
+
+    void connectFailureIsRecorded()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, "CONNECT origin.test:1 HTTP/1.1\r\n\r\n"});
+        QVERIFY2(pb.expectHook(HookKind::HttpConnect), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen("connection to origin.test:1 failed: Connection refused");
+        QVERIFY2(pb.expectSendContaining(f.client, "HTTP/1.1 502 Bad Gateway"), pb.why());
+        QVERIFY2(pb.expect(CloseConnection{f.client, false}), pb.why());
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::Error, &h), pb.why());
+        QCOMPARE(h.hook->flow->request.method, QByteArray("CONNECT"));
+    }
+
+    void largeResponseIsStreamed()
+    {
+        Fixture f;
+        f.options->streamLargeBodies = 10;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, kGet});
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen();
+        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+        pb.takeSent(server);
+        const QByteArray head = "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n";
+        pb.feed(DataReceived{server, head});
+        QVERIFY2(pb.expectHook(HookKind::ResponseHeaders), pb.why());
+        pb.replyHook();
+        // The head goes out before the body has arrived.
+        QVERIFY2(pb.expect(SendData{f.client, head}), pb.why());
+        pb.feed(DataReceived{server, QByteArray(20, 'a')});
+        QVERIFY2(pb.expect(SendData{f.client, QByteArray(20, 'a')}), pb.why());
+        pb.feed(DataReceived{server, QByteArray(20, 'b')});
+        QVERIFY2(pb.expect(SendData{f.client, QByteArray(20, 'b')}), pb.why());
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::Response, &h), pb.why());
+        QVERIFY(h.hook->flow->response->body.streamed);
+        QCOMPARE(h.hook->flow->response->body.size, 40);
+        QCOMPARE(h.hook->flow->response->body.content, QByteArray(10, 'a'));
+    }
+
+    void bodySizeLimit()
+    {
+        Fixture f;
+        f.options->bodySizeLimit = 4;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, kGet});
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen();
+        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+        pb.takeSent(server);
+        pb.feed(DataReceived{server, kResponse});
+        QVERIFY2(pb.expectHook(HookKind::ResponseHeaders), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(CloseConnection{server, false}), pb.why());
+        QVERIFY2(pb.expectSendContaining(f.client, "body_size_limit"), pb.why());
+        QVERIFY2(pb.expect(CloseConnection{f.client, false}), pb.why());
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::Error, &h), pb.why());
+        QVERIFY(h.hook->flow->error->message.contains("body_size_limit"));
+    }
+
+    void postBodyIsForwarded()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        const QByteArray post = "POST http://example.com/u HTTP/1.1\r\nHost: example.com\r\n"
+                                "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        pb.feedSplit(f.client, post, 1);
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
+        pb.replyHook();
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::Request, &h), pb.why());
+        QCOMPARE(h.hook->flow->request.body.content, QByteArray("hello"));
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen();
+        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+        QVERIFY2(pb.expect(SendData{server, "POST /u HTTP/1.1\r\nHost: example.com\r\n"
+                                            "Transfer-Encoding: chunked\r\n\r\n"
+                                            "5\r\nhello\r\n0\r\n\r\n"}),
+                 pb.why());
+    }
+
+    void clientLeavingAbortsUpstream()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, kGet});
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen();
+        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+        pb.takeSent(server);
+        f.client->state = ConnectionState::Closed;
+        pb.feed(ConnectionClosed{f.client});
+        bool closedServer = false;
+        bool errorHook = false;
+        for (const Command& c : pb.pending()) {
+            if (auto* cc = std::get_if<CloseConnection>(&c); cc && cc->connection == server)
+                closedServer = true;
+            if (auto* h = std::get_if<Hook>(&c); h && h->hook->kind == HookKind::Error)
+                errorHook = h->hook->flow->error->message.contains("client disconnected");
+        }
+        QVERIFY2(closedServer, pb.pendingDescription().constData());
+        QVERIFY2(errorHook, pb.pendingDescription().constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(HttpLayerTest)
+#include "http_layer_test.moc"
