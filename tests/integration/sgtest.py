@@ -6,7 +6,12 @@ against real origins on 127.0.0.1. Which proxy runs is chosen by the environment
   SPYGLASS_DUMP=/path/to/spyglass-dump    the binary under test (ctest sets it)
   SGTEST_PROXY=mitmdump                   run the same suite against /usr/bin/mitmdump instead,
                                           to prove the harness; Spyglass-only cases are skipped
-  SGTEST_VERBOSE=1                        print the proxy's output after every failed case
+  SGTEST_VERBOSE=1                        also print tracebacks of failed checks
+  SGTEST_KEEP=1                           keep the temporary directory (proxy output, CA, ...)
+  SGTEST_FILE_TIMEOUT=SECONDS             watchdog for a whole file (default 280)
+
+A failed case prints the tail of the proxy's stdout/stderr on stderr. Naming cases on the
+command line runs only those: `test_cli.py version quiet_prints_nothing`.
 
 A test file declares cases with @case (or @case(spyglass_only=True)) and calls main(). Each
 case receives the shared Env: a temporary directory, a test CA, origins and proxies, all
@@ -884,12 +889,13 @@ class Env:
             p.start()
         return p
 
-    def proxy(self, extra=()):
-        """A proxy shared by the cases of a file (one per set of extra args); started again,
-        with a note, if it died."""
+    def proxy(self, extra=(), restart=True):
+        """A proxy shared by the cases of a file (one per set of extra args). One that died
+        is started again (the case it died in has already failed for it, see main()), unless
+        restart=False, which returns it as it is."""
         key = tuple(extra)
         p = self._shared.get(key)
-        if p is not None and not p.alive():
+        if p is not None and not p.alive() and restart:
             print(f"  note: {p.name} had exited with {p.proc.returncode}; starting a new one",
                   file=sys.stderr)
             p = None
@@ -981,8 +987,13 @@ def main():
             before = len(_env.proxies)
             _notes.clear()
             t0 = time.monotonic()
+            dead_before = {id(p) for p in _env._shared.values() if not p.alive()}
             try:
                 fn(_env)
+                died = [p for p in _env._shared.values()
+                        if not p.alive() and id(p) not in dead_before]
+                check(not died, "proxy exited during the case: " + ", ".join(
+                    f"{p.name} (exit code {p.proc.returncode})" for p in died))
             except Exception as e:  # noqa: BLE001 - every failure is reported, never raised
                 counts["failed"] += 1
                 kind = "" if isinstance(e, TestFailure) else type(e).__name__ + ": "

@@ -179,7 +179,7 @@ def body_size_limit(env):
 
 @case
 def proxy_still_alive(env):
-    p = big_proxy(env)
+    p = env.proxy(env.trust_test_ca, restart=False)
     check(p.alive(), f"proxy exited with {p.proc.returncode}")
 
 

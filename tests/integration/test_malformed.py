@@ -14,10 +14,11 @@ import sgtest as T  # noqa: E402
 from sgtest import case, check, check_eq  # noqa: E402
 
 
-def healthy(env):
+def healthy(env, p):
     """The proxy is alive and serves a normal request."""
-    p, o = env.proxy(), env.origin
-    check(p.alive(), f"proxy died (exit {p.proc.returncode})")
+    o = env.origin
+    time.sleep(0.1)
+    check(p.alive(), f"proxy died (exit code {p.proc.returncode})")
     r = T.curl(o.url("/bytes/100"), proxy=p, timeout=15)
     check(r.rc == 0 and r.status == 200 and r.body == T.body_bytes(100),
           f"a normal request after the bad one failed: {r}")
@@ -65,7 +66,7 @@ def garbage_request(env):
     p = env.proxy()
     reply, _ = send_raw(p.port, b"\x00\x01\x02garbage\xff\xfe\r\n\r\n")
     expect_400(reply, "garbage")
-    healthy(env)
+    healthy(env, p)
 
 
 @case(spyglass_only=True)
@@ -78,7 +79,7 @@ def garbage_request_dump_error_line(env):
         check(time.monotonic() < deadline, f"no error dump line for client port {local}; "
               f"stdout tail: {p.lines()[-5:]}")
         time.sleep(0.05)
-    healthy(env)
+    healthy(env, p)
 
 
 @case
@@ -88,7 +89,7 @@ def truncated_head_then_close(env):
     reply, _ = send_raw(p.port, f"GET {url} HTTP/1.1\r\nHost: 127".encode(), half_close=True)
     expect_400_or_close(reply, "truncated head", strict=False)
     check(not origin_saw(env, "case=truncated"), "a truncated head reached the origin")
-    healthy(env)
+    healthy(env, p)
 
 
 @case
@@ -100,7 +101,7 @@ def bad_chunk_size(env):
     reply, _ = send_raw(p.port, data)
     expect_400_or_close(reply, "bad chunk size", strict=T.SPYGLASS)
     check(not origin_saw(env, "case=badchunk"), "a broken chunked body reached the origin whole")
-    healthy(env)
+    healthy(env, p)
 
 
 @case
@@ -112,7 +113,7 @@ def content_length_and_transfer_encoding(env):
     reply, _ = send_raw(p.port, data)
     expect_400(reply, "Content-Length with Transfer-Encoding")
     check(not origin_saw(env, "case=clte"), "an ambiguous request reached the origin")
-    healthy(env)
+    healthy(env, p)
 
 
 @case
@@ -124,7 +125,7 @@ def invalid_content_length(env):
         reply, _ = send_raw(p.port, data)
         expect_400(reply, f"Content-Length: {value}")
     check(not origin_saw(env, "case=badcl"), "a request with a bad Content-Length was forwarded")
-    healthy(env)
+    healthy(env, p)
 
 
 @case(mitmdump_gap="forwards the obs-fold verbatim (CRLF inside a header value)")
@@ -143,7 +144,7 @@ def obs_fold_header(env):
         check_eq(T.parse_response_bytes(reply).status, 200, "status of the unfolded request")
     else:
         expect_400(reply, "obs-fold")
-    healthy(env)
+    healthy(env, p)
 
 
 @case
@@ -158,7 +159,7 @@ def huge_header(env):
     check(resp.status in (400, 431), f"status {resp.status}, expected 400 or 431")
     if T.SPYGLASS:  # its head limit is 64 KiB: the proxy answers itself
         check(not origin_saw(env, "case=hugeheader"), "a 100 KiB header reached the origin")
-    healthy(env)
+    healthy(env, p)
 
 
 @case
@@ -180,7 +181,7 @@ def garbage_client_hello_after_connect(env):
         check(not reply.startswith(b"HTTP/"), f"HTTP answer inside a TLS tunnel: {reply[:80]!r}")
         check(not reply or reply[0] == 0x15, f"unexpected bytes instead of a TLS alert: "
               f"{reply[:40]!r}")
-    healthy(env)
+    healthy(env, p)
 
 
 @case
@@ -193,7 +194,7 @@ def client_vanishes_mid_body(env):
         time.sleep(0.2)
     time.sleep(0.3)
     check(not origin_saw(env, "case=vanish"), "a truncated body reached the origin as complete")
-    healthy(env)
+    healthy(env, p)
 
 
 @case
@@ -205,7 +206,7 @@ def many_bad_connections_then_good(env):
     for i in range(10):
         with T.connect(p.port):
             pass  # connect and leave at once
-    healthy(env)
+    healthy(env, p)
 
 
 if __name__ == "__main__":
