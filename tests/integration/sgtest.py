@@ -96,10 +96,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def is_listening(port):
-    """True when some socket listens on PORT, read from /proc so that no probe connection
-    (which a proxy might record as a flow) is ever made."""
+def is_listening(port, pid=None):
+    """True when a socket listens on PORT (owned by process `pid` if given), read from /proc
+    so that no probe connection (which a proxy might record as a flow) is ever made."""
     want = f":{port:04X}"
+    inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             with open(table) as f:
@@ -107,9 +108,22 @@ def is_listening(port):
                 for line in f:
                     parts = line.split()
                     if parts[1].endswith(want) and parts[3] == "0A":
-                        return True
+                        inodes.add(parts[9])
         except OSError:
             pass
+    if not inodes or pid is None:
+        return bool(inodes)
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if link.startswith("socket:[") and link[8:-1] in inodes:
+            return True
     return False
 
 
@@ -483,8 +497,8 @@ class Proxy:
             argv.append(self.filter_expr)
         return argv
 
-    def start(self, timeout=20):
-        os.makedirs(self.confdir, exist_ok=True)
+    def start(self, timeout=30):
+        # The confdir is not made here: the proxy must create it (and the CA) on first start.
         last_error = ""
         for attempt in range(3):
             port = self.port or free_port()
@@ -498,7 +512,7 @@ class Proxy:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     break
-                if is_listening(port) and os.path.exists(self.ca_file):
+                if is_listening(port, self.proc.pid) and os.path.exists(self.ca_file):
                     self.port = port
                     self.returncode = None
                     return self

@@ -42,7 +42,7 @@ def registry_options():
     return found
 
 
-def run_dump(env, *args, timeout=15):
+def run_dump(env, *args, timeout=30):
     """Runs the binary with a private confdir and a free port; returns the completed process."""
     confdir = os.path.join(env.tmp, f"cli-confdir-{time.monotonic_ns()}")
     argv = [T.proxy_exe(), "--listen-host", T.HOST, "-p", str(T.free_port()),
@@ -62,7 +62,7 @@ def expect_usage_error(r, what, mention=None):
 
 @case
 def version(env):
-    r = T.run([T.proxy_exe(), "--version"], timeout=15)
+    r = T.run([T.proxy_exe(), "--version"], timeout=30)
     out = r.stdout.decode("utf-8", "replace")
     check_eq(r.returncode, 0, "exit code")
     check(re.search(r"\d+\.\d+", out), f"no version number in {out!r}")
@@ -72,7 +72,7 @@ def version(env):
 
 @case(spyglass_only=True)
 def options_lists_every_option(env):
-    r = T.run([T.proxy_exe(), "--options"], timeout=15)
+    r = T.run([T.proxy_exe(), "--options"], timeout=30)
     check_eq(r.returncode, 0, "exit code")
     out = r.stdout.decode("utf-8", "replace")
     lines = out.splitlines()
