@@ -90,6 +90,16 @@ def run(argv, timeout=30, input=None, env=None, cwd=None):
                           f"stderr: {_short(e.stderr or b'')}")
 
 
+def _die_with_parent():
+    """preexec_fn: the proxy gets SIGKILL if the test process dies, so no proxy outlives a
+    killed or crashed test run (it runs in its own session and would otherwise linger)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
@@ -505,7 +515,8 @@ class Proxy:
             out = open(self.out_path, "wb")
             err = open(self.err_path, "wb")
             self.proc = subprocess.Popen(self.argv(port), stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=err, env=clean_env(), start_new_session=True)
+                                         stderr=err, env=clean_env(), start_new_session=True,
+                                         preexec_fn=_die_with_parent)
             out.close()
             err.close()
             deadline = time.monotonic() + timeout
@@ -983,8 +994,19 @@ def main():
         for p in _env.proxies:
             p.kill()
         print(summary(), flush=True)
+        if not os.environ.get("SGTEST_KEEP"):
+            shutil.rmtree(_env.tmp, ignore_errors=True)
         os._exit(1)
 
+    def terminated(signum, frame):
+        print(f"FAIL interrupted by signal {signum}", flush=True)
+        for p in _env.proxies:
+            p.kill()
+        if not os.environ.get("SGTEST_KEEP"):
+            shutil.rmtree(_env.tmp, ignore_errors=True)
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, terminated)
     timer = threading.Timer(FILE_TIMEOUT, watchdog)
     timer.daemon = True
     timer.start()
