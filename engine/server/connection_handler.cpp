@@ -339,7 +339,7 @@ ConnectionHandler::Peer* ConnectionHandler::addPeer(const ConnectionPtr& connect
 ConnectionHandler::Peer* ConnectionHandler::find(const ConnectionPtr& connection) const
 {
     for (const auto& p : m_peers)
-        if (p->connection == connection)
+        if (p->connection == connection && !p->done)
             return p.get();
     return nullptr;
 }

@@ -27,7 +27,7 @@ namespace spyglass {
 namespace {
 
 // Bytes asked of recv() when the kernel does not say how many are waiting.
-constexpr qint64 kMinReadChunk = 16 * 1024;
+constexpr qint64 kMinReadChunk = 4 * 1024;
 
 #ifdef Q_OS_WIN
 using SockLen = int;
@@ -428,14 +428,15 @@ void SocketStream::doRead()
     bool eof = false;
     int error = 0;
     while (total < kMaxReadPerWakeup) {
-        const qint64 want =
-            qMin(qMax(bytesWaiting(m_fd), kMinReadChunk), kMaxReadPerWakeup - total);
+        // Exactly what the kernel holds, when it says: no oversized buffers travel upward.
+        const qint64 waiting = bytesWaiting(m_fd);
+        const qint64 want = qMin(waiting > 0 ? waiting : kMinReadChunk, kMaxReadPerWakeup - total);
         data.resize(total + want);
         const auto n = ::recv(NativeFd(m_fd), data.data() + total, int(want), 0);
         if (n > 0) {
             total += n;
-            if (n < want)
-                break; // the kernel had no more
+            if (n < want || n == waiting)
+                break; // the kernel had no more (a FIN behind it wakes us again)
             continue;
         }
         if (n == 0) {
@@ -450,6 +451,8 @@ void SocketStream::doRead()
         break;
     }
     data.truncate(total);
+    if (data.capacity() > 2 * total + kMinReadChunk)
+        data.squeeze();
 
     if (m_lingering) { // closed by us: input is drained and dropped until the peer's FIN
         if (eof || error) {

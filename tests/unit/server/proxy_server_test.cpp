@@ -31,6 +31,7 @@ struct Shared
     QStringList logs;
     QSet<QThread*> threads;
     int hookCompletions = 0;
+    int reentered = 0; // handleEvent called while already inside handleEvent
 
     void add(QStringList& list, const QString& s)
     {
@@ -49,6 +50,10 @@ struct RelaySettings
     Address target;          // invalid: no server connection at all
     bool hookFirst = false;  // a ClientConnected hook must complete before connecting
     double wakeupAfter = 0;  // > 0: send "tick\n" to the client after that long, then close
+    bool ignoreClientClose = false; // leave the server connection alone when the client goes
+    // Start -> [Hook, SendData "first "]; HookCompleted -> SendData "second\n". An event that
+    // arises while a batch executes (a hook answered at once) must wait for the whole batch.
+    bool orderProbe = false;
 };
 
 // Relays bytes both ways, propagates half-closes, closes both once both sides are done.
@@ -63,6 +68,19 @@ public:
 
     Commands handleEvent(const Event& event) override
     {
+        if (m_inside) {
+            QMutexLocker lock(&m_shared->mutex);
+            ++m_shared->reentered;
+        }
+        m_inside = true;
+        Commands out = handle(event);
+        m_inside = false;
+        return out;
+    }
+
+private:
+    Commands handle(const Event& event)
+    {
         Commands out;
         const ConnectionPtr& client = m_context.client;
         if (std::holds_alternative<Start>(event)) {
@@ -75,7 +93,14 @@ public:
                 m_wakeupId = std::get<RequestWakeup>(w).id;
                 out.push_back(w);
             }
-            if (m_settings.hookFirst) {
+            if (m_settings.orderProbe) {
+                auto hook = std::make_shared<HookData>();
+                hook->kind = HookKind::ClientConnected;
+                Command h = makeHook(hook);
+                m_probeHookId = std::get<Hook>(h).id;
+                out.push_back(h);
+                out.push_back(SendData{client, "first "});
+            } else if (m_settings.hookFirst) {
                 auto hook = std::make_shared<HookData>();
                 hook->kind = HookKind::ClientConnected;
                 hook->connection = client;
@@ -91,6 +116,10 @@ public:
                 out.push_back(CloseConnection{client, false});
             }
         } else if (const auto* h = std::get_if<HookCompleted>(&event)) {
+            if (h->command == m_probeHookId) {
+                out.push_back(SendData{client, "second\n"});
+                out.push_back(CloseConnection{client, false});
+            }
             if (h->command == m_hookId) {
                 {
                     QMutexLocker lock(&m_shared->mutex);
@@ -125,6 +154,8 @@ public:
             const bool reset = c->connection->state == ConnectionState::Closed;
             if (c->connection == client) {
                 m_clientEof = true;
+                if (m_settings.ignoreClientClose)
+                    return out;
                 if (m_server && m_serverReady)
                     out.push_back(CloseConnection{m_server, !reset});
             } else {
@@ -139,7 +170,6 @@ public:
         return out;
     }
 
-private:
     Command open()
     {
         m_server = makeConnection(Connection::Role::Server);
@@ -152,10 +182,12 @@ private:
     ConnectionPtr m_server;
     QByteArray m_early;
     CommandId m_hookId = 0;
+    CommandId m_probeHookId = 0;
     CommandId m_wakeupId = 0;
     bool m_serverReady = false;
     bool m_clientEof = false;
     bool m_serverEof = false;
+    bool m_inside = false;
 };
 
 class TestHooks : public HookRunner
@@ -380,6 +412,11 @@ private Q_SLOTS:
         m_hooks.later = false;
         m_hooks.completes.clear();
     }
+    void cleanup()
+    {
+        // The handler never re-enters a layer, whatever the test did.
+        QCOMPARE(m_shared->reentered, 0);
+    }
 
     void relaysManyClientsAcrossTwoWorkers()
     {
@@ -589,7 +626,9 @@ private Q_SLOTS:
     void clientVanishingClosesUpstream()
     {
         SourceServer source(1LL << 40); // endless, for our purposes
-        auto proxy = makeProxy(RelaySettings{source.address()});
+        RelaySettings settings{source.address()};
+        settings.ignoreClientClose = true; // the handler, not the layer, must close upstream
+        auto proxy = makeProxy(settings);
         QVERIFY(proxy);
         QTcpSocket client;
         qint64 received = 0;
@@ -639,6 +678,22 @@ private Q_SLOTS:
         client.connectToHost(QHostAddress::LocalHost, proxy->serverPort());
         QTRY_COMPARE(got, QByteArray("tick\n"));
         QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+        QTRY_COMPARE(proxy->activeConnections(), 0);
+    }
+
+    void eventsWaitForTheCurrentBatch()
+    {
+        RelaySettings settings;
+        settings.orderProbe = true; // the hook is answered at once, inside the batch
+        auto proxy = makeProxy(settings);
+        QVERIFY(proxy);
+        QTcpSocket client;
+        QByteArray got;
+        connect(&client, &QTcpSocket::readyRead, this, [&] { got += client.readAll(); });
+        client.connectToHost(QHostAddress::LocalHost, proxy->serverPort());
+        QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+        got += client.readAll();
+        QCOMPARE(got, QByteArray("first second\n"));
         QTRY_COMPARE(proxy->activeConnections(), 0);
     }
 
