@@ -1,0 +1,7 @@
+#include "server/hook_runner.h"
+
+namespace spyglass {
+
+HookRunner::~HookRunner() = default;
+
+} // namespace spyglass

@@ -1,0 +1,627 @@
+#include "server/socket_stream.h"
+
+#include <QHostInfo>
+#include <QNetworkInterface>
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <cstring>
+
+#ifdef Q_OS_WIN
+#  include <winsock2.h>
+#  include <ws2tcpip.h>
+#else
+#  include <arpa/inet.h>
+#  include <cerrno>
+#  include <fcntl.h>
+#  include <netinet/in.h>
+#  include <netinet/tcp.h>
+#  include <sys/ioctl.h>
+#  include <sys/socket.h>
+#  include <unistd.h>
+#endif
+
+namespace spyglass {
+
+namespace {
+
+// Bytes asked of recv() when the kernel does not say how many are waiting.
+constexpr qint64 kMinReadChunk = 4 * 1024;
+
+#ifdef Q_OS_WIN
+using SockLen = int;
+using NativeFd = SOCKET;
+constexpr int kSendFlags = 0;
+constexpr int kShutWrite = SD_SEND;
+int lastError() { return WSAGetLastError(); }
+bool wouldBlock(int e) { return e == WSAEWOULDBLOCK; }
+bool inProgress(int e) { return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS; }
+bool interrupted(int e) { return e == WSAEINTR; }
+void closeNative(qintptr fd) { ::closesocket(NativeFd(fd)); }
+bool setNonBlocking(qintptr fd)
+{
+    u_long on = 1;
+    return ::ioctlsocket(NativeFd(fd), FIONBIO, &on) == 0;
+}
+qint64 bytesWaiting(qintptr fd)
+{
+    u_long n = 0;
+    return ::ioctlsocket(NativeFd(fd), FIONREAD, &n) == 0 ? qint64(n) : 0;
+}
+#else
+using SockLen = socklen_t;
+using NativeFd = int;
+#  ifdef MSG_NOSIGNAL
+constexpr int kSendFlags = MSG_NOSIGNAL; // a peer that went away must not SIGPIPE the process
+#  else
+constexpr int kSendFlags = 0; // macOS: SO_NOSIGPIPE is set on the socket instead
+#  endif
+constexpr int kShutWrite = SHUT_WR;
+int lastError() { return errno; }
+bool wouldBlock(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
+bool inProgress(int e) { return e == EINPROGRESS; }
+bool interrupted(int e) { return e == EINTR; }
+void closeNative(qintptr fd) { ::close(NativeFd(fd)); }
+bool setNonBlocking(qintptr fd)
+{
+    const int flags = ::fcntl(NativeFd(fd), F_GETFL);
+    return flags != -1 && ::fcntl(NativeFd(fd), F_SETFL, flags | O_NONBLOCK) != -1;
+}
+qint64 bytesWaiting(qintptr fd)
+{
+    int n = 0;
+    return ::ioctl(NativeFd(fd), FIONREAD, &n) == 0 ? qint64(n) : 0;
+}
+#endif
+
+void tuneSocket(qintptr fd)
+{
+    int on = 1;
+    ::setsockopt(NativeFd(fd), IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on),
+                 sizeof(on));
+#ifdef SO_NOSIGPIPE
+    ::setsockopt(NativeFd(fd), SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
+#endif
+}
+
+// The same words on every platform, so that users and tests see one text per cause.
+QString errorText(int e)
+{
+#ifdef Q_OS_WIN
+    switch (e) {
+    case WSAECONNREFUSED: return QStringLiteral("Connection refused");
+    case WSAECONNRESET: return QStringLiteral("Connection reset by peer");
+    case WSAECONNABORTED: return QStringLiteral("Connection aborted");
+    case WSAETIMEDOUT: return QStringLiteral("Connection timed out");
+    case WSAENETUNREACH: return QStringLiteral("Network is unreachable");
+    case WSAEHOSTUNREACH: return QStringLiteral("No route to host");
+    default: break;
+    }
+#else
+    switch (e) {
+    case ECONNREFUSED: return QStringLiteral("Connection refused");
+    case ECONNRESET: return QStringLiteral("Connection reset by peer");
+    case ECONNABORTED: return QStringLiteral("Connection aborted");
+    case ETIMEDOUT: return QStringLiteral("Connection timed out");
+    case ENETUNREACH: return QStringLiteral("Network is unreachable");
+    case EHOSTUNREACH: return QStringLiteral("No route to host");
+    case EPIPE: return QStringLiteral("Broken pipe");
+    default: break;
+    }
+#endif
+    return qt_error_string(e);
+}
+
+// Fills `storage` for `address`:`port`; returns the length to pass to connect().
+SockLen toSockaddr(const QHostAddress& address, quint16 port, sockaddr_storage* storage)
+{
+    std::memset(storage, 0, sizeof(*storage));
+    if (address.protocol() == QAbstractSocket::IPv4Protocol) {
+        auto* a = reinterpret_cast<sockaddr_in*>(storage);
+        a->sin_family = AF_INET;
+        a->sin_port = htons(port);
+        a->sin_addr.s_addr = htonl(address.toIPv4Address());
+        return sizeof(sockaddr_in);
+    }
+    auto* a = reinterpret_cast<sockaddr_in6*>(storage);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    const Q_IPV6ADDR ip = address.toIPv6Address();
+    std::memcpy(&a->sin6_addr, &ip, sizeof(ip));
+    const QString scope = address.scopeId();
+    if (!scope.isEmpty()) {
+        bool numeric = false;
+        const uint index = scope.toUInt(&numeric);
+        a->sin6_scope_id = numeric ? index : uint(QNetworkInterface::interfaceIndexFromName(scope));
+    }
+    return sizeof(sockaddr_in6);
+}
+
+Address fromSockaddr(const sockaddr_storage& storage)
+{
+    Address out;
+    const QHostAddress host(reinterpret_cast<const sockaddr*>(&storage));
+    out.host = SocketStream::hostText(host);
+    if (storage.ss_family == AF_INET)
+        out.port = ntohs(reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
+    else if (storage.ss_family == AF_INET6)
+        out.port = ntohs(reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_port);
+    return out;
+}
+
+QString secondsText(int ms)
+{
+    return QString::number(ms / 1000.0);
+}
+
+} // namespace
+
+SocketStream::SocketStream(QObject* parent) : QObject(parent) {}
+
+SocketStream::~SocketStream()
+{
+    if (m_lookupId != -1)
+        QHostInfo::abortHostLookup(m_lookupId);
+    if (m_fd != -1)
+        closeNative(m_fd);
+}
+
+QByteArray SocketStream::hostText(const QHostAddress& address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        return QHostAddress(v4).toString().toLatin1();
+    return address.toString().toLatin1();
+}
+
+void SocketStream::discardDescriptor(qintptr descriptor)
+{
+    if (descriptor != -1)
+        closeNative(descriptor);
+}
+
+bool SocketStream::adopt(qintptr descriptor, QString* error)
+{
+    if (m_phase != Phase::Idle || descriptor == -1 || !setNonBlocking(descriptor)) {
+        const QString why = descriptor == -1 ? QStringLiteral("invalid socket descriptor")
+                                             : errorText(lastError());
+        if (descriptor != -1)
+            closeNative(descriptor);
+        if (error)
+            *error = why;
+        return false;
+    }
+    tuneSocket(descriptor);
+    m_fd = descriptor;
+    becomeConnected();
+    return true;
+}
+
+// ---- connecting ----------------------------------------------------------------------------
+
+void SocketStream::connectToHost(const QByteArray& host, quint16 port, int timeoutMs)
+{
+    if (m_phase != Phase::Idle) {
+        QTimer::singleShot(0, this, [this] { failConnect(QStringLiteral("socket already in use")); });
+        return;
+    }
+    m_host = host;
+    m_port = port;
+    m_timeoutMs = timeoutMs;
+    m_phase = Phase::Resolving;
+    if (timeoutMs > 0) {
+        m_timer = new QTimer(this);
+        m_timer->setSingleShot(true);
+        connect(m_timer, &QTimer::timeout, this, &SocketStream::onConnectTimeout);
+        m_timer->start(timeoutMs);
+    }
+    QHostAddress literal;
+    if (literal.setAddress(QString::fromLatin1(host))) {
+        m_candidates = {literal};
+        // Report asynchronously in every case, so the caller never sees a signal from here.
+        QTimer::singleShot(0, this, [this] {
+            if (m_phase == Phase::Resolving)
+                tryNextCandidate();
+        });
+        return;
+    }
+    m_lookupId = QHostInfo::lookupHost(QString::fromLatin1(host), this, &SocketStream::onLookedUp);
+}
+
+void SocketStream::onLookedUp(const QHostInfo& info)
+{
+    m_lookupId = -1;
+    if (m_phase != Phase::Resolving)
+        return;
+    if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+        failConnect(info.error() == QHostInfo::HostNotFound || info.error() == QHostInfo::NoError
+                        ? QStringLiteral("Host not found")
+                        : info.errorString());
+        return;
+    }
+    m_candidates = info.addresses();
+    tryNextCandidate();
+}
+
+void SocketStream::tryNextCandidate()
+{
+    while (!m_candidates.isEmpty()) {
+        const QHostAddress address = m_candidates.takeFirst();
+        sockaddr_storage storage;
+        const SockLen len = toSockaddr(address, m_port, &storage);
+        const qintptr fd = qintptr(::socket(storage.ss_family, SOCK_STREAM, IPPROTO_TCP));
+#ifdef Q_OS_WIN
+        if (NativeFd(fd) == INVALID_SOCKET) {
+#else
+        if (fd < 0) {
+#endif
+            m_lastConnectError = errorText(lastError());
+            continue;
+        }
+#ifndef Q_OS_WIN
+        ::fcntl(NativeFd(fd), F_SETFD, FD_CLOEXEC);
+#endif
+        if (!setNonBlocking(fd)) {
+            m_lastConnectError = errorText(lastError());
+            closeNative(fd);
+            continue;
+        }
+        tuneSocket(fd);
+        int rc;
+        do {
+            rc = ::connect(NativeFd(fd), reinterpret_cast<const sockaddr*>(&storage), len);
+        } while (rc != 0 && interrupted(lastError()));
+        if (rc == 0) {
+            m_fd = fd;
+            becomeConnected();
+            return;
+        }
+        const int e = lastError();
+        if (inProgress(e)) {
+            m_fd = fd;
+            m_phase = Phase::Connecting;
+            m_writeNotifier = new QSocketNotifier(fd, QSocketNotifier::Write, this);
+            connect(m_writeNotifier, &QSocketNotifier::activated, this,
+                    &SocketStream::onConnectWritable);
+            return;
+        }
+        closeNative(fd);
+        m_lastConnectError = errorText(e);
+    }
+    failConnect(m_lastConnectError.isEmpty() ? QStringLiteral("no usable address")
+                                             : m_lastConnectError);
+}
+
+void SocketStream::onConnectWritable()
+{
+    if (m_phase != Phase::Connecting)
+        return;
+    int err = 0;
+    SockLen len = sizeof(err);
+    if (::getsockopt(NativeFd(m_fd), SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&err), &len) != 0)
+        err = lastError();
+    if (err == 0) {
+        dropNotifiers();
+        becomeConnected();
+        return;
+    }
+    dropNotifiers();
+    closeNative(m_fd);
+    m_fd = -1;
+    m_phase = Phase::Resolving;
+    m_lastConnectError = errorText(err);
+    tryNextCandidate();
+}
+
+void SocketStream::onConnectTimeout()
+{
+    if (!isConnecting())
+        return;
+    failConnect(QStringLiteral("timed out after %1 s").arg(secondsText(m_timeoutMs)));
+}
+
+void SocketStream::failConnect(const QString& reason)
+{
+    if (m_lookupId != -1) {
+        QHostInfo::abortHostLookup(m_lookupId);
+        m_lookupId = -1;
+    }
+    m_candidates.clear();
+    closeDescriptor();
+    QPointer<SocketStream> self(this);
+    emit connectFailed(reason);
+    if (self)
+        emit finished();
+}
+
+void SocketStream::becomeConnected()
+{
+    m_phase = Phase::Connected;
+    if (m_timer) {
+        m_timer->stop();
+        m_timer->deleteLater();
+        m_timer = nullptr;
+    }
+    fillAddresses();
+    makeNotifiers();
+    updateNotifiers();
+    QPointer<SocketStream> self(this);
+    emit connected();
+    // Bytes written while connecting leave through the write notifier; a FIN asked for
+    // while connecting with nothing queued goes out now.
+    if (self && m_phase == Phase::Connected && m_out.empty() && m_shutdownRequested)
+        afterFlush();
+}
+
+void SocketStream::fillAddresses()
+{
+    sockaddr_storage storage;
+    SockLen len = sizeof(storage);
+    std::memset(&storage, 0, sizeof(storage));
+    if (::getsockname(NativeFd(m_fd), reinterpret_cast<sockaddr*>(&storage), &len) == 0)
+        m_local = fromSockaddr(storage);
+    len = sizeof(storage);
+    std::memset(&storage, 0, sizeof(storage));
+    if (::getpeername(NativeFd(m_fd), reinterpret_cast<sockaddr*>(&storage), &len) == 0)
+        m_peer = fromSockaddr(storage);
+}
+
+// ---- the data path -------------------------------------------------------------------------
+
+void SocketStream::makeNotifiers()
+{
+    m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    m_readNotifier->setEnabled(false);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &SocketStream::onReadable);
+    m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &SocketStream::onWritable);
+}
+
+void SocketStream::dropNotifiers()
+{
+    // deleteLater: we may be inside one of their activated() signals.
+    for (QSocketNotifier** n : {&m_readNotifier, &m_writeNotifier}) {
+        if (*n) {
+            (*n)->setEnabled(false);
+            (*n)->disconnect(this);
+            (*n)->deleteLater();
+            *n = nullptr;
+        }
+    }
+}
+
+void SocketStream::updateNotifiers()
+{
+    if (m_phase != Phase::Connected || !m_readNotifier)
+        return;
+    m_readNotifier->setEnabled(!m_peerEof && (m_readEnabled || m_lingering));
+    m_writeNotifier->setEnabled(m_pending > 0);
+}
+
+void SocketStream::setReadEnabled(bool enabled)
+{
+    if (m_readEnabled == enabled)
+        return;
+    m_readEnabled = enabled;
+    updateNotifiers();
+}
+
+void SocketStream::onReadable()
+{
+    doRead();
+}
+
+void SocketStream::onWritable()
+{
+    doWrite();
+}
+
+void SocketStream::doRead()
+{
+    if (m_phase != Phase::Connected)
+        return;
+    QByteArray data;
+    qint64 total = 0;
+    bool eof = false;
+    int error = 0;
+    while (total < kMaxReadPerWakeup) {
+        // Exactly what the kernel holds, when it says: no oversized buffers travel upward.
+        const qint64 waiting = bytesWaiting(m_fd);
+        const qint64 want = qMin(waiting > 0 ? waiting : kMinReadChunk, kMaxReadPerWakeup - total);
+        data.resize(total + want);
+        const auto n = ::recv(NativeFd(m_fd), data.data() + total, int(want), 0);
+        if (n > 0) {
+            total += n;
+            if (n < want || n == waiting)
+                break; // the kernel had no more (a FIN behind it wakes us again)
+            continue;
+        }
+        if (n == 0) {
+            eof = true;
+            break;
+        }
+        const int e = lastError();
+        if (interrupted(e))
+            continue;
+        if (!wouldBlock(e))
+            error = e;
+        break;
+    }
+    data.truncate(total);
+    if (data.capacity() > 2 * total + kMinReadChunk)
+        data.squeeze();
+
+    if (m_lingering) { // closed by us: input is drained and dropped until the peer's FIN
+        if (eof || error) {
+            closeDescriptor();
+            emit finished();
+        }
+        return;
+    }
+
+    QPointer<SocketStream> self(this);
+    if (total > 0) {
+        emit received(data);
+        if (!self || m_phase != Phase::Connected)
+            return;
+    }
+    if (error) {
+        fail(error);
+        return;
+    }
+    if (eof) {
+        m_peerEof = true;
+        updateNotifiers();
+        emit readClosed();
+        if (!self || m_phase != Phase::Connected)
+            return;
+        if (m_shutdownDone && m_out.empty()) {
+            closeDescriptor();
+            emit finished();
+        }
+    }
+}
+
+void SocketStream::write(const QByteArray& data)
+{
+    if (data.isEmpty() || m_phase == Phase::Closed || m_shutdownRequested)
+        return;
+    const bool wasEmpty = m_out.empty();
+    m_out.push_back(data);
+    m_pending += data.size();
+    if (m_phase == Phase::Connected && wasEmpty)
+        doWrite(); // try at once: most writes fit in the kernel buffer
+}
+
+void SocketStream::doWrite()
+{
+    if (m_phase != Phase::Connected)
+        return;
+    qint64 wrote = 0;
+    while (!m_out.empty()) {
+        const QByteArray& front = m_out.front();
+        const qint64 left = front.size() - m_frontOffset;
+        const auto n = ::send(NativeFd(m_fd), front.constData() + m_frontOffset, int(left),
+                              kSendFlags);
+        if (n > 0) {
+            wrote += n;
+            m_pending -= n;
+            m_frontOffset += n;
+            if (m_frontOffset == front.size()) {
+                m_out.pop_front();
+                m_frontOffset = 0;
+                continue;
+            }
+            break; // a partial write: the kernel buffer is full
+        }
+        const int e = n < 0 ? lastError() : 0;
+        if (n < 0 && interrupted(e))
+            continue;
+        if (n < 0 && !wouldBlock(e)) {
+            fail(e);
+            return;
+        }
+        break;
+    }
+    updateNotifiers();
+    QPointer<SocketStream> self(this);
+    if (wrote > 0)
+        emit written(m_pending);
+    if (self && m_phase == Phase::Connected && m_out.empty())
+        afterFlush();
+}
+
+void SocketStream::afterFlush()
+{
+    if (m_shutdownRequested && !m_shutdownDone) {
+        m_shutdownDone = true;
+        ::shutdown(NativeFd(m_fd), kShutWrite); // a failure shows up on the next read
+    }
+    if (m_closeRequested || (m_shutdownDone && m_peerEof)) {
+        if (m_peerEof) {
+            closeDescriptor();
+            emit finished();
+            return;
+        }
+        if (!m_lingering) {
+            m_lingering = true;
+            m_timer = new QTimer(this);
+            m_timer->setSingleShot(true);
+            connect(m_timer, &QTimer::timeout, this, [this] {
+                closeDescriptor();
+                emit finished();
+            });
+            m_timer->start(kLingerMs);
+            updateNotifiers();
+        }
+    }
+}
+
+void SocketStream::shutdownWrite()
+{
+    if (m_phase == Phase::Closed || m_shutdownRequested)
+        return;
+    m_shutdownRequested = true;
+    if (m_phase == Phase::Connected && m_out.empty())
+        afterFlush();
+}
+
+void SocketStream::close()
+{
+    if (m_phase == Phase::Closed || m_closeRequested)
+        return;
+    if (m_phase != Phase::Connected) {
+        abort();
+        return;
+    }
+    m_closeRequested = true;
+    m_shutdownRequested = true;
+    if (m_out.empty())
+        afterFlush();
+}
+
+void SocketStream::abort()
+{
+    if (m_phase == Phase::Closed)
+        return;
+    if (m_lookupId != -1) {
+        QHostInfo::abortHostLookup(m_lookupId);
+        m_lookupId = -1;
+    }
+    closeDescriptor();
+    emit finished();
+}
+
+void SocketStream::fail(int error)
+{
+    const QString reason = errorText(error);
+    closeDescriptor();
+    QPointer<SocketStream> self(this);
+    emit failed(reason);
+    if (self)
+        emit finished();
+}
+
+void SocketStream::closeDescriptor()
+{
+    dropNotifiers();
+    if (m_timer) {
+        m_timer->stop();
+        m_timer->deleteLater();
+        m_timer = nullptr;
+    }
+    if (m_fd != -1) {
+        closeNative(m_fd);
+        m_fd = -1;
+    }
+    m_out.clear();
+    m_frontOffset = 0;
+    m_pending = 0;
+    m_lingering = false;
+    m_phase = Phase::Closed;
+}
+
+} // namespace spyglass

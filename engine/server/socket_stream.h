@@ -1,0 +1,143 @@
+#pragma once
+// One non-blocking TCP socket: the doRead / doWrite half of the I/O shell (CONVENTIONS 6,
+// nghttpx `ClientHandler::do_read/do_write`). It makes the system calls and nothing else; what
+// the bytes mean is the ConnectionHandler's business.
+//
+// Why not QTcpSocket: QTcpSocket closes its descriptor as soon as the peer sends FIN, so a
+// half-closed peer (a client that shuts down its sending side and waits for the answer) can
+// no longer be written to, and it has no way to send our own FIN either. A proxy must relay
+// half-closes both ways (mitmproxy `server.py` keeps a CAN_WRITE connection open), so this
+// class owns a native descriptor with two QSocketNotifiers instead.
+//
+// Rules
+// - Level-triggered: while reading is enabled and the kernel has bytes, `received` fires with
+//   everything available, up to kMaxReadPerWakeup bytes per event-loop turn.
+// - Reading disabled (`setReadEnabled(false)`) means we leave bytes in the kernel: its receive
+//   buffer fills and TCP's window pushes back on the peer. Nothing is buffered in user space.
+// - `write` queues; bytes leave as the kernel accepts them. `pendingOutput` is what is queued.
+// - `shutdownWrite` sends FIN once the queue is empty and keeps reading.
+// - `close` flushes, sends FIN, then lingers (discarding input) until the peer's FIN or
+//   kLingerMs, so that closing with unread input does not turn into a RST that could destroy
+//   our last bytes in flight. `abort` closes at once and drops the queue.
+// - `finished` fires once, whenever the descriptor ends up closed (any path).
+// Signals may be emitted from inside `write`/`abort` (an immediate send error); receivers must
+// tolerate that (ConnectionHandler queues every event it derives from them).
+
+#include "flow/connection.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+#include <deque>
+
+class QSocketNotifier;
+class QTimer;
+class QHostInfo;
+
+namespace spyglass {
+
+class SocketStream : public QObject
+{
+    Q_OBJECT
+public:
+    // At most this many bytes are read per readiness notification (fairness between sockets
+    // and the bound on how far a single read can overshoot the handler's high-water mark).
+    static constexpr qint64 kMaxReadPerWakeup = 256 * 1024;
+    // How long a closed socket keeps draining the peer's input while waiting for its FIN.
+    static constexpr int kLingerMs = 2000;
+
+    explicit SocketStream(QObject* parent = nullptr);
+    ~SocketStream() override;
+    SocketStream(const SocketStream&) = delete;
+    SocketStream& operator=(const SocketStream&) = delete;
+
+    // Takes ownership of an already connected descriptor (from accept()). Makes it
+    // non-blocking and sets TCP_NODELAY. On failure the descriptor is closed.
+    bool adopt(qintptr descriptor, QString* error);
+
+    // Resolves `host` (a literal IP needs no lookup) and connects to each address in turn
+    // until one succeeds: then `connected()`, else `connectFailed(reason)` with a reason such
+    // as "Connection refused", "Host not found" or "timed out after 30 s". `timeoutMs` <= 0:
+    // no time limit of our own.
+    void connectToHost(const QByteArray& host, quint16 port, int timeoutMs);
+
+    void write(const QByteArray& data);
+    void shutdownWrite();
+    void close();
+    void abort();
+    void setReadEnabled(bool enabled);
+
+    qint64 pendingOutput() const { return m_pending; }
+    bool isOpen() const { return m_fd != -1 && m_phase == Phase::Connected; }
+    bool isClosed() const { return m_phase == Phase::Closed; }
+    bool isConnecting() const { return m_phase == Phase::Resolving || m_phase == Phase::Connecting; }
+    Address localAddress() const { return m_local; }
+    Address peerAddress() const { return m_peer; }
+
+    // "1.2.3.4" for an IPv4-mapped IPv6 address, else the usual text, never brackets.
+    static QByteArray hostText(const QHostAddress& address);
+    // Closes a descriptor that nobody adopted (an accepted socket whose worker is gone).
+    static void discardDescriptor(qintptr descriptor);
+
+Q_SIGNALS:
+    void connected();
+    void connectFailed(const QString& reason);
+    void received(const QByteArray& data);
+    void readClosed();                  // the peer sent FIN
+    void failed(const QString& reason); // reset or another error; the descriptor is closed
+    void written(qint64 pendingOutput); // bytes left the queue
+    void finished();                    // the descriptor is closed
+
+private:
+    enum class Phase : quint8 { Idle, Resolving, Connecting, Connected, Closed };
+
+    void onLookedUp(const QHostInfo& info);
+    void tryNextCandidate();
+    void onConnectWritable();
+    void onConnectTimeout();
+    void failConnect(const QString& reason);
+    void becomeConnected();
+
+    void onReadable();
+    void onWritable();
+    void doRead();
+    void doWrite();
+    void afterFlush();
+    void closeDescriptor();
+    void fail(int error);
+    void updateNotifiers();
+    void makeNotifiers();
+    void dropNotifiers();
+    void fillAddresses();
+
+    qintptr m_fd = -1;
+    Phase m_phase = Phase::Idle;
+    QSocketNotifier* m_readNotifier = nullptr;
+    QSocketNotifier* m_writeNotifier = nullptr;
+    QTimer* m_timer = nullptr; // connect timeout, then linger timeout
+
+    std::deque<QByteArray> m_out;
+    qint64 m_frontOffset = 0;
+    qint64 m_pending = 0;
+
+    bool m_readEnabled = true;
+    bool m_peerEof = false;
+    bool m_shutdownRequested = false;
+    bool m_shutdownDone = false;
+    bool m_closeRequested = false;
+    bool m_lingering = false;
+
+    // connecting
+    QByteArray m_host;
+    quint16 m_port = 0;
+    int m_timeoutMs = 0;
+    int m_lookupId = -1;
+    QList<QHostAddress> m_candidates;
+    QString m_lastConnectError;
+
+    Address m_local;
+    Address m_peer;
+};
+
+} // namespace spyglass
