@@ -193,7 +193,8 @@ std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where,
         wait = 0;
         receive = qMax(0.0, e.value("time").toDouble());
     }
-    const double gap = positive(timing(timings, "blocked")) + positive(timing(timings, "dns"));
+    const double blocked = timing(timings, "blocked"), dns = timing(timings, "dns");
+    const double gap = positive(blocked) + positive(dns);
     const double connect = timing(timings, "connect"), ssl = timing(timings, "ssl");
 
     req.timestampStart = t0;
@@ -201,13 +202,19 @@ std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where,
     double waitFrom = req.timestampEnd + gap;
     Connection& srv = f.server;
     if (connect >= 0 && t0 > 0) {
-        srv.timestampStart = req.timestampEnd + gap;
+        if (blocked < 0 && dns < 0) {
+            // Set up before the request came (HarWriter's eager case): it ends at t0.
+            srv.timestampStart = t0 - positive(connect);
+        } else {
+            // Set up for this request, after blocked + dns; the server waits after it.
+            srv.timestampStart = req.timestampEnd + gap;
+            waitFrom = srv.timestampStart + positive(connect);
+        }
         srv.timestampTcpSetup = srv.timestampStart + positive(connect - qMax(ssl, 0.0));
         if (ssl >= 0) {
             srv.timestampTlsSetup = srv.timestampStart + positive(connect);
             srv.tlsEstablished = true;
         }
-        waitFrom = srv.timestampStart + positive(connect);
     }
     const double responseStart = waitFrom + positive(wait);
 

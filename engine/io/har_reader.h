@@ -9,11 +9,12 @@
 //    own `_contentEncoding` marks text that is still encoded: it is kept as is.
 //  - A body that was not captured (size > 0, no text), or that our export marked
 //    `_truncated`, becomes a streamed body: BodyInfo::streamed with the full size.
-//  - Timings become timestamps, laid out as HarWriter reads them: request from
-//    startedDateTime for `send`; then blocked + dns and `connect` (with `ssl` at its end) if
-//    present, the server connection's timestamps; then `wait` and `receive` for the
-//    response. Durations survive a round trip; blocked/dns without a connect are folded into
-//    wait.
+//  - Timings become timestamps, laid out as HarWriter writes them: the request from
+//    startedDateTime for `send`; then, if `connect` is given, the server connection's
+//    set-up (`ssl` at its end): after blocked + dns, with `wait` counted from its end, or,
+//    when blocked and dns are both -1, ending at startedDateTime (opened before the request);
+//    then `wait` and `receive` for the response. Durations survive a round trip, and so does
+//    our own export; blocked/dns without a connect are folded into wait.
 //  - status 0 (Chrome's failed request) is a flow without a response, with `_error` (or "no
 //    response") as its error. HTTP/2 pseudo-header fields (":authority", ...) are not kept as
 //    headers; :authority becomes Request::authority.

@@ -355,25 +355,28 @@ QJsonObject timingsJson(const HttpFlow& f, bool opensConnection, double* total)
     const Connection& s = f.server;
     const double send = ms(rq.timestampStart, rq.timestampEnd);
     double waitFrom = rq.timestampEnd;
+    double waitUntil = 0;
+    if (f.response)
+        waitUntil = f.response->timestampStart;
+    else if (f.error)
+        waitUntil = f.error->timestamp;
     if (opensConnection && s.timestampStart > 0 && s.timestampTcpSetup > 0) {
         const bool tls = s.timestampTlsSetup > 0;
         const double ready = tls ? s.timestampTlsSetup : s.timestampTcpSetup;
         connect = ms(s.timestampStart, ready);
         if (tls)
             ssl = ms(s.timestampTcpSetup, s.timestampTlsSetup);
-        // Opened after the request was in (connection_strategy=lazy): the connect is its own
-        // phase, and waiting for the server begins when the connection is ready.
-        if (rq.timestampEnd > 0 && s.timestampStart >= rq.timestampEnd) {
-            const double gap = ms(rq.timestampEnd, s.timestampStart);
-            blocked = gap > 0 ? gap : -1;
+        // Opened after the request was in (connection_strategy=lazy) and ready before the
+        // answer: the connect is its own phase after `blocked`, and waiting for the server
+        // begins when the connection is ready. Otherwise (opened before the request, eager)
+        // blocked stays -1 and wait counts from the request's end; HarReader tells the two
+        // apart by that -1.
+        if (rq.timestampEnd > 0 && s.timestampStart >= rq.timestampEnd &&
+            (waitUntil <= 0 || ready <= waitUntil)) {
+            blocked = ms(rq.timestampEnd, s.timestampStart);
             waitFrom = ready;
         }
     }
-    double waitUntil = 0;
-    if (f.response)
-        waitUntil = f.response->timestampStart;
-    else if (f.error)
-        waitUntil = f.error->timestamp;
     const double wait = ms(waitFrom, waitUntil);
     const double receive = f.response ? ms(f.response->timestampStart, f.response->timestampEnd)
                                       : 0;
@@ -454,18 +457,22 @@ void HarWriter::writeTo(QIODevice& out, const QList<const HttpFlow*>& flows)
             *it = i;
     }
 
+    // Written piece by piece (one entry in memory at a time), indented as a whole document.
+    auto indented = [](const QJsonObject& o, int depth) {
+        QByteArray json = QJsonDocument(o).toJson(QJsonDocument::Indented);
+        json.chop(1); // the trailing newline
+        return json.replace("\n", "\n" + QByteArray(depth * 4, ' '));
+    };
     const QJsonObject creator{{"name", "Spyglass"}, {"version", SPYGLASS_VERSION}};
-    out.write("{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": ");
-    out.write(QJsonDocument(creator).toJson(QJsonDocument::Compact));
-    out.write(",\n    \"pages\": [],\n    \"entries\": [");
+    out.write("{\n    \"log\": {\n        \"version\": \"1.2\",\n        \"creator\": ");
+    out.write(indented(creator, 2));
+    out.write(",\n        \"pages\": [\n        ],\n        \"entries\": [");
     for (qsizetype i = 0; i < flows.size(); ++i) {
         const bool opens = flows[i]->server.id != 0 && opener.value(flows[i]->server.id) == i;
-        out.write(i == 0 ? "\n" : ",\n");
-        QByteArray json = QJsonDocument(entry(*flows[i], opens)).toJson(QJsonDocument::Indented);
-        json.chop(1); // the trailing newline
-        out.write(json);
+        out.write(i == 0 ? "\n            " : ",\n            ");
+        out.write(indented(entry(*flows[i], opens), 3));
     }
-    out.write("\n    ]\n  }\n}\n");
+    out.write("\n        ]\n    }\n}\n");
 }
 
 QByteArray HarWriter::toHar(const QList<HttpFlow>& flows)

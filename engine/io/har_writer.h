@@ -6,12 +6,13 @@
 // What goes where:
 //  - startedDateTime: request.timestampStart, UTC, with milliseconds ("...T10:00:00.123Z").
 //  - timings, in ms with microsecond precision: send = the request's own duration; wait =
-//    from the request's end (or, when the connection was opened after it, from the end of
-//    the handshake) to the response's start; receive = the response's duration. connect and
-//    ssl (ssl included in connect, as the spec says) only on the flow that opened its server
-//    connection: the earliest one of the list on that connection; on it, blocked = the gap
-//    between the request's end and the start of the connect, if any. dns is never measured
-//    apart: -1. time = the sum of the timings that are not -1 (ssl excluded).
+//    from the request's end to the response's start; receive = the response's duration.
+//    connect and ssl (ssl included in connect, as the spec says) only on the flow that opened
+//    its server connection: the earliest one of the list on that connection. If that
+//    connection was opened after the request was in and was ready before the response
+//    (connection_strategy=lazy), blocked = the gap from the request's end to the connect
+//    (>= 0) and wait counts from the end of the handshake; otherwise blocked is -1. dns is
+//    never measured apart: -1. time = the sum of the timings that are not -1 (ssl excluded).
 //  - bodies: content.text is decoded from gzip/deflate (content.size = decoded size,
 //    bodySize = size on the wire); a body that is not valid UTF-8 (or holds NUL) is base64
 //    with "encoding": "base64". A body that cannot be decoded (br, damaged) stays as it was
