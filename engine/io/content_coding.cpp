@@ -60,8 +60,8 @@ std::optional<QByteArray> inflateData(QByteArrayView in, int windowBits, qint64 
 std::optional<QByteArray> deflateData(QByteArrayView in, int windowBits)
 {
     z_stream zs{};
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, windowBits, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
         return std::nullopt;
     QByteArray out;
     char buf[64 * 1024];

@@ -9,20 +9,23 @@ namespace spyglass {
 namespace {
 
 // Flag bits. A reader ignores bits it does not know (a later minor version may add some).
-enum FlowFlag : quint64 {
+enum FlowFlag : quint64
+{
     FlowLive = 1 << 0,
     FlowIntercepted = 1 << 1,
     FlowIsReplay = 1 << 2,
     FlowHasResponse = 1 << 3,
     FlowHasError = 1 << 4,
 };
-enum ConnectionFlag : quint64 {
+enum ConnectionFlag : quint64
+{
     ConnectionIsServer = 1 << 0,
     ConnectionTls = 1 << 1,
     ConnectionTlsEstablished = 1 << 2,
     ConnectionTlsDetails = 1 << 3, // sni .. certificate chain follow (else all empty)
 };
-enum BodyFlag : quint64 {
+enum BodyFlag : quint64
+{
     BodyStreamed = 1 << 0,
 };
 
@@ -179,7 +182,10 @@ public:
     {
         const quint64 n = varint();
         if (n > quint64(left())) {
-            fail(QStringLiteral("%1 %2 exceeds the %3 bytes left").arg(QLatin1String(what)).arg(n).arg(left()));
+            fail(QStringLiteral("%1 %2 exceeds the %3 bytes left")
+                     .arg(QLatin1String(what))
+                     .arg(n)
+                     .arg(left()));
             return 0;
         }
         return qsizetype(n);

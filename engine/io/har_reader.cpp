@@ -69,8 +69,7 @@ QByteArray bodyFrom(const QJsonObject& o, const QString& encoding, QStringList& 
     const QString t = o.value("text").toString();
     if (encoding.compare(QLatin1String("base64"), Qt::CaseInsensitive) != 0)
         return t.toUtf8();
-    auto r = QByteArray::fromBase64Encoding(t.toLatin1(),
-                                            QByteArray::AbortOnBase64DecodingErrors);
+    auto r = QByteArray::fromBase64Encoding(t.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (r)
         return r.decoded;
     warnings << QStringLiteral("%1: invalid base64 text, kept as text").arg(where);
@@ -131,8 +130,7 @@ void applyContentEncoding(Response& r, const QJsonObject& content, QByteArray da
         r.headers.set("Content-Length", QByteArray::number(b.content.size()));
 }
 
-std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where,
-                                 QStringList& warnings)
+std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where, QStringList& warnings)
 {
     HttpFlow f;
     f.live = false;

@@ -126,7 +126,8 @@ std::optional<double> parseCookieDate(QByteArrayView value)
         const QByteArray tok = value.sliced(start, i - start).toByteArray();
         if (tok.isEmpty())
             continue;
-        const bool digits = std::all_of(tok.begin(), tok.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const bool digits =
+            std::all_of(tok.begin(), tok.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (hour < 0 && tok.count(':') == 2) {
             const QList<QByteArray> p = tok.split(':');
             bool a, b, c;
@@ -153,8 +154,7 @@ std::optional<double> parseCookieDate(QByteArrayView value)
         year += 1900;
     else if (year >= 0 && year <= 69)
         year += 2000;
-    if (hour < 0 || day < 1 || month < 0 || year < 1601 || hour > 23 || minute > 59 ||
-        second > 59)
+    if (hour < 0 || day < 1 || month < 0 || year < 1601 || hour > 23 || minute > 59 || second > 59)
         return std::nullopt;
     const QDateTime dt(QDate(year, month, day), QTime(hour, minute, second), Qt::UTC);
     if (!dt.isValid())
@@ -254,8 +254,8 @@ QJsonObject requestJson(const Request& r)
     o["queryString"] = nameValues(q < 0 ? QList<std::pair<QString, QString>>()
                                         : formPairs(QByteArrayView(r.path).sliced(q + 1)));
     const QByteArray target = r.isConnect() ? Address{r.host, r.port}.toString() : r.path;
-    o["headersSize"] = headersSize(r.httpVersion, r.method + ' ' + target + ' ' + r.httpVersion,
-                                   r.headers);
+    o["headersSize"] =
+        headersSize(r.httpVersion, r.method + ' ' + target + ' ' + r.httpVersion, r.headers);
     o["bodySize"] = r.body.size;
     if (!r.body.content.isEmpty() || r.body.size > 0) {
         const QByteArray type = r.headers.value("content-type");
@@ -333,14 +333,13 @@ QJsonObject responseJson(const HttpFlow& f)
         o["statusText"] = text(r.reason);
         o["httpVersion"] = text(r.httpVersion);
         o["cookies"] = responseCookies(r.headers, r.timestampStart > 0 ? r.timestampStart
-                                                                        : f.request.timestampStart);
+                                                                       : f.request.timestampStart);
         o["headers"] = headersJson(r.headers);
         o["content"] = contentJson(r);
         o["redirectURL"] = text(r.headers.value("location"));
-        o["headersSize"] = headersSize(r.httpVersion,
-                                       r.httpVersion + ' ' + QByteArray::number(r.statusCode) +
-                                           ' ' + r.reason,
-                                       r.headers);
+        o["headersSize"] = headersSize(
+            r.httpVersion, r.httpVersion + ' ' + QByteArray::number(r.statusCode) + ' ' + r.reason,
+            r.headers);
         o["bodySize"] = r.body.size;
     }
     if (f.error)
@@ -378,16 +377,15 @@ QJsonObject timingsJson(const HttpFlow& f, bool opensConnection, double* total)
         }
     }
     const double wait = ms(waitFrom, waitUntil);
-    const double receive = f.response ? ms(f.response->timestampStart, f.response->timestampEnd)
-                                      : 0;
+    const double receive =
+        f.response ? ms(f.response->timestampStart, f.response->timestampEnd) : 0;
     *total = 0;
     for (double v : {blocked, connect, send, wait, receive})
         if (v > 0)
             *total += v;
     *total = std::round(*total * 1e3) / 1e3;
-    return QJsonObject{{"blocked", blocked}, {"dns", -1},       {"connect", connect},
-                       {"ssl", ssl},         {"send", send},    {"wait", wait},
-                       {"receive", receive}};
+    return QJsonObject{{"blocked", blocked}, {"dns", -1},    {"connect", connect}, {"ssl", ssl},
+                       {"send", send},       {"wait", wait}, {"receive", receive}};
 }
 
 bool isIpLiteral(const QByteArray& host)

@@ -26,7 +26,8 @@ public:
     static constexpr qsizetype recordHeaderSize = 13;
     static constexpr quint32 maxPayloadSize = 0xFFFFFFFFu;
 
-    enum class RecordType : quint8 {
+    enum class RecordType : quint8
+    {
         Flow = 0x01,             // one HttpFlow (FlowCodec::encodeFlow)
         CertificateChain = 0x02, // a chain that later flow records refer to by number
     };

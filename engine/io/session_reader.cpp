@@ -72,17 +72,24 @@ SessionReader::Result SessionReader::stream(QIODevice& device, const QString& na
     Result r;
     const QString file = QDir::toNativeSeparators(name);
     auto corrupt = [&](qint64 offset, const QString& what) {
-        r.errors << QStringLiteral("%1: corrupt record at offset %2 (%3)").arg(file).arg(offset).arg(what);
+        r.errors << QStringLiteral("%1: corrupt record at offset %2 (%3)")
+                        .arg(file)
+                        .arg(offset)
+                        .arg(what);
     };
     auto tornTail = [&](qint64 offset, qint64 have, qint64 want) {
         r.warnings << QStringLiteral("%1: incomplete final record at offset %2 (%3 of %4 bytes) "
                                      "dropped: the writer stopped in the middle of it")
-                          .arg(file).arg(offset).arg(have).arg(want);
+                          .arg(file)
+                          .arg(offset)
+                          .arg(have)
+                          .arg(want);
     };
     auto zeroTail = [&](qint64 offset) {
         r.warnings << QStringLiteral("%1: zero-filled tail from offset %2 dropped: the system "
                                      "stopped before the file was complete")
-                          .arg(file).arg(offset);
+                          .arg(file)
+                          .arg(offset);
     };
 
     // The file header.
@@ -98,7 +105,9 @@ SessionReader::Result SessionReader::stream(QIODevice& device, const QString& na
     }
     if (header.size() < SessionFormat::fileHeaderSize) {
         r.errors << QStringLiteral("%1: truncated file header (%2 of %3 bytes)")
-                        .arg(file).arg(header.size()).arg(SessionFormat::fileHeaderSize);
+                        .arg(file)
+                        .arg(header.size())
+                        .arg(SessionFormat::fileHeaderSize);
         return r;
     }
     const quint16 major = qFromLittleEndian<quint16>(header.constData() + 16);
@@ -106,7 +115,10 @@ SessionReader::Result SessionReader::stream(QIODevice& device, const QString& na
     if (major != SessionFormat::majorVersion) {
         r.errors << QStringLiteral("%1: unsupported session format version %2.%3 at offset 16 "
                                    "(this build reads version %4.x%5)")
-                        .arg(file).arg(major).arg(minor).arg(SessionFormat::majorVersion)
+                        .arg(file)
+                        .arg(major)
+                        .arg(minor)
+                        .arg(SessionFormat::majorVersion)
                         .arg(major > SessionFormat::majorVersion
                                  ? QStringLiteral("; the file is from a newer Spyglass")
                                  : QString());

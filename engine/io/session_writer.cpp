@@ -148,8 +148,9 @@ QString SessionWriter::sync()
     const bool ok = fd >= 0 && ::fsync(fd) == 0;
 #endif
     if (!ok)
-        return fileError(m_path, QStringLiteral("cannot sync to disk: %1")
-                                     .arg(QString::fromLocal8Bit(strerror(errno))));
+        return fileError(
+            m_path,
+            QStringLiteral("cannot sync to disk: %1").arg(QString::fromLocal8Bit(strerror(errno))));
     return {};
 }
 

@@ -36,10 +36,13 @@ private Q_SLOTS:
     void lenientLikeBrowsers()
     {
         const QByteArray a = "first member ", b = "second member";
-        const QByteArray two = *ContentCoding::encode({"gzip"}, a) + *ContentCoding::encode({"gzip"}, b);
+        const QByteArray two =
+            *ContentCoding::encode({"gzip"}, a) + *ContentCoding::encode({"gzip"}, b);
         QCOMPARE(*ContentCoding::decode({"gzip"}, two, 1 << 20), a + b);
         // Trailing padding after a complete member is ignored.
-        QCOMPARE(*ContentCoding::decode({"gzip"}, *ContentCoding::encode({"gzip"}, a) + QByteArray(8, '\0'), 1 << 20), a);
+        QCOMPARE(*ContentCoding::decode(
+                     {"gzip"}, *ContentCoding::encode({"gzip"}, a) + QByteArray(8, '\0'), 1 << 20),
+                 a);
         // Raw deflate sent as "deflate" (no zlib header).
         const QByteArray zlib = *ContentCoding::encode({"deflate"}, a);
         const QByteArray raw = zlib.mid(2, zlib.size() - 6);

@@ -61,9 +61,9 @@ private Q_SLOTS:
         QVERIFY2(err.contains("unknown certificate chain 2"), qPrintable(err));
 
         FlowCodec::CertificateChain chain;
-        QCOMPARE(FlowCodec::decodeCertificateChain(
-                     FlowCodec::encodeCertificateChain(chains[1]), chain),
-                 QString());
+        QCOMPARE(
+            FlowCodec::decodeCertificateChain(FlowCodec::encodeCertificateChain(chains[1]), chain),
+            QString());
         QCOMPARE(chain, chains[1]);
     }
 

@@ -264,17 +264,17 @@ private Q_SLOTS:
     ]
   }
 })";
-        const HarReader::Result r =
-            HarReader::parse(QByteArray(chrome).replace("GZTEXT", QByteArray(gzText).replace("\"", "\\\"")),
-                             "chrome.har");
+        const HarReader::Result r = HarReader::parse(
+            QByteArray(chrome).replace("GZTEXT", QByteArray(gzText).replace("\"", "\\\"")),
+            "chrome.har");
         QVERIFY2(r.ok(), qPrintable(r.error));
         QCOMPARE(r.flows.size(), 4);
         QCOMPARE(r.warnings.size(), 1);
         QVERIFY2(r.warnings.first().startsWith("chrome.har: entries[4]: skipped"),
                  qPrintable(r.warnings.first()));
 
-        const double t0 = double(QDateTime(QDate(2024, 1, 15), QTime(9, 30), Qt::UTC)
-                                     .toSecsSinceEpoch());
+        const double t0 =
+            double(QDateTime(QDate(2024, 1, 15), QTime(9, 30), Qt::UTC).toSecsSinceEpoch());
         const HttpFlow& doc = r.flows[0];
         QCOMPARE(doc.request.method, QByteArray("GET"));
         QCOMPARE(doc.request.scheme, QByteArray("https"));
@@ -333,7 +333,8 @@ private Q_SLOTS:
 
     void readsFirefoxQuirks()
     {
-        const QByteArray firefox = R"({"log": {"version": "1.2", "creator": {"name": "Firefox", "version": "121.0"},
+        const QByteArray firefox =
+            R"({"log": {"version": "1.2", "creator": {"name": "Firefox", "version": "121.0"},
           "entries": [{
             "startedDateTime": "2024-01-15T10:30:00.250+01:00", "time": 12,
             "request": {"bodySize": 0, "method": "GET", "url": "http://example.org/big.bin",
@@ -350,8 +351,8 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.error));
         QCOMPARE(r.flows.size(), 1);
         const HttpFlow& f = r.flows[0];
-        const double t0 = double(QDateTime(QDate(2024, 1, 15), QTime(9, 30), Qt::UTC)
-                                     .toSecsSinceEpoch());
+        const double t0 =
+            double(QDateTime(QDate(2024, 1, 15), QTime(9, 30), Qt::UTC).toSecsSinceEpoch());
         QCOMPARE(f.request.timestampStart, t0 + 0.25);
         // Content not saved: an empty, streamed body of the full size.
         QVERIFY(f.response->body.streamed);

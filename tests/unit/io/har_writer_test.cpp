@@ -81,7 +81,8 @@ QString checkEntry(const QJsonObject& e)
         if (p.contains("text") && !p.value("text").isString())
             return "postData.text";
         if (p.contains("params")) {
-            if (QString x = checkNameValues(p.value("params"), "postData.params", false); !x.isEmpty())
+            if (QString x = checkNameValues(p.value("params"), "postData.params", false);
+                !x.isEmpty())
                 return x;
         }
     }
@@ -159,12 +160,10 @@ QJsonObject timings(const QJsonObject& har, int i)
     return har["log"]["entries"][i]["timings"].toObject();
 }
 
-QJsonObject T7(double blocked, double connect, double ssl, double send, double wait,
-               double receive)
+QJsonObject T7(double blocked, double connect, double ssl, double send, double wait, double receive)
 {
-    return QJsonObject{{"blocked", blocked}, {"dns", -1},     {"connect", connect},
-                       {"ssl", ssl},         {"send", send},  {"wait", wait},
-                       {"receive", receive}};
+    return QJsonObject{{"blocked", blocked}, {"dns", -1},    {"connect", connect}, {"ssl", ssl},
+                       {"send", send},       {"wait", wait}, {"receive", receive}};
 }
 
 } // namespace
@@ -200,7 +199,8 @@ private Q_SLOTS:
         QCOMPARE(entries.size(), flows.size());
         for (int i = 0; i < entries.size(); ++i) {
             const QString problem = checkEntry(entries[i].toObject());
-            QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("entry %1: %2").arg(i).arg(problem)));
+            QVERIFY2(problem.isEmpty(),
+                     qPrintable(QStringLiteral("entry %1: %2").arg(i).arg(problem)));
         }
 
         const QJsonObject e = entries[0].toObject();
@@ -226,10 +226,9 @@ private Q_SLOTS:
         const QJsonObject p = entries[2]["request"]["postData"].toObject();
         QCOMPARE(p["mimeType"].toString(), QStringLiteral("application/x-www-form-urlencoded"));
         QCOMPARE(p["text"].toString(), QStringLiteral("a=1&b=x+y%21&c"));
-        QCOMPARE(p["params"].toArray(),
-                 (QJsonArray{QJsonObject{{"name", "a"}, {"value", "1"}},
-                             QJsonObject{{"name", "b"}, {"value", "x y!"}},
-                             QJsonObject{{"name", "c"}, {"value", ""}}}));
+        QCOMPARE(p["params"].toArray(), (QJsonArray{QJsonObject{{"name", "a"}, {"value", "1"}},
+                                                    QJsonObject{{"name", "b"}, {"value", "x y!"}},
+                                                    QJsonObject{{"name", "c"}, {"value", ""}}}));
         QVERIFY(!entries[1]["request"].toObject().contains("postData"));
 
         // HTTP/1.1 head sizes, byte for byte.
@@ -260,7 +259,8 @@ private Q_SLOTS:
         // Connection 7 without TLS, opened 1 ms after the request was in.
         const HttpFlow plain = timedFlow(7, 0, 1, 2, 12, -1, 40, 41.001);
         // The opener of a connection is the earliest flow, wherever it is in the list.
-        const QJsonObject har = parse(HarWriter::toHar(QList<HttpFlow>{reuse, opener, eager, plain}));
+        const QJsonObject har =
+            parse(HarWriter::toHar(QList<HttpFlow>{reuse, opener, eager, plain}));
 
         QCOMPARE(timings(har, 1), T7(5, 70, 50, 10, 100, 15));
         QCOMPARE(har["log"]["entries"][1]["time"].toDouble(), 200.0);
@@ -322,7 +322,8 @@ private Q_SLOTS:
         QCOMPARE(std::as_const(r)["content"]["text"].toString().toUtf8(), json);
         QCOMPARE(std::as_const(r)["content"]["size"].toInt(), json.size());
         QCOMPARE(r["bodySize"].toInt(), f.response->body.size);
-        QCOMPARE(std::as_const(r)["content"]["compression"].toInt(), json.size() - f.response->body.size);
+        QCOMPARE(std::as_const(r)["content"]["compression"].toInt(),
+                 json.size() - f.response->body.size);
 
         // A coding we cannot undo: the bytes as they travelled, and said so.
         f.response->headers.set("Content-Encoding", "br");
@@ -347,7 +348,8 @@ private Q_SLOTS:
         QCOMPARE(r["bodySize"].toDouble(), 50.0 * 1024 * 1024);
         QCOMPARE(std::as_const(r)["content"]["text"].toString(), QString(1000, 'x'));
         QCOMPARE(std::as_const(r)["content"]["_truncated"].toBool(), true);
-        QVERIFY2(std::as_const(r)["content"]["comment"].toString().contains("truncated: 1000 of 52428800 bytes"),
+        QVERIFY2(std::as_const(r)["content"]["comment"].toString().contains(
+                     "truncated: 1000 of 52428800 bytes"),
                  qPrintable(std::as_const(r)["content"]["comment"].toString()));
     }
 
@@ -362,7 +364,8 @@ private Q_SLOTS:
         QCOMPARE(r["statusText"].toString(), QString());
         QCOMPARE(r["httpVersion"].toString(), QString());
         QCOMPARE(r["_error"].toString(), QStringLiteral("DNS lookup failed: no such host"));
-        QCOMPARE(std::as_const(r)["content"].toObject(), (QJsonObject{{"size", 0}, {"mimeType", "x-unknown"}}));
+        QCOMPARE(std::as_const(r)["content"].toObject(),
+                 (QJsonObject{{"size", 0}, {"mimeType", "x-unknown"}}));
         QCOMPARE(r["headers"].toArray(), QJsonArray());
         QCOMPARE(r["bodySize"].toInt(), -1);
         QCOMPARE(e["timings"].toObject(), T7(-1, -1, -1, 2, 10.5, 0));
@@ -401,8 +404,9 @@ private Q_SLOTS:
                                                {"sameSite", "Lax"}}));
         QCOMPARE(c[1]["expires"].toString(), QStringLiteral("1970-01-01T00:00:01.000Z"));
         QCOMPARE(c[2]["expires"].toString(), QStringLiteral("2023-11-14T23:13:20.000Z"));
-        QCOMPARE(c[3].toObject(), (QJsonObject{{"name", ""}, {"value", "bare"},
-                                               {"httpOnly", false}, {"secure", false}}));
+        QCOMPARE(
+            c[3].toObject(),
+            (QJsonObject{{"name", ""}, {"value", "bare"}, {"httpOnly", false}, {"secure", false}}));
         QCOMPARE(e["response"]["redirectURL"].toString(), QString());
     }
 

@@ -62,11 +62,11 @@ SessionReader::Result readBytes(const QByteArray& bytes)
     buf.setData(bytes);
     buf.open(QIODevice::ReadOnly);
     QList<HttpFlow> flows;
-    SessionReader::Result r = SessionReader::stream(buf, QStringLiteral("mem.spyglass"),
-                                                    [&](HttpFlow&& f) {
-                                                        flows.append(std::move(f));
-                                                        return true;
-                                                    });
+    SessionReader::Result r =
+        SessionReader::stream(buf, QStringLiteral("mem.spyglass"), [&](HttpFlow&& f) {
+            flows.append(std::move(f));
+            return true;
+        });
     r.flows = flows;
     return r;
 }
@@ -170,9 +170,8 @@ private Q_SLOTS:
     {
         writeFile("stop.spyglass", {smallFlow(1), smallFlow(2), smallFlow(3)});
         int seen = 0;
-        const auto r = SessionReader::stream(path("stop.spyglass"), [&](HttpFlow&&) {
-            return ++seen < 2;
-        });
+        const auto r =
+            SessionReader::stream(path("stop.spyglass"), [&](HttpFlow&&) { return ++seen < 2; });
         QCOMPARE(seen, 2);
         QVERIFY(r.ok());
     }
@@ -186,8 +185,7 @@ private Q_SLOTS:
         const qint64 lastStart = offsets.last();
         const QList<Record> recs = records(file);
         QCOMPARE(recs.last().type, quint8(SessionFormat::RecordType::Flow));
-        QCOMPARE(recs[recs.size() - 2].type,
-                 quint8(SessionFormat::RecordType::CertificateChain));
+        QCOMPARE(recs[recs.size() - 2].type, quint8(SessionFormat::RecordType::CertificateChain));
         const qint64 chainEnd = recs.last().offset;
 
         for (qint64 cut = lastStart; cut < file.size(); ++cut) {
@@ -198,10 +196,9 @@ private Q_SLOTS:
             const bool clean = cut == lastStart || cut == chainEnd;
             QVERIFY2(r.warnings.size() == (clean ? 0 : 1), at);
             if (!clean)
-                QVERIFY2(r.warnings.first().contains("incomplete final record at offset " +
-                                                     QString::number(cut < chainEnd
-                                                                         ? lastStart
-                                                                         : chainEnd)),
+                QVERIFY2(r.warnings.first().contains(
+                             "incomplete final record at offset " +
+                             QString::number(cut < chainEnd ? lastStart : chainEnd)),
                          qPrintable(r.warnings.first()));
         }
         compareFlows(readBytes(file.first(lastStart)).flows[1], flows[1]);
@@ -243,8 +240,8 @@ private Q_SLOTS:
                     for (const Record& rec : recs)
                         if (i >= rec.offset)
                             recOffset = rec.offset;
-                    QVERIFY2(err.contains("corrupt record at offset " +
-                                          QString::number(recOffset) + " ("),
+                    QVERIFY2(err.contains("corrupt record at offset " + QString::number(recOffset) +
+                                          " ("),
                              qPrintable(at + ": " + err));
                 }
             }
@@ -253,8 +250,8 @@ private Q_SLOTS:
 
     void aBadPayloadIsSkippedAndReadingGoesOn()
     {
-        const QByteArray file = writeFile("skip.spyglass", {smallFlow(1), smallFlow(2),
-                                                            smallFlow(3)});
+        const QByteArray file =
+            writeFile("skip.spyglass", {smallFlow(1), smallFlow(2), smallFlow(3)});
         const QList<Record> recs = records(file);
         QByteArray bad = file;
         bad[recs[1].offset + 30] = char(bad[recs[1].offset + 30] ^ 0x55);
@@ -312,7 +309,8 @@ private Q_SLOTS:
         QVERIFY2(r.errors.first().contains("empty file"), qPrintable(r.errors.first()));
 
         r = readBytes("{\"log\": {\"version\": \"1.2\"}}");
-        QCOMPARE(r.errors, QStringList{"mem.spyglass: not a Spyglass session (bad magic at offset 0)"});
+        QCOMPARE(r.errors,
+                 QStringList{"mem.spyglass: not a Spyglass session (bad magic at offset 0)"});
         r = readBytes("SPY");
         QVERIFY(r.errors.first().contains("truncated file header"));
         r = readBytes("SPYGLASS-SESSION\x01");
@@ -361,7 +359,8 @@ private Q_SLOTS:
         const SessionReader::Result r = readBytes(file);
         QCOMPARE(r.flows.size(), 1);
         QCOMPARE(r.errors.size(), 1);
-        QVERIFY2(r.errors.first().contains("unknown record type 0x05"), qPrintable(r.errors.first()));
+        QVERIFY2(r.errors.first().contains("unknown record type 0x05"),
+                 qPrintable(r.errors.first()));
     }
 
     void speedOfAHundredThousandSmallFlows()

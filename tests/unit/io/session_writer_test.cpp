@@ -32,7 +32,8 @@ QList<quint8> recordTypes(const QByteArray& file)
     qint64 pos = SessionFormat::fileHeaderSize;
     while (pos + SessionFormat::recordHeaderSize <= file.size()) {
         out.append(quint8(file[pos]));
-        pos += SessionFormat::recordHeaderSize + qFromLittleEndian<quint32>(file.constData() + pos + 1);
+        pos += SessionFormat::recordHeaderSize +
+               qFromLittleEndian<quint32>(file.constData() + pos + 1);
     }
     return out;
 }
@@ -62,8 +63,7 @@ private Q_SLOTS:
         QVERIFY(w.isOpen());
         QCOMPARE(w.size(), 20);
         w.close();
-        QCOMPARE(readFile(path("h.spyglass")),
-                 QByteArray("SPYGLASS-SESSION\x01\x00\x00\x00", 20));
+        QCOMPARE(readFile(path("h.spyglass")), QByteArray("SPYGLASS-SESSION\x01\x00\x00\x00", 20));
     }
 
     void eachAppendReachesTheFileAtOnce()
@@ -125,9 +125,8 @@ private Q_SLOTS:
         const QByteArray file = readFile(path("chains.spyglass"));
         const quint8 flow = quint8(SessionFormat::RecordType::Flow);
         const quint8 chain = quint8(SessionFormat::RecordType::CertificateChain);
-        QCOMPARE(recordTypes(file),
-                 (QList<quint8>{chain, flow, flow, flow, flow, flow, chain, flow, flow, flow, flow,
-                                flow, flow}));
+        QCOMPARE(recordTypes(file), (QList<quint8>{chain, flow, flow, flow, flow, flow, chain, flow,
+                                                   flow, flow, flow, flow, flow}));
         QVERIFY(file.size() < 11 * 600 + 2 * 2800);
 
         const auto r = SessionReader::readAll(path("chains.spyglass"));
