@@ -1,0 +1,524 @@
+#include "io/flow_codec.h"
+
+#include <QtEndian>
+#include <bit>
+#include <initializer_list>
+
+namespace spyglass {
+
+namespace {
+
+// Flag bits. A reader ignores bits it does not know (a later minor version may add some).
+enum FlowFlag : quint64
+{
+    FlowLive = 1 << 0,
+    FlowIntercepted = 1 << 1,
+    FlowIsReplay = 1 << 2,
+    FlowHasResponse = 1 << 3,
+    FlowHasError = 1 << 4,
+};
+enum ConnectionFlag : quint64
+{
+    ConnectionIsServer = 1 << 0,
+    ConnectionTls = 1 << 1,
+    ConnectionTlsEstablished = 1 << 2,
+    ConnectionTlsDetails = 1 << 3, // sni .. certificate chain follow (else all empty)
+};
+enum BodyFlag : quint64
+{
+    BodyStreamed = 1 << 0,
+};
+
+class Encoder
+{
+public:
+    explicit Encoder(qsizetype reserve) { m_out.reserve(reserve); }
+
+    QByteArray take() { return std::move(m_out); }
+
+    void u8(quint8 v) { m_out.append(char(v)); }
+    void varint(quint64 v)
+    {
+        while (v >= 0x80) {
+            m_out.append(char(v | 0x80));
+            v >>= 7;
+        }
+        m_out.append(char(v));
+    }
+    void zigzag(qint64 v) { varint((quint64(v) << 1) ^ quint64(v >> 63)); }
+    void raw(QByteArrayView b) { m_out.append(b); }
+    void bytes(QByteArrayView b)
+    {
+        varint(quint64(b.size()));
+        m_out.append(b);
+    }
+    void string(const QString& s) { bytes(s.toUtf8()); }
+    void byteList(const QList<QByteArray>& list)
+    {
+        varint(quint64(list.size()));
+        for (const QByteArray& b : list)
+            bytes(b);
+    }
+    void address(const Address& a)
+    {
+        bytes(a.host);
+        varint(a.port);
+    }
+    void headers(const Headers& h)
+    {
+        varint(quint64(h.size()));
+        for (const auto& [name, value] : h.fields()) {
+            bytes(name);
+            bytes(value);
+        }
+    }
+    // A presence mask, then the non-zero values as little-endian IEEE-754 doubles. A value
+    // counts as zero only if its bit pattern is +0.0, so every double round-trips exactly.
+    void timestamps(std::initializer_list<double> values)
+    {
+        quint64 mask = 0;
+        int i = 0;
+        for (double v : values) {
+            if (std::bit_cast<quint64>(v) != 0)
+                mask |= quint64(1) << i;
+            ++i;
+        }
+        varint(mask);
+        for (double v : values) {
+            const quint64 bits = std::bit_cast<quint64>(v);
+            if (bits == 0)
+                continue;
+            char le[8];
+            qToLittleEndian<quint64>(bits, le);
+            m_out.append(le, 8);
+        }
+    }
+    void body(const BodyInfo& b)
+    {
+        varint(b.streamed ? quint64(BodyStreamed) : 0);
+        zigzag(b.size);
+        bytes(b.content);
+    }
+
+    // A section is a varint length followed by its content. The content is written first and
+    // the length inserted in front of it afterwards (one memmove of the section).
+    qsizetype beginSection() const { return m_out.size(); }
+    void endSection(qsizetype start)
+    {
+        char len[10];
+        int n = 0;
+        quint64 v = quint64(m_out.size() - start);
+        while (v >= 0x80) {
+            len[n++] = char(v | 0x80);
+            v >>= 7;
+        }
+        len[n++] = char(v);
+        m_out.insert(start, QByteArrayView(len, n));
+    }
+
+private:
+    QByteArray m_out;
+};
+
+// Reads a payload slice. The first error sticks (shared by nested sections); after it every
+// read returns a default value and the caller checks failed() once at the end.
+class Decoder
+{
+public:
+    Decoder(QByteArrayView payload, QString* error)
+        : m_begin(payload.data()), m_pos(payload.data()), m_end(payload.data() + payload.size()),
+          m_error(error)
+    {
+    }
+
+    bool failed() const { return !m_error->isEmpty(); }
+    qsizetype left() const { return m_end - m_pos; }
+
+    void fail(const QString& what)
+    {
+        if (m_error->isEmpty())
+            *m_error = QStringLiteral("%1 at payload byte %2").arg(what).arg(m_pos - m_begin);
+    }
+
+    quint8 u8()
+    {
+        if (failed())
+            return 0;
+        if (left() < 1) {
+            fail(QStringLiteral("unexpected end"));
+            return 0;
+        }
+        return quint8(*m_pos++);
+    }
+    quint64 varint()
+    {
+        quint64 v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (failed())
+                return 0;
+            if (left() < 1) {
+                fail(QStringLiteral("unexpected end in a number"));
+                return 0;
+            }
+            const quint8 b = quint8(*m_pos++);
+            if (shift == 63 && b > 1) {
+                fail(QStringLiteral("number too large"));
+                return 0;
+            }
+            v |= quint64(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                return v;
+        }
+        fail(QStringLiteral("number too long"));
+        return 0;
+    }
+    qint64 zigzag()
+    {
+        const quint64 v = varint();
+        return qint64(v >> 1) ^ -qint64(v & 1);
+    }
+    // A length or count of items that each take at least one byte: never more than is left.
+    qsizetype count(const char* what)
+    {
+        const quint64 n = varint();
+        if (n > quint64(left())) {
+            fail(QStringLiteral("%1 %2 exceeds the %3 bytes left")
+                     .arg(QLatin1String(what))
+                     .arg(n)
+                     .arg(left()));
+            return 0;
+        }
+        return qsizetype(n);
+    }
+    QByteArrayView raw(qsizetype n)
+    {
+        if (failed())
+            return {};
+        if (n > left()) {
+            fail(QStringLiteral("unexpected end"));
+            return {};
+        }
+        QByteArrayView out(m_pos, n);
+        m_pos += n;
+        return out;
+    }
+    QByteArray bytes() { return raw(count("length")).toByteArray(); }
+    QString string()
+    {
+        const QByteArrayView b = raw(count("length"));
+        return QString::fromUtf8(b.data(), b.size());
+    }
+    QList<QByteArray> byteList()
+    {
+        QList<QByteArray> out;
+        const qsizetype n = count("list size");
+        out.reserve(n);
+        for (qsizetype i = 0; i < n && !failed(); ++i)
+            out.append(bytes());
+        return out;
+    }
+    quint16 port()
+    {
+        const quint64 p = varint();
+        if (p > 65535) {
+            fail(QStringLiteral("port %1 out of range").arg(p));
+            return 0;
+        }
+        return quint16(p);
+    }
+    Address address()
+    {
+        Address a;
+        a.host = bytes();
+        a.port = port();
+        return a;
+    }
+    Headers headers()
+    {
+        Headers h;
+        const qsizetype n = count("header count");
+        for (qsizetype i = 0; i < n && !failed(); ++i) {
+            QByteArray name = bytes();
+            QByteArray value = bytes();
+            h.add(name, value);
+        }
+        return h;
+    }
+    void timestamps(std::initializer_list<double*> targets)
+    {
+        const quint64 mask = varint();
+        int i = 0;
+        for (double* t : targets) {
+            *t = 0;
+            if (mask & (quint64(1) << i)) {
+                const QByteArrayView b = raw(8);
+                if (failed())
+                    return;
+                *t = std::bit_cast<double>(qFromLittleEndian<quint64>(b.data()));
+            }
+            ++i;
+        }
+    }
+    BodyInfo body()
+    {
+        BodyInfo b;
+        b.streamed = varint() & BodyStreamed;
+        b.size = zigzag();
+        b.content = bytes();
+        return b;
+    }
+    // The next section: this decoder moves past it, the returned one reads inside it.
+    Decoder section()
+    {
+        const qsizetype n = count("section length");
+        Decoder inner(*this);
+        inner.m_end = m_pos + n;
+        m_pos += n;
+        return inner;
+    }
+
+private:
+    const char* m_begin; // payload start, for offsets in messages
+    const char* m_pos;
+    const char* m_end;
+    QString* m_error;
+};
+
+void encodeConnection(Encoder& e, const Connection& c, quint32 chainRef)
+{
+    const qsizetype s = e.beginSection();
+    e.varint(c.id);
+    quint64 flags = 0;
+    if (c.role == Connection::Role::Server)
+        flags |= ConnectionIsServer;
+    if (c.tls)
+        flags |= ConnectionTls;
+    if (c.tlsEstablished)
+        flags |= ConnectionTlsEstablished;
+    const bool tlsDetails = !c.sni.isEmpty() || !c.alpnOffers.isEmpty() || !c.alpn.isEmpty() ||
+                            !c.tlsVersion.isEmpty() || !c.cipher.isEmpty() ||
+                            !c.certificateChainDer.isEmpty();
+    if (tlsDetails)
+        flags |= ConnectionTlsDetails;
+    e.varint(flags);
+    e.u8(quint8(c.state));
+    e.address(c.peer);
+    e.address(c.sockname);
+    e.address(c.via);
+    e.string(c.error);
+    if (tlsDetails) {
+        e.bytes(c.sni);
+        e.byteList(c.alpnOffers);
+        e.bytes(c.alpn);
+        e.bytes(c.tlsVersion);
+        e.bytes(c.cipher);
+        e.varint(chainRef);
+        if (chainRef == 0)
+            e.byteList(c.certificateChainDer);
+    }
+    e.timestamps({c.timestampStart, c.timestampTcpSetup, c.timestampTlsSetup, c.timestampEnd});
+    e.endSection(s);
+}
+
+void decodeConnection(Decoder d, const QList<FlowCodec::CertificateChain>& chains, Connection& c)
+{
+    c.id = d.varint();
+    const quint64 flags = d.varint();
+    c.role = (flags & ConnectionIsServer) ? Connection::Role::Server : Connection::Role::Client;
+    c.tls = flags & ConnectionTls;
+    c.tlsEstablished = flags & ConnectionTlsEstablished;
+    const quint8 state = d.u8();
+    if (state > quint8(ConnectionState::Open))
+        d.fail(QStringLiteral("connection state %1 out of range").arg(state));
+    c.state = ConnectionState(state);
+    c.peer = d.address();
+    c.sockname = d.address();
+    c.via = d.address();
+    c.error = d.string();
+    if (flags & ConnectionTlsDetails) {
+        c.sni = d.bytes();
+        c.alpnOffers = d.byteList();
+        c.alpn = d.bytes();
+        c.tlsVersion = d.bytes();
+        c.cipher = d.bytes();
+        const quint64 ref = d.varint();
+        if (ref == 0)
+            c.certificateChainDer = d.byteList();
+        else if (ref <= quint64(chains.size()))
+            c.certificateChainDer = chains.at(qsizetype(ref - 1));
+        else
+            d.fail(QStringLiteral("reference to unknown certificate chain %1").arg(ref));
+    } else {
+        c.sni.clear();
+        c.alpnOffers.clear();
+        c.alpn.clear();
+        c.tlsVersion.clear();
+        c.cipher.clear();
+        c.certificateChainDer.clear();
+    }
+    d.timestamps({&c.timestampStart, &c.timestampTcpSetup, &c.timestampTlsSetup, &c.timestampEnd});
+}
+
+void encodeRequest(Encoder& e, const Request& r)
+{
+    const qsizetype s = e.beginSection();
+    e.bytes(r.method);
+    e.bytes(r.scheme);
+    e.bytes(r.authority);
+    e.bytes(r.host);
+    e.varint(r.port);
+    e.bytes(r.path);
+    e.bytes(r.httpVersion);
+    e.headers(r.headers);
+    e.body(r.body);
+    e.headers(r.trailers);
+    e.timestamps({r.timestampStart, r.timestampEnd});
+    e.endSection(s);
+}
+
+void decodeRequest(Decoder d, Request& r)
+{
+    r.method = d.bytes();
+    r.scheme = d.bytes();
+    r.authority = d.bytes();
+    r.host = d.bytes();
+    r.port = d.port();
+    r.path = d.bytes();
+    r.httpVersion = d.bytes();
+    r.headers = d.headers();
+    r.body = d.body();
+    r.trailers = d.headers();
+    d.timestamps({&r.timestampStart, &r.timestampEnd});
+}
+
+void encodeResponse(Encoder& e, const Response& r)
+{
+    const qsizetype s = e.beginSection();
+    e.bytes(r.httpVersion);
+    e.zigzag(r.statusCode);
+    e.bytes(r.reason);
+    e.headers(r.headers);
+    e.body(r.body);
+    e.headers(r.trailers);
+    e.timestamps({r.timestampStart, r.timestampEnd});
+    e.endSection(s);
+}
+
+void decodeResponse(Decoder d, Response& r)
+{
+    r.httpVersion = d.bytes();
+    const qint64 status = d.zigzag();
+    if (status < INT_MIN || status > INT_MAX)
+        d.fail(QStringLiteral("status code %1 out of range").arg(status));
+    r.statusCode = int(status);
+    r.reason = d.bytes();
+    r.headers = d.headers();
+    r.body = d.body();
+    r.trailers = d.headers();
+    d.timestamps({&r.timestampStart, &r.timestampEnd});
+}
+
+qsizetype chainSize(const QList<QByteArray>& chain)
+{
+    qsizetype n = 0;
+    for (const QByteArray& c : chain)
+        n += c.size() + 4;
+    return n;
+}
+
+} // namespace
+
+QByteArray FlowCodec::encodeFlow(const HttpFlow& flow)
+{
+    return encodeFlow(flow, ChainRefs{});
+}
+
+QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
+{
+    qsizetype estimate = 512 + flow.request.body.content.size();
+    if (flow.response)
+        estimate += flow.response->body.content.size();
+    if (refs.client == 0)
+        estimate += chainSize(flow.client.certificateChainDer);
+    if (refs.server == 0)
+        estimate += chainSize(flow.server.certificateChainDer);
+    Encoder e(estimate);
+
+    e.raw(flow.id.toRfc4122());
+    quint64 flags = 0;
+    if (flow.live)
+        flags |= FlowLive;
+    if (flow.intercepted)
+        flags |= FlowIntercepted;
+    if (flow.isReplay)
+        flags |= FlowIsReplay;
+    if (flow.response)
+        flags |= FlowHasResponse;
+    if (flow.error)
+        flags |= FlowHasError;
+    e.varint(flags);
+    e.string(flow.marked);
+    e.string(flow.comment);
+    encodeConnection(e, flow.client, refs.client);
+    encodeConnection(e, flow.server, refs.server);
+    encodeRequest(e, flow.request);
+    if (flow.response)
+        encodeResponse(e, *flow.response);
+    if (flow.error) {
+        const qsizetype s = e.beginSection();
+        e.string(flow.error->message);
+        e.timestamps({flow.error->timestamp});
+        e.endSection(s);
+    }
+    return e.take();
+}
+
+QString FlowCodec::decodeFlow(QByteArrayView payload, const QList<CertificateChain>& chains,
+                              HttpFlow& out)
+{
+    QString error;
+    Decoder d(payload, &error);
+    const QByteArrayView uuid = d.raw(16);
+    if (!d.failed())
+        out.id = QUuid::fromRfc4122(uuid);
+    const quint64 flags = d.varint();
+    out.live = flags & FlowLive;
+    out.intercepted = flags & FlowIntercepted;
+    out.isReplay = flags & FlowIsReplay;
+    out.marked = d.string();
+    out.comment = d.string();
+    decodeConnection(d.section(), chains, out.client);
+    decodeConnection(d.section(), chains, out.server);
+    decodeRequest(d.section(), out.request);
+    out.response.reset();
+    if (flags & FlowHasResponse) {
+        out.response.emplace();
+        decodeResponse(d.section(), *out.response);
+    }
+    out.error.reset();
+    if (flags & FlowHasError) {
+        Decoder e = d.section();
+        FlowError fe;
+        fe.message = e.string();
+        e.timestamps({&fe.timestamp});
+        out.error = fe;
+    }
+    return error;
+}
+
+QByteArray FlowCodec::encodeCertificateChain(const CertificateChain& chain)
+{
+    Encoder e(chainSize(chain) + 8);
+    e.byteList(chain);
+    return e.take();
+}
+
+QString FlowCodec::decodeCertificateChain(QByteArrayView payload, CertificateChain& out)
+{
+    QString error;
+    Decoder d(payload, &error);
+    out = d.byteList();
+    return error;
+}
+
+} // namespace spyglass

@@ -1,0 +1,49 @@
+#pragma once
+// The binary encoding of an HttpFlow inside a session record (docs/session-format.md, "Flow
+// payload"). It stores every field of the flow, both connections with their TLS details and
+// certificate chains, bodies and trailers, so a saved session reads back exactly as it was.
+//
+// Lean on purpose (a session may hold a million flows): integers are LEB128 varints, strings
+// and byte arrays are a varint length then the bytes, timestamps are IEEE-754 doubles written
+// only when non-zero. Structures are length-prefixed sections: a later format version may
+// append fields to a section, and this reader skips what it does not know.
+//
+// Decoding trusts nothing: every length and count is checked against the bytes left in the
+// payload before anything is allocated, and a malformed payload is an error string, never a
+// crash. Certificate chains are usually shared by many flows; SessionWriter stores each chain
+// once in its own record and flows refer to it by number (ChainRefs); a flow encoded without
+// references carries its chains inline and decodes on its own.
+
+#include "flow/flow.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace spyglass {
+
+class FlowCodec
+{
+public:
+    using CertificateChain = QList<QByteArray>;
+
+    // 0: the chain is stored inline; n >= 1: chain record number n of the same file.
+    struct ChainRefs
+    {
+        quint32 client = 0;
+        quint32 server = 0;
+    };
+
+    // Chains inline: the result decodes on its own.
+    static QByteArray encodeFlow(const HttpFlow& flow);
+    static QByteArray encodeFlow(const HttpFlow& flow, ChainRefs refs);
+    // `chains[n - 1]` is chain record n. Returns an empty string on success, otherwise what is
+    // wrong and at which byte of the payload; `out` is then unspecified.
+    static QString decodeFlow(QByteArrayView payload, const QList<CertificateChain>& chains,
+                              HttpFlow& out);
+
+    static QByteArray encodeCertificateChain(const CertificateChain& chain);
+    static QString decodeCertificateChain(QByteArrayView payload, CertificateChain& out);
+};
+
+} // namespace spyglass
