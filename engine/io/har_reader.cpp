@@ -26,6 +26,14 @@ double timing(const QJsonObject& timings, const char* name)
     return v.isDouble() && v.toDouble() >= 0 ? v.toDouble() : -1;
 }
 
+// A byte count: 0 when absent, negative, or beyond what a double holds exactly (a hostile
+// 1e300 must not reach a float-to-integer conversion).
+qint64 sizeFrom(const QJsonValue& v)
+{
+    const double d = v.toDouble();
+    return d > 0 && d < 9007199254740992.0 ? qint64(d) : 0;
+}
+
 double positive(double ms)
 {
     return ms > 0 ? ms / 1000 : 0;
@@ -124,7 +132,7 @@ void applyContentEncoding(Response& r, const QJsonObject& content, QByteArray da
     if (content.value("_truncated").toBool() ||
         (!content.contains("text") && content.value("size").toDouble() > 0)) {
         b.streamed = true;
-        b.size = qMax(b.size, qint64(content.value("size").toDouble()));
+        b.size = qMax(b.size, sizeFrom(content.value("size")));
     }
     if (changed && !b.streamed && r.headers.contains("content-length"))
         r.headers.set("Content-Length", QByteArray::number(b.content.size()));
@@ -168,7 +176,7 @@ std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where, QSt
         req.body.size = req.body.content.size();
         if (post.value("_truncated").toBool()) {
             req.body.streamed = true;
-            req.body.size = qMax(req.body.size, qint64(rq.value("bodySize").toDouble()));
+            req.body.size = qMax(req.body.size, sizeFrom(rq.value("bodySize")));
         }
     }
 
@@ -244,7 +252,7 @@ std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where, QSt
                              bodyFrom(content, content.value("encoding").toString(), warnings,
                                       where + QLatin1String(".response")));
         if (content.value("_truncated").toBool())
-            r.body.size = qMax(r.body.size, qint64(rs.value("bodySize").toDouble()));
+            r.body.size = qMax(r.body.size, sizeFrom(rs.value("bodySize")));
         r.timestampStart = responseStart;
         r.timestampEnd = responseStart + positive(receive);
         f.response = r;
@@ -253,6 +261,14 @@ std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where, QSt
     } else {
         const QString msg = error.toString();
         f.error = FlowError{msg.isEmpty() ? QStringLiteral("no response") : msg, responseStart};
+    }
+
+    if (t0 <= 0) { // no start time: durations alone would make nonsense timestamps
+        req.timestampEnd = 0;
+        if (f.response)
+            f.response->timestampStart = f.response->timestampEnd = 0;
+        if (f.error)
+            f.error->timestamp = 0;
     }
 
     f.comment = e.value("comment").toString();

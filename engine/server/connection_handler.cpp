@@ -51,11 +51,8 @@ void clearState(Connection& c, ConnectionState bit)
 
 ConnectionHandler::ConnectionHandler(qintptr descriptor, ServerConfig config,
                                      std::shared_ptr<ServerStats> stats, QObject* parent)
-    : QObject(parent),
-      m_config(std::move(config)),
-      m_stats(std::move(stats)),
-      m_descriptor(descriptor),
-      m_client(makeConnection(Connection::Role::Client)),
+    : QObject(parent), m_config(std::move(config)), m_stats(std::move(stats)),
+      m_descriptor(descriptor), m_client(makeConnection(Connection::Role::Client)),
       m_mailbox(std::make_shared<Mailbox>())
 {
     if (!m_config.options)
@@ -148,9 +145,9 @@ void ConnectionHandler::pump()
         } catch (const std::exception& e) {
             // A layer must report errors as values; one that throws loses its connection,
             // never the process.
-            logLine(LogLevel::Error, QStringLiteral("layer %1 failed on %2: %3")
-                                         .arg(m_layer->name(), describe(event),
-                                              QString::fromLocal8Bit(e.what())));
+            logLine(LogLevel::Error,
+                    QStringLiteral("layer %1 failed on %2: %3")
+                        .arg(m_layer->name(), describe(event), QString::fromLocal8Bit(e.what())));
             m_queue.clear();
             for (auto& p : m_peers)
                 kill(p.get(), QStringLiteral("internal error"));
@@ -299,7 +296,8 @@ void ConnectionHandler::runHook(const Hook& command)
     std::function<void()> complete = [mailbox = m_mailbox, id] {
         std::lock_guard lock(mailbox->mutex);
         if (ConnectionHandler* h = mailbox->handler)
-            QMetaObject::invokeMethod(h, [h, id] { h->hookDone(id); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                h, [h, id] { h->hookDone(id); }, Qt::QueuedConnection);
     };
     if (m_config.hooks->run(command.hook, std::move(complete)))
         hookDone(id);
@@ -533,7 +531,8 @@ void ConnectionHandler::scheduleCleanup()
         return;
     m_cleanupScheduled = true;
     // Queued, so that nothing up the stack still iterates m_peers or runs a socket's code.
-    QMetaObject::invokeMethod(this, [this] { cleanup(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { cleanup(); }, Qt::QueuedConnection);
 }
 
 void ConnectionHandler::cleanup()

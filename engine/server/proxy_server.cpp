@@ -15,11 +15,14 @@ namespace {
 QString listenErrorText(QAbstractSocket::SocketError error, const QString& fallback)
 {
     switch (error) {
-    case QAbstractSocket::AddressInUseError: return QStringLiteral("address already in use");
-    case QAbstractSocket::SocketAccessError: return QStringLiteral("permission denied");
+    case QAbstractSocket::AddressInUseError:
+        return QStringLiteral("address already in use");
+    case QAbstractSocket::SocketAccessError:
+        return QStringLiteral("permission denied");
     case QAbstractSocket::SocketAddressNotAvailableError:
         return QStringLiteral("address not available");
-    default: return fallback;
+    default:
+        return fallback;
     }
 }
 
@@ -52,7 +55,9 @@ ProxyServer::ProxyServer(ServerConfig config, QObject* parent)
     if (!m_config.services)
         m_config.services = std::make_shared<proxy::Services>();
     if (!m_config.services->clock)
-        m_config.services->clock = [] { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; };
+        m_config.services->clock = [] {
+            return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+        };
 }
 
 ProxyServer::~ProxyServer()
@@ -81,8 +86,8 @@ bool ProxyServer::listen(QString* error)
     if (!resolveListenHost(opts->listenHost, &address, &why))
         return fail(why);
 
-    const int workers = opts->workerThreads > 0 ? opts->workerThreads
-                                                : qMax(1, QThread::idealThreadCount());
+    const int workers =
+        opts->workerThreads > 0 ? opts->workerThreads : qMax(1, QThread::idealThreadCount());
     for (int i = 0; i < workers; ++i) {
         m_workers.push_back(std::make_unique<WorkerThread>(i));
         m_workers.back()->start();
@@ -127,8 +132,8 @@ void ProxyServer::stop()
 {
     if (m_listener) {
         TcpListener* listener = m_listener;
-        QMetaObject::invokeMethod(listener, [listener] { listener->close(); },
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            listener, [listener] { listener->close(); }, Qt::BlockingQueuedConnection);
         listener->deleteLater(); // runs as the accept thread finishes
         m_listener = nullptr;
     }

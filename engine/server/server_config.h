@@ -22,10 +22,10 @@ class HookRunner;
 
 struct ServerConfig
 {
-    std::shared_ptr<const Options> options;  // null: defaults
+    std::shared_ptr<const Options> options;    // null: defaults
     std::shared_ptr<proxy::Services> services; // null, or no clock: the wall clock
     std::function<std::unique_ptr<proxy::Layer>(proxy::Context)> rootLayer;
-    HookRunner* hooks = nullptr; // null: every hook completes at once
+    HookRunner* hooks = nullptr;                              // null: every hook completes at once
     std::function<void(proxy::LogLevel, const QString&)> log; // null: logs are dropped
 };
 

@@ -8,9 +8,8 @@ void ServerStats::bufferedChanged(qint64 before, qint64 after)
         return;
     bufferedBytes.fetch_add(after - before, std::memory_order_relaxed);
     qint64 peak = peakHandlerBufferedBytes.load(std::memory_order_relaxed);
-    while (after > peak
-           && !peakHandlerBufferedBytes.compare_exchange_weak(peak, after,
-                                                              std::memory_order_relaxed)) {
+    while (after > peak && !peakHandlerBufferedBytes.compare_exchange_weak(
+                               peak, after, std::memory_order_relaxed)) {
     }
 }
 

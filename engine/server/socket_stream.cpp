@@ -9,17 +9,17 @@
 #include <cstring>
 
 #ifdef Q_OS_WIN
-#  include <winsock2.h>
-#  include <ws2tcpip.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
 #else
-#  include <arpa/inet.h>
-#  include <cerrno>
-#  include <fcntl.h>
-#  include <netinet/in.h>
-#  include <netinet/tcp.h>
-#  include <sys/ioctl.h>
-#  include <sys/socket.h>
-#  include <unistd.h>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #endif
 
 namespace spyglass {
@@ -34,11 +34,26 @@ using SockLen = int;
 using NativeFd = SOCKET;
 constexpr int kSendFlags = 0;
 constexpr int kShutWrite = SD_SEND;
-int lastError() { return WSAGetLastError(); }
-bool wouldBlock(int e) { return e == WSAEWOULDBLOCK; }
-bool inProgress(int e) { return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS; }
-bool interrupted(int e) { return e == WSAEINTR; }
-void closeNative(qintptr fd) { ::closesocket(NativeFd(fd)); }
+int lastError()
+{
+    return WSAGetLastError();
+}
+bool wouldBlock(int e)
+{
+    return e == WSAEWOULDBLOCK;
+}
+bool inProgress(int e)
+{
+    return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS;
+}
+bool interrupted(int e)
+{
+    return e == WSAEINTR;
+}
+void closeNative(qintptr fd)
+{
+    ::closesocket(NativeFd(fd));
+}
 bool setNonBlocking(qintptr fd)
 {
     u_long on = 1;
@@ -52,17 +67,32 @@ qint64 bytesWaiting(qintptr fd)
 #else
 using SockLen = socklen_t;
 using NativeFd = int;
-#  ifdef MSG_NOSIGNAL
+#ifdef MSG_NOSIGNAL
 constexpr int kSendFlags = MSG_NOSIGNAL; // a peer that went away must not SIGPIPE the process
-#  else
+#else
 constexpr int kSendFlags = 0; // macOS: SO_NOSIGPIPE is set on the socket instead
-#  endif
+#endif
 constexpr int kShutWrite = SHUT_WR;
-int lastError() { return errno; }
-bool wouldBlock(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
-bool inProgress(int e) { return e == EINPROGRESS; }
-bool interrupted(int e) { return e == EINTR; }
-void closeNative(qintptr fd) { ::close(NativeFd(fd)); }
+int lastError()
+{
+    return errno;
+}
+bool wouldBlock(int e)
+{
+    return e == EAGAIN || e == EWOULDBLOCK;
+}
+bool inProgress(int e)
+{
+    return e == EINPROGRESS;
+}
+bool interrupted(int e)
+{
+    return e == EINTR;
+}
+void closeNative(qintptr fd)
+{
+    ::close(NativeFd(fd));
+}
 bool setNonBlocking(qintptr fd)
 {
     const int flags = ::fcntl(NativeFd(fd), F_GETFL);
@@ -90,24 +120,39 @@ QString errorText(int e)
 {
 #ifdef Q_OS_WIN
     switch (e) {
-    case WSAECONNREFUSED: return QStringLiteral("Connection refused");
-    case WSAECONNRESET: return QStringLiteral("Connection reset by peer");
-    case WSAECONNABORTED: return QStringLiteral("Connection aborted");
-    case WSAETIMEDOUT: return QStringLiteral("Connection timed out");
-    case WSAENETUNREACH: return QStringLiteral("Network is unreachable");
-    case WSAEHOSTUNREACH: return QStringLiteral("No route to host");
-    default: break;
+    case WSAECONNREFUSED:
+        return QStringLiteral("Connection refused");
+    case WSAECONNRESET:
+        return QStringLiteral("Connection reset by peer");
+    case WSAECONNABORTED:
+        return QStringLiteral("Connection aborted");
+    case WSAETIMEDOUT:
+        return QStringLiteral("Connection timed out");
+    case WSAENETUNREACH:
+        return QStringLiteral("Network is unreachable");
+    case WSAEHOSTUNREACH:
+        return QStringLiteral("No route to host");
+    default:
+        break;
     }
 #else
     switch (e) {
-    case ECONNREFUSED: return QStringLiteral("Connection refused");
-    case ECONNRESET: return QStringLiteral("Connection reset by peer");
-    case ECONNABORTED: return QStringLiteral("Connection aborted");
-    case ETIMEDOUT: return QStringLiteral("Connection timed out");
-    case ENETUNREACH: return QStringLiteral("Network is unreachable");
-    case EHOSTUNREACH: return QStringLiteral("No route to host");
-    case EPIPE: return QStringLiteral("Broken pipe");
-    default: break;
+    case ECONNREFUSED:
+        return QStringLiteral("Connection refused");
+    case ECONNRESET:
+        return QStringLiteral("Connection reset by peer");
+    case ECONNABORTED:
+        return QStringLiteral("Connection aborted");
+    case ETIMEDOUT:
+        return QStringLiteral("Connection timed out");
+    case ENETUNREACH:
+        return QStringLiteral("Network is unreachable");
+    case EHOSTUNREACH:
+        return QStringLiteral("No route to host");
+    case EPIPE:
+        return QStringLiteral("Broken pipe");
+    default:
+        break;
     }
 #endif
     return qt_error_string(e);
@@ -185,8 +230,8 @@ void SocketStream::discardDescriptor(qintptr descriptor)
 bool SocketStream::adopt(qintptr descriptor, QString* error)
 {
     if (m_phase != Phase::Idle || descriptor == -1 || !setNonBlocking(descriptor)) {
-        const QString why = descriptor == -1 ? QStringLiteral("invalid socket descriptor")
-                                             : errorText(lastError());
+        const QString why =
+            descriptor == -1 ? QStringLiteral("invalid socket descriptor") : errorText(lastError());
         if (descriptor != -1)
             closeNative(descriptor);
         if (error)
@@ -204,7 +249,8 @@ bool SocketStream::adopt(qintptr descriptor, QString* error)
 void SocketStream::connectToHost(const QByteArray& host, quint16 port, int timeoutMs)
 {
     if (m_phase != Phase::Idle) {
-        QTimer::singleShot(0, this, [this] { failConnect(QStringLiteral("socket already in use")); });
+        QTimer::singleShot(0, this,
+                           [this] { failConnect(QStringLiteral("socket already in use")); });
         return;
     }
     m_host = host;
@@ -300,7 +346,8 @@ void SocketStream::onConnectWritable()
         return;
     int err = 0;
     SockLen len = sizeof(err);
-    if (::getsockopt(NativeFd(m_fd), SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&err), &len) != 0)
+    if (::getsockopt(NativeFd(m_fd), SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&err), &len) !=
+        0)
         err = lastError();
     if (err == 0) {
         dropNotifiers();
@@ -504,8 +551,8 @@ void SocketStream::doWrite()
     while (!m_out.empty()) {
         const QByteArray& front = m_out.front();
         const qint64 left = front.size() - m_frontOffset;
-        const auto n = ::send(NativeFd(m_fd), front.constData() + m_frontOffset, int(left),
-                              kSendFlags);
+        const auto n =
+            ::send(NativeFd(m_fd), front.constData() + m_frontOffset, int(left), kSendFlags);
         if (n > 0) {
             wrote += n;
             m_pending -= n;

@@ -71,7 +71,10 @@ public:
     qint64 pendingOutput() const { return m_pending; }
     bool isOpen() const { return m_fd != -1 && m_phase == Phase::Connected; }
     bool isClosed() const { return m_phase == Phase::Closed; }
-    bool isConnecting() const { return m_phase == Phase::Resolving || m_phase == Phase::Connecting; }
+    bool isConnecting() const
+    {
+        return m_phase == Phase::Resolving || m_phase == Phase::Connecting;
+    }
     Address localAddress() const { return m_local; }
     Address peerAddress() const { return m_peer; }
 
@@ -90,7 +93,14 @@ Q_SIGNALS:
     void finished();                    // the descriptor is closed
 
 private:
-    enum class Phase : quint8 { Idle, Resolving, Connecting, Connected, Closed };
+    enum class Phase : quint8
+    {
+        Idle,
+        Resolving,
+        Connecting,
+        Connected,
+        Closed
+    };
 
     void onLookedUp(const QHostInfo& info);
     void tryNextCandidate();

@@ -43,6 +43,61 @@ private Q_SLOTS:
         QVERIFY(!back.error.has_value());
     }
 
+    void decodesAPayloadWrittenFromTheDocs()
+    {
+        // docs/session-format.md, "Flow record", written by hand.
+        auto bytes = [](const QByteArray& b) { return char(b.size()) + b; }; // short ones
+        auto section = bytes;
+        QByteArray p;
+        for (int i = 0; i < 16; ++i)
+            p += char(i);                                             // id
+        p += char(0x08);                                              // flags: a response follows
+        p += bytes("");                                               // marked
+        p += bytes("hi");                                             // comment
+        p += section(QByteArray("\x05\x00\x03", 3)                    // id 5, client, open
+                     + bytes("127.0.0.1") + QByteArray("\xc0\x3e", 2) // peer, port 8000
+                     + bytes("") + char(0) + bytes("") + char(0)      // sockname, via
+                     + bytes("")                                      // error
+                     + char(0x01) + QByteArray("\0\0\0\0\0\0\xf8\x3f", 8)); // start = 1.5
+        p += section(QByteArray("\x00\x01\x00", 3) + QByteArray(8, '\0'));  // server, empty
+        p += section(bytes("GET") + bytes("http") + bytes("") + bytes("h") + char(80) + bytes("/") +
+                     bytes("HTTP/1.1") + char(1) + bytes("Host") + bytes("h") +
+                     QByteArray(3, '\0')   // body: no flags, size 0, no content
+                     + char(0) + char(0)); // trailers, timestamps
+        p += section(bytes("HTTP/1.1") + QByteArray("\x90\x03", 2) // status 200 (zigzag 400)
+                     + bytes("OK") + char(0)                       // reason, headers
+                     + char(1) + char(20) + bytes("ab")            // streamed, size 10
+                     + char(0) + char(0));
+        HttpFlow f;
+        QCOMPARE(FlowCodec::decodeFlow(p, {}, f), QString());
+        QCOMPARE(f.id.toRfc4122(), QByteArray::fromHex("000102030405060708090a0b0c0d0e0f"));
+        QVERIFY(!f.live && !f.intercepted && !f.isReplay && !f.error);
+        QCOMPARE(f.comment, QStringLiteral("hi"));
+        QCOMPARE(f.client.id, 5u);
+        QCOMPARE(f.client.role, Connection::Role::Client);
+        QCOMPARE(f.client.state, ConnectionState::Open);
+        QCOMPARE(f.client.peer, (Address{"127.0.0.1", 8000}));
+        QCOMPARE(f.client.timestampStart, 1.5);
+        QCOMPARE(f.server.role, Connection::Role::Server);
+        QCOMPARE(f.request.url(), QByteArray("http://h/"));
+        QCOMPARE(f.request.headers, (Headers{{"Host", "h"}}));
+        QCOMPARE(f.response->statusCode, 200);
+        QCOMPARE(f.response->body.content, QByteArray("ab"));
+        QCOMPARE(f.response->body.size, 10);
+        QVERIFY(f.response->body.streamed);
+        // And the encoder writes exactly these bytes back.
+        QCOMPARE(FlowCodec::encodeFlow(f), p);
+
+        // Fields appended to a section by a later minor version are skipped.
+        QByteArray later = p;
+        const qsizetype errorSection = later.size();
+        later += section(bytes("boom") + char(0) + "future field");
+        later[16] = char(0x08 | 0x10);
+        QCOMPARE(FlowCodec::decodeFlow(later, {}, f), QString());
+        QCOMPARE(f.error->message, QStringLiteral("boom"));
+        QCOMPARE(later.size() - errorSection, 19);
+    }
+
     void chainsByReference()
     {
         const HttpFlow f = fullFlow();

@@ -392,6 +392,10 @@ private Q_SLOTS:
         QVERIFY(r.warnings[0].contains("entries[0]: skipped (not an object)"));
         QVERIFY(r.warnings[1].contains("entries[1]: invalid startedDateTime"));
         QVERIFY(r.warnings[2].contains("entries[2].response: invalid base64"));
+        QCOMPARE(r.flows[0].request.timestampStart, 0.0); // no usable start time
+        QCOMPARE(r.flows[0].request.timestampEnd, 0.0);
+        QCOMPARE(r.flows[0].response->timestampEnd, 0.0);
+        QCOMPARE(r.flows[0].response->statusCode, 204);
         QCOMPARE(r.flows[1].request.method, QByteArray("GET"));
         QCOMPARE(r.flows[1].response->body.content, QByteArray("@@@"));
 

@@ -66,6 +66,25 @@ private Q_SLOTS:
         QCOMPARE(readFile(path("h.spyglass")), QByteArray("SPYGLASS-SESSION\x01\x00\x00\x00", 20));
     }
 
+    void recordLayoutMatchesTheDocs()
+    {
+        QCOMPARE(SessionFormat::crc32("123456789"), 0xCBF43926u);
+        QByteArray rec;
+        SessionFormat::appendRecord(rec, 0x01, "abc");
+        QCOMPARE(rec.size(), 13 + 3);
+        QCOMPARE(rec.left(5), QByteArray("\x01\x03\x00\x00\x00", 5));
+        QCOMPARE(qFromLittleEndian<quint32>(rec.constData() + 5), SessionFormat::crc32("abc"));
+        QCOMPARE(qFromLittleEndian<quint32>(rec.constData() + 9),
+                 SessionFormat::crc32(rec.left(9)));
+        QCOMPARE(rec.mid(13), QByteArray("abc"));
+        SessionFormat::RecordHeader h;
+        QVERIFY(SessionFormat::parseRecordHeader(rec.constData(), h));
+        QCOMPARE(h.type, 1);
+        QCOMPARE(h.length, 3u);
+        rec[2] = 1; // a damaged length is caught by the header checksum
+        QVERIFY(!SessionFormat::parseRecordHeader(rec.constData(), h));
+    }
+
     void eachAppendReachesTheFileAtOnce()
     {
         SessionWriter w;

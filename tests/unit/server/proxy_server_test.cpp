@@ -32,6 +32,7 @@ struct Shared
     QSet<QThread*> threads;
     int hookCompletions = 0;
     int reentered = 0; // handleEvent called while already inside handleEvent
+    int readWhilePaused = 0;
 
     void add(QStringList& list, const QString& s)
     {
@@ -47,13 +48,14 @@ struct Shared
 
 struct RelaySettings
 {
-    Address target;          // invalid: no server connection at all
-    bool hookFirst = false;  // a ClientConnected hook must complete before connecting
-    double wakeupAfter = 0;  // > 0: send "tick\n" to the client after that long, then close
+    Address target;                 // invalid: no server connection at all
+    bool hookFirst = false;         // a ClientConnected hook must complete before connecting
+    double wakeupAfter = 0;         // > 0: send "tick\n" to the client after that long, then close
     bool ignoreClientClose = false; // leave the server connection alone when the client goes
     // Start -> [Hook, SendData "first "]; HookCompleted -> SendData "second\n". An event that
     // arises while a batch executes (a hook answered at once) must wait for the whole batch.
     bool orderProbe = false;
+    double pauseClientFor = 0; // > 0: PauseReading(client) on Start, resume after that long
 };
 
 // Relays bytes both ways, propagates half-closes, closes both once both sides are done.
@@ -93,6 +95,13 @@ private:
                 m_wakeupId = std::get<RequestWakeup>(w).id;
                 out.push_back(w);
             }
+            if (m_settings.pauseClientFor > 0) {
+                m_paused = true;
+                out.push_back(PauseReading{client, true});
+                Command w = makeWakeup(m_settings.pauseClientFor);
+                m_resumeId = std::get<RequestWakeup>(w).id;
+                out.push_back(w);
+            }
             if (m_settings.orderProbe) {
                 auto hook = std::make_shared<HookData>();
                 hook->kind = HookKind::ClientConnected;
@@ -111,6 +120,10 @@ private:
                 out.push_back(open());
             }
         } else if (const auto* w = std::get_if<Wakeup>(&event)) {
+            if (w->command == m_resumeId) {
+                m_paused = false;
+                out.push_back(PauseReading{client, false});
+            }
             if (w->command == m_wakeupId) {
                 out.push_back(SendData{client, "tick\n"});
                 out.push_back(CloseConnection{client, false});
@@ -143,6 +156,10 @@ private:
             }
         } else if (const auto* d = std::get_if<DataReceived>(&event)) {
             if (d->connection == client) {
+                if (m_paused) {
+                    QMutexLocker lock(&m_shared->mutex);
+                    ++m_shared->readWhilePaused;
+                }
                 if (m_serverReady)
                     out.push_back(SendData{m_server, d->data});
                 else
@@ -183,6 +200,8 @@ private:
     QByteArray m_early;
     CommandId m_hookId = 0;
     CommandId m_probeHookId = 0;
+    CommandId m_resumeId = 0;
+    bool m_paused = false;
     CommandId m_wakeupId = 0;
     bool m_serverReady = false;
     bool m_clientEof = false;
@@ -336,7 +355,8 @@ struct StreamClient
 {
     explicit StreamClient(quint16 port)
     {
-        QObject::connect(&stream, &SocketStream::received, [this](const QByteArray& d) { data += d; });
+        QObject::connect(&stream, &SocketStream::received,
+                         [this](const QByteArray& d) { data += d; });
         QObject::connect(&stream, &SocketStream::readClosed, [this] { eof = true; });
         QObject::connect(&stream, &SocketStream::finished, [this] { finished = true; });
         stream.connectToHost("127.0.0.1", port, 5000);
@@ -434,7 +454,8 @@ private Q_SLOTS:
         for (int i = 0; i < kClients; ++i) {
             auto c = std::make_unique<QTcpSocket>();
             QTcpSocket* raw = c.get();
-            connect(raw, &QTcpSocket::readyRead, this, [raw, &got, i] { got[i] += raw->readAll(); });
+            connect(raw, &QTcpSocket::readyRead, this,
+                    [raw, &got, i] { got[i] += raw->readAll(); });
             raw->connectToHost(QHostAddress::LocalHost, proxy->serverPort());
             sent[i] = QByteArray::number(i) + ':' + pattern(i, 100 * 1024 + i);
             raw->write(sent[i]);
@@ -507,7 +528,8 @@ private Q_SLOTS:
         const QString expected =
             QStringLiteral("connection to 127.0.0.1:%1 failed: timed out after 1 s")
                 .arg(full.serverPort());
-        QTRY_COMPARE_WITH_TIMEOUT(m_shared->get(m_shared->openErrors), QStringList{expected}, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_shared->get(m_shared->openErrors), QStringList{expected},
+                                  10000);
         QVERIFY(clock.elapsed() >= 900);
         QTRY_COMPARE(proxy->activeConnections(), 0);
     }
@@ -632,7 +654,8 @@ private Q_SLOTS:
         QVERIFY(proxy);
         QTcpSocket client;
         qint64 received = 0;
-        connect(&client, &QTcpSocket::readyRead, this, [&] { received += client.readAll().size(); });
+        connect(&client, &QTcpSocket::readyRead, this,
+                [&] { received += client.readAll().size(); });
         client.connectToHost(QHostAddress::LocalHost, proxy->serverPort());
         QTRY_VERIFY(received > 1024 * 1024);
         QVERIFY(!source.gone);
@@ -678,6 +701,24 @@ private Q_SLOTS:
         client.connectToHost(QHostAddress::LocalHost, proxy->serverPort());
         QTRY_COMPARE(got, QByteArray("tick\n"));
         QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+        QTRY_COMPARE(proxy->activeConnections(), 0);
+    }
+
+    void pauseReadingCommand()
+    {
+        EchoServer echo;
+        RelaySettings settings{echo.address()};
+        settings.pauseClientFor = 0.3; // a broken pause delivers within milliseconds
+        auto proxy = makeProxy(settings);
+        QVERIFY(proxy);
+        QTcpSocket client;
+        QByteArray got;
+        connect(&client, &QTcpSocket::readyRead, this, [&] { got += client.readAll(); });
+        client.connectToHost(QHostAddress::LocalHost, proxy->serverPort());
+        client.write("sent while the layer paused reading");
+        QTRY_COMPARE(got, QByteArray("sent while the layer paused reading"));
+        QCOMPARE(m_shared->readWhilePaused, 0);
+        client.disconnectFromHost();
         QTRY_COMPARE(proxy->activeConnections(), 0);
     }
 
