@@ -1,1 +1,195 @@
-int main() { return 0; }
+// spyglass-dump: the headless proxy (mitmdump's counterpart). Wiring only: the command line,
+// the engine facade, one line per finished flow on stdout, session and HAR files, and a
+// clean exit on SIGINT/SIGTERM that writes everything out first.
+
+#include "command_line.h"
+#include "dump_printer.h"
+
+#include "flow/flow_store.h"
+#include "io/har_writer.h"
+#include "io/session_reader.h"
+#include "io/session_writer.h"
+#include "options/option_registry.h"
+#include "proxy/command.h"
+#include "server/proxy_engine.h"
+#include "tls/certificate_authority.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace spyglass;
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+void installSignalHandlers()
+{
+    if (::pipe(g_signalPipe) != 0)
+        return;
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "spyglass-dump: %s\n", qPrintable(message));
+    return 2;
+}
+
+// Everything that happens to finished flows: the line on stdout, the session file.
+class FlowSink
+{
+public:
+    FlowSink(bool quiet, SessionWriter* session) : m_quiet(quiet), m_session(session) {}
+
+    void take(const QList<FlowSnapshot>& batch)
+    {
+        m_store.apply(batch);
+        for (const FlowSnapshot& f : batch) {
+            if (f->live)
+                continue;
+            if (!m_quiet)
+                std::fprintf(stdout, "%s\n", qPrintable(dumpLine(*f)));
+            if (m_session && m_session->isOpen()) {
+                const QString err = m_session->append(*f);
+                if (!err.isEmpty() && !m_sessionFailed) {
+                    m_sessionFailed = true;
+                    std::fprintf(stderr, "spyglass-dump: %s\n", qPrintable(err));
+                }
+            }
+        }
+        std::fflush(stdout);
+    }
+    const FlowStore& store() const { return m_store; }
+
+private:
+    bool m_quiet;
+    SessionWriter* m_session;
+    FlowStore m_store;
+    bool m_sessionFailed = false;
+};
+
+QList<FlowSnapshot> readSession(const QString& path, QString* error)
+{
+    QList<FlowSnapshot> flows;
+    const SessionReader::Result r = SessionReader::readAll(path);
+    for (const QString& w : r.warnings)
+        std::fprintf(stderr, "spyglass-dump: %s\n", qPrintable(w));
+    if (!r.ok()) {
+        *error = r.errors.join(QStringLiteral("; "));
+        return {};
+    }
+    for (const HttpFlow& f : r.flows) {
+        auto copy = std::make_shared<HttpFlow>(f);
+        copy->live = false;
+        flows.append(copy);
+    }
+    return flows;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("spyglass-dump"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SPYGLASS_VERSION));
+
+    CommandLine cli;
+    if (const QString err = parseCommandLine(QCoreApplication::arguments(), cli); !err.isEmpty())
+        return fail(err);
+    if (cli.help) {
+        std::fputs(qPrintable(cli.helpText), stdout);
+        return 0;
+    }
+    if (cli.version) {
+        std::printf("spyglass-dump %s\n", SPYGLASS_VERSION);
+        return 0;
+    }
+    if (cli.listOptions) {
+        std::fputs(qPrintable(OptionRegistry::describeAll(Options{})), stdout);
+        return 0;
+    }
+    if (!cli.filter.isEmpty())
+        std::fprintf(stderr,
+                     "spyglass-dump: filter expressions arrive with a later version; '%s' is "
+                     "not applied, every flow is shown\n",
+                     qPrintable(cli.filter));
+
+    QList<FlowSnapshot> loaded;
+    if (!cli.readFile.isEmpty()) {
+        QString err;
+        loaded = readSession(cli.readFile, &err);
+        if (!err.isEmpty())
+            return fail(err);
+    }
+
+    SessionWriter session;
+    if (!cli.saveFile.isEmpty()) {
+        if (const QString err = session.open(cli.saveFile); !err.isEmpty())
+            return fail(err);
+    }
+    FlowSink sink(cli.quiet, cli.saveFile.isEmpty() ? nullptr : &session);
+    sink.take(loaded);
+
+    auto finish = [&]() -> int {
+        int code = 0;
+        if (!cli.harFile.isEmpty()) {
+            QList<FlowSnapshot> flows(sink.store().flows().begin(), sink.store().flows().end());
+            if (const QString err = HarWriter::write(cli.harFile, flows); !err.isEmpty()) {
+                std::fprintf(stderr, "spyglass-dump: %s\n", qPrintable(err));
+                code = 1;
+            }
+        }
+        session.close();
+        std::fflush(stdout);
+        return code;
+    };
+
+    if (cli.noServer)
+        return finish();
+
+    ProxyEngine engine;
+    QObject::connect(&engine.hub(), &FlowHub::flowsChanged,
+                     [&](const QList<FlowSnapshot>& batch) { sink.take(batch); });
+    QObject::connect(&engine, &ProxyEngine::logMessage, [&](int level, const QString& message) {
+        if (level >= int(proxy::LogLevel::Warn))
+            std::fprintf(stderr, "%s\n", qPrintable(message));
+    });
+
+    installSignalHandlers();
+    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated, [&] {
+        char c;
+        [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
+        engine.stop();
+        QCoreApplication::exit(finish());
+    });
+
+    QString err;
+    if (!engine.start(cli.options, &err))
+        return fail(err);
+    if (engine.certificateAuthority() && engine.certificateAuthority()->createdNow())
+        std::fprintf(stderr, "spyglass-dump: created a new CA in %s\n",
+                     qPrintable(engine.certificateAuthority()->confdir()));
+    std::fprintf(stderr, "spyglass-dump: proxy listening at %s:%u\n",
+                 qPrintable(cli.options.listenHost), unsigned(engine.listenPort()));
+    return app.exec();
+}

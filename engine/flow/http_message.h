@@ -12,8 +12,8 @@ namespace spyglass {
 
 struct BodyInfo
 {
-    // The body as recorded. When `streamed` is true it holds at most the first
-    // `stream_large_bodies` bytes and `size` is the full size that went through.
+    // The body as recorded. When `streamed` is true the body went through as it arrived
+    // (it exceeded stream_large_bodies): `content` is empty and `size` says how much passed.
     QByteArray content;
     qint64 size = 0;
     bool streamed = false;

@@ -268,8 +268,6 @@ void HttpStream::onRequestData(const QByteArray& data)
         return;
     }
     if (m_requestStreaming) {
-        if (body.content.size() < o.streamLargeBodies.value_or(0))
-            body.content += data.left(o.streamLargeBodies.value_or(0) - body.content.size());
         if (m_requestHeadSent)
             m_layer.sendToServer(m_server, RequestData{m_streamId, data});
         else
@@ -293,7 +291,7 @@ void HttpStream::startRequestStreaming()
     // The body is too large to hold: record what we have, forward the rest as it comes.
     m_requestStreaming = true;
     m_flow->request.body.streamed = true;
-    m_pendingRequestData = m_flow->request.body.content;
+    m_pendingRequestData = std::exchange(m_flow->request.body.content, {});
     runHook(HookKind::Request);
 }
 
@@ -342,11 +340,8 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
             m_wait = Wait::Nothing;
         if (m_responseComplete)
             return;
-        const Address a{m_flow->request.host, m_flow->request.port};
-        const QString message =
-            m_server ? error
-                     : QStringLiteral("cannot connect to %1: %2")
-                           .arg(QString::fromLatin1(a.toString()), error);
+        // The shell's and the TLS layer's messages already name the address.
+        const QString message = error;
         if (m_server)
             m_flow->server = *m_server;
         m_server.reset();
@@ -471,8 +466,9 @@ void HttpStream::startResponseStreaming()
     head.body = {};
     m_layer.sendToClient(ResponseHeaders{m_streamId, head, false});
     m_responseHeadSent = true;
+    // Like mitmproxy, a streamed body is not kept: only its size is recorded.
     if (!r.body.content.isEmpty())
-        m_layer.sendToClient(ResponseData{m_streamId, r.body.content});
+        m_layer.sendToClient(ResponseData{m_streamId, std::exchange(r.body.content, {})});
 }
 
 void HttpStream::onResponseData(const QByteArray& data)
@@ -487,9 +483,6 @@ void HttpStream::onResponseData(const QByteArray& data)
         return;
     }
     if (m_responseStreaming) {
-        const qint64 keep = o.streamLargeBodies.value_or(0);
-        if (body.content.size() < keep)
-            body.content += data.left(keep - body.content.size());
         m_layer.sendToClient(ResponseData{m_streamId, data});
         return;
     }

@@ -165,7 +165,7 @@ private Q_SLOTS:
         QVERIFY2(pb.expect(CloseConnection{f.client, false}), pb.why());
         Hook h;
         QVERIFY2(pb.expectHook(HookKind::Error, &h), pb.why());
-        QVERIFY(h.hook->flow->error->message.contains("cannot connect to example.com:80"));
+        QVERIFY(h.hook->flow->error->message.contains("example.com:80 failed: Connection refused"));
         pb.replyHook();
         QVERIFY2(pb.expectNothing(), pb.why());
     }
@@ -251,7 +251,7 @@ private Q_SLOTS:
         QVERIFY2(pb.expectHook(HookKind::Response, &h), pb.why());
         QVERIFY(h.hook->flow->response->body.streamed);
         QCOMPARE(h.hook->flow->response->body.size, 40);
-        QCOMPARE(h.hook->flow->response->body.content, QByteArray(10, 'a'));
+        QVERIFY(h.hook->flow->response->body.content.isEmpty()); // streamed: size only
     }
 
     void bodySizeLimit()

@@ -1,0 +1,46 @@
+#pragma once
+// The engine's one facade (CONVENTIONS 11): what spyglass-dump and the window use. It owns
+// the CA and certificate store, the listening ProxyServer with its worker threads, and the
+// FlowHub that carries flow snapshots to the caller's thread. Nothing here is a layer or a
+// socket; those stay behind ProxyServer.
+
+#include "flow/flow_hub.h"
+#include "options/options.h"
+
+#include <QObject>
+#include <memory>
+
+namespace spyglass {
+
+class CertificateAuthority;
+
+class ProxyEngine : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ProxyEngine(QObject* parent = nullptr);
+    ~ProxyEngine() override;
+
+    // Loads (or creates, on first start) the CA in options.confdir and starts listening.
+    // On failure returns false and a one-line reason for the user.
+    bool start(const Options& options, QString* error);
+    // Stops accepting, closes every connection, joins the workers, flushes the hub.
+    void stop();
+    bool isRunning() const;
+    quint16 listenPort() const;
+
+    FlowHub& hub() { return m_hub; }
+    const CertificateAuthority* certificateAuthority() const;
+
+
+Q_SIGNALS:
+    // From any thread; delivered queued to receivers on other threads.
+    void logMessage(int level, const QString& message);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+    FlowHub m_hub;
+};
+
+} // namespace spyglass
