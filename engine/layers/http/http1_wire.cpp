@@ -89,7 +89,8 @@ QString http1WriteRequestHead(const Request& request, QByteArray& wire, QStringL
             .arg(QString::fromLatin1(request.method.toPercentEncoding()));
     const bool http1 = request.httpVersion.startsWith("HTTP/1.");
     const QByteArray version = request.httpVersion == "HTTP/1.0" ? "HTTP/1.0" : "HTTP/1.1";
-    const QByteArray hostPort = Address{request.host, request.port}.toString();
+    const Address destination{request.host, request.port};
+    const QByteArray hostPort = destination.isValid() ? destination.toString() : QByteArray();
 
     QByteArray target;
     if (request.isConnect()) {
