@@ -239,6 +239,12 @@ qsizetype Http1Parser::Impl::parse(QByteArrayView data)
     const qsizetype used = pos ? qsizetype(pos - data.data()) : 0;
     if (err == HPE_PAUSED && m_state == State::Done)
         return used;
+    // A head that went past the limit before the bad byte is reported as too large, as it
+    // is when the same bytes come in pieces (the callbacks then notice the size first).
+    if ((m_state == State::Idle || m_state == State::Head) && m_headBytes + used > m_maxHeadSize) {
+        failHeadTooLarge();
+        return used;
+    }
     // llhttp refuses versions it does not know (1.2, 3.0) with a generic error; a
     // well-formed version that is not 1.0 or 1.1 deserves 505 and its own words.
     const QByteArray& v = m_versionText;
