@@ -246,25 +246,39 @@ void Http1ServerCodec::sendHeaders(const ResponseHeaders& event, CodecOutput& ou
             out.debug << error;
         return;
     }
+    const bool handOver = status == 101 || (m_method == "CONNECT" && status >= 200 && status < 300);
+    const bool bodyAllowed = !handOver && m_method != "HEAD" && status != 204 && status != 304;
+    qint64 length = 0;
+    auto framing = bodyAllowed ? Http1BodyWriter::framingFor(response.headers, true, &length)
+                               : Http1BodyWriter::Framing::None;
+    const Response* written = &response;
+    Response unchunked;
+    if (m_http10 && framing == Http1BodyWriter::Framing::Chunked &&
+        equalsIgnoreCase(response.headers.joined("transfer-encoding").trimmed(), "chunked")) {
+        // RFC 9112 6.1: no Transfer-Encoding to an HTTP/1.0 client; the close ends the body.
+        unchunked = response;
+        unchunked.headers.remove("transfer-encoding");
+        written = &unchunked;
+        framing = Http1BodyWriter::Framing::UntilClose;
+        out.debug << QStringLiteral("sent the chunked response for stream %1 to an HTTP/1.0 "
+                                    "client unchunked, delimited by the close")
+                         .arg(event.streamId);
+    }
     QByteArray head;
-    const QString error = http1WriteResponseHead(response, head, out.debug);
+    const QString error = http1WriteResponseHead(*written, head, out.debug);
     if (!error.isEmpty()) {
+        // The response given to us cannot be written: the client gets a 502 instead.
         out.debug << error;
-        protocolError(error, 502, out);
+        out.toPeer += http1ErrorResponse(502, error);
+        closeConnection(out);
         return;
     }
     out.toPeer += head;
-    const bool connect = m_method == "CONNECT";
-    if (status == 101 || (connect && status >= 200 && status < 300)) {
+    if (handOver) {
         m_phase = Phase::HandedOver;
         m_handedOverStream = event.streamId;
         return;
     }
-    const bool bodyAllowed = m_method != "HEAD" && status != 204 && status != 304;
-    qint64 length = 0;
-    const auto framing = bodyAllowed
-                             ? Http1BodyWriter::framingFor(response.headers, true, &length)
-                             : Http1BodyWriter::Framing::None;
     m_body = Http1BodyWriter(framing, length);
     if (framing == Http1BodyWriter::Framing::UntilClose ||
         response.headers.hasToken("connection", "close"))

@@ -42,6 +42,16 @@ QByteArray safeTarget(const QByteArray& target, bool* changed)
     return out;
 }
 
+// RFC 9112 6.2: a message with Transfer-Encoding carries no Content-Length (the pair is
+// what request smuggling is made of), so the Content-Length fields are left out.
+Headers withoutConflictingLength(const Headers& headers, QStringList& debug)
+{
+    Headers out = headers;
+    if (out.contains("transfer-encoding") && out.remove("content-length") > 0)
+        debug << QStringLiteral("left out Content-Length: the message has Transfer-Encoding");
+    return out;
+}
+
 } // namespace
 
 bool http1IsToken(QByteArrayView s)
@@ -113,7 +123,7 @@ QString http1WriteRequestHead(const Request& request, QByteArray& wire, QStringL
             head += "Host: " + neutralised(host, &hostChanged) + "\r\n";
         }
     }
-    http1AppendFields(head, request.headers, debug);
+    http1AppendFields(head, withoutConflictingLength(request.headers, debug), debug);
     head += "\r\n";
     wire += head;
     return {};
@@ -131,7 +141,7 @@ QString http1WriteResponseHead(const Response& response, QByteArray& wire, QStri
     if (changed)
         debug << QStringLiteral("replaced CR/LF/NUL in the reason phrase");
     QByteArray head = version + ' ' + QByteArray::number(response.statusCode) + ' ' + reason + "\r\n";
-    http1AppendFields(head, response.headers, debug);
+    http1AppendFields(head, withoutConflictingLength(response.headers, debug), debug);
     head += "\r\n";
     wire += head;
     return {};

@@ -429,6 +429,29 @@ private Q_SLOTS:
         QVERIFY(kept.transcript.close); // the second request had no keep-alive
     }
 
+    void chunkedResponseToHttp10IsUnchunked()
+    {
+        Scenario s = server("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+                            onRequestEnd({{1, {ResponseHeaders{1, response(200, {{"Transfer-Encoding",
+                                                                                  "chunked"},
+                                                                                 {"X", "y"}})},
+                                               ResponseData{1, "abc"}, ResponseEndOfMessage{1}}}}));
+        SPYGLASS_RUN_ALL_CUTS(run, s);
+        QCOMPARE(run.transcript.toPeer, QByteArray("HTTP/1.1 200 OK\r\nX: y\r\n\r\nabc"));
+        QVERIFY(run.transcript.close);
+    }
+
+    void unwritableResponseBecomes502()
+    {
+        Scenario s = server("GET / HTTP/1.1\r\n\r\n",
+                            onRequestEnd({{1, {ResponseHeaders{1, response(42), true}}}}));
+        SPYGLASS_RUN_ALL_CUTS(run, s);
+        QCOMPARE(run.transcript.toPeer,
+                 errorResponse(502, "Bad Gateway", "cannot send a response with the status code 42"));
+        QVERIFY(run.transcript.close);
+        QCOMPARE(run.transcript.lines().size(), 1);
+    }
+
     void connectionCloseInRequestOrResponse()
     {
         Scenario inRequest = server("GET / HTTP/1.1\r\nConnection: close\r\n\r\n",

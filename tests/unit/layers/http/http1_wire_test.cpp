@@ -71,6 +71,25 @@ private Q_SLOTS:
         QCOMPARE(debug.size(), 1);
     }
 
+    void contentLengthNextToTransferEncodingIsLeftOut()
+    {
+        Response r;
+        r.statusCode = 200;
+        r.headers = {{"Content-Length", "5"}, {"Transfer-Encoding", "chunked"}, {"X", "1"}};
+        QByteArray wire;
+        QStringList debug;
+        QVERIFY(http1WriteResponseHead(r, wire, debug).isEmpty());
+        QCOMPARE(wire, QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX: 1\r\n\r\n"));
+        QCOMPARE(debug.size(), 1);
+        Request q;
+        q.method = "POST";
+        q.path = "/";
+        q.headers = r.headers;
+        wire.clear();
+        QVERIFY(http1WriteRequestHead(q, wire, debug).isEmpty());
+        QCOMPARE(wire, QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX: 1\r\n\r\n"));
+    }
+
     void errorResponse()
     {
         QCOMPARE(http1ErrorResponse(431, "too big"),
