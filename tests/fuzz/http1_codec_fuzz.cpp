@@ -67,7 +67,12 @@ public:
     }
 
 private:
-    enum class State { Open, Trailers, Done };
+    enum class State
+    {
+        Open,
+        Trailers,
+        Done
+    };
 
     void line(const QByteArray& text)
     {
@@ -119,7 +124,8 @@ private:
             violated("an error for a finished stream", QByteArray::number(id));
         const int next = m_lastId == 0 ? 1 : m_lastId + 2;
         if (m_serverSide && it == m_streams.end() && id != next)
-            violated("a request error for a stream that is not the next one", QByteArray::number(id));
+            violated("a request error for a stream that is not the next one",
+                     QByteArray::number(id));
         m_streams[id] = State::Done;
     }
 
@@ -140,11 +146,13 @@ private:
                     head(e.streamId, e.endStream);
                     line("H" + id + ' ' + e.request.method + ' ' + e.request.host + ':' +
                          QByteArray::number(e.request.port) + ' ' + e.request.path + ' ' +
-                         QByteArray::number(e.request.headers.size()) + (e.endStream ? " end" : ""));
+                         QByteArray::number(e.request.headers.size()) +
+                         (e.endStream ? " end" : ""));
                 } else if constexpr (std::is_same_v<T, ResponseHeaders>) {
                     head(e.streamId, e.endStream);
                     line("H" + id + ' ' + QByteArray::number(e.response.statusCode) + ' ' +
-                         QByteArray::number(e.response.headers.size()) + (e.endStream ? " end" : ""));
+                         QByteArray::number(e.response.headers.size()) +
+                         (e.endStream ? " end" : ""));
                 } else if constexpr (std::is_same_v<T, RequestData> ||
                                      std::is_same_v<T, ResponseData>) {
                     if (e.data.isEmpty())
@@ -243,7 +251,8 @@ struct ServerRun
             codec.send(ResponseHeaders{id, response(200, {{"Content-Length", "0"}}), true}, out);
             break;
         case 6:
-            codec.send(ResponseHeaders{id, response(method == "CONNECT" ? 200 : 101, {}), true}, out);
+            codec.send(ResponseHeaders{id, response(method == "CONNECT" ? 200 : 101, {}), true},
+                       out);
             break;
         default:
             codec.send(ResponseHeaders{id, response(500, {{"Content-Length", "9"}})}, out);

@@ -343,9 +343,9 @@ int Http1Parser::Impl::onHeaderField(const char* at, size_t length)
 int Http1Parser::Impl::onHeaderFieldComplete()
 {
     if (!http1IsToken(m_field))
-        return fail(400, QStringLiteral("invalid header field name \"%1\" in the %2")
-                             .arg(QString::fromLatin1(printable(m_field)),
-                                  QString::fromLatin1(what())));
+        return fail(400,
+                    QStringLiteral("invalid header field name \"%1\" in the %2")
+                        .arg(QString::fromLatin1(printable(m_field)), QString::fromLatin1(what())));
     return 0;
 }
 

@@ -36,10 +36,21 @@ namespace spyglass::layers::http {
 class Http1Parser
 {
 public:
-    enum class Kind { Request, Response };
+    enum class Kind
+    {
+        Request,
+        Response
+    };
     // How the body of a message is delimited (RFC 9112 6.3).
-    enum class Framing { None, Length, Chunked, UntilClose };
-    enum class State {
+    enum class Framing
+    {
+        None,
+        Length,
+        Chunked,
+        UntilClose
+    };
+    enum class State
+    {
         Idle,  // waiting for the first byte of a message (blank lines are skipped)
         Head,  // inside the start line or the header fields
         Body,  // head delivered, body (and trailers) in progress

@@ -213,8 +213,7 @@ void Http1ServerCodec::send(const HttpEvent& event, CodecOutput& out)
         event);
 }
 
-bool Http1ServerCodec::acceptsResponseEvent(int streamId, const char* what,
-                                            CodecOutput& out) const
+bool Http1ServerCodec::acceptsResponseEvent(int streamId, const char* what, CodecOutput& out) const
 {
     if (streamId == m_streamId && m_requestHeadSeen)
         return true;
@@ -229,8 +228,8 @@ bool Http1ServerCodec::acceptsResponseEvent(int streamId, const char* what,
 void Http1ServerCodec::sendHeaders(const ResponseHeaders& event, CodecOutput& out)
 {
     if (m_response != ResponseState::None) {
-        out.debug << QStringLiteral("ignored a second response head for stream %1")
-                         .arg(event.streamId);
+        out.debug
+            << QStringLiteral("ignored a second response head for stream %1").arg(event.streamId);
         return;
     }
     const Response& response = event.response;

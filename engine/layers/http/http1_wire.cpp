@@ -140,7 +140,8 @@ QString http1WriteResponseHead(const Response& response, QByteArray& wire, QStri
                                                   : neutralised(response.reason, &changed);
     if (changed)
         debug << QStringLiteral("replaced CR/LF/NUL in the reason phrase");
-    QByteArray head = version + ' ' + QByteArray::number(response.statusCode) + ' ' + reason + "\r\n";
+    QByteArray head =
+        version + ' ' + QByteArray::number(response.statusCode) + ' ' + reason + "\r\n";
     http1AppendFields(head, withoutConflictingLength(response.headers, debug), debug);
     head += "\r\n";
     wire += head;
@@ -153,20 +154,26 @@ QByteArray http1ReasonPhrase(int status)
     if (!standard.isEmpty())
         return standard;
     switch (status) {
-    case 102: return "Processing";
-    case 103: return "Early Hints";
-    case 411: return "Length Required";
-    case 426: return "Upgrade Required";
-    case 505: return "HTTP Version Not Supported";
-    default: return {};
+    case 102:
+        return "Processing";
+    case 103:
+        return "Early Hints";
+    case 411:
+        return "Length Required";
+    case 426:
+        return "Upgrade Required";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return {};
     }
 }
 
 QByteArray http1ErrorResponse(int status, const QString& message)
 {
     const QByteArray body = message.toUtf8();
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + http1ReasonPhrase(status) +
-                     "\r\n";
+    QByteArray out =
+        "HTTP/1.1 " + QByteArray::number(status) + ' ' + http1ReasonPhrase(status) + "\r\n";
     out += "Content-Type: text/plain\r\n";
     out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     out += "Connection: close\r\n\r\n";

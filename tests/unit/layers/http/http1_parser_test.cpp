@@ -16,10 +16,14 @@ using Framing = Http1Parser::Framing;
 QString framingName(Framing f)
 {
     switch (f) {
-    case Framing::None: return "none";
-    case Framing::Length: return "length";
-    case Framing::Chunked: return "chunked";
-    case Framing::UntilClose: return "until-close";
+    case Framing::None:
+        return "none";
+    case Framing::Length:
+        return "length";
+    case Framing::Chunked:
+        return "chunked";
+    case Framing::UntilClose:
+        return "until-close";
     }
     return {};
 }
@@ -131,9 +135,9 @@ Result parseAllCuts(QString* mismatch, Http1Parser::Kind kind, const QByteArray&
 
 } // namespace
 
-#define PARSE_ALL_CUTS(result, ...)                                                            \
-    QString result##Mismatch;                                                                  \
-    const Result result = parseAllCuts(&result##Mismatch, __VA_ARGS__);                        \
+#define PARSE_ALL_CUTS(result, ...)                                                                \
+    QString result##Mismatch;                                                                      \
+    const Result result = parseAllCuts(&result##Mismatch, __VA_ARGS__);                            \
     QVERIFY2(result##Mismatch.isEmpty(), qPrintable(result##Mismatch))
 
 class Http1ParserTest : public QObject
@@ -144,8 +148,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("input");
         QTest::addColumn<QString>("head");
-        QTest::newRow("GET") << QByteArray("GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
-                             << "head GET /x 0  HTTP/1.1 framing=none length=0 keepAlive=1 upgrade=0";
+        QTest::newRow("GET")
+            << QByteArray("GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+            << "head GET /x 0  HTTP/1.1 framing=none length=0 keepAlive=1 upgrade=0";
         QTest::newRow("Content-Length")
             << QByteArray("POST / HTTP/1.1\r\nContent-Length: 12\r\n\r\n")
             << "head POST / 0  HTTP/1.1 framing=length length=12 keepAlive=1 upgrade=0";
@@ -156,10 +161,12 @@ private Q_SLOTS:
                                                "chunked\r\n\r\n")
                                  << "head POST / 0  HTTP/1.1 framing=chunked length=0 keepAlive=1 "
                                     "upgrade=0";
-        QTest::newRow("close") << QByteArray("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n")
-                               << "head GET / 0  HTTP/1.1 framing=none length=0 keepAlive=0 upgrade=0";
-        QTest::newRow("1.0") << QByteArray("GET / HTTP/1.0\r\n\r\n")
-                             << "head GET / 0  HTTP/1.0 framing=none length=0 keepAlive=0 upgrade=0";
+        QTest::newRow("close")
+            << QByteArray("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n")
+            << "head GET / 0  HTTP/1.1 framing=none length=0 keepAlive=0 upgrade=0";
+        QTest::newRow("1.0")
+            << QByteArray("GET / HTTP/1.0\r\n\r\n")
+            << "head GET / 0  HTTP/1.0 framing=none length=0 keepAlive=0 upgrade=0";
         QTest::newRow("1.0 keep-alive")
             << QByteArray("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             << "head GET / 0  HTTP/1.0 framing=none length=0 keepAlive=1 upgrade=0";
@@ -262,10 +269,11 @@ private Q_SLOTS:
 
     void finishReportsACutMessage()
     {
-        for (const QByteArray& input : {QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab"),
-                                       QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: "
-                                                  "chunked\r\n\r\n"),
-                                       QByteArray("HTTP/1.1 200")}) {
+        for (const QByteArray& input :
+             {QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab"),
+              QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+                         "chunked\r\n\r\n"),
+              QByteArray("HTTP/1.1 200")}) {
             Recorder recorder;
             Http1Parser parser(Http1Parser::Kind::Response, 1024, recorder);
             parser.parse(input);
@@ -299,7 +307,8 @@ private Q_SLOTS:
         // Fed whole, llhttp stops at the bad byte before any callback has measured the
         // head; fed in pieces, the callbacks see the size first. Both say "too large".
         PARSE_ALL_CUTS(beyond, Http1Parser::Kind::Request,
-                       "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent" + QByteArray(90, 'a') + "\x01: x\r\n\r\n",
+                       "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent" + QByteArray(90, 'a') +
+                           "\x01: x\r\n\r\n",
                        100);
         QCOMPARE(beyond.status, 431);
         PARSE_ALL_CUTS(within, Http1Parser::Kind::Request,

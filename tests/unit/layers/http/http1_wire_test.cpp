@@ -36,7 +36,8 @@ private Q_SLOTS:
         QByteArray wire;
         QStringList debug;
         QVERIFY(http1WriteRequestHead(r, wire, debug).isEmpty());
-        QCOMPARE(wire, QByteArray("GET / HTTP/1.1\r\nHost: example.com:443\r\naccept: */*\r\n\r\n"));
+        QCOMPARE(wire,
+                 QByteArray("GET / HTTP/1.1\r\nHost: example.com:443\r\naccept: */*\r\n\r\n"));
     }
 
     void refusedRequests()
@@ -95,13 +96,15 @@ private Q_SLOTS:
         QCOMPARE(http1ErrorResponse(431, "too big"),
                  QByteArray("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: "
                             "text/plain\r\nContent-Length: 7\r\nConnection: close\r\n\r\ntoo big"));
-        QVERIFY(http1ErrorResponse(505, "x").startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"));
+        QVERIFY(
+            http1ErrorResponse(505, "x").startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"));
     }
 
     void endsInChunked()
     {
         QVERIFY(http1EndsInChunked({{"Transfer-Encoding", "gzip, Chunked "}}));
-        QVERIFY(http1EndsInChunked({{"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "chunked,"}}));
+        QVERIFY(
+            http1EndsInChunked({{"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "chunked,"}}));
         QVERIFY(!http1EndsInChunked({{"Transfer-Encoding", "chunked, gzip"}}));
         QVERIFY(!http1EndsInChunked({}));
     }
@@ -112,13 +115,17 @@ private Q_SLOTS:
         QTest::addColumn<bool>("valid");
         QTest::addColumn<QByteArray>("host");
         QTest::addColumn<int>("port");
-        QTest::newRow("name") << QByteArray("Example.com:443") << true << QByteArray("example.com") << 443;
-        QTest::newRow("v4") << QByteArray("10.0.0.1:8080") << true << QByteArray("10.0.0.1") << 8080;
-        QTest::newRow("v6") << QByteArray("[2001:db8::1]:443") << true << QByteArray("2001:db8::1") << 443;
+        QTest::newRow("name") << QByteArray("Example.com:443") << true << QByteArray("example.com")
+                              << 443;
+        QTest::newRow("v4") << QByteArray("10.0.0.1:8080") << true << QByteArray("10.0.0.1")
+                            << 8080;
+        QTest::newRow("v6") << QByteArray("[2001:db8::1]:443") << true << QByteArray("2001:db8::1")
+                            << 443;
         QTest::newRow("no port") << QByteArray("example.com") << false << QByteArray() << 0;
         QTest::newRow("empty port") << QByteArray("example.com:") << false << QByteArray() << 0;
         QTest::newRow("port 0") << QByteArray("example.com:0") << false << QByteArray() << 0;
-        QTest::newRow("port too big") << QByteArray("example.com:65536") << false << QByteArray() << 0;
+        QTest::newRow("port too big")
+            << QByteArray("example.com:65536") << false << QByteArray() << 0;
         QTest::newRow("bare v6") << QByteArray("::1:443") << false << QByteArray() << 0;
         QTest::newRow("userinfo") << QByteArray("u@example.com:443") << false << QByteArray() << 0;
         QTest::newRow("path") << QByteArray("example.com/x:443") << false << QByteArray() << 0;
