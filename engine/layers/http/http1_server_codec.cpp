@@ -18,6 +18,24 @@ QByteArray authorityOf(const QByteArray& absoluteUrl)
     return absoluteUrl.mid(start + 2, end - start - 2);
 }
 
+// absolute-form "scheme://authority[path]": scheme, host and port come from
+// Request::setUrl() on the scheme and authority alone, and the path travels exactly as the
+// client wrote it (QUrl's strict parsing would refuse paths that llhttp accepted, with "|"
+// or "{}" in them).
+bool setAbsoluteTarget(Request& request, const QByteArray& target)
+{
+    const qsizetype sep = target.indexOf("://");
+    if (sep <= 0)
+        return false;
+    const QByteArray authority = authorityOf(target);
+    if (authority.isEmpty() || !request.setUrl(target.first(sep + 3) + authority + '/'))
+        return false;
+    const QByteArray rest = target.mid(sep + 3 + authority.size());
+    request.authority = authority;
+    request.path = rest.startsWith('/') ? rest : '/' + rest;
+    return true;
+}
+
 bool isInformational(int status)
 {
     return status >= 100 && status < 200 && status != 101;
@@ -112,8 +130,8 @@ bool Http1ServerCodec::onHead(Http1Parser::Head&& head)
         request.path = target;
     } else if (target.startsWith('/')) {
         request.path = target;
-    } else if (request.setUrl(target)) {
-        request.authority = authorityOf(target);
+    } else if (setAbsoluteTarget(request, target)) {
+        // absolute-form (a request to a regular proxy)
     } else {
         m_parser.reject(400, QStringLiteral("invalid request target \"%1\"")
                                  .arg(QString::fromLatin1(target.toPercentEncoding(":/?#[]@&=+"))));

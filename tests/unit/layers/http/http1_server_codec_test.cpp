@@ -145,6 +145,21 @@ private Q_SLOTS:
                          "path=/x HTTP/1.1 {Host: [::1]} end"}));
     }
 
+    void absoluteFormPathTravelsAsSent()
+    {
+        Scenario s = server("GET http://user@example.com/a|b{c}^d%zz?q=[1] HTTP/1.1\r\n\r\n"
+                            "GET HTTP://EXAMPLE.COM?x=1 HTTP/1.1\r\n\r\n",
+                            onRequestEnd({{1, ok(1, "")}, {3, ok(3, "")}}));
+        SPYGLASS_RUN_ALL_CUTS(run, s);
+        SPYGLASS_COMPARE_LINES(run.transcript.lines(),
+                               (QStringList{"RequestHeaders#1 GET scheme=http host=example.com "
+                                            "port=80 authority=user@example.com "
+                                            "path=/a|b{c}^d%zz?q=[1] HTTP/1.1 {} end",
+                                            "RequestHeaders#3 GET scheme=http host=example.com "
+                                            "port=80 authority=EXAMPLE.COM path=/?x=1 HTTP/1.1 "
+                                            "{} end"}));
+    }
+
     void originFormKeepsFieldOrderAndCase()
     {
         Scenario s = server("GET /index.html?q=1 HTTP/1.1\r\nhost: h.example\r\nX-b: 1\r\n"
@@ -651,6 +666,12 @@ private Q_SLOTS:
             << 0;
         QTest::newRow("asterisk for GET")
             << QByteArray("GET * HTTP/1.1\r\n\r\n") << 400 << "only valid for OPTIONS" << 0;
+        QTest::newRow("absolute-form with a bad port")
+            << QByteArray("GET http://example.com:99999/ HTTP/1.1\r\n\r\n") << 400
+            << "invalid request target" << 0;
+        QTest::newRow("absolute-form of another scheme")
+            << QByteArray("GET ftp://example.com/ HTTP/1.1\r\n\r\n") << 400
+            << "invalid request target" << 0;
         QTest::newRow("authority-form for GET")
             << QByteArray("GET example.com:80 HTTP/1.1\r\n\r\n") << 400 << "malformed request" << 0;
         QTest::newRow("HTTP/2.0 request line")
