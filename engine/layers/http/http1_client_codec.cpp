@@ -112,8 +112,8 @@ bool Http1ClientCodec::onHead(Http1Parser::Head&& head)
     response.statusCode = status;
     response.reason = head.reason;
     response.headers = std::move(head.headers);
-    m_out->events.push_back(ResponseHeaders{request.streamId, std::move(response),
-                                            m_responseEndStream});
+    m_out->events.push_back(
+        ResponseHeaders{request.streamId, std::move(response), m_responseEndStream});
     return !skipBody;
 }
 
@@ -257,8 +257,8 @@ void Http1ClientCodec::sendHeaders(const RequestHeaders& event, CodecOutput& out
         out.events.push_back(ResponseProtocolError{event.streamId, error});
         return;
     }
-    m_requestBody = Http1BodyWriter(request.isConnect() ? Http1BodyWriter::Framing::None : framing,
-                                    length);
+    m_requestBody =
+        Http1BodyWriter(request.isConnect() ? Http1BodyWriter::Framing::None : framing, length);
     m_outstanding.push_back({event.streamId, request.method, false});
     if (request.headers.hasToken("connection", "close"))
         m_closing = true;

@@ -47,7 +47,12 @@ public:
     bool isClosing() const override;
 
 private:
-    enum class Phase { Http, HandedOver, Closed };
+    enum class Phase
+    {
+        Http,
+        HandedOver,
+        Closed
+    };
 
     // A request whose response has not ended yet, oldest first.
     struct Outstanding

@@ -4,6 +4,8 @@
 
 #include <llhttp.h>
 
+#include <cctype>
+
 namespace spyglass::layers::http {
 
 class Http1Parser::Impl
@@ -19,6 +21,7 @@ public:
     int fail(int status, const QString& message);
     int failHeadTooLarge();
     int failTrailersTooLarge();
+    int failVersion(int major, int minor);
     QByteArray what() const { return m_kind == Kind::Request ? "request" : "response"; }
 
     // Callbacks (through the trampolines below).
@@ -42,6 +45,7 @@ public:
     int m_errorStatus = 0;
 
     Head m_head;
+    QByteArray m_versionText; // "1.1" (the head gets "HTTP/1.1")
     QByteArray m_field;
     QByteArray m_value;
     bool m_skipFoldWhitespace = false;
@@ -86,10 +90,9 @@ int onStatus(llhttp_t* p, const char* at, size_t n)
 }
 int onVersion(llhttp_t* p, const char* at, size_t n)
 {
-    // The version is read from http_major/minor; the span only counts towards the limit.
-    QByteArray ignored;
-    return owner(p).onStartLineSpan(ignored, at, n);
+    return owner(p).onStartLineSpan(owner(p).m_versionText, at, n);
 }
+
 int onHeaderField(llhttp_t* p, const char* at, size_t n)
 {
     return owner(p).onHeaderField(at, n);
@@ -222,8 +225,11 @@ qsizetype Http1Parser::Impl::parse(QByteArrayView data)
     const llhttp_errno_t err = llhttp_execute(&m_llhttp, data.data(), size_t(data.size()));
     if (err == HPE_OK) {
         if (m_state == State::Idle || m_state == State::Head) {
+            // The callbacks measure the head up to the end of its last span; bytes fed
+            // while it is incomplete may include up to 3 bytes of the final line ends, so
+            // the same head passes or fails however it is cut.
             m_headBytes += data.size();
-            if (m_headBytes > m_maxHeadSize)
+            if (m_headBytes > m_maxHeadSize + 4)
                 failHeadTooLarge();
         }
         m_prevByte = data.back();
@@ -233,6 +239,20 @@ qsizetype Http1Parser::Impl::parse(QByteArrayView data)
     const qsizetype used = pos ? qsizetype(pos - data.data()) : 0;
     if (err == HPE_PAUSED && m_state == State::Done)
         return used;
+    // A head that went past the limit before the bad byte is reported as too large, as it
+    // is when the same bytes come in pieces (the callbacks then notice the size first).
+    if ((m_state == State::Idle || m_state == State::Head) && m_headBytes + used > m_maxHeadSize) {
+        failHeadTooLarge();
+        return used;
+    }
+    // llhttp refuses versions it does not know (1.2, 3.0) with a generic error; a
+    // well-formed version that is not 1.0 or 1.1 deserves 505 and its own words.
+    const QByteArray& v = m_versionText;
+    if (err == HPE_INVALID_VERSION && v.size() == 3 && v[1] == '.' && std::isdigit(uchar(v[0])) &&
+        std::isdigit(uchar(v[2])) && v != "1.0" && v != "1.1") {
+        failVersion(v[0] - '0', v[2] - '0');
+        return used;
+    }
     fail(400, describeLlhttpError(err, llhttp_get_error_reason(&m_llhttp), what()));
     return used;
 }
@@ -258,6 +278,7 @@ void Http1Parser::Impl::startNextMessage()
     llhttp_reset(&m_llhttp);
     m_state = State::Idle;
     m_head = {};
+    m_versionText.clear();
     m_field.clear();
     m_value.clear();
     m_skipFoldWhitespace = false;
@@ -296,6 +317,16 @@ int Http1Parser::Impl::onStartLineSpan(QByteArray& into, const char* at, size_t 
     return 0;
 }
 
+int Http1Parser::Impl::failVersion(int major, int minor)
+{
+    return fail(m_kind == Kind::Request ? 505 : 502,
+                QStringLiteral("unsupported HTTP version %1.%2 in the %3 (HTTP/1.0 and HTTP/1.1 "
+                               "are spoken here)")
+                    .arg(major)
+                    .arg(minor)
+                    .arg(QString::fromLatin1(what())));
+}
+
 int Http1Parser::Impl::onHeaderField(const char* at, size_t length)
 {
     if (inTrailers()) {
@@ -312,9 +343,9 @@ int Http1Parser::Impl::onHeaderField(const char* at, size_t length)
 int Http1Parser::Impl::onHeaderFieldComplete()
 {
     if (!http1IsToken(m_field))
-        return fail(400, QStringLiteral("invalid header field name \"%1\" in the %2")
-                             .arg(QString::fromLatin1(printable(m_field)),
-                                  QString::fromLatin1(what())));
+        return fail(400,
+                    QStringLiteral("invalid header field name \"%1\" in the %2")
+                        .arg(QString::fromLatin1(printable(m_field)), QString::fromLatin1(what())));
     return 0;
 }
 
@@ -366,13 +397,8 @@ int Http1Parser::Impl::onHeadersComplete()
 {
     const int major = m_llhttp.http_major;
     const int minor = m_llhttp.http_minor;
-    if (major != 1 || minor > 1)
-        return fail(m_kind == Kind::Request ? 505 : 502,
-                    QStringLiteral("unsupported HTTP version %1.%2 in the %3 (HTTP/1.0 and "
-                                   "HTTP/1.1 are spoken here)")
-                        .arg(major)
-                        .arg(minor)
-                        .arg(QString::fromLatin1(what())));
+    if (major != 1 || minor > 1) // HTTP/0.9 has no version text: it ends up here
+        return failVersion(major, minor);
     m_head.version = minor == 1 ? "HTTP/1.1" : "HTTP/1.0";
     if (m_kind == Kind::Response)
         m_head.statusCode = m_llhttp.status_code;

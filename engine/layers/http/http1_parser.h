@@ -13,10 +13,12 @@
 //    refused in the callbacks: obs-fold in requests (in responses it is replaced by a space,
 //    RFC 9112 5.2), field names that are not tokens ("Host :"), versions other than HTTP/1.0
 //    and HTTP/1.1, a request Transfer-Encoding whose final coding is not chunked.
-//  - Bounded. The head (start line and header fields) may not exceed `maxHeadSize` bytes
-//    (CodecLimits, 64 KiB by default; the final empty line is not counted), checked in every
-//    head callback and after every chunk, so an endless head is refused as soon as it passes
-//    the limit. The trailer section has the same bound. Body bytes are never buffered here.
+//  - Bounded. The head (start line and header fields, from its first byte to the end of
+//    its last field value: the line ends after it are not counted) may not exceed
+//    `maxHeadSize` bytes (CodecLimits, 64 KiB by default). It is checked in every head
+//    callback and after every chunk, so an endless head is refused as soon as it passes the
+//    limit, and a head passes or fails the same however its bytes are cut. The trailer
+//    section has the same bound. Body bytes are never buffered here.
 //  - Errors are values: state() == Error, errorMessage() says why in words, errorStatus()
 //    what a client should be told (400, 431, 505).
 //
@@ -34,10 +36,21 @@ namespace spyglass::layers::http {
 class Http1Parser
 {
 public:
-    enum class Kind { Request, Response };
+    enum class Kind
+    {
+        Request,
+        Response
+    };
     // How the body of a message is delimited (RFC 9112 6.3).
-    enum class Framing { None, Length, Chunked, UntilClose };
-    enum class State {
+    enum class Framing
+    {
+        None,
+        Length,
+        Chunked,
+        UntilClose
+    };
+    enum class State
+    {
         Idle,  // waiting for the first byte of a message (blank lines are skipped)
         Head,  // inside the start line or the header fields
         Body,  // head delivered, body (and trailers) in progress
@@ -55,7 +68,8 @@ public:
         Headers headers;    // wire order and case, values without surrounding whitespace
         Framing framing = Framing::None;
         qint64 contentLength = 0; // when framing == Length
-        // Requests: CONNECT, or Connection: upgrade with an Upgrade header. Responses: 101.
+        // As llhttp sees it: CONNECT, or Connection: upgrade with an Upgrade header (the
+        // codecs decide a handover by the response status, not by this).
         bool upgrade = false;
         // The version and the Connection header allow another message on this connection.
         bool keepAlive = true;

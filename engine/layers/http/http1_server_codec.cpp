@@ -18,6 +18,24 @@ QByteArray authorityOf(const QByteArray& absoluteUrl)
     return absoluteUrl.mid(start + 2, end - start - 2);
 }
 
+// absolute-form "scheme://authority[path]": scheme, host and port come from
+// Request::setUrl() on the scheme and authority alone, and the path travels exactly as the
+// client wrote it (QUrl's strict parsing would refuse paths that llhttp accepted, with "|"
+// or "{}" in them).
+bool setAbsoluteTarget(Request& request, const QByteArray& target)
+{
+    const qsizetype sep = target.indexOf("://");
+    if (sep <= 0)
+        return false;
+    const QByteArray authority = authorityOf(target);
+    if (authority.isEmpty() || !request.setUrl(target.first(sep + 3) + authority + '/'))
+        return false;
+    const QByteArray rest = target.mid(sep + 3 + authority.size());
+    request.authority = authority;
+    request.path = rest.startsWith('/') ? rest : '/' + rest;
+    return true;
+}
+
 bool isInformational(int status)
 {
     return status >= 100 && status < 200 && status != 101;
@@ -112,8 +130,8 @@ bool Http1ServerCodec::onHead(Http1Parser::Head&& head)
         request.path = target;
     } else if (target.startsWith('/')) {
         request.path = target;
-    } else if (request.setUrl(target)) {
-        request.authority = authorityOf(target);
+    } else if (setAbsoluteTarget(request, target)) {
+        // absolute-form (a request to a regular proxy)
     } else {
         m_parser.reject(400, QStringLiteral("invalid request target \"%1\"")
                                  .arg(QString::fromLatin1(target.toPercentEncoding(":/?#[]@&=+"))));
@@ -213,8 +231,7 @@ void Http1ServerCodec::send(const HttpEvent& event, CodecOutput& out)
         event);
 }
 
-bool Http1ServerCodec::acceptsResponseEvent(int streamId, const char* what,
-                                            CodecOutput& out) const
+bool Http1ServerCodec::acceptsResponseEvent(int streamId, const char* what, CodecOutput& out) const
 {
     if (streamId == m_streamId && m_requestHeadSeen)
         return true;
@@ -229,8 +246,8 @@ bool Http1ServerCodec::acceptsResponseEvent(int streamId, const char* what,
 void Http1ServerCodec::sendHeaders(const ResponseHeaders& event, CodecOutput& out)
 {
     if (m_response != ResponseState::None) {
-        out.debug << QStringLiteral("ignored a second response head for stream %1")
-                         .arg(event.streamId);
+        out.debug
+            << QStringLiteral("ignored a second response head for stream %1").arg(event.streamId);
         return;
     }
     const Response& response = event.response;
@@ -246,25 +263,39 @@ void Http1ServerCodec::sendHeaders(const ResponseHeaders& event, CodecOutput& ou
             out.debug << error;
         return;
     }
+    const bool handOver = status == 101 || (m_method == "CONNECT" && status >= 200 && status < 300);
+    const bool bodyAllowed = !handOver && m_method != "HEAD" && status != 204 && status != 304;
+    qint64 length = 0;
+    auto framing = bodyAllowed ? Http1BodyWriter::framingFor(response.headers, true, &length)
+                               : Http1BodyWriter::Framing::None;
+    const Response* written = &response;
+    Response unchunked;
+    if (m_http10 && framing == Http1BodyWriter::Framing::Chunked &&
+        equalsIgnoreCase(response.headers.joined("transfer-encoding").trimmed(), "chunked")) {
+        // RFC 9112 6.1: no Transfer-Encoding to an HTTP/1.0 client; the close ends the body.
+        unchunked = response;
+        unchunked.headers.remove("transfer-encoding");
+        written = &unchunked;
+        framing = Http1BodyWriter::Framing::UntilClose;
+        out.debug << QStringLiteral("sent the chunked response for stream %1 to an HTTP/1.0 "
+                                    "client unchunked, delimited by the close")
+                         .arg(event.streamId);
+    }
     QByteArray head;
-    const QString error = http1WriteResponseHead(response, head, out.debug);
+    const QString error = http1WriteResponseHead(*written, head, out.debug);
     if (!error.isEmpty()) {
+        // The response given to us cannot be written: the client gets a 502 instead.
         out.debug << error;
-        protocolError(error, 502, out);
+        out.toPeer += http1ErrorResponse(502, error);
+        closeConnection(out);
         return;
     }
     out.toPeer += head;
-    const bool connect = m_method == "CONNECT";
-    if (status == 101 || (connect && status >= 200 && status < 300)) {
+    if (handOver) {
         m_phase = Phase::HandedOver;
         m_handedOverStream = event.streamId;
         return;
     }
-    const bool bodyAllowed = m_method != "HEAD" && status != 204 && status != 304;
-    qint64 length = 0;
-    const auto framing = bodyAllowed
-                             ? Http1BodyWriter::framingFor(response.headers, true, &length)
-                             : Http1BodyWriter::Framing::None;
     m_body = Http1BodyWriter(framing, length);
     if (framing == Http1BodyWriter::Framing::UntilClose ||
         response.headers.hasToken("connection", "close"))

@@ -50,8 +50,18 @@ public:
     bool isClosing() const override;
 
 private:
-    enum class Phase { Http, HandedOver, Closed };
-    enum class ResponseState { None, Body, Done };
+    enum class Phase
+    {
+        Http,
+        HandedOver,
+        Closed
+    };
+    enum class ResponseState
+    {
+        None,
+        Body,
+        Done
+    };
 
     // Http1Parser::Listener
     bool onHead(Http1Parser::Head&& head) override;

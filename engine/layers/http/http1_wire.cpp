@@ -42,6 +42,16 @@ QByteArray safeTarget(const QByteArray& target, bool* changed)
     return out;
 }
 
+// RFC 9112 6.2: a message with Transfer-Encoding carries no Content-Length (the pair is
+// what request smuggling is made of), so the Content-Length fields are left out.
+Headers withoutConflictingLength(const Headers& headers, QStringList& debug)
+{
+    Headers out = headers;
+    if (out.contains("transfer-encoding") && out.remove("content-length") > 0)
+        debug << QStringLiteral("left out Content-Length: the message has Transfer-Encoding");
+    return out;
+}
+
 } // namespace
 
 bool http1IsToken(QByteArrayView s)
@@ -89,7 +99,8 @@ QString http1WriteRequestHead(const Request& request, QByteArray& wire, QStringL
             .arg(QString::fromLatin1(request.method.toPercentEncoding()));
     const bool http1 = request.httpVersion.startsWith("HTTP/1.");
     const QByteArray version = request.httpVersion == "HTTP/1.0" ? "HTTP/1.0" : "HTTP/1.1";
-    const QByteArray hostPort = Address{request.host, request.port}.toString();
+    const Address destination{request.host, request.port};
+    const QByteArray hostPort = destination.isValid() ? destination.toString() : QByteArray();
 
     QByteArray target;
     if (request.isConnect()) {
@@ -112,7 +123,7 @@ QString http1WriteRequestHead(const Request& request, QByteArray& wire, QStringL
             head += "Host: " + neutralised(host, &hostChanged) + "\r\n";
         }
     }
-    http1AppendFields(head, request.headers, debug);
+    http1AppendFields(head, withoutConflictingLength(request.headers, debug), debug);
     head += "\r\n";
     wire += head;
     return {};
@@ -129,8 +140,9 @@ QString http1WriteResponseHead(const Response& response, QByteArray& wire, QStri
                                                   : neutralised(response.reason, &changed);
     if (changed)
         debug << QStringLiteral("replaced CR/LF/NUL in the reason phrase");
-    QByteArray head = version + ' ' + QByteArray::number(response.statusCode) + ' ' + reason + "\r\n";
-    http1AppendFields(head, response.headers, debug);
+    QByteArray head =
+        version + ' ' + QByteArray::number(response.statusCode) + ' ' + reason + "\r\n";
+    http1AppendFields(head, withoutConflictingLength(response.headers, debug), debug);
     head += "\r\n";
     wire += head;
     return {};
@@ -142,20 +154,26 @@ QByteArray http1ReasonPhrase(int status)
     if (!standard.isEmpty())
         return standard;
     switch (status) {
-    case 102: return "Processing";
-    case 103: return "Early Hints";
-    case 411: return "Length Required";
-    case 426: return "Upgrade Required";
-    case 505: return "HTTP Version Not Supported";
-    default: return {};
+    case 102:
+        return "Processing";
+    case 103:
+        return "Early Hints";
+    case 411:
+        return "Length Required";
+    case 426:
+        return "Upgrade Required";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return {};
     }
 }
 
 QByteArray http1ErrorResponse(int status, const QString& message)
 {
     const QByteArray body = message.toUtf8();
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + http1ReasonPhrase(status) +
-                     "\r\n";
+    QByteArray out =
+        "HTTP/1.1 " + QByteArray::number(status) + ' ' + http1ReasonPhrase(status) + "\r\n";
     out += "Content-Type: text/plain\r\n";
     out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     out += "Connection: close\r\n\r\n";

@@ -6,8 +6,9 @@
 // would change the framing of the connection is refused or neutralised, because the values
 // may come from addons and users, not only from a peer that llhttp already checked. A field
 // name that is not a token is dropped; CR, LF and NUL in a value or reason become spaces; a
-// method that is not a token refuses the request; bytes in a request-target that may not
-// appear there are percent-encoded. Each such repair is noted in `debug`.
+// Content-Length next to a Transfer-Encoding is left out; a method that is not a token
+// refuses the request; bytes in a request-target that may not appear there are
+// percent-encoded. Each such repair is noted in `debug`.
 
 #include "flow/http_message.h"
 

@@ -11,8 +11,7 @@ using namespace spyglass::layers::http;
 
 namespace {
 
-template <size_t N>
-QByteArray bytes(const char (&s)[N])
+template <size_t N> QByteArray bytes(const char (&s)[N])
 {
     return QByteArray(s, N - 1);
 }
@@ -79,11 +78,11 @@ class Http1ClientCodecTest : public QObject
 private Q_SLOTS:
     void getWithContentLengthResponse()
     {
-        Scenario s = client({RequestHeaders{1, request("GET", "/a?b=1", {{"Host", "example.com"},
-                                                                         {"accept", "*/*"}}),
-                                            true}},
-                            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
-                            "\r\nhello");
+        Scenario s = client(
+            {RequestHeaders{
+                1, request("GET", "/a?b=1", {{"Host", "example.com"}, {"accept", "*/*"}}), true}},
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+            "\r\nhello");
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("GET /a?b=1 HTTP/1.1\r\nHost: example.com\r\naccept: */*\r\n\r\n"));
@@ -107,10 +106,10 @@ private Q_SLOTS:
 
     void postContentLengthBody()
     {
-        Scenario s = client({RequestHeaders{1, request("POST", "/f", {{"Content-Length", "11"}})},
-                             RequestData{1, "hello"}, RequestData{1, " world"},
-                             RequestEndOfMessage{1}},
-                            "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+        Scenario s =
+            client({RequestHeaders{1, request("POST", "/f", {{"Content-Length", "11"}})},
+                    RequestData{1, "hello"}, RequestData{1, " world"}, RequestEndOfMessage{1}},
+                   "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("POST /f HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world"));
@@ -121,14 +120,13 @@ private Q_SLOTS:
 
     void postChunkedBodyWithTrailers()
     {
-        Scenario s = client({RequestHeaders{1, request("POST", "/f", {{"Transfer-Encoding",
-                                                                       "chunked"}})},
-                             RequestData{1, "hello"}, RequestData{1, ""},
-                             RequestData{1, "0123456789abcdef"},
-                             RequestTrailers{1, {{"X-Sum", "42"}}}, RequestEndOfMessage{1}},
-                            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            "4\r\nresp\r\n10;name=value\r\n0123456789ABCDEF\r\n0\r\n"
-                            "Server-Timing: db;dur=53\r\n\r\n");
+        Scenario s =
+            client({RequestHeaders{1, request("POST", "/f", {{"Transfer-Encoding", "chunked"}})},
+                    RequestData{1, "hello"}, RequestData{1, ""}, RequestData{1, "0123456789abcdef"},
+                    RequestTrailers{1, {{"X-Sum", "42"}}}, RequestEndOfMessage{1}},
+                   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "4\r\nresp\r\n10;name=value\r\n0123456789ABCDEF\r\n0\r\n"
+                   "Server-Timing: db;dur=53\r\n\r\n");
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("POST /f HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -144,13 +142,14 @@ private Q_SLOTS:
 
     void chunkedRequestWithoutTrailers()
     {
-        Scenario s = client({RequestHeaders{1, request("PUT", "/x", {{"Transfer-Encoding",
-                                                                      "chunked"}})},
-                             RequestData{1, "ab"}, RequestEndOfMessage{1}},
-                            "HTTP/1.1 204 No Content\r\n\r\n");
+        Scenario s =
+            client({RequestHeaders{1, request("PUT", "/x", {{"Transfer-Encoding", "chunked"}})},
+                    RequestData{1, "ab"}, RequestEndOfMessage{1}},
+                   "HTTP/1.1 204 No Content\r\n\r\n");
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
-                 QByteArray("PUT /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n"));
+                 QByteArray(
+                     "PUT /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n"));
     }
 
     void requestBodyWithoutFramingIsDropped()
@@ -172,7 +171,8 @@ private Q_SLOTS:
         codec.send(RequestData{1, "short"}, out);
         codec.send(RequestEndOfMessage{1}, out);
         QCOMPARE(out.events.size(), size_t(1));
-        QVERIFY(describe(out.events[0]).startsWith("ResponseProtocolError#1 the request body ended"));
+        QVERIFY(
+            describe(out.events[0]).startsWith("ResponseProtocolError#1 the request body ended"));
         QVERIFY(out.close);
         QVERIFY(codec.isClosing());
     }
@@ -241,19 +241,19 @@ private Q_SLOTS:
 
     void informationalResponsesAreDropped()
     {
-        Scenario s = client({RequestHeaders{1, request("POST", "/", {{"Expect", "100-continue"},
-                                                                     {"Content-Length", "1"}})},
-                             RequestData{1, "x"}, RequestEndOfMessage{1}},
-                            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
-                            "Link: </style.css>; rel=preload\r\n\r\n"
-                            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        Scenario s = client(
+            {RequestHeaders{
+                 1, request("POST", "/", {{"Expect", "100-continue"}, {"Content-Length", "1"}})},
+             RequestData{1, "x"}, RequestEndOfMessage{1}},
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
+            "Link: </style.css>; rel=preload\r\n\r\n"
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         SPYGLASS_RUN_ALL_CUTS(run, s);
         SPYGLASS_COMPARE_LINES(run.transcript.lines(),
                                (QStringList{"ResponseHeaders#1 200 OK HTTP/1.1 {Content-Length: 2}",
                                             "ResponseData#1 \"ok\"", "ResponseEndOfMessage#1"}));
-        QCOMPARE(run.transcript.debug,
-                 (QStringList{"dropped 100 Continue for stream 1",
-                              "dropped 103 Early Hints for stream 1"}));
+        QCOMPARE(run.transcript.debug, (QStringList{"dropped 100 Continue for stream 1",
+                                                    "dropped 103 Early Hints for stream 1"}));
         QCOMPARE(run.afterLines, kIdle);
     }
 
@@ -262,8 +262,9 @@ private Q_SLOTS:
         Request r = request("CONNECT", "", {{"Host", "example.com:443"}});
         r.authority = "example.com:443";
         r.port = 443;
-        Scenario s = client({RequestHeaders{1, r, true}},
-                            bytes("HTTP/1.1 200 Connection established\r\n\r\n\x16\x03\x03\x00\x7a"));
+        Scenario s =
+            client({RequestHeaders{1, r, true}},
+                   bytes("HTTP/1.1 200 Connection established\r\n\r\n\x16\x03\x03\x00\x7a"));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
@@ -303,17 +304,18 @@ private Q_SLOTS:
 
     void upgradeSwitchingProtocolsHandsOver()
     {
-        Scenario s = client({RequestHeaders{1, request("GET", "/chat", {{"Connection", "Upgrade"},
-                                                                        {"Upgrade", "websocket"}}),
-                                            true}},
-                            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
-                            "Upgrade: websocket\r\n\r\n\x81\x03hey");
+        Scenario s = client(
+            {RequestHeaders{
+                1, request("GET", "/chat", {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}}),
+                true}},
+            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+            "Upgrade: websocket\r\n\r\n\x81\x03hey");
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.lines(),
                  QStringList{"ResponseHeaders#1 101 Switching Protocols HTTP/1.1 "
                              "{Connection: Upgrade, Upgrade: websocket} end"});
-        QCOMPARE(run.afterLines,
-                 (QStringList{"idle=0", "closing=1", "handedOver=1", "unparsed=\"\\x81\\x03hey\""}));
+        QCOMPARE(run.afterLines, (QStringList{"idle=0", "closing=1", "handedOver=1",
+                                              "unparsed=\"\\x81\\x03hey\""}));
 
         // Nothing more is accepted on a handed-over connection.
         Http1ClientCodec codec;
@@ -330,15 +332,17 @@ private Q_SLOTS:
 
     void readUntilCloseBody()
     {
-        Scenario s = client({get(1)}, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>"
-                                      "streamed until the end</html>",
+        Scenario s = client({get(1)},
+                            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>"
+                            "streamed until the end</html>",
                             true);
         SPYGLASS_RUN_ALL_CUTS(run, s);
-        SPYGLASS_COMPARE_LINES(run.transcript.lines(),
-                               (QStringList{"ResponseHeaders#1 200 OK HTTP/1.1 "
-                                            "{Content-Type: text/html}",
-                                            "ResponseData#1 \"<html>streamed until the end</html>\"",
-                                            "ResponseEndOfMessage#1"}));
+        SPYGLASS_COMPARE_LINES(
+            run.transcript.lines(),
+            (QStringList{"ResponseHeaders#1 200 OK HTTP/1.1 "
+                         "{Content-Type: text/html}",
+                         "ResponseData#1 \"<html>streamed until the end</html>\"",
+                         "ResponseEndOfMessage#1"}));
         QVERIFY(run.transcript.close);
         QCOMPARE(run.afterLines, kClosed);
 
@@ -378,9 +382,9 @@ private Q_SLOTS:
         SPYGLASS_RUN_ALL_CUTS(a, inResponse);
         QVERIFY(a.transcript.close);
 
-        Scenario inRequest = client({RequestHeaders{1, request("GET", "/", {{"Connection", "close"}}),
-                                                    true}},
-                                    "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
+        Scenario inRequest =
+            client({RequestHeaders{1, request("GET", "/", {{"Connection", "close"}}), true}},
+                   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
         SPYGLASS_RUN_ALL_CUTS(b, inRequest);
         QVERIFY(b.transcript.close);
         QCOMPARE(b.afterLines, kClosed);
@@ -388,10 +392,11 @@ private Q_SLOTS:
 
     void pipelinedResponsesMatchTheirRequests()
     {
-        Scenario s = client({get(1, "/a"), get(3, "/b"), get(5, "/c")},
-                            "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nA"
-                            "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nB\r\n0\r\n\r\n"
-                            "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nC\r\n");
+        Scenario s =
+            client({get(1, "/a"), get(3, "/b"), get(5, "/c")},
+                   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nA"
+                   "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nB\r\n0\r\n\r\n"
+                   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nC\r\n");
         SPYGLASS_RUN_ALL_CUTS(run, s);
         SPYGLASS_COMPARE_LINES(run.transcript.lines(),
                                (QStringList{"ResponseHeaders#1 200 OK HTTP/1.1 {Content-Length: 1}",
@@ -429,7 +434,8 @@ private Q_SLOTS:
         QTest::newRow("short Content-Length body")
             << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc") << 2 << cut;
         QTest::newRow("inside a chunk")
-            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab") << 2 << cut;
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab") << 2
+            << cut;
         QTest::newRow("before the last chunk")
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n") << 2
             << cut;
@@ -473,10 +479,10 @@ private Q_SLOTS:
         QTest::addColumn<int>("before");
         QTest::addColumn<QString>("messagePart");
         QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n") << 0 << "Expected HTTP/";
-        QTest::newRow("bad status") << QByteArray("HTTP/1.1 2x0 OK\r\n\r\n") << 0
-                                    << "Invalid response status";
-        QTest::newRow("HTTP/2 status line") << QByteArray("HTTP/2.0 200 OK\r\n\r\n") << 0
-                                            << "unsupported HTTP version 2.0";
+        QTest::newRow("bad status")
+            << QByteArray("HTTP/1.1 2x0 OK\r\n\r\n") << 0 << "Invalid response status";
+        QTest::newRow("HTTP/2 status line")
+            << QByteArray("HTTP/2.0 200 OK\r\n\r\n") << 0 << "unsupported HTTP version 2.0";
         QTest::newRow("CL and TE") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
                                                  "Transfer-Encoding: chunked\r\n\r\n")
                                    << 0 << "Content-Length can't be present";
@@ -486,9 +492,8 @@ private Q_SLOTS:
         QTest::newRow("bad chunk size")
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\nxyz\r\n")
             << 2 << "invalid chunk size in the response body";
-        QTest::newRow("invalid field name")
-            << QByteArray("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n") << 0
-            << "invalid header field name";
+        QTest::newRow("invalid field name") << QByteArray("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n")
+                                            << 0 << "invalid header field name";
         QTest::newRow("NUL in a value")
             << bytes("HTTP/1.1 200 OK\r\nX: a\0\r\n\r\n") << 0 << "invalid character";
     }

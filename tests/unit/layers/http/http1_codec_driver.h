@@ -124,8 +124,7 @@ struct Transcript
     }
 };
 
-template <typename Data>
-bool mergeData(std::vector<HttpEvent>& events, const HttpEvent& next)
+template <typename Data> bool mergeData(std::vector<HttpEvent>& events, const HttpEvent& next)
 {
     const auto* n = std::get_if<Data>(&next);
     if (!n || events.empty())
@@ -219,8 +218,8 @@ inline Run runAllCuts(const Scenario& s, QString* mismatch)
         QStringList diffs;
         if (r.transcript.lines() != whole.transcript.lines())
             diffs << QStringLiteral("events:\n    whole: %1\n    %2: %3")
-                         .arg(whole.transcript.lines().join(QStringLiteral("\n           ")),
-                              label, r.transcript.lines().join(QStringLiteral("\n           ")));
+                         .arg(whole.transcript.lines().join(QStringLiteral("\n           ")), label,
+                              r.transcript.lines().join(QStringLiteral("\n           ")));
         if (r.transcript.toPeer != whole.transcript.toPeer)
             diffs << QStringLiteral("toPeer:\n    whole: %1\n    %2: %3")
                          .arg(quoted(whole.transcript.toPeer), label, quoted(r.transcript.toPeer));
@@ -254,13 +253,13 @@ inline QString compareLines(const QStringList& actual, const QStringList& expect
 } // namespace spyglass::test
 
 // Runs `scenario` with every cut; declares `run` (the whole-input Run) in the test.
-#define SPYGLASS_RUN_ALL_CUTS(run, scenario)                                                  \
-    QString run##Mismatch;                                                                     \
-    const ::spyglass::test::Run run = ::spyglass::test::runAllCuts(scenario, &run##Mismatch);  \
+#define SPYGLASS_RUN_ALL_CUTS(run, scenario)                                                       \
+    QString run##Mismatch;                                                                         \
+    const ::spyglass::test::Run run = ::spyglass::test::runAllCuts(scenario, &run##Mismatch);      \
     QVERIFY2(run##Mismatch.isEmpty(), qPrintable(run##Mismatch))
 
-#define SPYGLASS_COMPARE_LINES(actual, expected)                                               \
-    do {                                                                                       \
-        const QString why_ = ::spyglass::test::compareLines(actual, expected);                 \
-        QVERIFY2(why_.isEmpty(), qPrintable(why_));                                            \
+#define SPYGLASS_COMPARE_LINES(actual, expected)                                                   \
+    do {                                                                                           \
+        const QString why_ = ::spyglass::test::compareLines(actual, expected);                     \
+        QVERIFY2(why_.isEmpty(), qPrintable(why_));                                                \
     } while (false)

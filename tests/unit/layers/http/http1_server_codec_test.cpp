@@ -15,8 +15,7 @@ namespace {
 using Script = std::map<int, std::vector<HttpEvent>>;
 
 // A literal that may contain NUL bytes.
-template <size_t N>
-QByteArray bytes(const char (&s)[N])
+template <size_t N> QByteArray bytes(const char (&s)[N])
 {
     return QByteArray(s, N - 1);
 }
@@ -34,7 +33,8 @@ Response response(int status, const Headers& headers = {}, QByteArray reason = {
 // A complete response with a Content-Length body.
 std::vector<HttpEvent> ok(int id, const QByteArray& body, int status = 200)
 {
-    return {ResponseHeaders{id, response(status, {{"Content-Length", QByteArray::number(body.size())}})},
+    return {ResponseHeaders{
+                id, response(status, {{"Content-Length", QByteArray::number(body.size())}})},
             ResponseData{id, body}, ResponseEndOfMessage{id}};
 }
 
@@ -119,11 +119,12 @@ private Q_SLOTS:
                             "User-Agent: curl/7.88\r\nAccept: */*\r\n\r\n",
                             onRequestEnd({{1, ok(1, "hello")}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
-        SPYGLASS_COMPARE_LINES(run.transcript.lines(),
-                               QStringList{"RequestHeaders#1 GET scheme=http host=example.com "
-                                           "port=80 authority=Example.com path=/a/b?c=d HTTP/1.1 "
-                                           "{Host: example.com, User-Agent: curl/7.88, Accept: */*} "
-                                           "end"});
+        SPYGLASS_COMPARE_LINES(
+            run.transcript.lines(),
+            QStringList{"RequestHeaders#1 GET scheme=http host=example.com "
+                        "port=80 authority=Example.com path=/a/b?c=d HTTP/1.1 "
+                        "{Host: example.com, User-Agent: curl/7.88, Accept: */*} "
+                        "end"});
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"));
         QVERIFY(!run.transcript.close);
@@ -144,6 +145,21 @@ private Q_SLOTS:
                          "path=/x HTTP/1.1 {Host: [::1]} end"}));
     }
 
+    void absoluteFormPathTravelsAsSent()
+    {
+        Scenario s = server("GET http://user@example.com/a|b{c}^d%zz?q=[1] HTTP/1.1\r\n\r\n"
+                            "GET HTTP://EXAMPLE.COM?x=1 HTTP/1.1\r\n\r\n",
+                            onRequestEnd({{1, ok(1, "")}, {3, ok(3, "")}}));
+        SPYGLASS_RUN_ALL_CUTS(run, s);
+        SPYGLASS_COMPARE_LINES(run.transcript.lines(),
+                               (QStringList{"RequestHeaders#1 GET scheme=http host=example.com "
+                                            "port=80 authority=user@example.com "
+                                            "path=/a|b{c}^d%zz?q=[1] HTTP/1.1 {} end",
+                                            "RequestHeaders#3 GET scheme=http host=example.com "
+                                            "port=80 authority=EXAMPLE.COM path=/?x=1 HTTP/1.1 "
+                                            "{} end"}));
+    }
+
     void originFormKeepsFieldOrderAndCase()
     {
         Scenario s = server("GET /index.html?q=1 HTTP/1.1\r\nhost: h.example\r\nX-b: 1\r\n"
@@ -159,20 +175,22 @@ private Q_SLOTS:
 
     void optionsAsterisk()
     {
-        Scenario s = server("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", onRequestEnd({{1, ok(1, "")}}));
+        Scenario s =
+            server("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", onRequestEnd({{1, ok(1, "")}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
-        SPYGLASS_COMPARE_LINES(run.transcript.lines(),
-                               QStringList{"RequestHeaders#1 OPTIONS path=* HTTP/1.1 {Host: h} end"});
+        SPYGLASS_COMPARE_LINES(
+            run.transcript.lines(),
+            QStringList{"RequestHeaders#1 OPTIONS path=* HTTP/1.1 {Host: h} end"});
     }
 
     void connectThenHandedOver()
     {
-        const Script script{{1,
-                             {ResponseHeaders{1, response(200, {}, "Connection established"),
-                                              true}}}};
-        Scenario s = server(bytes("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
-                                  "\x16\x03\x01\x00\x05hello"),
-                            onRequestEnd(script));
+        const Script script{
+            {1, {ResponseHeaders{1, response(200, {}, "Connection established"), true}}}};
+        Scenario s =
+            server(bytes("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
+                         "\x16\x03\x01\x00\x05hello"),
+                   onRequestEnd(script));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         SPYGLASS_COMPARE_LINES(run.transcript.lines(),
                                QStringList{"RequestHeaders#1 CONNECT host=example.com port=443 "
@@ -187,11 +205,11 @@ private Q_SLOTS:
     void connectIpv6AndRefusedConnectKeepsHttp()
     {
         // 407 is not 2xx: HTTP goes on, and the client retries with credentials.
-        Scenario s = server("CONNECT [::1]:8443 HTTP/1.1\r\n\r\n"
-                            "CONNECT [::1]:8443 HTTP/1.1\r\nProxy-Authorization: Basic eDp5\r\n\r\n",
-                            onRequestEnd({{1, ok(1, "auth!", 407)},
-                                          {3, {ResponseHeaders{3, response(200)},
-                                               ResponseEndOfMessage{3}}}}));
+        Scenario s = server(
+            "CONNECT [::1]:8443 HTTP/1.1\r\n\r\n"
+            "CONNECT [::1]:8443 HTTP/1.1\r\nProxy-Authorization: Basic eDp5\r\n\r\n",
+            onRequestEnd({{1, ok(1, "auth!", 407)},
+                          {3, {ResponseHeaders{3, response(200)}, ResponseEndOfMessage{3}}}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         SPYGLASS_COMPARE_LINES(run.transcript.lines(),
                                (QStringList{"RequestHeaders#1 CONNECT host=::1 port=8443 "
@@ -199,10 +217,12 @@ private Q_SLOTS:
                                             "RequestHeaders#3 CONNECT host=::1 port=8443 "
                                             "authority=[::1]:8443 path= HTTP/1.1 "
                                             "{Proxy-Authorization: Basic eDp5} end"}));
-        QCOMPARE(run.transcript.toPeer,
-                 QByteArray("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 5\r\n\r\n"
-                            "auth!HTTP/1.1 200 OK\r\n\r\n"));
-        QCOMPARE(run.afterLines, (QStringList{"idle=0", "closing=1", "handedOver=1", "unparsed=\"\""}));
+        QCOMPARE(
+            run.transcript.toPeer,
+            QByteArray("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 5\r\n\r\n"
+                       "auth!HTTP/1.1 200 OK\r\n\r\n"));
+        QCOMPARE(run.afterLines,
+                 (QStringList{"idle=0", "closing=1", "handedOver=1", "unparsed=\"\""}));
     }
 
     void postContentLength()
@@ -211,11 +231,11 @@ private Q_SLOTS:
                             "hello world",
                             onRequestEnd({{1, ok(1, "done")}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
-        SPYGLASS_COMPARE_LINES(run.transcript.lines(),
-                               (QStringList{"RequestHeaders#1 POST path=/submit HTTP/1.1 {Host: h, "
-                                            "Content-Length: 11}",
-                                            "RequestData#1 \"hello world\"",
-                                            "RequestEndOfMessage#1"}));
+        SPYGLASS_COMPARE_LINES(
+            run.transcript.lines(),
+            (QStringList{"RequestHeaders#1 POST path=/submit HTTP/1.1 {Host: h, "
+                         "Content-Length: 11}",
+                         "RequestData#1 \"hello world\"", "RequestEndOfMessage#1"}));
         QCOMPARE(run.afterLines, kIdle);
     }
 
@@ -252,8 +272,11 @@ private Q_SLOTS:
         const std::vector<HttpEvent> answer{
             ResponseHeaders{1, response(200, {{"Transfer-Encoding", "chunked"},
                                               {"Content-Type", "text/plain"}})},
-            ResponseData{1, "abc"}, ResponseData{1, ""}, ResponseData{1, "0123456789abcdefg"},
-            ResponseTrailers{1, trailers}, ResponseEndOfMessage{1}};
+            ResponseData{1, "abc"},
+            ResponseData{1, ""},
+            ResponseData{1, "0123456789abcdefg"},
+            ResponseTrailers{1, trailers},
+            ResponseEndOfMessage{1}};
         Scenario s = server("GET / HTTP/1.1\r\n\r\n", onRequestEnd({{1, answer}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
@@ -265,10 +288,12 @@ private Q_SLOTS:
 
     void chunkedResponseWithoutTrailers()
     {
-        Scenario s = server("GET / HTTP/1.1\r\n\r\n",
-                            onRequestEnd({{1, {ResponseHeaders{1, response(200, {{"transfer-encoding",
-                                                                                   "gzip, chunked"}})},
-                                               ResponseData{1, "zz"}, ResponseEndOfMessage{1}}}}));
+        Scenario s = server(
+            "GET / HTTP/1.1\r\n\r\n",
+            onRequestEnd(
+                {{1,
+                  {ResponseHeaders{1, response(200, {{"transfer-encoding", "gzip, chunked"}})},
+                   ResponseData{1, "zz"}, ResponseEndOfMessage{1}}}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n"
@@ -278,17 +303,19 @@ private Q_SLOTS:
 
     void pipelinedRequestsAnsweredInOrder()
     {
-        Scenario s = server("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"
-                            "POST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
-                            "GET /3 HTTP/1.1\r\nHost: h\r\n\r\n",
-                            onRequestEnd({{1, ok(1, "one")}, {3, ok(3, "two")}, {5, ok(5, "three")}}));
+        Scenario s =
+            server("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"
+                   "POST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+                   "GET /3 HTTP/1.1\r\nHost: h\r\n\r\n",
+                   onRequestEnd({{1, ok(1, "one")}, {3, ok(3, "two")}, {5, ok(5, "three")}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
-        SPYGLASS_COMPARE_LINES(run.transcript.lines(),
-                               (QStringList{"RequestHeaders#1 GET path=/1 HTTP/1.1 {Host: h} end",
-                                            "RequestHeaders#3 POST path=/2 HTTP/1.1 {Host: h, "
-                                            "Content-Length: 3}",
-                                            "RequestData#3 \"abc\"", "RequestEndOfMessage#3",
-                                            "RequestHeaders#5 GET path=/3 HTTP/1.1 {Host: h} end"}));
+        SPYGLASS_COMPARE_LINES(
+            run.transcript.lines(),
+            (QStringList{"RequestHeaders#1 GET path=/1 HTTP/1.1 {Host: h} end",
+                         "RequestHeaders#3 POST path=/2 HTTP/1.1 {Host: h, "
+                         "Content-Length: 3}",
+                         "RequestData#3 \"abc\"", "RequestEndOfMessage#3",
+                         "RequestHeaders#5 GET path=/3 HTTP/1.1 {Host: h} end"}));
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"
                             "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo"
@@ -311,7 +338,8 @@ private Q_SLOTS:
         QVERIFY(first.events.empty()); // the response has not ended yet
         codec.send(ResponseEndOfMessage{1}, first);
         QCOMPARE(first.events.size(), size_t(1));
-        QCOMPARE(describe(first.events[0]), QString("RequestHeaders#3 GET path=/2 HTTP/1.1 {} end"));
+        QCOMPARE(describe(first.events[0]),
+                 QString("RequestHeaders#3 GET path=/2 HTTP/1.1 {} end"));
 
         CodecOutput second;
         codec.send(ResponseHeaders{3, response(204), true}, second);
@@ -325,12 +353,12 @@ private Q_SLOTS:
 
     void headResponseHasNoBody()
     {
-        Scenario s = server("HEAD /big HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\n\r\n",
-                            onRequestEnd({{1, {ResponseHeaders{1, response(200, {{"Content-Length",
-                                                                                  "1000"}})},
-                                               ResponseData{1, "ignored"},
-                                               ResponseEndOfMessage{1}}},
-                                          {3, ok(3, "x")}}));
+        Scenario s =
+            server("HEAD /big HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\n\r\n",
+                   onRequestEnd({{1,
+                                  {ResponseHeaders{1, response(200, {{"Content-Length", "1000"}})},
+                                   ResponseData{1, "ignored"}, ResponseEndOfMessage{1}}},
+                                 {3, ok(3, "x")}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
@@ -343,10 +371,12 @@ private Q_SLOTS:
     void noBodyFor204And304()
     {
         Scenario s = server("GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n",
-                            onRequestEnd({{1, {ResponseHeaders{1, response(204)},
-                                               ResponseData{1, "x"}, ResponseEndOfMessage{1}}},
-                                          {3, {ResponseHeaders{3, response(304, {{"ETag", "\"e\""}})},
-                                               ResponseEndOfMessage{3}}}}));
+                            onRequestEnd({{1,
+                                           {ResponseHeaders{1, response(204)}, ResponseData{1, "x"},
+                                            ResponseEndOfMessage{1}}},
+                                          {3,
+                                           {ResponseHeaders{3, response(304, {{"ETag", "\"e\""}})},
+                                            ResponseEndOfMessage{3}}}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\n"
@@ -384,14 +414,15 @@ private Q_SLOTS:
 
     void upgradeSwitchingProtocolsHandsOver()
     {
-        Scenario s = server("GET /chat HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n"
-                            "Upgrade: websocket\r\nSec-WebSocket-Key: k\r\n\r\n\x81\x02hi",
-                            onRequestEnd({{1, {ResponseHeaders{1, response(101, {{"Connection",
-                                                                                  "Upgrade"},
-                                                                                 {"Upgrade",
-                                                                                  "websocket"}}),
-                                                               true},
-                                               ResponseEndOfMessage{1}}}}));
+        Scenario s = server(
+            "GET /chat HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n"
+            "Upgrade: websocket\r\nSec-WebSocket-Key: k\r\n\r\n\x81\x02hi",
+            onRequestEnd(
+                {{1,
+                  {ResponseHeaders{
+                       1, response(101, {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}}),
+                       true},
+                   ResponseEndOfMessage{1}}}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer,
                  QByteArray("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
@@ -403,9 +434,10 @@ private Q_SLOTS:
 
     void upgradeRefusedKeepsHttp()
     {
-        Scenario s = server("GET /chat HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
-                            "GET /next HTTP/1.1\r\n\r\n",
-                            onRequestEnd({{1, ok(1, "no", 400)}, {3, ok(3, "yes")}}));
+        Scenario s =
+            server("GET /chat HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+                   "GET /next HTTP/1.1\r\n\r\n",
+                   onRequestEnd({{1, ok(1, "no", 400)}, {3, ok(3, "yes")}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.lines().size(), 2);
         QCOMPARE(run.afterLines, kIdle);
@@ -429,19 +461,45 @@ private Q_SLOTS:
         QVERIFY(kept.transcript.close); // the second request had no keep-alive
     }
 
+    void chunkedResponseToHttp10IsUnchunked()
+    {
+        Scenario s = server(
+            "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+            onRequestEnd({{1,
+                           {ResponseHeaders{
+                                1, response(200, {{"Transfer-Encoding", "chunked"}, {"X", "y"}})},
+                            ResponseData{1, "abc"}, ResponseEndOfMessage{1}}}}));
+        SPYGLASS_RUN_ALL_CUTS(run, s);
+        QCOMPARE(run.transcript.toPeer, QByteArray("HTTP/1.1 200 OK\r\nX: y\r\n\r\nabc"));
+        QVERIFY(run.transcript.close);
+    }
+
+    void unwritableResponseBecomes502()
+    {
+        Scenario s = server("GET / HTTP/1.1\r\n\r\n",
+                            onRequestEnd({{1, {ResponseHeaders{1, response(42), true}}}}));
+        SPYGLASS_RUN_ALL_CUTS(run, s);
+        QCOMPARE(
+            run.transcript.toPeer,
+            errorResponse(502, "Bad Gateway", "cannot send a response with the status code 42"));
+        QVERIFY(run.transcript.close);
+        QCOMPARE(run.transcript.lines().size(), 1);
+    }
+
     void connectionCloseInRequestOrResponse()
     {
-        Scenario inRequest = server("GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
-                                    onRequestEnd({{1, ok(1, "x")}}));
+        Scenario inRequest =
+            server("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", onRequestEnd({{1, ok(1, "x")}}));
         SPYGLASS_RUN_ALL_CUTS(a, inRequest);
         QVERIFY(a.transcript.close);
         QCOMPARE(a.afterLines, kClosed);
 
         Scenario inResponse = server(
             "GET / HTTP/1.1\r\n\r\nGET /never HTTP/1.1\r\n\r\n",
-            onRequestEnd({{1, {ResponseHeaders{1, response(200, {{"Connection", "close"},
-                                                                 {"Content-Length", "0"}}),
-                                               true}}}}));
+            onRequestEnd({{1,
+                           {ResponseHeaders{
+                               1, response(200, {{"Connection", "close"}, {"Content-Length", "0"}}),
+                               true}}}}));
         SPYGLASS_RUN_ALL_CUTS(b, inResponse);
         QVERIFY(b.transcript.close);
         QCOMPARE(b.transcript.lines().size(), 1);
@@ -449,11 +507,12 @@ private Q_SLOTS:
 
     void responseReadUntilCloseClosesAfterEnd()
     {
-        Scenario s = server("GET / HTTP/1.1\r\n\r\n",
-                            onRequestEnd({{1, {ResponseHeaders{1, response(200)},
-                                               ResponseData{1, "raw "}, ResponseData{1, "bytes"},
-                                               ResponseTrailers{1, {{"X", "1"}}},
-                                               ResponseEndOfMessage{1}}}}));
+        Scenario s =
+            server("GET / HTTP/1.1\r\n\r\n",
+                   onRequestEnd({{1,
+                                  {ResponseHeaders{1, response(200)}, ResponseData{1, "raw "},
+                                   ResponseData{1, "bytes"}, ResponseTrailers{1, {{"X", "1"}}},
+                                   ResponseEndOfMessage{1}}}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
         QCOMPARE(run.transcript.toPeer, QByteArray("HTTP/1.1 200 OK\r\n\r\nraw bytes"));
         QVERIFY(run.transcript.close);
@@ -462,20 +521,21 @@ private Q_SLOTS:
 
     void responseBodyGuardedByContentLength()
     {
-        Scenario longer = server("GET / HTTP/1.1\r\n\r\n",
-                                 onRequestEnd({{1, {ResponseHeaders{1, response(200, {{"Content-Length",
-                                                                                       "3"}})},
-                                                    ResponseData{1, "abcdef"},
-                                                    ResponseEndOfMessage{1}}}}));
+        Scenario longer =
+            server("GET / HTTP/1.1\r\n\r\n",
+                   onRequestEnd({{1,
+                                  {ResponseHeaders{1, response(200, {{"Content-Length", "3"}})},
+                                   ResponseData{1, "abcdef"}, ResponseEndOfMessage{1}}}}));
         SPYGLASS_RUN_ALL_CUTS(a, longer);
-        QCOMPARE(a.transcript.toPeer, QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"));
+        QCOMPARE(a.transcript.toPeer,
+                 QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"));
         QVERIFY(!a.transcript.close);
 
-        Scenario shorter = server("GET / HTTP/1.1\r\n\r\n",
-                                  onRequestEnd({{1, {ResponseHeaders{1, response(200, {{"Content-Length",
-                                                                                        "9"}})},
-                                                     ResponseData{1, "abc"},
-                                                     ResponseEndOfMessage{1}}}}));
+        Scenario shorter =
+            server("GET / HTTP/1.1\r\n\r\n",
+                   onRequestEnd({{1,
+                                  {ResponseHeaders{1, response(200, {{"Content-Length", "9"}})},
+                                   ResponseData{1, "abc"}, ResponseEndOfMessage{1}}}}));
         SPYGLASS_RUN_ALL_CUTS(b, shorter);
         QVERIFY(b.transcript.close); // the client would wait for 6 more bytes
     }
@@ -486,7 +546,8 @@ private Q_SLOTS:
         // depends on the cuts; the response and the close do not.
         Scenario s = server("POST /big HTTP/1.1\r\nContent-Length: 100\r\n\r\nonly some",
                             onRequestHead({{1, ok(1, "too big", 413)}}));
-        for (const auto& pieces : {QList{s.input}, splitEvery(s.input, 1), splitRandom(s.input, 7)}) {
+        for (const auto& pieces :
+             {QList{s.input}, splitEvery(s.input, 1), splitRandom(s.input, 7)}) {
             const Run run = runOnce(s, pieces);
             QCOMPARE(run.transcript.toPeer,
                      QByteArray("HTTP/1.1 413 Content Too Large\r\nContent-Length: 7\r\n\r\n"
@@ -510,14 +571,18 @@ private Q_SLOTS:
 
     void responseHeadIsSanitised()
     {
-        Scenario s = server("GET / HTTP/1.1\r\n\r\n",
-                            onRequestEnd({{1, {ResponseHeaders{1, response(200, {{"X-Evil", "a\r\nSet-Cookie: b"},
-                                                                                 {"Bad Name", "c"},
-                                                                                 {"Content-Length", "0"}}),
-                                                               true}}}}));
+        Scenario s =
+            server("GET / HTTP/1.1\r\n\r\n",
+                   onRequestEnd({{1,
+                                  {ResponseHeaders{1,
+                                                   response(200, {{"X-Evil", "a\r\nSet-Cookie: b"},
+                                                                  {"Bad Name", "c"},
+                                                                  {"Content-Length", "0"}}),
+                                                   true}}}}));
         SPYGLASS_RUN_ALL_CUTS(run, s);
-        QCOMPARE(run.transcript.toPeer,
-                 QByteArray("HTTP/1.1 200 OK\r\nX-Evil: a  Set-Cookie: b\r\nContent-Length: 0\r\n\r\n"));
+        QCOMPARE(
+            run.transcript.toPeer,
+            QByteArray("HTTP/1.1 200 OK\r\nX-Evil: a  Set-Cookie: b\r\nContent-Length: 0\r\n\r\n"));
         QCOMPARE(run.transcript.debug.size(), 2);
     }
 
@@ -542,11 +607,13 @@ private Q_SLOTS:
         QTest::addColumn<int>("before"); // events before the error (head, body)
 
         QTest::newRow("Content-Length with Transfer-Encoding")
-            << QByteArray("POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "0\r\n\r\n")
+            << QByteArray(
+                   "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "0\r\n\r\n")
             << 400 << "Content-Length can't be present with Transfer-Encoding" << 0;
         QTest::newRow("Transfer-Encoding then Content-Length")
-            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n")
+            << QByteArray(
+                   "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n")
             << 400 << "ambiguous request length" << 0;
         QTest::newRow("different Content-Lengths")
             << QByteArray("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd")
@@ -570,9 +637,9 @@ private Q_SLOTS:
             << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                           "fffffffffffffffffff\r\n")
             << 400 << "invalid chunk size" << 1;
-        QTest::newRow("obs-fold")
-            << QByteArray("GET / HTTP/1.1\r\nX-Long: a\r\n  b\r\nHost: h\r\n\r\n") << 400
-            << "obsolete line folding" << 0;
+        QTest::newRow("obs-fold") << QByteArray(
+                                         "GET / HTTP/1.1\r\nX-Long: a\r\n  b\r\nHost: h\r\n\r\n")
+                                  << 400 << "obsolete line folding" << 0;
         QTest::newRow("obs-fold with tab")
             << QByteArray("GET / HTTP/1.1\r\nX-Long: a\r\n\tb\r\n\r\n") << 400
             << "obsolete line folding" << 0;
@@ -580,18 +647,15 @@ private Q_SLOTS:
             << QByteArray("GET / HTTP/1.1\rHost: h\r\n\r\n") << 400 << "Expected CRLF" << 0;
         QTest::newRow("bare CR in a value")
             << QByteArray("GET / HTTP/1.1\r\nX: a\rb\r\n\r\n") << 400 << "bad line ending" << 0;
-        QTest::newRow("NUL in a value")
-            << bytes("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n") << 400
-            << "invalid character in the request header" << 0;
+        QTest::newRow("NUL in a value") << bytes("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n") << 400
+                                        << "invalid character in the request header" << 0;
         QTest::newRow("control character in a value")
             << QByteArray("GET / HTTP/1.1\r\nX: a\x01z\r\n\r\n") << 400
             << "invalid character in the request header" << 0;
-        QTest::newRow("space before colon")
-            << QByteArray("GET / HTTP/1.1\r\nHost : h\r\n\r\n") << 400
-            << "invalid header field name \"Host \"" << 0;
-        QTest::newRow("empty field name")
-            << QByteArray("GET / HTTP/1.1\r\n: h\r\n\r\n") << 400 << "invalid header field name"
-            << 0;
+        QTest::newRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost : h\r\n\r\n")
+                                            << 400 << "invalid header field name \"Host \"" << 0;
+        QTest::newRow("empty field name") << QByteArray("GET / HTTP/1.1\r\n: h\r\n\r\n") << 400
+                                          << "invalid header field name" << 0;
         QTest::newRow("control character in the target")
             << QByteArray("GET /a\x01 HTTP/1.1\r\n\r\n") << 400 << "Invalid char in url" << 0;
         QTest::newRow("two Host fields")
@@ -602,18 +666,23 @@ private Q_SLOTS:
             << 0;
         QTest::newRow("asterisk for GET")
             << QByteArray("GET * HTTP/1.1\r\n\r\n") << 400 << "only valid for OPTIONS" << 0;
+        QTest::newRow("absolute-form with a bad port")
+            << QByteArray("GET http://example.com:99999/ HTTP/1.1\r\n\r\n") << 400
+            << "invalid request target" << 0;
+        QTest::newRow("absolute-form of another scheme")
+            << QByteArray("GET ftp://example.com/ HTTP/1.1\r\n\r\n") << 400
+            << "invalid request target" << 0;
         QTest::newRow("authority-form for GET")
-            << QByteArray("GET example.com:80 HTTP/1.1\r\n\r\n") << 400 << "malformed request"
-            << 0;
+            << QByteArray("GET example.com:80 HTTP/1.1\r\n\r\n") << 400 << "malformed request" << 0;
         QTest::newRow("HTTP/2.0 request line")
-            << QByteArray("GET / HTTP/2.0\r\n\r\n") << 505 << "unsupported HTTP version 2.0"
-            << 0;
+            << QByteArray("GET / HTTP/2.0\r\n\r\n") << 505 << "unsupported HTTP version 2.0" << 0;
         QTest::newRow("HTTP/0.9 request")
             << QByteArray("GET /\r\n\r\n") << 505 << "unsupported HTTP version 0.9" << 0;
-        QTest::newRow("TLS ClientHello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
-                                         << 400 << "not an HTTP request" << 0;
-        QTest::newRow("lower-case method") << QByteArray("get / HTTP/1.1\r\n\r\n") << 400
-                                           << "not an HTTP request" << 0;
+        QTest::newRow("TLS ClientHello")
+            << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03") << 400
+            << "not an HTTP request" << 0;
+        QTest::newRow("lower-case method")
+            << QByteArray("get / HTTP/1.1\r\n\r\n") << 400 << "not an HTTP request" << 0;
         QTest::newRow("space in the target")
             << QByteArray("GET /a b HTTP/1.1\r\n\r\n") << 400 << "Expected HTTP/" << 0;
     }
@@ -646,9 +715,10 @@ private Q_SLOTS:
         CodecOutput out;
         codec.receiveData("GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n", out);
         QCOMPARE(out.toPeer,
-                 QByteArray("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
-                            "Content-Length: 71\r\nConnection: close\r\n\r\n"
-                            "obsolete line folding in header field \"X\" of the request (RFC 9112 5.2)"));
+                 QByteArray(
+                     "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+                     "Content-Length: 71\r\nConnection: close\r\n\r\n"
+                     "obsolete line folding in header field \"X\" of the request (RFC 9112 5.2)"));
         // Nothing more is accepted.
         CodecOutput later;
         codec.receiveData("GET / HTTP/1.1\r\n\r\n", later);
@@ -790,8 +860,9 @@ private Q_SLOTS:
 
     void truncatedPipelinedRequestAtClose()
     {
-        Scenario s = server("GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\nContent-Length: 5\r\n\r\nab",
-                            onRequestEnd({{1, ok(1, "x")}}));
+        Scenario s =
+            server("GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\nContent-Length: 5\r\n\r\nab",
+                   onRequestEnd({{1, ok(1, "x")}}));
         s.closeAtEnd = true;
         // The responder answers stream 1 at once: the close comes after.
         SPYGLASS_RUN_ALL_CUTS(run, s);
