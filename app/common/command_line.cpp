@@ -54,8 +54,15 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
                             QStringLiteral("Filter expression: which flows to print and save."),
                             QStringLiteral("[FILTER-EXPRESSION]"));
 
-    if (!p.parse(arguments))
+    if (!p.parse(arguments)) {
+        const QStringList unknown = p.unknownOptionNames();
+        if (!unknown.isEmpty()) {
+            const QString& n = unknown.first();
+            return QStringLiteral("unknown option %1%2 (--help lists the options)")
+                .arg(n.size() == 1 ? QStringLiteral("-") : QStringLiteral("--"), n);
+        }
         return p.errorText();
+    }
 
     out.helpText = p.helpText();
     out.help = p.isSet(help);

@@ -74,8 +74,12 @@ bool NextLayer::isIgnored(const QByteArray& sni) const
 std::unique_ptr<Layer> NextLayer::decide(Commands& out)
 {
     if (!m_context.server) {
-        // The proxy port itself: clients speak HTTP to a regular proxy.
-        if (!m_clientData.isEmpty() && m_clientData.at(0) == 0x16) {
+        // The proxy port itself: clients speak HTTP to a regular proxy. Anything else,
+        // garbage included, goes to the HTTP layer, which answers 400 and records it.
+        const ClientHelloResult hello = parseClientHello(m_clientData);
+        if (hello.status == ClientHelloResult::Status::NeedMore && !m_clientEof)
+            return nullptr;
+        if (hello.status == ClientHelloResult::Status::Ok) {
             out.push_back(Log{LogLevel::Warn,
                               QStringLiteral("a client spoke TLS to the proxy port; TLS to the "
                                              "proxy itself is not supported in this version")});

@@ -232,6 +232,11 @@ void ConnectionHandler::openConnection(const OpenConnection& command)
         post(OpenConnectionCompleted{command.id, conn, refusal});
         return;
     }
+    // An earlier socket of this Connection that the layer closed may still be flushing: give
+    // it a private copy, so its last events cannot touch the reopened connection's state.
+    for (auto& old : m_peers)
+        if (old->connection == conn && !old->done)
+            old->connection = std::make_shared<Connection>(*conn);
     conn->error.clear();
     conn->state = ConnectionState::Closed;
     conn->timestampStart = now();
@@ -336,8 +341,11 @@ ConnectionHandler::Peer* ConnectionHandler::addPeer(const ConnectionPtr& connect
 
 ConnectionHandler::Peer* ConnectionHandler::find(const ConnectionPtr& connection) const
 {
+    // A peer the layer has closed (silenced) may still be flushing its output, but for the
+    // layer it is gone: the same Connection may be opened again (keep-alive ended, a tunnel's
+    // server reconnected after a failed handshake).
     for (const auto& p : m_peers)
-        if (p->connection == connection && !p->done)
+        if (p->connection == connection && !p->done && !p->silenced)
             return p.get();
     return nullptr;
 }

@@ -94,6 +94,8 @@ void HttpStream::drain()
         m_queue.pop_front();
         process(e);
     }
+    if (!m_serverGoneError.isEmpty() && m_wait == Wait::Nothing && m_queue.empty() && !m_done)
+        onServerConnection(nullptr, std::exchange(m_serverGoneError, {}));
 }
 
 void HttpStream::process(const HttpEvent& event)
@@ -336,6 +338,12 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
     if (m_done)
         return;
     if (!conn) {
+        if (m_wait == Wait::Hook || !m_queue.empty()) {
+            // Events the server sent before it closed are still queued behind a hook (a
+            // complete "Connection: close" response, say): judge after they are processed.
+            m_serverGoneError = error;
+            return;
+        }
         if (m_wait == Wait::Connection)
             m_wait = Wait::Nothing;
         if (m_responseComplete)

@@ -95,6 +95,7 @@ private:
     bool m_failed = false;
     bool m_done = false;
     QByteArray m_pendingRequestData;     // body bytes waiting for the upstream connection
+    QString m_serverGoneError;           // the server closed while our events were queued
 };
 
 } // namespace spyglass::layers
