@@ -91,7 +91,10 @@ bool ProxyEngine::start(const Options& options, QString* error)
     };
     config.hooks = d->hooks.get();
     config.log = [this](proxy::LogLevel level, const QString& message) {
-        Q_EMIT logMessage(int(level), message);
+        // Debug lines (codec repairs, dropped bytes) would cost a queued signal each on a
+        // hot path; they are for tests and a future verbose switch.
+        if (level >= proxy::LogLevel::Info)
+            Q_EMIT logMessage(int(level), message);
     };
     d->server = std::make_unique<ProxyServer>(config);
     if (!d->server->listen(error)) {

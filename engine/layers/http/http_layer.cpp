@@ -85,7 +85,10 @@ Commands HttpLayer::handleEvent(const Event& event)
             if (auto* open = std::get_if<OpenConnectionCompleted>(&event)) {
                 onOpenCompleted(*open, streamId);
             } else if (auto s = m_streams.find(streamId); s != m_streams.end()) {
-                s->second->deliverReply(event);
+                HttpStream& stream = *s->second;
+                stream.deliverReply(event);
+                if (stream.finished())
+                    streamFinished(stream);
             }
         }
     }
@@ -378,7 +381,7 @@ void HttpLayer::log(LogLevel level, const QString& message)
     m_out.push_back(Log{level, message});
 }
 
-void HttpLayer::startTunnel(const ConnectionPtr& server)
+void HttpLayer::startTunnel(ConnectionPtr server)
 {
     Context child = m_context;
     child.server = server;

@@ -48,7 +48,7 @@ public:
     void hook(HttpStream& stream, const proxy::HookPtr& hook);
     void log(proxy::LogLevel level, const QString& message);
     // After a successful CONNECT: everything from now on belongs to a new layer stack.
-    void startTunnel(const ConnectionPtr& server);
+    void startTunnel(ConnectionPtr server); // by value: it outlives the pool entry
     void streamFinished(HttpStream& stream);
     double now() const { return m_context.now(); }
 

@@ -503,7 +503,9 @@ void HttpStream::onResponseEnd()
 {
     m_responseComplete = true;
     m_flow->response->timestampEnd = m_layer.now();
-    if (m_server) {
+    // After a 101 the connection carries another protocol: the layer hands it to a tunnel
+    // once the answer has reached the client, so it is neither reused nor closed here.
+    if (m_server && m_flow->response->statusCode != 101) {
         m_flow->server = *m_server;
         m_layer.releaseServer(m_server, m_requestSentComplete);
         m_server.reset();

@@ -336,6 +336,44 @@ private Q_SLOTS:
         QVERIFY2(closedServer, pb.pendingDescription().constData());
         QVERIFY2(errorHook, pb.pendingDescription().constData());
     }
+
+    void upgradeBecomesARelay()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        const QByteArray upgrade = "GET http://example.com/ws HTTP/1.1\r\nHost: example.com\r\n"
+                                   "Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n";
+        pb.feed(DataReceived{f.client, upgrade});
+        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen();
+        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+        pb.takeSent(server);
+        const QByteArray switching = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+                                     "Upgrade: websocket\r\n\r\n";
+        // The server's first frame arrives in the same read as the 101.
+        pb.feed(DataReceived{server, switching + "\x81\x02hi"});
+        QVERIFY2(pb.expectHook(HookKind::ResponseHeaders), pb.why());
+        pb.replyHook();
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::Response, &h), pb.why());
+        QCOMPARE(h.hook->flow->response->statusCode, 101);
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.client, switching}), pb.why());
+        QVERIFY2(pb.expect(SendData{f.client, "\x81\x02hi"}), pb.why());
+        // From now on bytes are relayed both ways, untouched.
+        pb.feed(DataReceived{f.client, "\x81\x82abcdXY"});
+        QVERIFY2(pb.expect(SendData{server, "\x81\x82abcdXY"}), pb.why());
+        pb.feed(DataReceived{server, "\x88\x00"});
+        QVERIFY2(pb.expect(SendData{f.client, "\x88\x00"}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+    }
 };
 
 QTEST_GUILESS_MAIN(HttpLayerTest)
