@@ -108,6 +108,10 @@ QList<FlowSnapshot> readSession(const QString& path, QString* error)
 
 int main(int argc, char** argv)
 {
+    // Qt's plain poll dispatcher: the GLib one costs an eventfd write per socket-notifier
+    // change on the workers' hot path, and a headless proxy needs nothing from GLib.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("spyglass-dump"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SPYGLASS_VERSION));

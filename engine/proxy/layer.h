@@ -37,4 +37,8 @@ inline void append(Commands& out, Commands&& more)
         out.push_back(std::move(c));
 }
 
+// Joins consecutive SendData to the same connection, so that a head and a body written one
+// after the other leave in one system call (or one TLS record).
+void mergeSendData(Commands& commands);
+
 } // namespace spyglass::proxy

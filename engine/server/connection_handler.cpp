@@ -155,6 +155,7 @@ void ConnectionHandler::pump()
             m_layer.reset();
             break;
         }
+        mergeSendData(commands);
         for (const Command& c : commands)
             execute(c);
         if (const auto* closed = std::get_if<ConnectionClosed>(&event);

@@ -27,7 +27,7 @@ namespace spyglass {
 namespace {
 
 // Bytes asked of recv() when the kernel does not say how many are waiting.
-constexpr qint64 kMinReadChunk = 4 * 1024;
+constexpr qint64 kReadChunk = 64 * 1024;
 
 #ifdef Q_OS_WIN
 using SockLen = int;
@@ -58,11 +58,6 @@ bool setNonBlocking(qintptr fd)
 {
     u_long on = 1;
     return ::ioctlsocket(NativeFd(fd), FIONBIO, &on) == 0;
-}
-qint64 bytesWaiting(qintptr fd)
-{
-    u_long n = 0;
-    return ::ioctlsocket(NativeFd(fd), FIONREAD, &n) == 0 ? qint64(n) : 0;
 }
 #else
 using SockLen = socklen_t;
@@ -97,11 +92,6 @@ bool setNonBlocking(qintptr fd)
 {
     const int flags = ::fcntl(NativeFd(fd), F_GETFL);
     return flags != -1 && ::fcntl(NativeFd(fd), F_SETFL, flags | O_NONBLOCK) != -1;
-}
-qint64 bytesWaiting(qintptr fd)
-{
-    int n = 0;
-    return ::ioctl(NativeFd(fd), FIONREAD, &n) == 0 ? qint64(n) : 0;
 }
 #endif
 
@@ -470,19 +460,23 @@ void SocketStream::doRead()
 {
     if (m_phase != Phase::Connected)
         return;
+    // One recv() per wake-up in the common case: read into a per-thread scratch buffer and
+    // copy out exactly what arrived (asking the kernel first, FIONREAD, costs a syscall more).
+    static thread_local QByteArray scratch(kReadChunk, Qt::Uninitialized);
     QByteArray data;
     qint64 total = 0;
     bool eof = false;
     int error = 0;
     while (total < kMaxReadPerWakeup) {
-        // Exactly what the kernel holds, when it says: no oversized buffers travel upward.
-        const qint64 waiting = bytesWaiting(m_fd);
-        const qint64 want = qMin(waiting > 0 ? waiting : kMinReadChunk, kMaxReadPerWakeup - total);
-        data.resize(total + want);
-        const auto n = ::recv(NativeFd(m_fd), data.data() + total, int(want), 0);
+        const qint64 want = qMin<qint64>(kReadChunk, kMaxReadPerWakeup - total);
+        const auto n = ::recv(NativeFd(m_fd), scratch.data(), int(want), 0);
         if (n > 0) {
+            if (total == 0)
+                data = QByteArray(scratch.constData(), n);
+            else
+                data.append(scratch.constData(), n);
             total += n;
-            if (n < want || n == waiting)
+            if (n < want)
                 break; // the kernel had no more (a FIN behind it wakes us again)
             continue;
         }
@@ -497,9 +491,6 @@ void SocketStream::doRead()
             error = e;
         break;
     }
-    data.truncate(total);
-    if (data.capacity() > 2 * total + kMinReadChunk)
-        data.squeeze();
 
     if (m_lingering) { // closed by us: input is drained and dropped until the peer's FIN
         if (eof || error) {

@@ -75,6 +75,7 @@ Commands ClientTlsLayer::toChild(const Event& event)
 
 Commands ClientTlsLayer::fromChild(Commands commands)
 {
+    mergeSendData(commands); // one TLS record for a head and its body
     Commands out;
     const ConnectionPtr& client = m_context.client;
     for (auto& command : commands) {

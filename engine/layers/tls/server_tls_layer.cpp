@@ -62,6 +62,7 @@ Commands ServerTlsLayer::toChild(const Event& event)
 
 Commands ServerTlsLayer::fromChild(Commands commands)
 {
+    mergeSendData(commands); // one TLS record for a head and its body
     Commands out;
     const ConnectionPtr& server = m_context.server;
     for (auto& command : commands) {
