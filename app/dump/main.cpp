@@ -171,6 +171,7 @@ int main(int argc, char** argv)
         return finish();
 
     ProxyEngine engine;
+    engine.setLiveUpdates(false); // only finished flows are printed and saved
     QObject::connect(&engine.hub(), &FlowHub::flowsChanged,
                      [&](const QList<FlowSnapshot>& batch) { sink.take(batch); });
     QObject::connect(&engine, &ProxyEngine::logMessage, [&](int level, const QString& message) {

@@ -19,7 +19,7 @@ namespace {
 class PublishingHooks : public HookRunner
 {
 public:
-    explicit PublishingHooks(FlowHub& hub) : m_hub(hub) {}
+    PublishingHooks(FlowHub& hub, bool live) : m_hub(hub), m_live(live) {}
 
     bool run(const proxy::HookPtr& hook, std::function<void()> complete) override
     {
@@ -28,6 +28,9 @@ public:
             return true;
         switch (hook->kind) {
         case proxy::HookKind::RequestHeaders:
+            if (m_live)
+                m_hub.publish(std::make_shared<const HttpFlow>(*hook->flow));
+            break;
         case proxy::HookKind::Response:
         case proxy::HookKind::Error:
             m_hub.publish(std::make_shared<const HttpFlow>(*hook->flow));
@@ -40,6 +43,7 @@ public:
 
 private:
     FlowHub& m_hub;
+    const bool m_live;
 };
 
 } // namespace
@@ -76,7 +80,7 @@ bool ProxyEngine::start(const Options& options, QString* error)
     if (!d->tls)
         return false;
     d->certs = std::make_unique<CertStore>(d->ca);
-    d->hooks = std::make_unique<PublishingHooks>(m_hub);
+    d->hooks = std::make_unique<PublishingHooks>(m_hub, m_liveUpdates);
 
     auto services = std::make_shared<proxy::Services>();
     services->certs = d->certs.get();

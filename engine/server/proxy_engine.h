@@ -30,6 +30,9 @@ public:
     quint16 listenPort() const;
 
     FlowHub& hub() { return m_hub; }
+    // Whether flows are published while they run (the window shows them live) or only when
+    // they end (spyglass-dump prints finished flows only). Set before start().
+    void setLiveUpdates(bool live) { m_liveUpdates = live; }
     const CertificateAuthority* certificateAuthority() const;
 
 
@@ -41,6 +44,7 @@ private:
     struct Private;
     std::unique_ptr<Private> d;
     FlowHub m_hub;
+    bool m_liveUpdates = true;
 };
 
 } // namespace spyglass

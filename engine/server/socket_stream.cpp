@@ -471,10 +471,16 @@ void SocketStream::doRead()
         const qint64 want = qMin<qint64>(kReadChunk, kMaxReadPerWakeup - total);
         const auto n = ::recv(NativeFd(m_fd), scratch.data(), int(want), 0);
         if (n > 0) {
-            if (total == 0)
+            if (total == 0 && n >= kReadChunk / 2) {
+                // A mostly full buffer travels upward as it is (no copy); the next read
+                // gets a fresh one.
+                data = std::exchange(scratch, QByteArray(kReadChunk, Qt::Uninitialized));
+                data.truncate(n);
+            } else if (total == 0) {
                 data = QByteArray(scratch.constData(), n);
-            else
+            } else {
                 data.append(scratch.constData(), n);
+            }
             total += n;
             if (n < want)
                 break; // the kernel had no more (a FIN behind it wakes us again)

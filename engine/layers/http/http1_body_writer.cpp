@@ -56,8 +56,16 @@ Http1BodyWriter::Http1BodyWriter(Framing framing, qint64 contentLength)
 {
 }
 
-qint64 Http1BodyWriter::writeData(QByteArrayView data, QByteArray& wire)
+qint64 Http1BodyWriter::writeData(const QByteArray& data, QByteArray& wire)
 {
+    const bool unframed =
+        m_framing == Framing::UntilClose ||
+        (m_framing == Framing::Length && m_contentLength - m_written >= data.size());
+    if (wire.isEmpty() && unframed && !data.isEmpty()) {
+        wire = data;
+        m_written += data.size();
+        return 0;
+    }
     if (data.isEmpty())
         return 0;
     switch (m_framing) {

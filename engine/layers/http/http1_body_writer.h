@@ -32,7 +32,9 @@ public:
 
     // Appends the framed `data` to `wire`. Returns how many bytes of `data` had to be
     // dropped (no body allowed, or beyond the Content-Length).
-    qint64 writeData(QByteArrayView data, QByteArray& wire);
+    // When `wire` is empty and the body goes out unframed, `wire` shares `data` instead of
+    // copying it (a streamed download passes through without a memcpy here).
+    qint64 writeData(const QByteArray& data, QByteArray& wire);
     // Chunked bodies only: the last chunk followed by the trailer fields (fields that cannot
     // be written safely are noted in `debug`). Returns false when the framing cannot carry
     // trailers (they are dropped).

@@ -35,7 +35,7 @@ Http1ClientCodec::Http1ClientCodec(CodecLimits limits)
 
 Http1ClientCodec::~Http1ClientCodec() = default;
 
-void Http1ClientCodec::receiveData(QByteArrayView data, CodecOutput& out)
+void Http1ClientCodec::receiveData(const QByteArray& data, CodecOutput& out)
 {
     if (m_phase == Phase::HandedOver) {
         m_buffer.append(data);
@@ -48,7 +48,10 @@ void Http1ClientCodec::receiveData(QByteArrayView data, CodecOutput& out)
                              .arg(data.size());
         return;
     }
-    m_buffer.append(data);
+    if (m_buffer.isEmpty())
+        m_buffer = data; // shared, not copied: most reads hold whole messages
+    else
+        m_buffer.append(data);
     pump(out);
 }
 
@@ -68,7 +71,10 @@ void Http1ClientCodec::pump(CodecOutput& out)
             break;
         }
         const qsizetype used = m_parser.parse(m_buffer);
-        m_buffer.remove(0, used);
+        if (used >= m_buffer.size())
+            m_buffer.clear();
+        else
+            m_buffer.remove(0, used);
         if (m_parser.state() == Http1Parser::State::Error) {
             failAll(m_parser.errorMessage(), out);
             break;

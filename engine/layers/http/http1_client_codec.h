@@ -37,7 +37,7 @@ public:
     explicit Http1ClientCodec(CodecLimits limits = {});
     ~Http1ClientCodec() override;
 
-    void receiveData(QByteArrayView data, CodecOutput& out) override;
+    void receiveData(const QByteArray& data, CodecOutput& out) override;
     void receiveClose(CodecOutput& out) override;
     void send(const HttpEvent& event, CodecOutput& out) override;
 

@@ -62,7 +62,7 @@ Http1ServerCodec::Http1ServerCodec(CodecLimits limits)
 
 Http1ServerCodec::~Http1ServerCodec() = default;
 
-void Http1ServerCodec::receiveData(QByteArrayView data, CodecOutput& out)
+void Http1ServerCodec::receiveData(const QByteArray& data, CodecOutput& out)
 {
     if (m_phase == Phase::HandedOver) {
         m_buffer.append(data);
@@ -75,7 +75,10 @@ void Http1ServerCodec::receiveData(QByteArrayView data, CodecOutput& out)
                              .arg(data.size());
         return;
     }
-    m_buffer.append(data);
+    if (m_buffer.isEmpty())
+        m_buffer = data; // shared, not copied: most reads hold whole messages
+    else
+        m_buffer.append(data);
     pump(out);
 }
 
@@ -85,7 +88,10 @@ void Http1ServerCodec::pump(CodecOutput& out)
     while (m_phase == Phase::Http && !m_buffer.isEmpty() &&
            m_parser.state() != Http1Parser::State::Done) {
         const qsizetype used = m_parser.parse(m_buffer);
-        m_buffer.remove(0, used);
+        if (used >= m_buffer.size())
+            m_buffer.clear();
+        else
+            m_buffer.remove(0, used);
         if (m_parser.state() == Http1Parser::State::Error) {
             protocolError(m_parser.errorMessage(), m_parser.errorStatus(), out);
             break;

@@ -40,7 +40,7 @@ public:
     explicit Http1ServerCodec(CodecLimits limits = {});
     ~Http1ServerCodec() override;
 
-    void receiveData(QByteArrayView data, CodecOutput& out) override;
+    void receiveData(const QByteArray& data, CodecOutput& out) override;
     void receiveClose(CodecOutput& out) override;
     void send(const HttpEvent& event, CodecOutput& out) override;
 

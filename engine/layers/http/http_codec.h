@@ -38,7 +38,7 @@ public:
     virtual ~HttpCodec() = default;
 
     // Bytes from the peer.
-    virtual void receiveData(QByteArrayView data, CodecOutput& out) = 0;
+    virtual void receiveData(const QByteArray& data, CodecOutput& out) = 0;
     // The peer closed its sending side (EOF). Completes a read-until-close body or reports a
     // truncated message as a protocol error.
     virtual void receiveClose(CodecOutput& out) = 0;
