@@ -1,5 +1,7 @@
 #include "tls/tls_contexts.h"
 
+#include <openssl/x509.h>
+
 #include "options/options.h"
 #include "tls/tls_session.h"
 #include "tls/x509_util.h"
@@ -57,8 +59,19 @@ std::shared_ptr<const TlsContexts> TlsContexts::create(const Options& options, Q
     SSL_CTX_set_options(client, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_set_mode(client, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_verify(client, SSL_VERIFY_PEER, nullptr);
-    if (SSL_CTX_set_default_verify_paths(client) != 1)
-        ERR_clear_error(); // no system store is not fatal: ssl_insecure or extra CAs may do
+    if (!options.sslInsecure) {
+        // The system store, read once into memory. OpenSSL verifies the chain even when
+        // told not to care, and its directory lookup (default verify paths) lists and stats
+        // /etc/ssl/certs on every handshake: 2 ms of a new HTTPS connection here. With
+        // ssl_insecure the store stays empty, so that work is not done at all.
+        const char* bundle = X509_get_default_cert_file();
+        if (!bundle || !QFile::exists(QFile::decodeName(bundle)) ||
+            SSL_CTX_load_verify_file(client, bundle) != 1) {
+            ERR_clear_error();
+            if (SSL_CTX_set_default_verify_paths(client) != 1)
+                ERR_clear_error(); // no system store is not fatal: extra CAs may do
+        }
+    }
 
     if (!options.sslVerifyUpstreamTrustedCa.isEmpty()) {
         const QString path = expandHome(options.sslVerifyUpstreamTrustedCa);
