@@ -18,8 +18,8 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     const QCommandLineOption listenPort({QStringLiteral("p"), QStringLiteral("listen-port")},
                                         QStringLiteral("Port to listen on (8080)."),
                                         QStringLiteral("PORT"));
-    const QCommandLineOption mode(QStringLiteral("mode"),
-                                  QStringLiteral("Proxy mode (regular)."), QStringLiteral("MODE"));
+    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("Proxy mode (regular)."),
+                                  QStringLiteral("MODE"));
     const QCommandLineOption confdir(QStringLiteral("confdir"),
                                      QStringLiteral("Configuration directory (~/.spyglass)."),
                                      QStringLiteral("DIR"));

@@ -12,16 +12,16 @@ namespace spyglass {
 struct CommandLine
 {
     Options options;
-    QString saveFile;  // -w
-    QString harFile;   // --har
-    QString readFile;  // -r
+    QString saveFile; // -w
+    QString harFile;  // --har
+    QString readFile; // -r
     bool noServer = false;
     bool quiet = false;
     bool listOptions = false;
     bool version = false;
     bool help = false;
     QStringList scripts;
-    QString filter;    // trailing FILTER-EXPRESSION, words joined by spaces
+    QString filter; // trailing FILTER-EXPRESSION, words joined by spaces
     QString helpText;
 };
 

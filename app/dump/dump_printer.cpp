@@ -30,8 +30,8 @@ QString dumpLine(const HttpFlow& flow)
     const QString method = r.method.isEmpty() ? dash : QString::fromLatin1(r.method);
     const QString url = r.host.isEmpty() && r.path.isEmpty() ? dash : QString::fromUtf8(r.url());
     const QString version = r.httpVersion.isEmpty() ? dash : QString::fromLatin1(r.httpVersion);
-    QString line = client + QLatin1Char(' ') + method + QLatin1Char(' ') + url +
-                   QLatin1Char(' ') + version + QStringLiteral(" -> ");
+    QString line = client + QLatin1Char(' ') + method + QLatin1Char(' ') + url + QLatin1Char(' ') +
+                   version + QStringLiteral(" -> ");
     if (flow.error) {
         line += QStringLiteral("error: ") + flow.error->message;
         return line;

@@ -22,7 +22,8 @@ struct Address
     bool operator==(const Address&) const = default;
 };
 
-enum class ConnectionState : quint8 {
+enum class ConnectionState : quint8
+{
     Closed = 0,
     CanRead = 1,  // the peer has not closed its sending side: we may still read
     CanWrite = 2, // we have not closed our sending side: we may still write
@@ -31,7 +32,11 @@ enum class ConnectionState : quint8 {
 
 struct Connection
 {
-    enum class Role : quint8 { Client, Server };
+    enum class Role : quint8
+    {
+        Client,
+        Server
+    };
 
     Connection() = default;
     explicit Connection(Role r);

@@ -29,10 +29,10 @@ struct HttpFlow
     std::optional<Response> response;
     std::optional<FlowError> error;
 
-    bool live = true;        // still owned by a connection handler
+    bool live = true; // still owned by a connection handler
     bool intercepted = false;
-    bool isReplay = false;   // made by client replay
-    QString marked;          // empty = not marked; else a character or ":emoji:" code
+    bool isReplay = false; // made by client replay
+    QString marked;        // empty = not marked; else a character or ":emoji:" code
     QString comment;
 
     // Derived display helpers.

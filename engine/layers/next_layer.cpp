@@ -103,14 +103,14 @@ std::unique_ptr<Layer> NextLayer::decide(Commands& out)
     switch (hello.status) {
     case ClientHelloResult::Status::NeedMore:
         if (m_clientEof) {
-            out.push_back(Log{LogLevel::Info,
-                              QStringLiteral("client closed during its TLS ClientHello")});
+            out.push_back(
+                Log{LogLevel::Info, QStringLiteral("client closed during its TLS ClientHello")});
             out.push_back(CloseConnection{m_context.client, false});
         }
         return nullptr;
     case ClientHelloResult::Status::Invalid:
-        out.push_back(Log{LogLevel::Info, QStringLiteral("invalid TLS ClientHello: %1")
-                                              .arg(hello.reason)});
+        out.push_back(
+            Log{LogLevel::Info, QStringLiteral("invalid TLS ClientHello: %1").arg(hello.reason)});
         out.push_back(CloseConnection{m_context.client, false});
         return nullptr;
     case ClientHelloResult::Status::Ok: {

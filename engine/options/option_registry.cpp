@@ -43,7 +43,8 @@ OptionSpec intOption(const char* name, int Options::*member, int min, int max, c
                           bool ok = false;
                           const int n = v.trimmed().toInt(&ok);
                           if (!ok || n < min || n > max)
-                              return QStringLiteral("expected a whole number from %1 to %2, got '%3'")
+                              return QStringLiteral(
+                                         "expected a whole number from %1 to %2, got '%3'")
                                   .arg(min)
                                   .arg(max)
                                   .arg(v);
@@ -68,18 +69,18 @@ OptionSpec strOption(const char* name, QString Options::*member, const char* hel
 OptionSpec choiceOption(const char* name, QString Options::*member, QStringList choices,
                         const char* help)
 {
-    return OptionSpec{QString::fromLatin1(name),
-                      QStringLiteral("choice"),
-                      QString::fromUtf8(help),
-                      choices,
-                      [member](const Options& o) { return o.*member; },
-                      [member, choices](Options& o, const QString& v) -> QString {
-                          if (!choices.contains(v))
-                              return QStringLiteral("expected one of %1, got '%2'")
-                                  .arg(choices.join(", "), v);
-                          o.*member = v;
-                          return {};
-                      }};
+    return OptionSpec{
+        QString::fromLatin1(name),
+        QStringLiteral("choice"),
+        QString::fromUtf8(help),
+        choices,
+        [member](const Options& o) { return o.*member; },
+        [member, choices](Options& o, const QString& v) -> QString {
+            if (!choices.contains(v))
+                return QStringLiteral("expected one of %1, got '%2'").arg(choices.join(", "), v);
+            o.*member = v;
+            return {};
+        }};
 }
 
 OptionSpec regexListOption(const char* name, QStringList Options::*member, const char* help)
@@ -103,33 +104,31 @@ OptionSpec regexListOption(const char* name, QStringList Options::*member, const
 
 OptionSpec sizeOption(const char* name, std::optional<qint64> Options::*member, const char* help)
 {
-    return OptionSpec{QString::fromLatin1(name),
-                      QStringLiteral("size"),
-                      QString::fromUtf8(help),
-                      {},
-                      [member](const Options& o) { return formatSize(o.*member); },
-                      [member](Options& o, const QString& v) -> QString {
-                          if (v.trimmed().isEmpty()) {
-                              o.*member = std::nullopt;
-                              return {};
-                          }
-                          const auto n = parseSize(v);
-                          if (!n)
-                              return QStringLiteral(
-                                         "expected a size such as 512k, 10m or 1g, got '%1'")
-                                  .arg(v);
-                          o.*member = n;
-                          return {};
-                      }};
+    return OptionSpec{
+        QString::fromLatin1(name),
+        QStringLiteral("size"),
+        QString::fromUtf8(help),
+        {},
+        [member](const Options& o) { return formatSize(o.*member); },
+        [member](Options& o, const QString& v) -> QString {
+            if (v.trimmed().isEmpty()) {
+                o.*member = std::nullopt;
+                return {};
+            }
+            const auto n = parseSize(v);
+            if (!n)
+                return QStringLiteral("expected a size such as 512k, 10m or 1g, got '%1'").arg(v);
+            o.*member = n;
+            return {};
+        }};
 }
 
 std::vector<OptionSpec> makeAll()
 {
     std::vector<OptionSpec> v;
-    v.push_back(strOption("listen_host", &Options::listenHost,
-                          "Address to bind the proxy to."));
-    v.push_back(intOption("listen_port", &Options::listenPort, 0, 65535,
-                          "Port to bind the proxy to."));
+    v.push_back(strOption("listen_host", &Options::listenHost, "Address to bind the proxy to."));
+    v.push_back(
+        intOption("listen_port", &Options::listenPort, 0, 65535, "Port to bind the proxy to."));
     {
         OptionSpec s{QStringLiteral("mode"),
                      QStringLiteral("str list"),
@@ -215,8 +214,7 @@ QString OptionRegistry::apply(Options& options, const QString& assignment)
     const QString name = eq < 0 ? assignment : assignment.left(eq);
     const OptionSpec* spec = find(name.trimmed());
     if (!spec)
-        return QStringLiteral("unknown option '%1' (spyglass-dump --options lists them)")
-            .arg(name);
+        return QStringLiteral("unknown option '%1' (spyglass-dump --options lists them)").arg(name);
     if (eq < 0) {
         if (spec->type != QLatin1String("bool"))
             return QStringLiteral("%1: a value is required (%1=VALUE)").arg(spec->name);

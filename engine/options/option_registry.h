@@ -13,8 +13,8 @@ namespace spyglass {
 
 struct OptionSpec
 {
-    QString name;   // "ssl_insecure"
-    QString type;   // "bool", "int", "str", "str list", "size", "choice"
+    QString name; // "ssl_insecure"
+    QString type; // "bool", "int", "str", "str list", "size", "choice"
     QString help;
     QStringList choices; // for "choice"
     std::function<QString(const Options&)> get;

@@ -21,12 +21,12 @@ struct Options
 
     // Connections
     QString connectionStrategy = QStringLiteral("eager"); // eager | lazy
-    int tcpTimeout = 600;       // seconds of idleness before a connection is closed
-    int connectTimeout = 30;    // seconds to open an upstream TCP connection
-    int handshakeTimeout = 30;  // seconds for a TLS handshake
-    int workerThreads = 0;      // 0 = number of cores
-    QStringList ignoreHosts;    // regexes over host:port: pass through without interception
-    QStringList allowHosts;     // regexes over host:port: intercept only these
+    int tcpTimeout = 600;      // seconds of idleness before a connection is closed
+    int connectTimeout = 30;   // seconds to open an upstream TCP connection
+    int handshakeTimeout = 30; // seconds for a TLS handshake
+    int workerThreads = 0;     // 0 = number of cores
+    QStringList ignoreHosts;   // regexes over host:port: pass through without interception
+    QStringList allowHosts;    // regexes over host:port: intercept only these
 
     // TLS
     bool sslInsecure = false;
@@ -38,7 +38,6 @@ struct Options
     std::optional<qint64> bodySizeLimit;
     bool http2 = true;
     qint64 maxHeadSize = 64 * 1024; // request/response head limit, bytes
-
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").

@@ -48,20 +48,34 @@ Command makeLog(LogLevel level, const QString& message)
 const char* hookName(HookKind kind)
 {
     switch (kind) {
-    case HookKind::ClientConnected: return "client_connected";
-    case HookKind::ClientDisconnected: return "client_disconnected";
-    case HookKind::ServerConnect: return "server_connect";
-    case HookKind::ServerConnected: return "server_connected";
-    case HookKind::ServerDisconnected: return "server_disconnected";
-    case HookKind::TlsClientHello: return "tls_clienthello";
-    case HookKind::TlsFailedClient: return "tls_failed_client";
-    case HookKind::TlsFailedServer: return "tls_failed_server";
-    case HookKind::HttpConnect: return "http_connect";
-    case HookKind::RequestHeaders: return "requestheaders";
-    case HookKind::Request: return "request";
-    case HookKind::ResponseHeaders: return "responseheaders";
-    case HookKind::Response: return "response";
-    case HookKind::Error: return "error";
+    case HookKind::ClientConnected:
+        return "client_connected";
+    case HookKind::ClientDisconnected:
+        return "client_disconnected";
+    case HookKind::ServerConnect:
+        return "server_connect";
+    case HookKind::ServerConnected:
+        return "server_connected";
+    case HookKind::ServerDisconnected:
+        return "server_disconnected";
+    case HookKind::TlsClientHello:
+        return "tls_clienthello";
+    case HookKind::TlsFailedClient:
+        return "tls_failed_client";
+    case HookKind::TlsFailedServer:
+        return "tls_failed_server";
+    case HookKind::HttpConnect:
+        return "http_connect";
+    case HookKind::RequestHeaders:
+        return "requestheaders";
+    case HookKind::Request:
+        return "request";
+    case HookKind::ResponseHeaders:
+        return "responseheaders";
+    case HookKind::Response:
+        return "response";
+    case HookKind::Error:
+        return "error";
     }
     return "?";
 }

@@ -48,7 +48,13 @@ struct Hook
     HookPtr hook;
 };
 
-enum class LogLevel : quint8 { Debug, Info, Warn, Error };
+enum class LogLevel : quint8
+{
+    Debug,
+    Info,
+    Warn,
+    Error
+};
 
 struct Log
 {
@@ -65,8 +71,8 @@ struct PauseReading
     bool pause = true;
 };
 
-using Command = std::variant<SendData, OpenConnection, CloseConnection, RequestWakeup, Hook, Log,
-                             PauseReading>;
+using Command =
+    std::variant<SendData, OpenConnection, CloseConnection, RequestWakeup, Hook, Log, PauseReading>;
 using Commands = std::vector<Command>;
 
 // For test output and debug logs: "SendData(client#3, 17 bytes: GET / HTTP/1.1...)".

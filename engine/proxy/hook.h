@@ -10,7 +10,8 @@
 
 namespace spyglass::proxy {
 
-enum class HookKind : quint8 {
+enum class HookKind : quint8
+{
     ClientConnected,
     ClientDisconnected,
     ServerConnect,
@@ -44,8 +45,8 @@ struct ClientHelloData
 struct HookData
 {
     HookKind kind;
-    HttpFlowPtr flow;                        // HTTP hooks
-    ConnectionPtr connection;                // connection hooks
+    HttpFlowPtr flow;                             // HTTP hooks
+    ConnectionPtr connection;                     // connection hooks
     std::shared_ptr<ClientHelloData> clientHello; // TlsClientHello
 };
 

@@ -35,7 +35,6 @@ public:
     void setLiveUpdates(bool live) { m_liveUpdates = live; }
     const CertificateAuthority* certificateAuthority() const;
 
-
 Q_SIGNALS:
     // From any thread; delivered queued to receivers on other threads.
     void logMessage(int level, const QString& message);

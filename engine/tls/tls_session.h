@@ -26,8 +26,17 @@ namespace spyglass {
 class TlsSession
 {
 public:
-    enum class Role : quint8 { Client, Server }; // our role in the TLS protocol
-    enum class Progress : quint8 { Done, NeedMore, Failed };
+    enum class Role : quint8
+    {
+        Client,
+        Server
+    }; // our role in the TLS protocol
+    enum class Progress : quint8
+    {
+        Done,
+        NeedMore,
+        Failed
+    };
 
     struct Failure
     {

@@ -50,9 +50,9 @@ Playbook& Playbook::feedRandom(const ConnectionPtr& conn, const QByteArray& data
 
 bool Playbook::fail(const QString& message)
 {
-    m_why = (message + QStringLiteral("\n  still queued:\n") +
-             QString::fromUtf8(pendingDescription()))
-                .toUtf8();
+    m_why =
+        (message + QStringLiteral("\n  still queued:\n") + QString::fromUtf8(pendingDescription()))
+            .toUtf8();
     return false;
 }
 
@@ -115,8 +115,8 @@ bool Playbook::expect(const Command& expected)
 
     const Command actual = m_queue.front();
     if (actual.index() != expected.index())
-        return fail(QStringLiteral("expected %1\n  got      %2")
-                        .arg(describe(expected), describe(actual)));
+        return fail(
+            QStringLiteral("expected %1\n  got      %2").arg(describe(expected), describe(actual)));
     m_queue.pop_front();
 
     bool same = true;
@@ -143,8 +143,8 @@ bool Playbook::expect(const Command& expected)
         same = w->connection == a.connection && w->pause == a.pause;
     }
     if (!same)
-        return fail(QStringLiteral("expected %1\n  got      %2")
-                        .arg(describe(expected), describe(actual)));
+        return fail(
+            QStringLiteral("expected %1\n  got      %2").arg(describe(expected), describe(actual)));
     return true;
 }
 

@@ -76,10 +76,9 @@ struct ResponseProtocolError
     QString message;
 };
 
-using HttpEvent =
-    std::variant<RequestHeaders, RequestData, RequestTrailers, RequestEndOfMessage,
-                 RequestProtocolError, ResponseHeaders, ResponseData, ResponseTrailers,
-                 ResponseEndOfMessage, ResponseProtocolError>;
+using HttpEvent = std::variant<RequestHeaders, RequestData, RequestTrailers, RequestEndOfMessage,
+                               RequestProtocolError, ResponseHeaders, ResponseData,
+                               ResponseTrailers, ResponseEndOfMessage, ResponseProtocolError>;
 
 int streamIdOf(const HttpEvent& event);
 

@@ -316,9 +316,8 @@ void HttpLayer::onOpenCompleted(const OpenConnectionCompleted& e, int streamId)
     if (!e.error.isEmpty() || !sc) {
         removeServer(e.connection);
         if (it != m_streams.end()) {
-            it->second->onServerConnection(nullptr, e.error.isEmpty()
-                                                        ? QStringLiteral("connection lost")
-                                                        : e.error);
+            it->second->onServerConnection(
+                nullptr, e.error.isEmpty() ? QStringLiteral("connection lost") : e.error);
             if (it->second->finished())
                 streamFinished(*it->second);
         }

@@ -25,7 +25,11 @@ class HttpStream;
 class HttpLayer : public proxy::Layer
 {
 public:
-    enum class Mode : quint8 { Regular, Transparent };
+    enum class Mode : quint8
+    {
+        Regular,
+        Transparent
+    };
 
     HttpLayer(proxy::Context context, Mode mode);
     ~HttpLayer() override;

@@ -146,12 +146,23 @@ void HttpStream::deliverReply(const Event& event)
     m_wait = Wait::Nothing;
     switch (m_pendingHook) {
     case HookKind::HttpConnect:
-    case HookKind::RequestHeaders: afterRequestHeadersHook(); break;
-    case HookKind::Request: afterRequestHook(); break;
-    case HookKind::ResponseHeaders: afterResponseHeadersHook(); break;
-    case HookKind::Response: afterResponseHook(); break;
-    case HookKind::Error: afterErrorHook(); break;
-    default: break;
+    case HookKind::RequestHeaders:
+        afterRequestHeadersHook();
+        break;
+    case HookKind::Request:
+        afterRequestHook();
+        break;
+    case HookKind::ResponseHeaders:
+        afterResponseHeadersHook();
+        break;
+    case HookKind::Response:
+        afterResponseHook();
+        break;
+    case HookKind::Error:
+        afterErrorHook();
+        break;
+    default:
+        break;
     }
     drain();
 }

@@ -41,7 +41,12 @@ public:
     void onClientGone(const QString& why);
 
 private:
-    enum class Wait : quint8 { Nothing, Hook, Connection };
+    enum class Wait : quint8
+    {
+        Nothing,
+        Hook,
+        Connection
+    };
 
     void process(const http::HttpEvent& event);
     void drain();
@@ -83,19 +88,19 @@ private:
     proxy::HookKind m_pendingHook = proxy::HookKind::RequestHeaders;
     std::deque<http::HttpEvent> m_queue;
 
-    bool m_requestComplete = false;      // the whole request arrived from the client
+    bool m_requestComplete = false; // the whole request arrived from the client
     bool m_requestHookDone = false;
     bool m_requestStreaming = false;
-    bool m_requestHeadSent = false;      // the head went upstream
-    bool m_requestSentComplete = false;  // everything went upstream
+    bool m_requestHeadSent = false;     // the head went upstream
+    bool m_requestSentComplete = false; // everything went upstream
     bool m_responseStreaming = false;
-    bool m_responseHeadSent = false;     // the response head went to the client
+    bool m_responseHeadSent = false; // the response head went to the client
     bool m_responseComplete = false;
     bool m_isConnect = false;
     bool m_failed = false;
     bool m_done = false;
-    QByteArray m_pendingRequestData;     // body bytes waiting for the upstream connection
-    QString m_serverGoneError;           // the server closed while our events were queued
+    QByteArray m_pendingRequestData; // body bytes waiting for the upstream connection
+    QString m_serverGoneError;       // the server closed while our events were queued
 };
 
 } // namespace spyglass::layers

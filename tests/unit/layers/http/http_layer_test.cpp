@@ -37,7 +37,8 @@ struct Fixture
 
 const QByteArray kGet = "GET http://example.com/path?q=1 HTTP/1.1\r\nHost: example.com\r\n"
                         "Accept: */*\r\n\r\n";
-const QByteArray kGetUpstream = "GET /path?q=1 HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n";
+const QByteArray kGetUpstream =
+    "GET /path?q=1 HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n";
 const QByteArray kResponse = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
 
 // Feeds `data` from `conn` whole (mode 0), byte by byte (1) or at random cuts (2).
@@ -368,8 +369,11 @@ private Q_SLOTS:
         QVERIFY2(pb.expect(SendData{f.client, switching}), pb.why());
         QVERIFY2(pb.expect(SendData{f.client, "\x81\x02hi"}), pb.why());
         // From now on bytes are relayed both ways, untouched.
-        pb.feed(DataReceived{f.client, "\x81\x82" "abcdXY"});
-        QVERIFY2(pb.expect(SendData{server, "\x81\x82" "abcdXY"}), pb.why());
+        pb.feed(DataReceived{f.client, "\x81\x82"
+                                       "abcdXY"});
+        QVERIFY2(pb.expect(SendData{server, "\x81\x82"
+                                            "abcdXY"}),
+                 pb.why());
         pb.feed(DataReceived{server, "\x88\x00"});
         QVERIFY2(pb.expect(SendData{f.client, "\x88\x00"}), pb.why());
         QVERIFY2(pb.expectNothing(), pb.why());
