@@ -152,8 +152,8 @@ int main(int argc, char** argv)
     auto finish = [&]() -> int {
         int code = 0;
         if (!cli.harFile.isEmpty()) {
-            QList<FlowSnapshot> flows(sink.store().flows().begin(), sink.store().flows().end());
-            if (const QString err = HarWriter::write(cli.harFile, flows); !err.isEmpty()) {
+            if (const QString err = HarWriter::write(cli.harFile, sink.store().snapshots());
+                !err.isEmpty()) {
                 std::fprintf(stderr, "spyglass-dump: %s\n", qPrintable(err));
                 code = 1;
             }
