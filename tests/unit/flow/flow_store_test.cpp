@@ -1,6 +1,9 @@
 #include "flow/flow_store.h"
 
 #include "../io/sample_flows.h"
+#include "io/har_writer.h"
+
+#include <QTemporaryDir>
 
 #include <QtTest>
 
@@ -283,6 +286,34 @@ private Q_SLOTS:
         }
         QVERIFY(store.at(3)->server.certificateChainDer.isSharedWith(
             store.at(297)->server.certificateChainDer));
+    }
+
+    void harFromTheStoreMatchesHarFromSnapshots()
+    {
+        // HarWriter's streaming overload over at() writes what the list overload writes.
+        QList<FlowSnapshot> flows;
+        for (int n = 0; n < 20; ++n) {
+            HttpFlow f = n % 4 == 0 ? fullFlow() : smallFlow(n);
+            f.request.timestampStart = 1700000100.0 - n; // later flows opened the connections
+            flows.append(snap(f));
+        }
+        FlowStore store;
+        store.apply(flows);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString fromList = dir.filePath(QStringLiteral("list.har"));
+        const QString fromStore = dir.filePath(QStringLiteral("store.har"));
+        QCOMPARE(HarWriter::write(fromList, flows), QString());
+        QCOMPARE(HarWriter::write(fromStore, store.size(),
+                                  [&store](qsizetype i) { return store.at(i); }),
+                 QString());
+        QFile a(fromList), b(fromStore);
+        QVERIFY(a.open(QIODevice::ReadOnly));
+        QVERIFY(b.open(QIODevice::ReadOnly));
+        const QByteArray listHar = a.readAll();
+        // Five flows share fullFlow()'s server connection; only the earliest reports its setup.
+        QCOMPARE(listHar.count("\"ssl\": -1"), 19);
+        QCOMPARE(b.readAll(), listHar);
     }
 
     void clearForgetsEverything()
