@@ -166,8 +166,11 @@ int main(int argc, char** argv)
     auto finish = [&]() -> int {
         int code = 0;
         if (!cli.harFile.isEmpty()) {
-            QList<FlowSnapshot> flows(sink.store().flows().begin(), sink.store().flows().end());
-            if (const QString err = HarWriter::write(cli.harFile, flows); !err.isEmpty()) {
+            // Decoded one flow at a time: the session is never held twice.
+            const FlowStore& store = sink.store();
+            const QString err = HarWriter::write(cli.harFile, store.size(),
+                                                 [&store](qsizetype i) { return store.at(i); });
+            if (!err.isEmpty()) {
                 std::fprintf(stderr, "spyglass-dump: %s\n", qPrintable(err));
                 code = 1;
             }

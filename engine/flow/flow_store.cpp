@@ -1,27 +1,189 @@
 #include "flow/flow_store.h"
 
+#include "io/flow_codec.h"
+
+#include <QtGlobal>
+#include <cstring>
+
 namespace spyglass {
+
+namespace {
+
+// A body is kept shared with its snapshot unless its allocation holds this much unused room
+// (at least 64 bytes and an eighth of the body): a body grown by appends can be twice its
+// size, and whatever it holds lives as long as the session. Then it is copied tight, once.
+QByteArray keptBody(const QByteArray& body)
+{
+    if (body.isEmpty())
+        return {};
+    const qsizetype slack = body.capacity() - body.size();
+    if (slack >= 64 && slack > body.size() / 8)
+        return QByteArray(body.constData(), body.size());
+    return body;
+}
+
+} // namespace
+
+FlowStore::FlowStore() = default;
+FlowStore::~FlowStore() = default;
 
 qsizetype FlowStore::apply(const QList<FlowSnapshot>& batch)
 {
     qsizetype added = 0;
-    for (const auto& s : batch) {
-        auto it = m_index.constFind(s->id);
+    for (const FlowSnapshot& s : batch) {
+        if (!s)
+            continue;
+        qsizetype i;
+        const auto it = m_index.constFind(s->id);
         if (it != m_index.constEnd()) {
-            m_flows[size_t(*it)] = s;
+            i = qsizetype(*it);
         } else {
-            m_index.insert(s->id, qsizetype(m_flows.size()));
-            m_flows.push_back(s);
+            i = m_size;
+            if (size_t(i >> ChunkBits) == m_chunks.size())
+                m_chunks.push_back(std::make_unique<Entry[]>(size_t(ChunkSize)));
+            ++m_size;
+            m_index.insert(s->id, quint32(i));
             ++added;
         }
+        store(i, s);
     }
     return added;
 }
 
+void FlowStore::store(qsizetype i, const FlowSnapshot& s)
+{
+    Entry& e = entry(i);
+    Summary& sum = e.summary;
+    sum.id = s->id;
+    sum.timestampStart = s->request.timestampStart;
+    sum.timestampEnd = s->response ? s->response->timestampEnd : s->error ? s->error->timestamp : 0;
+    sum.requestBodySize = s->request.body.size;
+    sum.responseBodySize = s->response ? s->response->body.size : 0;
+    sum.statusCode = s->response ? s->response->statusCode : 0;
+    sum.live = s->live;
+    sum.hasError = s->error.has_value();
+
+    if (s->live) {
+        e.blob.reset();
+        e.requestBody = QByteArray();
+        e.responseBody = QByteArray();
+        m_live.insert(quint32(i), s);
+        return;
+    }
+    m_live.remove(quint32(i));
+
+    // The codec writes bodies inline; a shallow copy (implicitly shared members) without them
+    // keeps body bytes out of the block.
+    HttpFlow lean(*s);
+    lean.request.body.content = QByteArray();
+    if (lean.response)
+        lean.response->body.content = QByteArray();
+    FlowCodec::ChainRefs refs;
+    refs.client = internChain(s->client.certificateChainDer);
+    refs.server = internChain(s->server.certificateChainDer);
+    const QByteArray payload = FlowCodec::encodeFlow(lean, refs);
+
+    const quint32 n = quint32(payload.size());
+    std::unique_ptr<char[]> blob(new char[sizeof n + n]);
+    std::memcpy(blob.get(), &n, sizeof n);
+    std::memcpy(blob.get() + sizeof n, payload.constData(), n);
+    e.blob = std::move(blob);
+    e.requestBody = keptBody(s->request.body.content);
+    e.responseBody = s->response ? keptBody(s->response->body.content) : QByteArray();
+}
+
+quint32 FlowStore::internChain(const CertificateChain& chain)
+{
+    if (chain.isEmpty())
+        return 0; // inline and empty: one byte in the payload
+    if (const auto it = m_chainByData.constFind(chain.constData()); it != m_chainByData.constEnd())
+        return *it;
+    if (const auto it = m_chainByContent.constFind(chain); it != m_chainByContent.constEnd()) {
+        // A known chain in another list (another handshake with the same server): remember
+        // this list too, kept alive in a small ring so that its pointer stays its own.
+        const quint32 ref = *it;
+        CertificateChain& slot = m_recentChains[m_recentNext];
+        m_recentNext = (m_recentNext + 1) % m_recentChains.size();
+        if (!slot.isEmpty())
+            m_chainByData.remove(slot.constData());
+        slot = chain;
+        m_chainByData.insert(chain.constData(), ref);
+        return ref;
+    }
+    m_chains.append(chain);
+    const quint32 ref = quint32(m_chains.size());
+    m_chainByContent.insert(chain, ref);
+    m_chainByData.insert(chain.constData(), ref);
+    return ref;
+}
+
+void FlowStore::decode(const Entry& e, HttpFlow& out) const
+{
+    quint32 n;
+    std::memcpy(&n, e.blob.get(), sizeof n);
+    const QString error =
+        FlowCodec::decodeFlow(QByteArrayView(e.blob.get() + sizeof n, n), m_chains, out);
+    // The payload was written by this store a moment ago: failing here is a codec bug. Say
+    // so, and hand out what did decode rather than nothing.
+    if (!error.isEmpty())
+        qCritical("FlowStore: flow %s does not decode: %s",
+                  qPrintable(e.summary.id.toString(QUuid::WithoutBraces)), qPrintable(error));
+    out.request.body.content = e.requestBody;
+    if (out.response)
+        out.response->body.content = e.responseBody;
+}
+
+qsizetype FlowStore::indexOf(const QUuid& id) const
+{
+    const auto it = m_index.constFind(id);
+    return it == m_index.constEnd() ? -1 : qsizetype(*it);
+}
+
+FlowSnapshot FlowStore::at(qsizetype i) const
+{
+    Q_ASSERT(i >= 0 && i < m_size);
+    const Entry& e = entry(i);
+    if (e.summary.live)
+        return m_live.value(quint32(i));
+    auto flow = std::make_shared<HttpFlow>();
+    decode(e, *flow);
+    return flow;
+}
+
+void FlowStore::forEach(const std::function<void(const HttpFlow&)>& visit) const
+{
+    HttpFlow scratch;
+    for (qsizetype i = 0; i < m_size; ++i) {
+        const Entry& e = entry(i);
+        if (e.summary.live) {
+            visit(*m_live.value(quint32(i)));
+        } else {
+            decode(e, scratch);
+            visit(scratch);
+        }
+    }
+}
+
+QList<FlowSnapshot> FlowStore::snapshots() const
+{
+    QList<FlowSnapshot> out;
+    out.reserve(m_size);
+    for (qsizetype i = 0; i < m_size; ++i)
+        out.append(at(i));
+    return out;
+}
+
 void FlowStore::clear()
 {
-    m_flows.clear();
+    m_chunks.clear();
+    m_size = 0;
     m_index.clear();
+    m_live.clear();
+    m_chains.clear();
+    m_chainByContent.clear();
+    m_chainByData.clear();
+    m_recentChains.fill(CertificateChain());
+    m_recentNext = 0;
 }
 
 } // namespace spyglass

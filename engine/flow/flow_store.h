@@ -1,13 +1,33 @@
 #pragma once
-// The session's flows, in arrival order, as immutable snapshots (DESIGN "Flows and threads").
-// Lives on the consumer's thread (the window's or spyglass-dump's main thread) and is fed by
-// FlowHub batches; a newer snapshot of a known flow replaces the older one in place.
-// Bodies stay shared with the snapshots (Qt's implicit sharing): no copies are made here.
+// The session's flows, in arrival order (DESIGN "Flows and threads"). Lives on the consumer's
+// thread (the window's or spyglass-dump's main thread) and is fed by FlowHub batches; a newer
+// snapshot of a known flow replaces the older one in place.
+//
+// Memory is the point: a session may hold a million flows, and a snapshot of a small exchange
+// with a 1 KiB body costs ~4.7 KB of heap (every header field is two QByteArrays, both Connections
+// are copied whole). So only a live flow is kept as its snapshot. A finished one is encoded with
+// FlowCodec (the session file's flow payload: LEB128 varints, lengths, no pointers) into one
+// exact-size heap block, with two things left out of that block:
+//  - the request and response bodies: kept as QByteArrays shared with the snapshot they came
+//    from, so no body byte is copied. Only a body with much unused room in its allocation (one
+//    grown by appends) is copied tight once, else the slack would live as long as the session.
+//  - certificate chains: each distinct chain is kept once and flows refer to it by number
+//    (FlowCodec::ChainRefs), as in a session file.
+// A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body measures ~1.0 KB
+// beyond its body (an ~810-byte block, the entry, the id index), against ~3.6 KB for its
+// snapshot (mitmproxy: ~4.4 KB per 1 KiB flow); tests/unit/flow/flow_store_memory_test.cpp
+// prints the figures.
+//
+// at() decodes on demand (a few microseconds: for the rows a view shows, an export, a detail
+// pane). summary() holds the few fixed-size fields a table sorts by without decoding a row.
 
 #include "flow/flow.h"
 
 #include <QHash>
 #include <QList>
+#include <array>
+#include <functional>
+#include <memory>
 #include <vector>
 
 namespace spyglass {
@@ -15,19 +35,82 @@ namespace spyglass {
 class FlowStore
 {
 public:
-    // Adds new flows and replaces known ones. Returns how many were new.
+    struct Summary
+    {
+        QUuid id;
+        double timestampStart = 0;   // the request's first byte
+        double timestampEnd = 0;     // the response's last byte, else the error's time, else 0
+        qint64 requestBodySize = 0;  // BodyInfo::size (a streamed body counts whole)
+        qint64 responseBodySize = 0; // 0 without a response
+        quint16 statusCode = 0;      // 0 without a response
+        bool live = false;
+        bool hasError = false;
+    };
+
+    FlowStore();
+    ~FlowStore();
+    FlowStore(const FlowStore&) = delete;
+    FlowStore& operator=(const FlowStore&) = delete;
+
+    // Adds new flows and replaces known ones (same id: same position). Returns how many were
+    // new. A flow seen twice in one batch counts once; the later snapshot wins.
     qsizetype apply(const QList<FlowSnapshot>& batch);
     void clear();
 
-    qsizetype size() const { return qsizetype(m_flows.size()); }
-    const FlowSnapshot& at(qsizetype i) const { return m_flows[size_t(i)]; }
+    qsizetype size() const { return m_size; }
+    // Flow i as a snapshot: the stored one while live, else decoded now (its bodies and
+    // certificate chains shared with the store).
+    FlowSnapshot at(qsizetype i) const;
+    const Summary& summary(qsizetype i) const { return entry(i).summary; }
     // -1 when unknown.
-    qsizetype indexOf(const QUuid& id) const { return m_index.value(id, -1); }
-    const std::vector<FlowSnapshot>& flows() const { return m_flows; }
+    qsizetype indexOf(const QUuid& id) const;
+
+    // Every flow in order, decoded one at a time into the same scratch flow, so a walk over a
+    // million flows (an export) never holds more than one decoded flow.
+    void forEach(const std::function<void(const HttpFlow&)>& visit) const;
+    // Every flow decoded at once (bodies stay shared). For small sessions and tests; prefer
+    // forEach or at() for large ones.
+    QList<FlowSnapshot> snapshots() const;
 
 private:
-    std::vector<FlowSnapshot> m_flows;
-    QHash<QUuid, qsizetype> m_index;
+    using CertificateChain = QList<QByteArray>; // FlowCodec::CertificateChain
+
+    struct Entry
+    {
+        Summary summary;
+        // FlowCodec payload with the bodies left out, after its length (a native quint32).
+        // Null while the flow is live (its snapshot is in m_live).
+        std::unique_ptr<char[]> blob;
+        QByteArray requestBody;
+        QByteArray responseBody;
+    };
+    // Fixed-size chunks: no reallocation and no growth slack as the session grows.
+    static constexpr qsizetype ChunkBits = 10;
+    static constexpr qsizetype ChunkSize = qsizetype(1) << ChunkBits;
+
+    Entry& entry(qsizetype i) { return m_chunks[size_t(i >> ChunkBits)][i & (ChunkSize - 1)]; }
+    const Entry& entry(qsizetype i) const
+    {
+        return m_chunks[size_t(i >> ChunkBits)][i & (ChunkSize - 1)];
+    }
+    void store(qsizetype i, const FlowSnapshot& flow);
+    void decode(const Entry& e, HttpFlow& out) const;
+    quint32 internChain(const CertificateChain& chain);
+
+    std::vector<std::unique_ptr<Entry[]>> m_chunks;
+    qsizetype m_size = 0;
+    QHash<QUuid, quint32> m_index;
+    QHash<quint32, FlowSnapshot> m_live; // by position
+
+    // Interned certificate chains: m_chains[n - 1] is chain reference n.
+    QList<CertificateChain> m_chains;
+    QHash<CertificateChain, quint32> m_chainByContent;
+    // The same chain usually arrives as the same shared QList (every flow of a connection):
+    // a lookup by its data pointer skips hashing kilobytes of DER. Every pointer here belongs
+    // to a list that m_chains or m_recentChains keeps alive, so it cannot be reused meanwhile.
+    QHash<const void*, quint32> m_chainByData;
+    std::array<CertificateChain, 32> m_recentChains;
+    size_t m_recentNext = 0;
 };
 
 } // namespace spyglass

@@ -442,17 +442,30 @@ QJsonObject HarWriter::entry(const HttpFlow& f, bool opensConnection)
 
 void HarWriter::writeTo(QIODevice& out, const QList<const HttpFlow*>& flows)
 {
+    // Non-owning snapshots of flows that outlive the call.
+    writeTo(out, flows.size(),
+            [&flows](qsizetype i) { return FlowSnapshot(FlowSnapshot(), flows[i]); });
+}
+
+void HarWriter::writeTo(QIODevice& out, qsizetype count, const FlowAt& flowAt)
+{
     // The first flow of each server connection (by start time) is the one that opened it.
-    QHash<quint64, qsizetype> opener;
-    for (qsizetype i = 0; i < flows.size(); ++i) {
-        const quint64 id = flows[i]->server.id;
+    struct Opener
+    {
+        qsizetype index;
+        double start;
+    };
+    QHash<quint64, Opener> opener;
+    for (qsizetype i = 0; i < count; ++i) {
+        const FlowSnapshot f = flowAt(i);
+        const quint64 id = f->server.id;
         if (id == 0)
             continue;
         const auto it = opener.find(id);
         if (it == opener.end())
-            opener.insert(id, i);
-        else if (flows[i]->request.timestampStart < flows[*it]->request.timestampStart)
-            *it = i;
+            opener.insert(id, {i, f->request.timestampStart});
+        else if (f->request.timestampStart < it->start)
+            *it = {i, f->request.timestampStart};
     }
 
     // Written piece by piece (one entry in memory at a time), indented as a whole document.
@@ -465,10 +478,11 @@ void HarWriter::writeTo(QIODevice& out, const QList<const HttpFlow*>& flows)
     out.write("{\n    \"log\": {\n        \"version\": \"1.2\",\n        \"creator\": ");
     out.write(indented(creator, 2));
     out.write(",\n        \"pages\": [\n        ],\n        \"entries\": [");
-    for (qsizetype i = 0; i < flows.size(); ++i) {
-        const bool opens = flows[i]->server.id != 0 && opener.value(flows[i]->server.id) == i;
+    for (qsizetype i = 0; i < count; ++i) {
+        const FlowSnapshot f = flowAt(i);
+        const bool opens = f->server.id != 0 && opener.value(f->server.id).index == i;
         out.write(i == 0 ? "\n            " : ",\n            ");
-        out.write(indented(entry(*flows[i], opens), 3));
+        out.write(indented(entry(*f, opens), 3));
     }
     out.write("\n        ]\n    }\n}\n");
 }
@@ -491,10 +505,16 @@ QByteArray HarWriter::toHar(const QList<FlowSnapshot>& flows)
 
 QString HarWriter::writeFile(const QString& path, const QList<const HttpFlow*>& flows)
 {
+    return write(path, flows.size(),
+                 [&flows](qsizetype i) { return FlowSnapshot(FlowSnapshot(), flows[i]); });
+}
+
+QString HarWriter::write(const QString& path, qsizetype count, const FlowAt& flowAt)
+{
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-    writeTo(file, flows);
+    writeTo(file, count, flowAt);
     if (!file.commit())
         return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
     return {};

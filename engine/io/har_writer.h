@@ -30,6 +30,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <functional>
 
 class QIODevice;
 
@@ -49,9 +50,15 @@ public:
     // Returns an empty string or an error naming the file.
     static QString write(const QString& path, const QList<HttpFlow>& flows);
     static QString write(const QString& path, const QList<FlowSnapshot>& flows);
+    // The same for a large session that is not held decoded (FlowStore::at fits): flow i,
+    // 0 <= i < count, is asked for twice (a first pass finds the flow that opened each server
+    // connection, the second writes it) and dropped after use, so only one is alive at a time.
+    using FlowAt = std::function<FlowSnapshot(qsizetype)>;
+    static QString write(const QString& path, qsizetype count, const FlowAt& flowAt);
 
 private:
     static void writeTo(QIODevice& out, const QList<const HttpFlow*>& flows);
+    static void writeTo(QIODevice& out, qsizetype count, const FlowAt& flowAt);
     static QString writeFile(const QString& path, const QList<const HttpFlow*>& flows);
 };
 
