@@ -3,7 +3,6 @@
 #include "io/flow_codec.h"
 
 #include <QtGlobal>
-#include <cstring>
 
 namespace spyglass {
 
@@ -64,7 +63,7 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
     sum.hasError = s->error.has_value();
 
     if (s->live) {
-        e.blob.reset();
+        releaseBlob(e);
         e.requestBody = QByteArray();
         e.responseBody = QByteArray();
         m_live.insert(quint32(i), s);
@@ -73,7 +72,7 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
     m_live.remove(quint32(i));
 
     // The codec writes bodies inline; a shallow copy (implicitly shared members) without them
-    // keeps body bytes out of the block.
+    // keeps body bytes out of the encoding.
     HttpFlow lean(*s);
     lean.request.body.content = QByteArray();
     if (lean.response)
@@ -83,13 +82,33 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
     refs.server = internChain(s->server.certificateChainDer);
     const QByteArray payload = FlowCodec::encodeFlow(lean, refs);
 
-    const quint32 n = quint32(payload.size());
-    std::unique_ptr<char[]> blob(new char[sizeof n + n]);
-    std::memcpy(blob.get(), &n, sizeof n);
-    std::memcpy(blob.get() + sizeof n, payload.constData(), n);
-    e.blob = std::move(blob);
+    releaseBlob(e);
+    e.blob = m_blobs.add(payload);
     e.requestBody = keptBody(s->request.body.content);
     e.responseBody = s->response ? keptBody(s->response->body.content) : QByteArray();
+}
+
+void FlowStore::releaseBlob(Entry& e)
+{
+    if (!e.blob)
+        return;
+    m_blobs.release(e.blob);
+    e.blob = nullptr;
+    // A finished flow replaced again (a mark, a comment, a new live phase) leaves its old
+    // encoding behind. Once more is dead than alive, copy the living ones into a fresh arena.
+    if (m_blobs.deadBytes() > qMax<qsizetype>(m_blobs.liveBytes(), CompactAfterDeadBytes))
+        compactBlobs();
+}
+
+void FlowStore::compactBlobs()
+{
+    ByteArena fresh;
+    for (qsizetype i = 0; i < m_size; ++i) {
+        Entry& e = entry(i);
+        if (e.blob)
+            e.blob = fresh.add(ByteArena::view(e.blob));
+    }
+    m_blobs = std::move(fresh);
 }
 
 quint32 FlowStore::internChain(const CertificateChain& chain)
@@ -119,10 +138,7 @@ quint32 FlowStore::internChain(const CertificateChain& chain)
 
 void FlowStore::decode(const Entry& e, HttpFlow& out) const
 {
-    quint32 n;
-    std::memcpy(&n, e.blob.get(), sizeof n);
-    const QString error =
-        FlowCodec::decodeFlow(QByteArrayView(e.blob.get() + sizeof n, n), m_chains, out);
+    const QString error = FlowCodec::decodeFlow(ByteArena::view(e.blob), m_chains, out);
     // The payload was written by this store a moment ago: failing here is a codec bug. Say
     // so, and hand out what did decode rather than nothing.
     if (!error.isEmpty())
@@ -179,6 +195,7 @@ void FlowStore::clear()
     m_size = 0;
     m_index.clear();
     m_live.clear();
+    m_blobs.clear();
     m_chains.clear();
     m_chainByContent.clear();
     m_chainByData.clear();

@@ -6,21 +6,22 @@
 // Memory is the point: a session may hold a million flows, and a snapshot of a small exchange
 // with a 1 KiB body costs ~4.7 KB of heap (every header field is two QByteArrays, both Connections
 // are copied whole). So only a live flow is kept as its snapshot. A finished one is encoded with
-// FlowCodec (the session file's flow payload: LEB128 varints, lengths, no pointers) into one
-// exact-size heap block, with two things left out of that block:
+// FlowCodec (the session file's flow payload: LEB128 varints, lengths, no pointers) into a
+// ByteArena (no heap block per flow), with two things left out of the encoding:
 //  - the request and response bodies: kept as QByteArrays shared with the snapshot they came
 //    from, so no body byte is copied. Only a body with much unused room in its allocation (one
 //    grown by appends) is copied tight once, else the slack would live as long as the session.
 //  - certificate chains: each distinct chain is kept once and flows refer to it by number
 //    (FlowCodec::ChainRefs), as in a session file.
 // A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body measures ~1.0 KB
-// beyond its body (an ~810-byte block, the entry, the id index), against ~3.6 KB for its
+// beyond its body (~810 encoded bytes, the entry, the id index), against ~3.6 KB for its
 // snapshot (mitmproxy: ~4.4 KB per 1 KiB flow); tests/unit/flow/flow_store_memory_test.cpp
 // prints the figures.
 //
 // at() decodes on demand (a few microseconds: for the rows a view shows, an export, a detail
 // pane). summary() holds the few fixed-size fields a table sorts by without decoding a row.
 
+#include "flow/byte_arena.h"
 #include "flow/flow.h"
 
 #include <QHash>
@@ -42,7 +43,7 @@ public:
         double timestampEnd = 0;     // the response's last byte, else the error's time, else 0
         qint64 requestBodySize = 0;  // BodyInfo::size (a streamed body counts whole)
         qint64 responseBodySize = 0; // 0 without a response
-        quint16 statusCode = 0;      // 0 without a response
+        int statusCode = 0;          // 0 without a response
         bool live = false;
         bool hasError = false;
     };
@@ -72,21 +73,25 @@ public:
     // forEach or at() for large ones.
     QList<FlowSnapshot> snapshots() const;
 
+    // Heap held for the encoded flows (bodies, chains and the index not included).
+    qsizetype encodedBytes() const { return m_blobs.reservedBytes(); }
+
 private:
     using CertificateChain = QList<QByteArray>; // FlowCodec::CertificateChain
 
     struct Entry
     {
         Summary summary;
-        // FlowCodec payload with the bodies left out, after its length (a native quint32).
-        // Null while the flow is live (its snapshot is in m_live).
-        std::unique_ptr<char[]> blob;
+        // FlowCodec payload with the bodies left out, in m_blobs; null while the flow is live
+        // (its snapshot is in m_live).
+        const char* blob = nullptr;
         QByteArray requestBody;
         QByteArray responseBody;
     };
     // Fixed-size chunks: no reallocation and no growth slack as the session grows.
     static constexpr qsizetype ChunkBits = 10;
     static constexpr qsizetype ChunkSize = qsizetype(1) << ChunkBits;
+    static constexpr qsizetype CompactAfterDeadBytes = 1 << 20;
 
     Entry& entry(qsizetype i) { return m_chunks[size_t(i >> ChunkBits)][i & (ChunkSize - 1)]; }
     const Entry& entry(qsizetype i) const
@@ -94,6 +99,8 @@ private:
         return m_chunks[size_t(i >> ChunkBits)][i & (ChunkSize - 1)];
     }
     void store(qsizetype i, const FlowSnapshot& flow);
+    void releaseBlob(Entry& e);
+    void compactBlobs();
     void decode(const Entry& e, HttpFlow& out) const;
     quint32 internChain(const CertificateChain& chain);
 
@@ -101,6 +108,7 @@ private:
     qsizetype m_size = 0;
     QHash<QUuid, quint32> m_index;
     QHash<quint32, FlowSnapshot> m_live; // by position
+    ByteArena m_blobs;
 
     // Interned certificate chains: m_chains[n - 1] is chain reference n.
     QList<CertificateChain> m_chains;

@@ -316,6 +316,36 @@ private Q_SLOTS:
         QCOMPARE(b.readAll(), listHar);
     }
 
+    void replacedEncodingsAreReclaimed()
+    {
+        FlowStore store;
+        QList<HttpFlow> flows;
+        for (int n = 0; n < 3000; ++n)
+            flows.append(smallFlow(n));
+        QList<FlowSnapshot> batch;
+        for (const HttpFlow& f : flows)
+            batch.append(snap(f));
+        store.apply(batch);
+        const qsizetype first = store.encodedBytes();
+        QVERIFY(first > 3000 * 100);
+        for (int round = 0; round < 10; ++round) {
+            batch.clear();
+            for (HttpFlow& f : flows) {
+                f.comment = QStringLiteral("round %1").arg(round);
+                batch.append(snap(f));
+            }
+            QCOMPARE(store.apply(batch), 0);
+        }
+        // Ten generations were written; the dead ones were dropped along the way.
+        QVERIFY2(store.encodedBytes() < 3 * first,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(store.encodedBytes()).arg(first)));
+        for (qsizetype i = 0; i < flows.size(); ++i) {
+            compareFlows(flows[i], *store.at(i));
+            if (QTest::currentTestFailed())
+                return;
+        }
+    }
+
     void clearForgetsEverything()
     {
         FlowStore store;
@@ -331,6 +361,7 @@ private Q_SLOTS:
         store.forEach([&](const HttpFlow&) { ++visits; });
         QCOMPARE(visits, 0);
         QVERIFY(store.snapshots().isEmpty());
+        QCOMPARE(store.encodedBytes(), 0);
 
         // Usable again, chains included (their numbers start over).
         HttpFlow b = fullFlow();
