@@ -52,6 +52,28 @@ void feedAs(Playbook& pb, const ConnectionPtr& conn, const QByteArray& data, int
         pb.feedRandom(conn, data, 42);
 }
 
+// Drives `request` through the request hooks to an open upstream connection and drops what
+// was sent upstream; returns the server connection, or null (see pb.why()).
+ConnectionPtr openUpstream(Playbook& pb, const Fixture& f, const QByteArray& request)
+{
+    pb.feed(Start{});
+    pb.feed(DataReceived{f.client, request});
+    if (!pb.expectHook(HookKind::RequestHeaders))
+        return nullptr;
+    pb.replyHook();
+    if (!pb.expectHook(HookKind::Request))
+        return nullptr;
+    pb.replyHook();
+    if (!pb.expect(OpenConnection{}))
+        return nullptr;
+    pb.replyOpen();
+    if (pb.pending().empty() || !std::holds_alternative<SendData>(pb.pending().front()))
+        return nullptr;
+    const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+    pb.takeSent(server);
+    return server;
+}
+
 } // namespace
 
 class HttpLayerTest : public QObject
@@ -228,16 +250,8 @@ private Q_SLOTS:
         HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
         Playbook pb(layer);
         pb.ignoreLogs();
-        pb.feed(Start{});
-        pb.feed(DataReceived{f.client, kGet});
-        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
-        pb.replyHook();
-        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
-        pb.replyHook();
-        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
-        pb.replyOpen();
-        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
-        pb.takeSent(server);
+        const ConnectionPtr server = openUpstream(pb, f, kGet);
+        QVERIFY2(server, pb.why());
         const QByteArray head = "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n";
         pb.feed(DataReceived{server, head});
         QVERIFY2(pb.expectHook(HookKind::ResponseHeaders), pb.why());
@@ -262,16 +276,8 @@ private Q_SLOTS:
         HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
         Playbook pb(layer);
         pb.ignoreLogs();
-        pb.feed(Start{});
-        pb.feed(DataReceived{f.client, kGet});
-        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
-        pb.replyHook();
-        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
-        pb.replyHook();
-        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
-        pb.replyOpen();
-        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
-        pb.takeSent(server);
+        const ConnectionPtr server = openUpstream(pb, f, kGet);
+        QVERIFY2(server, pb.why());
         pb.feed(DataReceived{server, kResponse});
         QVERIFY2(pb.expectHook(HookKind::ResponseHeaders), pb.why());
         pb.replyHook();
@@ -314,16 +320,8 @@ private Q_SLOTS:
         HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
         Playbook pb(layer);
         pb.ignoreLogs();
-        pb.feed(Start{});
-        pb.feed(DataReceived{f.client, kGet});
-        QVERIFY2(pb.expectHook(HookKind::RequestHeaders), pb.why());
-        pb.replyHook();
-        QVERIFY2(pb.expectHook(HookKind::Request), pb.why());
-        pb.replyHook();
-        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
-        pb.replyOpen();
-        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
-        pb.takeSent(server);
+        const ConnectionPtr server = openUpstream(pb, f, kGet);
+        QVERIFY2(server, pb.why());
         f.client->state = ConnectionState::Closed;
         pb.feed(ConnectionClosed{f.client});
         bool closedServer = false;
