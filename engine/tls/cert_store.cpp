@@ -191,8 +191,7 @@ SharedX509 CertStore::mint(const QList<QByteArray>& names, const QByteArray& org
     };
 
     X509Ptr cert(X509_new());
-    if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
-        !setRandomSerial(cert.get()))
+    if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1 || !setRandomSerial(cert.get()))
         return fail("serial");
     if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()), -kBackdateSeconds) ||
         !X509_gmtime_adj(X509_getm_notAfter(cert.get()), kLeafValiditySeconds))
@@ -212,8 +211,7 @@ SharedX509 CertStore::mint(const QList<QByteArray>& names, const QByteArray& org
     // RFC 5280 4.2.1.6: with an empty subject the subjectAltName must be critical.
     const bool emptySubject = X509_NAME_entry_count(subject) == 0;
     if (!addExtension(cert.get(), ca, NID_basic_constraints, "critical,CA:FALSE") ||
-        !addExtension(cert.get(), ca, NID_key_usage,
-                      "critical,digitalSignature,keyEncipherment") ||
+        !addExtension(cert.get(), ca, NID_key_usage, "critical,digitalSignature,keyEncipherment") ||
         !addExtension(cert.get(), ca, NID_ext_key_usage, "serverAuth") ||
         !addExtension(cert.get(), ca, NID_subject_key_identifier, "hash") ||
         !addExtension(cert.get(), ca, NID_authority_key_identifier, "keyid:always") ||

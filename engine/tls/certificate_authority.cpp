@@ -20,9 +20,9 @@ constexpr long kBackdateSeconds = 2 * 24 * 3600; // tolerate clients whose clock
 constexpr QFileDevice::Permissions kSecretMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 constexpr QFileDevice::Permissions kPublicMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                                  QFileDevice::ReadGroup | QFileDevice::ReadOther;
-constexpr QFileDevice::Permissions kOthersMask =
-    QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
-    QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+constexpr QFileDevice::Permissions kOthersMask = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                                 QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                                 QFileDevice::WriteOther | QFileDevice::ExeOther;
 
 QString octalMode(QFileDevice::Permissions p)
 {
@@ -82,8 +82,7 @@ bool readSecretFile(const QString& path, QByteArray* out, QString* error)
 
 // Writes through a temporary file and a rename, so a crash never leaves half a key behind,
 // and a secret file never exists with wider permissions, not even for a moment.
-bool writeFileAtomically(const QString& path, const QByteArray& data, bool secret,
-                         QString* error)
+bool writeFileAtomically(const QString& path, const QByteArray& data, bool secret, QString* error)
 {
     const QString tmp = path + QStringLiteral(".tmp");
     QFile::remove(tmp);
@@ -142,8 +141,7 @@ X509Ptr createCaCertificate(EVP_PKEY* key)
 QByteArray certificateOnlyPkcs12(X509* cert)
 {
     Pkcs12Ptr p12(PKCS12_create("", "Spyglass CA", nullptr, cert, nullptr, 0, -1, 0, -1, 0));
-    if (!p12 ||
-        PKCS12_set_mac(p12.get(), "", 0, nullptr, 0, PKCS12_DEFAULT_ITER, EVP_sha1()) != 1)
+    if (!p12 || PKCS12_set_mac(p12.get(), "", 0, nullptr, 0, PKCS12_DEFAULT_ITER, EVP_sha1()) != 1)
         return {};
     const int n = i2d_PKCS12(p12.get(), nullptr);
     if (n <= 0)
@@ -180,8 +178,8 @@ QString CertificateAuthority::filePath(const char* fileName) const
     return QDir(m_confdir).filePath(QString::fromLatin1(fileName));
 }
 
-std::shared_ptr<const CertificateAuthority> CertificateAuthority::loadOrCreate(
-    const QString& confdir, QString* error)
+std::shared_ptr<const CertificateAuthority>
+CertificateAuthority::loadOrCreate(const QString& confdir, QString* error)
 {
     QString localError;
     QString& err = error ? *error : localError;
@@ -232,8 +230,8 @@ std::shared_ptr<const CertificateAuthority> CertificateAuthority::loadOrCreate(
         if (ca->m_key)
             ca->m_cert = createCaCertificate(ca->m_key.get());
         if (!ca->m_key || !ca->m_cert) {
-            err = QStringLiteral("cannot create the CA for %1: %2")
-                      .arg(caPath, takeOpenSslErrors());
+            err =
+                QStringLiteral("cannot create the CA for %1: %2").arg(caPath, takeOpenSslErrors());
             return nullptr;
         }
         const QByteArray pem = privateKeyToPem(ca->m_key.get()) + toPem(ca->m_cert.get());

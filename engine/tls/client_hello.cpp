@@ -191,8 +191,8 @@ ClientHelloResult parseClientHello(QByteArrayView bytes)
     QByteArray handshake;
     qsizetype offset = 0;
     while (offset < bytes.size()) {
-        const QByteArrayView header = bytes.sliced(offset).first(
-            std::min<qsizetype>(kRecordHeader, bytes.size() - offset));
+        const QByteArrayView header =
+            bytes.sliced(offset).first(std::min<qsizetype>(kRecordHeader, bytes.size() - offset));
         if (quint8(header[0]) != kHandshakeRecord)
             return invalid(QStringLiteral("a record of type %1 interrupts the ClientHello")
                                .arg(quint8(header[0])));
@@ -226,8 +226,7 @@ ClientHelloResult parseClientHello(QByteArrayView bytes)
                                    .arg(messageLength)
                                    .arg(kMaxClientHelloSize));
             if (handshake.size() >= messageLength + 4) {
-                ClientHelloResult r =
-                    parseBody(QByteArrayView(handshake).sliced(4, messageLength));
+                ClientHelloResult r = parseBody(QByteArrayView(handshake).sliced(4, messageLength));
                 r.hello.length = offset;
                 return r;
             }

@@ -31,7 +31,8 @@ struct ClientHello
 
 struct ClientHelloResult
 {
-    enum class Status : quint8 {
+    enum class Status : quint8
+    {
         NeedMore, // looks like TLS so far; read more and call again
         NotTls,   // the first bytes are not a TLS handshake record
         Invalid,  // a TLS handshake record, but not a well-formed ClientHello (see reason)

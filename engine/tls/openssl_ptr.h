@@ -14,14 +14,9 @@
 
 namespace spyglass {
 
-template <auto FreeFunction>
-struct OpenSslDeleter
+template <auto FreeFunction> struct OpenSslDeleter
 {
-    template <typename T>
-    void operator()(T* p) const
-    {
-        FreeFunction(p);
-    }
+    template <typename T> void operator()(T* p) const { FreeFunction(p); }
 };
 
 using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO_free_all>>;

@@ -49,8 +49,7 @@ std::shared_ptr<const TlsContexts> TlsContexts::create(const Options& options, Q
     contexts->m_upstream.reset(SSL_CTX_new(TLS_client_method()));
     SSL_CTX* client = contexts->m_upstream.get();
     if (!client || !limitVersions(client)) {
-        err = QStringLiteral("cannot create the upstream TLS context: %1")
-                  .arg(takeOpenSslErrors());
+        err = QStringLiteral("cannot create the upstream TLS context: %1").arg(takeOpenSslErrors());
         return nullptr;
     }
     // Old servers without RFC 5746 still exist behind many corporate proxies.
@@ -69,8 +68,8 @@ std::shared_ptr<const TlsContexts> TlsContexts::create(const Options& options, Q
             return nullptr;
         }
         f.close();
-        if (SSL_CTX_load_verify_locations(client, QFile::encodeName(path).constData(),
-                                          nullptr) != 1) {
+        if (SSL_CTX_load_verify_locations(client, QFile::encodeName(path).constData(), nullptr) !=
+            1) {
             err = QStringLiteral("cannot load CA certificates from %1 "
                                  "(ssl_verify_upstream_trusted_ca): %2")
                       .arg(path, takeOpenSslErrors(QStringLiteral("no PEM certificate found")));

@@ -52,8 +52,7 @@ TlsSession::TlsSession(SSL_CTX* ctx, Role role) : m_role(role)
 
 TlsSession::~TlsSession() = default;
 
-bool TlsSession::useCertificate(X509* leaf, EVP_PKEY* key, X509* chainCertificate,
-                                QString* error)
+bool TlsSession::useCertificate(X509* leaf, EVP_PKEY* key, X509* chainCertificate, QString* error)
 {
     ERR_clear_error();
     if (!m_ssl || SSL_use_certificate(m_ssl.get(), leaf) != 1 ||
@@ -81,8 +80,7 @@ bool TlsSession::configureClient(const QByteArray& sni, const QList<QByteArray>&
         return fail(QStringLiteral("no TLS session"));
     SSL* ssl = m_ssl.get();
     // RFC 6066 3: literal IP addresses are not permitted in server_name.
-    if (!sni.isEmpty() && !isIpAddress(sni) &&
-        SSL_set_tlsext_host_name(ssl, sni.constData()) != 1)
+    if (!sni.isEmpty() && !isIpAddress(sni) && SSL_set_tlsext_host_name(ssl, sni.constData()) != 1)
         return fail(QStringLiteral("cannot set SNI %1").arg(QString::fromLatin1(sni)));
     const QByteArray wire = alpnWire(alpnOffers);
     if (!wire.isEmpty() &&
@@ -271,8 +269,7 @@ QByteArray TlsSession::negotiatedAlpn() const
     unsigned int len = 0;
     if (m_ssl)
         SSL_get0_alpn_selected(m_ssl.get(), &data, &len);
-    return data && len ? QByteArray(reinterpret_cast<const char*>(data), int(len))
-                       : QByteArray();
+    return data && len ? QByteArray(reinterpret_cast<const char*>(data), int(len)) : QByteArray();
 }
 
 QList<QByteArray> TlsSession::peerChainDer() const

@@ -26,8 +26,18 @@ namespace spyglass {
 class TlsSession
 {
 public:
-    enum class Role : quint8 { Client, Server }; // our role in the TLS protocol
-    enum class Progress : quint8 { Done, NeedMore, Failed };
+    // Our role in the TLS protocol.
+    enum class Role : quint8
+    {
+        Client,
+        Server
+    };
+    enum class Progress : quint8
+    {
+        Done,
+        NeedMore,
+        Failed
+    };
 
     struct Failure
     {

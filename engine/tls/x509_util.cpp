@@ -65,8 +65,8 @@ CertificateNames certificateNames(X509* cert)
     X509_NAME* subject = X509_get_subject_name(cert);
     names.commonName = nameEntry(subject, NID_commonName);
     names.organization = nameEntry(subject, NID_organizationName);
-    auto* gens = static_cast<GENERAL_NAMES*>(
-        X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    auto* gens =
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
     if (!gens)
         return names;
     for (int i = 0; i < sk_GENERAL_NAME_num(gens); ++i) {

@@ -10,8 +10,7 @@ namespace {
 constexpr bool kHttp2Supported = false;
 } // namespace
 
-QList<QByteArray> upstreamAlpnOffers(const Options& options,
-                                     const QList<QByteArray>& clientOffers)
+QList<QByteArray> upstreamAlpnOffers(const Options& options, const QList<QByteArray>& clientOffers)
 {
     QList<QByteArray> offers;
     for (const QByteArray& p : clientOffers) {
@@ -23,8 +22,7 @@ QList<QByteArray> upstreamAlpnOffers(const Options& options,
     return offers;
 }
 
-QByteArray clientAlpnAnswer(const QByteArray& serverSelected,
-                            const QList<QByteArray>& clientOffers)
+QByteArray clientAlpnAnswer(const QByteArray& serverSelected, const QList<QByteArray>& clientOffers)
 {
     if (!serverSelected.isEmpty() && clientOffers.contains(serverSelected))
         return serverSelected;

@@ -18,8 +18,7 @@ namespace spyglass::layers::tls {
 // The ALPN offer for the upstream handshake, from the client's offer, in the client's order.
 // Drops "h2" for now (the HTTP/2 layer arrives in a later issue), and always when
 // `options.http2` is false.
-QList<QByteArray> upstreamAlpnOffers(const Options& options,
-                                     const QList<QByteArray>& clientOffers);
+QList<QByteArray> upstreamAlpnOffers(const Options& options, const QList<QByteArray>& clientOffers);
 
 // What to answer the client: the protocol the server selected if the client offered it, else
 // "http/1.1" if the client offered that, else nothing (empty: no ALPN extension in the reply).

@@ -253,8 +253,8 @@ Commands ClientTlsLayer::parseHello()
     m_helloData = std::make_shared<ClientHelloData>();
     m_helloData->sni = m_hello.sni;
     m_helloData->alpnProtocols = m_hello.alpnProtocols;
-    auto hook = std::make_shared<HookData>(
-        HookData{HookKind::TlsClientHello, {}, client, m_helloData});
+    auto hook =
+        std::make_shared<HookData>(HookData{HookKind::TlsClientHello, {}, client, m_helloData});
     Command command = makeHook(hook);
     m_helloHookId = std::get<Hook>(command).id;
     m_ownIds.insert(m_helloHookId);
@@ -344,14 +344,12 @@ Commands ClientTlsLayer::startClientHandshake(const QString& upstreamError)
     }
     m_session = std::make_unique<TlsSession>(m_contexts->clientFacing(), TlsSession::Role::Server);
     if (!m_session->isValid() ||
-        !m_session->useCertificate(leaf.get(), certs->leafKey(), certs->caCertificate(),
-                                   &error)) {
+        !m_session->useCertificate(leaf.get(), certs->leafKey(), certs->caCertificate(), &error)) {
         append(out, fail(QStringLiteral("cannot set up TLS for the client: %1").arg(error),
                          LogLevel::Error));
         return out;
     }
-    const QByteArray serverAlpn =
-        server && server->tlsEstablished ? server->alpn : QByteArray();
+    const QByteArray serverAlpn = server && server->tlsEstablished ? server->alpn : QByteArray();
     m_session->setAlpnToSelect(clientAlpnAnswer(serverAlpn, client->alpnOffers));
     m_session->receive(std::exchange(m_buffer, {}));
     m_state = State::Handshaking;
@@ -428,11 +426,10 @@ Commands ClientTlsLayer::failHandshake()
     LogLevel level = LogLevel::Warn;
     const int alert = f.alertReceived;
     if (alert == SSL_AD_UNKNOWN_CA) {
-        const QString caFile =
-            m_context.services && m_context.services->certs
-                ? m_context.services->certs->authority().filePath(
-                      CertificateAuthority::kCaCertPemFile)
-                : QString::fromLatin1(CertificateAuthority::kCaCertPemFile);
+        const QString caFile = m_context.services && m_context.services->certs
+                                   ? m_context.services->certs->authority().filePath(
+                                         CertificateAuthority::kCaCertPemFile)
+                                   : QString::fromLatin1(CertificateAuthority::kCaCertPemFile);
         reason = QStringLiteral("the client does not trust the Spyglass CA (%1) for %2; install "
                                 "%3 in the client's trust store")
                      .arg(f.reason, dest, caFile);
@@ -467,8 +464,8 @@ Commands ClientTlsLayer::fail(const QString& reason, LogLevel level)
     const QString message = QStringLiteral("client TLS handshake failed: %1").arg(reason);
     client->error = message;
     out.push_back(makeLog(level, message));
-    auto hook = std::make_shared<HookData>(
-        HookData{HookKind::TlsFailedClient, {}, client, m_helloData});
+    auto hook =
+        std::make_shared<HookData>(HookData{HookKind::TlsFailedClient, {}, client, m_helloData});
     Command hookCommand = makeHook(hook);
     m_ownIds.insert(std::get<Hook>(hookCommand).id);
     out.push_back(std::move(hookCommand));
@@ -493,10 +490,10 @@ Commands ClientTlsLayer::startPassthrough()
                     LogLevel::Warn);
     m_state = State::Passthrough;
     server->tls = false; // so that a ServerTlsLayer above leaves it alone
-    out.push_back(makeLog(LogLevel::Info,
-                          QStringLiteral("passing the TLS connection to %1 through without "
-                                         "interception")
-                              .arg(destination())));
+    out.push_back(
+        makeLog(LogLevel::Info, QStringLiteral("passing the TLS connection to %1 through without "
+                                               "interception")
+                                    .arg(destination())));
     if (server->connected()) {
         m_relayConnected = true;
         if (!m_buffer.isEmpty())

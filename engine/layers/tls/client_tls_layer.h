@@ -55,7 +55,8 @@ public:
     void setServerTlsAvailable(bool available) { m_serverTlsAvailable = available; }
 
 private:
-    enum class State : quint8 {
+    enum class State : quint8
+    {
         Created,
         ReadingClientHello,
         WaitingForHook,

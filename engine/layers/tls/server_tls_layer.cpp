@@ -44,11 +44,11 @@ Commands ServerTlsLayer::handleEvent(const Event& event)
         }
         return toChild(event);
     }
-    if (auto* e = std::get_if<DataReceived>(&event); e && isTlsServer(e->connection) &&
-                                                     m_state != State::Connecting)
+    if (auto* e = std::get_if<DataReceived>(&event);
+        e && isTlsServer(e->connection) && m_state != State::Connecting)
         return onServerData(e->data);
-    if (auto* e = std::get_if<ConnectionClosed>(&event); e && isTlsServer(e->connection) &&
-                                                         m_state != State::Connecting)
+    if (auto* e = std::get_if<ConnectionClosed>(&event);
+        e && isTlsServer(e->connection) && m_state != State::Connecting)
         return onServerClosed(*e);
     return toChild(event);
 }
@@ -150,11 +150,10 @@ Commands ServerTlsLayer::startHandshake()
     const QByteArray expectedName = server->sni.isEmpty() ? server->peer.host : server->sni;
     QString error;
     if (!m_session->isValid() ||
-        !m_session->configureClient(server->sni, server->alpnOffers,
-                                    !m_context.opts().sslInsecure, expectedName, &error))
-        return handshakeFailed(error.isEmpty() ? QStringLiteral("cannot create a TLS session")
-                                               : error,
-                               false);
+        !m_session->configureClient(server->sni, server->alpnOffers, !m_context.opts().sslInsecure,
+                                    expectedName, &error))
+        return handshakeFailed(
+            error.isEmpty() ? QStringLiteral("cannot create a TLS session") : error, false);
 
     if (const int timeout = m_context.opts().handshakeTimeout; timeout > 0) {
         m_timerId = nextCommandId();

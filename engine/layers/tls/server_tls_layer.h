@@ -46,7 +46,13 @@ public:
     proxy::Layer* child() const { return m_child.get(); }
 
 private:
-    enum class State : quint8 { Idle, Connecting, Handshaking, Established };
+    enum class State : quint8
+    {
+        Idle,
+        Connecting,
+        Handshaking,
+        Established
+    };
 
     proxy::Commands toChild(const proxy::Event& event);
     proxy::Commands fromChild(proxy::Commands commands);

@@ -20,7 +20,9 @@ namespace {
 
 int modeOf(const QString& path)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return -1;
     return int(st.st_mode & 0777);
@@ -77,7 +79,8 @@ void CertificateAuthorityTest::createsEveryFileWithTheRightModes()
     QCOMPARE(modeOf(confdir), 0700);
     QCOMPARE(modeOf(confdir + "/spyglass-ca.pem"), 0600);
     QCOMPARE(modeOf(confdir + "/spyglass-leaf-key.pem"), 0600);
-    for (const char* name : {"spyglass-ca-cert.pem", "spyglass-ca-cert.cer", "spyglass-ca-cert.p12"})
+    for (const char* name :
+         {"spyglass-ca-cert.pem", "spyglass-ca-cert.cer", "spyglass-ca-cert.p12"})
         QVERIFY2(QFile::exists(confdir + '/' + name), name);
     // Public files must not be writable by others, and key files must not be readable.
     QCOMPARE(modeOf(confdir + "/spyglass-ca-cert.pem") & 022, 0);
@@ -263,10 +266,18 @@ void CertificateAuthorityTest::corruptCaFileIsAnErrorNamingTheFile()
     const QByteArray keyPem = privateKeyToPem(ca->privateKey());
     QByteArray bad;
     switch (kind) {
-    case 0: bad = "this is not a PEM file\n"; break;
-    case 1: bad = keyPem; break;
-    case 2: bad = privateKeyToPem(otherCa->privateKey()) + ca->certificatePem(); break;
-    case 3: bad = good.left(good.size() / 3); break;
+    case 0:
+        bad = "this is not a PEM file\n";
+        break;
+    case 1:
+        bad = keyPem;
+        break;
+    case 2:
+        bad = privateKeyToPem(otherCa->privateKey()) + ca->certificatePem();
+        break;
+    case 3:
+        bad = good.left(good.size() / 3);
+        break;
     }
     QVERIFY(writeAll(path, bad));
 

@@ -101,8 +101,7 @@ private slots:
 
 void ClientHelloTest::parsesRealTls13ClientHello()
 {
-    const QByteArray bytes =
-        makeClientHello(config("example.com", {"h2", "http/1.1"}));
+    const QByteArray bytes = makeClientHello(config("example.com", {"h2", "http/1.1"}));
     const ClientHelloResult r = parse(bytes);
     QCOMPARE(r.status, Status::Ok);
     QCOMPARE(r.hello.sni, QByteArray("example.com"));
@@ -215,9 +214,9 @@ void ClientHelloTest::invalid_data()
     QTest::newRow("alert interrupts")
         << frame(good.left(10), 1 << 14) + QByteArray("\x15\x03\x03\x00\x02\x02\x28", 7)
         << "interrupts";
-    QTest::newRow("huge message")
-        << frame(QByteArray("\x01\x10\x00\x00", 4) + QByteArray(20, 'x'), 1 << 14)
-        << "larger than";
+    QTest::newRow("huge message") << frame(QByteArray("\x01\x10\x00\x00", 4) + QByteArray(20, 'x'),
+                                           1 << 14)
+                                  << "larger than";
     QTest::newRow("duplicate extension")
         << frame(handMadeHello(sniExtension("a.test") + sniExtension("b.test")), 1 << 14)
         << "twice";
@@ -229,14 +228,12 @@ void ClientHelloTest::invalid_data()
     QTest::newRow("empty alpn name")
         << frame(handMadeHello(extension(16, u16(1) + QByteArray(1, '\0'))), 1 << 14) << "ALPN";
     QTest::newRow("odd cipher list")
-        << frame(handshakeMessage('\x01', u16(0x0303) + QByteArray(32, 'r') +
-                                               QByteArray(1, '\0') + u16(1) +
-                                               QByteArray("\x13\x01\x00", 3)),
+        << frame(handshakeMessage('\x01', u16(0x0303) + QByteArray(32, 'r') + QByteArray(1, '\0') +
+                                              u16(1) + QByteArray("\x13\x01\x00", 3)),
                  1 << 14)
         << "cipher suite";
     QTest::newRow("truncated body")
-        << frame(QByteArray("\x01\x00\x00\x05", 4) + QByteArray("\x03\x03\x00\x00\x00", 5),
-                 1 << 14)
+        << frame(QByteArray("\x01\x00\x00\x05", 4) + QByteArray("\x03\x03\x00\x00\x00", 5), 1 << 14)
         << "truncated";
 }
 

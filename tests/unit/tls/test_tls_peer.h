@@ -16,11 +16,11 @@ class TestTlsPeer
 public:
     struct ClientConfig
     {
-        QByteArray sni;                    // sent unless empty
-        QList<QByteArray> alpn;            // offered unless empty
-        X509* trust = nullptr;             // trusted root; null: verification off
-        QByteArray verifyHost;             // DNS name checked when trust is set
-        QByteArray verifyIp;               // or an IP address
+        QByteArray sni;         // sent unless empty
+        QList<QByteArray> alpn; // offered unless empty
+        X509* trust = nullptr;  // trusted root; null: verification off
+        QByteArray verifyHost;  // DNS name checked when trust is set
+        QByteArray verifyIp;    // or an IP address
         int minVersion = TLS1_2_VERSION;
         int maxVersion = TLS1_3_VERSION;
     };

@@ -295,17 +295,16 @@ void ClientTlsLayerTest::garbageInsteadOfClientHello_data()
     QTest::addColumn<int>("pieceSize");
     QTest::addColumn<QString>("log");
     QTest::newRow("http") << QByteArray("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n") << 100
-                          << "client TLS handshake failed: the client did not start with a TLS ClientHello (first bytes: "
+                          << "client TLS handshake failed: the client did not start with a TLS "
+                             "ClientHello (first bytes: "
                              "'GET / HTTP/1.1..Host: ex')";
     QTest::newRow("http, 1 byte") << QByteArray("GET / HTTP/1.1\r\n") << 1
                                   << "did not start with a TLS ClientHello (first bytes: 'G')";
-    QTest::newRow("binary") << QByteArray("\x00\x01\x02\xff", 4) << 1
-                            << "did not start with a TLS";
+    QTest::newRow("binary") << QByteArray("\x00\x01\x02\xff", 4) << 1 << "did not start with a TLS";
     QTest::newRow("server hello") << QByteArray("\x16\x03\x03\x00\x04\x02\x00\x00\x00", 9) << 1
                                   << "cannot parse the ClientHello: handshake message type 2";
-    QTest::newRow("bad length")
-        << QByteArray("\x16\x03\x01\x00\x06\x01\x00\x00\x02\x03\x03", 11) << 1
-        << "cannot parse the ClientHello: truncated";
+    QTest::newRow("bad length") << QByteArray("\x16\x03\x01\x00\x06\x01\x00\x00\x02\x03\x03", 11)
+                                << 1 << "cannot parse the ClientHello: truncated";
 }
 
 void ClientTlsLayerTest::garbageInsteadOfClientHello()
@@ -346,8 +345,8 @@ void ClientTlsLayerTest::clientClosesBeforeClientHello()
 void ClientTlsLayerTest::clientHandshakeTimeout()
 {
     TlsStack s;
-    QVERIFY(s.build(m_world, Address{"example.com", 443},
-                    [](Options& o) { o.handshakeTimeout = 7; }));
+    QVERIFY(
+        s.build(m_world, Address{"example.com", 443}, [](Options& o) { o.handshakeTimeout = 7; }));
     Playbook& pb = *s.pb;
     pb.feed(Start{});
     QVERIFY2(pb.expect(RequestWakeup{0, 7}), pb.why());
@@ -387,8 +386,8 @@ void ClientTlsLayerTest::noSniUsesTheServerIp()
 void ClientTlsLayerTest::upstreamCertOffKeepsOnlyTheSni()
 {
     TlsStack s;
-    QVERIFY(s.build(m_world, Address{"example.com", 443},
-                    [](Options& o) { o.upstreamCert = false; }));
+    QVERIFY(
+        s.build(m_world, Address{"example.com", 443}, [](Options& o) { o.upstreamCert = false; }));
     auto clientPeer = m_world.client("example.com");
     auto serverPeer = m_world.server();
     s.pb->feed(Start{});

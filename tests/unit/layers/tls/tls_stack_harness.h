@@ -48,8 +48,7 @@ public:
             out.append(proxy::describe(e));
         return out;
     }
-    template <typename T>
-    int count() const
+    template <typename T> int count() const
     {
         int n = 0;
         for (const auto& e : events)
@@ -214,8 +213,7 @@ struct TlsDriver
         QFAIL("the TLS exchange did not settle");
     }
 
-    template <typename T>
-    std::vector<T> seenOf() const
+    template <typename T> std::vector<T> seenOf() const
     {
         std::vector<T> out;
         for (const auto& c : seen)
@@ -263,8 +261,8 @@ private:
             else if (s->connection == server && serverPeer)
                 serverPeer->feed(s->data);
         } else if (auto* o = std::get_if<OpenConnection>(&c)) {
-            o->connection->state = openError.isEmpty() ? ConnectionState::Open
-                                                       : ConnectionState::Closed;
+            o->connection->state =
+                openError.isEmpty() ? ConnectionState::Open : ConnectionState::Closed;
             o->connection->error = openError;
             pb.feed(OpenConnectionCompleted{o->id, o->connection, openError});
         } else if (auto* h = std::get_if<Hook>(&c)) {
