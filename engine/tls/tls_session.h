@@ -26,11 +26,12 @@ namespace spyglass {
 class TlsSession
 {
 public:
+    // Our role in the TLS protocol.
     enum class Role : quint8
     {
         Client,
         Server
-    }; // our role in the TLS protocol
+    };
     enum class Progress : quint8
     {
         Done,
