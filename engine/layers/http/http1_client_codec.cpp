@@ -48,10 +48,7 @@ void Http1ClientCodec::receiveData(const QByteArray& data, CodecOutput& out)
                              .arg(data.size());
         return;
     }
-    if (m_buffer.isEmpty())
-        m_buffer = data; // shared, not copied: most reads hold whole messages
-    else
-        m_buffer.append(data);
+    http1BufferInput(m_buffer, data);
     pump(out);
 }
 
@@ -71,10 +68,7 @@ void Http1ClientCodec::pump(CodecOutput& out)
             break;
         }
         const qsizetype used = m_parser.parse(m_buffer);
-        if (used >= m_buffer.size())
-            m_buffer.clear();
-        else
-            m_buffer.remove(0, used);
+        http1ConsumeInput(m_buffer, used);
         if (m_parser.state() == Http1Parser::State::Error) {
             failAll(m_parser.errorMessage(), out);
             break;

@@ -75,10 +75,7 @@ void Http1ServerCodec::receiveData(const QByteArray& data, CodecOutput& out)
                              .arg(data.size());
         return;
     }
-    if (m_buffer.isEmpty())
-        m_buffer = data; // shared, not copied: most reads hold whole messages
-    else
-        m_buffer.append(data);
+    http1BufferInput(m_buffer, data);
     pump(out);
 }
 
@@ -88,10 +85,7 @@ void Http1ServerCodec::pump(CodecOutput& out)
     while (m_phase == Phase::Http && !m_buffer.isEmpty() &&
            m_parser.state() != Http1Parser::State::Done) {
         const qsizetype used = m_parser.parse(m_buffer);
-        if (used >= m_buffer.size())
-            m_buffer.clear();
-        else
-            m_buffer.remove(0, used);
+        http1ConsumeInput(m_buffer, used);
         if (m_parser.state() == Http1Parser::State::Error) {
             protocolError(m_parser.errorMessage(), m_parser.errorStatus(), out);
             break;

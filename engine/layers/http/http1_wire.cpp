@@ -211,4 +211,20 @@ bool http1ParseAuthority(QByteArrayView authority, QByteArray* host, quint16* po
     return true;
 }
 
+void http1BufferInput(QByteArray& buffer, const QByteArray& data)
+{
+    if (buffer.isEmpty())
+        buffer = data;
+    else
+        buffer.append(data);
+}
+
+void http1ConsumeInput(QByteArray& buffer, qsizetype used)
+{
+    if (used >= buffer.size())
+        buffer.clear();
+    else
+        buffer.remove(0, used);
+}
+
 } // namespace spyglass::layers::http

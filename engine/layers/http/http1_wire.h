@@ -49,4 +49,9 @@ QByteArray http1ReasonPhrase(int status);
 // authority-form "host:port" or "[v6]:port" (CONNECT, RFC 9112 3.2.3). False when it is not.
 bool http1ParseAuthority(QByteArrayView authority, QByteArray* host, quint16* port);
 
+// A codec's input buffer: `data` is shared, not copied, when nothing is buffered (most reads
+// hold whole messages), and consumed bytes are dropped without a copy when all were used.
+void http1BufferInput(QByteArray& buffer, const QByteArray& data);
+void http1ConsumeInput(QByteArray& buffer, qsizetype used);
+
 } // namespace spyglass::layers::http

@@ -224,12 +224,10 @@ void HttpLayer::onServerData(ServerConn& sc, const QByteArray& data)
 
 void HttpLayer::onServerClosed(ServerConn& sc)
 {
-    ConnectionPtr conn = sc.conn;
     CodecOutput out;
     sc.codec->receiveClose(out);
     out.close = true;
     processServerOutput(sc, out);
-    Q_UNUSED(conn);
 }
 
 void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
