@@ -111,7 +111,7 @@ QList<FlowSnapshot> readSession(const QString& path, QString* error)
 
 int main(int argc, char** argv)
 {
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !defined(SPYGLASS_TCMALLOC)
     // Bodies pass through in buffers of a few hundred KiB. Above glibc's default mmap
     // threshold each one is a fresh mapping, page-faulted in and unmapped again, which made
     // HTTPS downloads seven times slower; from the heap they are reused.
