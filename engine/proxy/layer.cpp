@@ -10,19 +10,33 @@ void mergeSendData(Commands& commands)
 {
     if (commands.size() < 2)
         return;
+    // A run of SendData to one connection becomes its first command; the joined buffer is
+    // sized once (appending piecewise reallocated on every step: a tenth of a worker's time).
     size_t out = 0;
-    for (size_t i = 0; i < commands.size(); ++i) {
-        if (out > 0) {
-            auto* prev = std::get_if<SendData>(&commands[out - 1]);
-            const auto* cur = std::get_if<SendData>(&commands[i]);
-            if (prev && cur && prev->connection == cur->connection) {
-                prev->data += cur->data;
-                continue;
+    size_t i = 0;
+    while (i < commands.size()) {
+        size_t end = i + 1;
+        if (const auto* first = std::get_if<SendData>(&commands[i])) {
+            qsizetype total = first->data.size();
+            while (end < commands.size()) {
+                const auto* next = std::get_if<SendData>(&commands[end]);
+                if (!next || next->connection != first->connection)
+                    break;
+                total += next->data.size();
+                ++end;
+            }
+            if (end - i > 1) {
+                QByteArray joined;
+                joined.reserve(total);
+                for (size_t k = i; k < end; ++k)
+                    joined += std::get<SendData>(commands[k]).data;
+                std::get<SendData>(commands[i]).data = std::move(joined);
             }
         }
         if (out != i)
             commands[out] = std::move(commands[i]);
         ++out;
+        i = end;
     }
     commands.resize(out);
 }
