@@ -5,6 +5,8 @@
 
 #include "flow/connection.h"
 
+#include <atomic>
+
 #include <functional>
 #include <memory>
 
@@ -16,6 +18,8 @@ class TlsContexts;
 
 namespace spyglass::proxy {
 
+enum class HookKind : quint8; // proxy/hook.h
+
 struct Services
 {
     CertStore* certs = nullptr;
@@ -25,6 +29,17 @@ struct Services
     std::shared_ptr<const TlsContexts> tls;
     // Wall-clock seconds since the epoch. Injected so layers stay deterministic in tests.
     std::function<double()> clock;
+    // Which hooks anybody listens to (bit n = HookKind n). A layer continues at once past a
+    // hook nobody wants instead of waiting a round trip for its answer. The engine updates it
+    // when listeners come and go (scripts load and unload); a hook skipped during the switch
+    // is harmless, so relaxed ordering is enough.
+    std::atomic<quint64> wantedHooks{~quint64(0)};
+
+    bool wants(HookKind kind) const
+    {
+        return wantedHooks.load(std::memory_order_relaxed) & (quint64(1) << int(kind));
+    }
+    static quint64 bit(HookKind kind) { return quint64(1) << int(kind); }
 };
 
 struct Context

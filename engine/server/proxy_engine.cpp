@@ -41,6 +41,18 @@ public:
         return true;
     }
 
+    // The HTTP hooks this runner acts on; every other kind is answered at once anyway.
+    quint64 wanted() const
+    {
+        using proxy::HookKind;
+        using proxy::Services;
+        quint64 skipped = Services::bit(HookKind::HttpConnect) | Services::bit(HookKind::Request) |
+                          Services::bit(HookKind::ResponseHeaders);
+        if (!m_live)
+            skipped |= Services::bit(HookKind::RequestHeaders);
+        return ~skipped;
+    }
+
 private:
     FlowHub& m_hub;
     const bool m_live;
@@ -86,6 +98,7 @@ bool ProxyEngine::start(const Options& options, QString* error)
     services->certs = d->certs.get();
     services->tls = d->tls;
     services->clock = [] { return QDateTime::currentMSecsSinceEpoch() / 1000.0; };
+    services->wantedHooks = d->hooks->wanted();
 
     ServerConfig config;
     config.options = opts;

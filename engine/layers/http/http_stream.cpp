@@ -131,12 +131,25 @@ void HttpStream::process(const HttpEvent& event)
 
 void HttpStream::runHook(HookKind kind)
 {
+    if (!wantsHook(kind)) {
+        // Nobody listens: carry on as if the answer had come back at once.
+        m_wait = Wait::Hook;
+        m_pendingHook = kind;
+        deliverReply(HookCompleted{});
+        return;
+    }
     auto hook = std::make_shared<HookData>();
     hook->kind = kind;
     hook->flow = m_flow;
     m_wait = Wait::Hook;
     m_pendingHook = kind;
     m_layer.hook(*this, hook);
+}
+
+bool HttpStream::wantsHook(HookKind kind) const
+{
+    const auto& services = m_layer.context().services;
+    return !services || services->wants(kind);
 }
 
 void HttpStream::deliverReply(const Event& event)
@@ -617,10 +630,12 @@ void HttpStream::onClientGone(const QString& why)
         // Record the abandoned exchange; nobody waits for the hook's reply.
         m_flow->error = FlowError{why, m_layer.now()};
         m_flow->live = false;
-        auto hook = std::make_shared<HookData>();
-        hook->kind = HookKind::Error;
-        hook->flow = m_flow;
-        m_layer.hook(*this, hook);
+        if (wantsHook(HookKind::Error)) {
+            auto hook = std::make_shared<HookData>();
+            hook->kind = HookKind::Error;
+            hook->flow = m_flow;
+            m_layer.hook(*this, hook);
+        }
     }
 }
 

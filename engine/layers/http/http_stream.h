@@ -77,6 +77,7 @@ private:
     // told anything), records the error on the flow and runs the error hook.
     void fail(const QString& message, int status);
     void runHook(proxy::HookKind kind);
+    bool wantsHook(proxy::HookKind kind) const;
     void finish();
 
     HttpLayer& m_layer;

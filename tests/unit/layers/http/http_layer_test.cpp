@@ -80,6 +80,32 @@ class HttpLayerTest : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Hooks nobody listens to (Services::wantedHooks) are passed without a round trip: the
+    // request goes upstream and the response back with only the wanted Response hook.
+    void unwantedHooksAreSkipped()
+    {
+        Fixture f;
+        Context ctx = f.context();
+        ctx.services->wantedHooks = Services::bit(HookKind::Response);
+        HttpLayer layer(ctx, HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, kGet});
+        QVERIFY2(pb.expect(OpenConnection{}), pb.why());
+        pb.replyOpen();
+        QVERIFY(!pb.pending().empty());
+        const ConnectionPtr server = std::get<SendData>(pb.pending().front()).connection;
+        QVERIFY2(pb.expect(SendData{server, kGetUpstream}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+        pb.feed(DataReceived{server, kResponse});
+        Hook resp;
+        QVERIFY2(pb.expectHook(HookKind::Response, &resp), pb.why());
+        QCOMPARE(resp.hook->flow->response->body.content, QByteArray("hello"));
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.client, kResponse}), pb.why());
+    }
+
     void absoluteFormGet_data()
     {
         QTest::addColumn<int>("mode");
