@@ -25,6 +25,9 @@ struct CodecOutput
     // ... or shut down only our sending side (HTTP/1 response read until close).
     bool halfClose = false;
     QStringList debug; // notes for the log, e.g. "dropped 103 Early Hints"
+    // Streams whose pendingOutput() fell to zero during this call: the layer may now
+    // acknowledge what it held back from their other side (HTTP/2 flow control).
+    std::vector<int> drained;
 };
 
 struct CodecLimits
@@ -57,6 +60,25 @@ public:
     // True when the connection must not be reused (Connection: close seen, HTTP/1.0 without
     // keep-alive, a read-until-close body, a protocol error).
     virtual bool isClosing() const = 0;
+
+    // --- multiplexing and flow control (HTTP/2); the defaults are HTTP/1's answers -----------
+
+    // True when requests on this connection run side by side (HTTP/2).
+    virtual bool isMultiplexed() const { return false; }
+    // An upstream codec can take another request now (HTTP/1: when idle; HTTP/2: below the
+    // server's SETTINGS_MAX_CONCURRENT_STREAMS).
+    virtual bool canOpenStream() const { return isIdle() && !isClosing(); }
+    // The layer has passed on `bytes` of body received on `streamId`: HTTP/2 opens the peer's
+    // window by as much. Until then the peer's window shrinks; that is the back-pressure.
+    virtual void acknowledge(int streamId, qint64 bytes, CodecOutput& out) {}
+    // Body bytes of `streamId` waiting for the peer's flow-control window.
+    virtual qint64 pendingOutput(int streamId) const { return 0; }
+    // Ends one exchange early. HTTP/1 can only close the connection; HTTP/2 resets the stream.
+    virtual void abortStream(int streamId, CodecOutput& out) { out.close = true; }
+    // A keep-alive probe (HTTP/2 PING); HTTP/1 has none.
+    virtual void sendPing(CodecOutput& out) {}
+    // Graceful end: HTTP/2 sends GOAWAY and lets open streams finish; HTTP/1 closes.
+    virtual void shutdown(CodecOutput& out) { out.close = true; }
 };
 
 } // namespace spyglass::layers::http

@@ -29,15 +29,17 @@ bool isRequestEvent(const HttpEvent& e)
 }
 } // namespace
 
-HttpLayer::HttpLayer(Context context, Mode mode)
-    : Layer(std::move(context)), m_mode(mode),
-      m_clientCodec(std::make_unique<Http1ServerCodec>(limitsFrom(m_context)))
+HttpLayer::HttpLayer(Context context, Mode mode, ClientProtocol protocol)
+    : Layer(std::move(context)), m_mode(mode)
 {
+    m_clientHttp2 =
+        protocol == ClientProtocol::Http2 || (m_context.client && m_context.client->alpn == "h2");
+    m_clientCodec = std::make_unique<Http1ServerCodec>(limitsFrom(m_context));
     // Inside a tunnel the server may already be connected (eager CONNECT, TLS first).
     if (m_mode == Mode::Transparent && m_context.server && m_context.server->connected()) {
         auto sc = std::make_unique<ServerConn>();
         sc->conn = m_context.server;
-        sc->codec = makeUpstreamCodec();
+        sc->codec = makeUpstreamCodec(*sc->conn);
         sc->open = true;
         m_servers.push_back(std::move(sc));
     }
@@ -45,8 +47,9 @@ HttpLayer::HttpLayer(Context context, Mode mode)
 
 HttpLayer::~HttpLayer() = default;
 
-std::unique_ptr<HttpCodec> HttpLayer::makeUpstreamCodec() const
+std::unique_ptr<HttpCodec> HttpLayer::makeUpstreamCodec(const Connection& server) const
 {
+    Q_UNUSED(server);
     return std::make_unique<Http1ClientCodec>(limitsFrom(m_context));
 }
 
@@ -131,8 +134,13 @@ void HttpLayer::processClientOutput(CodecOutput& out)
         m_out.push_back(SendData{m_context.client, out.toPeer});
     for (const QString& d : out.debug)
         log(LogLevel::Debug, d);
-    for (const HttpEvent& e : out.events)
+    for (const HttpEvent& e : out.events) {
         deliverToStream(e);
+        if (const auto* data = std::get_if<RequestData>(&e))
+            settleRequestData(data->streamId, data->data.size());
+    }
+    if (!out.drained.empty())
+        onClientDrained(out.drained);
     if (out.close) {
         closeClient();
     } else if (out.halfClose && !m_clientClosed) {
@@ -142,7 +150,7 @@ void HttpLayer::processClientOutput(CodecOutput& out)
         // A 101 answer: the HTTP exchange is over and the connection carries another
         // protocol. WebSocket arrives with its own issue; until then relay it as bytes.
         for (auto& sc : m_servers) {
-            if (sc->streamId && sc->codec->isHandedOver()) {
+            if (!sc->streams.empty() && sc->codec && sc->codec->isHandedOver()) {
                 startTunnel(sc->conn);
                 break;
             }
@@ -208,7 +216,7 @@ void HttpLayer::sendToClient(const HttpEvent& event)
 void HttpLayer::sendToServer(const ConnectionPtr& server, const HttpEvent& event)
 {
     ServerConn* sc = findServer(server);
-    if (!sc || !sc->open)
+    if (!sc || !sc->open || !sc->codec)
         return;
     CodecOutput out;
     sc->codec->send(event, out);
@@ -233,78 +241,119 @@ void HttpLayer::onServerClosed(ServerConn& sc)
 void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
 {
     ConnectionPtr conn = sc.conn; // `sc` may be removed while events are delivered
-    const int streamId = sc.streamId;
     if (!out.toPeer.isEmpty())
         m_out.push_back(SendData{conn, out.toPeer});
     for (const QString& d : out.debug)
         log(LogLevel::Debug, d);
     for (const HttpEvent& e : out.events) {
-        auto it = m_streams.find(streamId);
+        // Upstream codecs answer with the stream ids the layer gave them.
+        const int id = streamIdOf(e);
+        auto it = m_streams.find(id);
         if (it == m_streams.end())
-            break;
+            continue; // a late answer for an abandoned stream
         HttpStream& stream = *it->second;
         stream.deliver(e);
         if (stream.finished())
             streamFinished(stream);
+        if (const auto* data = std::get_if<ResponseData>(&e))
+            settleResponseData(id, data->data.size());
     }
-    if (out.close && findServer(conn)) {
+    if (!out.drained.empty())
+        onServerDrained(out.drained);
+    ServerConn* still = findServer(conn);
+    if (out.close && still) {
         if (conn->state != ConnectionState::Closed)
             m_out.push_back(CloseConnection{conn, false});
+        const std::vector<int> users = still->streams;
         removeServer(conn);
-        if (auto it = m_streams.find(streamId); it != m_streams.end()) {
-            // The server went away while the stream still needed it.
-            it->second->onServerConnection(nullptr, QStringLiteral("server closed the connection"));
-            if (it->second->finished())
-                streamFinished(*it->second);
+        for (const int id : users) {
+            if (auto it = m_streams.find(id); it != m_streams.end()) {
+                // The server went away while the stream still needed it.
+                it->second->onServerConnection(nullptr,
+                                               QStringLiteral("server closed the connection"));
+                if (it->second->finished())
+                    streamFinished(*it->second);
+            }
         }
+        serveWaiting();
     }
+}
+
+void HttpLayer::attach(ServerConn& sc, HttpStream& stream)
+{
+    sc.streams.push_back(stream.streamId());
+    stream.onServerConnection(sc.conn, {});
+}
+
+void HttpLayer::detach(ServerConn& sc, int streamId)
+{
+    std::erase(sc.streams, streamId);
+    m_owedToClient.erase(streamId);
+    m_owedToServer.erase(streamId);
 }
 
 void HttpLayer::requestServer(HttpStream& stream, const Address& address)
 {
-    if (m_mode == Mode::Transparent) {
-        const ConnectionPtr& server = m_context.server;
-        if (ServerConn* sc = findServer(server); sc && sc->open && sc->streamId == 0) {
-            sc->streamId = stream.streamId();
-            stream.onServerConnection(server, {});
-            return;
-        }
-        if (!findServer(server)) {
-            // Reopen the tunnel's server (it closed after an earlier exchange).
-            server->state = ConnectionState::Closed;
-            server->error.clear();
-            server->tlsEstablished = false;
-            auto sc = std::make_unique<ServerConn>();
-            sc->conn = server;
-            sc->codec = makeUpstreamCodec();
-            sc->streamId = stream.streamId();
-            m_servers.push_back(std::move(sc));
-            const Command open = makeOpenConnection(server);
-            m_routes[std::get<OpenConnection>(open).id] = stream.streamId();
-            m_out.push_back(open);
-            return;
-        }
-        stream.onServerConnection(nullptr, QStringLiteral("the server connection is busy"));
-        return;
-    }
-
+    const bool transparent = m_mode == Mode::Transparent;
     for (auto& sc : m_servers) {
-        if (sc->open && sc->streamId == 0 && sc->conn->peer == address &&
-            sc->conn->state == ConnectionState::Open && sc->codec->isIdle()) {
-            sc->streamId = stream.streamId();
-            stream.onServerConnection(sc->conn, {});
+        const bool sameTarget =
+            transparent ? sc->conn == m_context.server : sc->conn->peer == address;
+        if (sameTarget && sc->open && sc->codec && sc->conn->state == ConnectionState::Open &&
+            (sc->codec->isMultiplexed() || sc->streams.empty()) && sc->codec->canOpenStream()) {
+            attach(*sc, stream);
             return;
         }
+    }
+    if (transparent) {
+        const ConnectionPtr& server = m_context.server;
+        if (findServer(server)) {
+            // Busy (an HTTP/1 exchange in progress) or still opening: wait in line.
+            if (std::find(m_waiting.begin(), m_waiting.end(), stream.streamId()) == m_waiting.end())
+                m_waiting.push_back(stream.streamId());
+            return;
+        }
+        // Reopen the tunnel's server (it closed after an earlier exchange).
+        server->state = ConnectionState::Closed;
+        server->error.clear();
+        server->tlsEstablished = false;
+        auto sc = std::make_unique<ServerConn>();
+        sc->conn = server;
+        sc->streams.push_back(stream.streamId());
+        m_servers.push_back(std::move(sc));
+        const Command open = makeOpenConnection(server);
+        m_routes[std::get<OpenConnection>(open).id] = stream.streamId();
+        m_out.push_back(open);
+        return;
     }
     auto sc = std::make_unique<ServerConn>();
     sc->conn = makeConnection(Connection::Role::Server);
     sc->conn->peer = address;
-    sc->codec = makeUpstreamCodec();
-    sc->streamId = stream.streamId();
+    sc->streams.push_back(stream.streamId());
     const Command open = makeOpenConnection(sc->conn);
     m_routes[std::get<OpenConnection>(open).id] = stream.streamId();
     m_servers.push_back(std::move(sc));
     m_out.push_back(open);
+}
+
+void HttpLayer::serveWaiting()
+{
+    if (m_waiting.empty() || m_clientClosed)
+        return;
+    std::deque<int> waiting;
+    waiting.swap(m_waiting);
+    for (const int id : waiting) {
+        auto it = m_streams.find(id);
+        if (it == m_streams.end())
+            continue;
+        HttpStream& stream = *it->second;
+        if (!m_waiting.empty()) {
+            m_waiting.push_back(id); // keep the order: someone before it is still waiting
+            continue;
+        }
+        requestServer(stream, {});
+        if (stream.finished())
+            streamFinished(stream);
+    }
 }
 
 void HttpLayer::onOpenCompleted(const OpenConnectionCompleted& e, int streamId)
@@ -319,38 +368,148 @@ void HttpLayer::onOpenCompleted(const OpenConnectionCompleted& e, int streamId)
             if (it->second->finished())
                 streamFinished(*it->second);
         }
+        // Streams waiting for the same server would fail the same way; let them try.
+        serveWaiting();
         return;
     }
     sc->open = true;
+    sc->codec = makeUpstreamCodec(*sc->conn);
     if (it == m_streams.end()) {
-        sc->streamId = 0; // the stream is gone; keep the connection for reuse
+        sc->streams.clear(); // the stream is gone; keep the connection for reuse
+        serveWaiting();
         return;
     }
     it->second->onServerConnection(e.connection, {});
     if (it->second->finished())
         streamFinished(*it->second);
+    serveWaiting(); // an HTTP/2 connection takes the others too
 }
 
-void HttpLayer::releaseServer(const ConnectionPtr& server, bool reusable)
+void HttpLayer::releaseServer(const ConnectionPtr& server, int streamId, bool reusable)
 {
     ServerConn* sc = findServer(server);
     if (!sc)
         return;
-    if (reusable && sc->codec->isIdle() && !sc->codec->isClosing() &&
-        server->state == ConnectionState::Open) {
-        sc->streamId = 0;
+    detach(*sc, streamId);
+    if (sc->codec && sc->codec->isMultiplexed()) {
+        if (!reusable) {
+            // The request was still being sent when the response ended: stop sending it.
+            CodecOutput out;
+            sc->codec->abortStream(streamId, out);
+            processServerOutput(*sc, out);
+        }
+        serveWaiting();
         return;
     }
-    abortServer(server);
+    if (reusable && sc->codec && sc->codec->isIdle() && !sc->codec->isClosing() &&
+        server->state == ConnectionState::Open) {
+        serveWaiting();
+        return;
+    }
+    abortServer(server, streamId);
 }
 
-void HttpLayer::abortServer(const ConnectionPtr& server)
+void HttpLayer::abortServer(const ConnectionPtr& server, int streamId)
 {
-    if (!findServer(server))
+    ServerConn* sc = findServer(server);
+    if (!sc)
         return;
+    detach(*sc, streamId);
+    if (sc->codec && sc->codec->isMultiplexed() && sc->open) {
+        CodecOutput out;
+        sc->codec->abortStream(streamId, out);
+        processServerOutput(*sc, out);
+        serveWaiting();
+        return;
+    }
     if (server->state != ConnectionState::Closed)
         m_out.push_back(CloseConnection{server, false});
     removeServer(server);
+    serveWaiting();
+}
+
+void HttpLayer::abortClient(int streamId)
+{
+    if (m_clientClosed)
+        return;
+    CodecOutput out;
+    m_clientCodec->abortStream(streamId, out);
+    processClientOutput(out);
+}
+
+HttpLayer::ServerConn* HttpLayer::serverOfStream(int streamId)
+{
+    auto it = m_streams.find(streamId);
+    if (it == m_streams.end() || !it->second->serverConnection())
+        return nullptr;
+    ServerConn* sc = findServer(it->second->serverConnection());
+    return sc && sc->codec ? sc : nullptr;
+}
+
+namespace {
+// Body bytes one side may have waiting for the other side's window before the proxy stops
+// acknowledging what it receives (and so stops the sender).
+constexpr qint64 kMaxPendingPerStream = 256 * 1024;
+} // namespace
+
+void HttpLayer::settleRequestData(int streamId, qint64 bytes)
+{
+    if (!m_clientCodec->isMultiplexed() || m_clientClosed)
+        return;
+    ServerConn* sc = serverOfStream(streamId);
+    if (sc && sc->codec->pendingOutput(streamId) > kMaxPendingPerStream) {
+        m_owedToClient[streamId] += bytes;
+        return;
+    }
+    CodecOutput out;
+    m_clientCodec->acknowledge(streamId, bytes, out);
+    processClientOutput(out);
+}
+
+void HttpLayer::settleResponseData(int streamId, qint64 bytes)
+{
+    ServerConn* sc = serverOfStream(streamId);
+    if (!sc || !sc->codec->isMultiplexed())
+        return;
+    if (m_clientCodec->pendingOutput(streamId) > kMaxPendingPerStream) {
+        m_owedToServer[streamId] += bytes;
+        return;
+    }
+    CodecOutput out;
+    sc->codec->acknowledge(streamId, bytes, out);
+    processServerOutput(*sc, out);
+}
+
+void HttpLayer::onServerDrained(const std::vector<int>& streams)
+{
+    for (const int id : streams) {
+        auto owed = m_owedToClient.find(id);
+        if (owed == m_owedToClient.end())
+            continue;
+        const qint64 bytes = owed->second;
+        m_owedToClient.erase(owed);
+        if (m_clientClosed)
+            continue;
+        CodecOutput out;
+        m_clientCodec->acknowledge(id, bytes, out);
+        processClientOutput(out);
+    }
+}
+
+void HttpLayer::onClientDrained(const std::vector<int>& streams)
+{
+    for (const int id : streams) {
+        auto owed = m_owedToServer.find(id);
+        if (owed == m_owedToServer.end())
+            continue;
+        const qint64 bytes = owed->second;
+        m_owedToServer.erase(owed);
+        if (ServerConn* sc = serverOfStream(id)) {
+            CodecOutput out;
+            sc->codec->acknowledge(id, bytes, out);
+            processServerOutput(*sc, out);
+        }
+    }
 }
 
 HttpLayer::ServerConn* HttpLayer::findServer(const ConnectionPtr& conn)
@@ -383,7 +542,7 @@ void HttpLayer::startTunnel(ConnectionPtr server)
     Context child = m_context;
     child.server = server;
     QByteArray serverRest;
-    if (ServerConn* sc = findServer(server); sc && sc->codec->isHandedOver())
+    if (ServerConn* sc = findServer(server); sc && sc->codec && sc->codec->isHandedOver())
         serverRest = sc->codec->takeUnparsed();
     // The tunnel's server connection now belongs to the child stack.
     std::erase_if(m_servers, [&](const auto& sc) { return sc->conn == server; });
@@ -391,6 +550,7 @@ void HttpLayer::startTunnel(ConnectionPtr server)
         if (sc->open)
             m_out.push_back(CloseConnection{sc->conn, false});
     m_servers.clear();
+    m_waiting.clear();
     m_tunnel = std::make_unique<NextLayer>(child);
     const QByteArray rest = m_clientCodec->takeUnparsed();
     forwardToTunnel(Start{});

@@ -9,10 +9,17 @@
 // Modes: Regular serves a proxy port (absolute-form and CONNECT, origin-form with a Host
 // header as a fallback); Transparent serves the inside of a tunnel, where every request goes
 // to the tunnel's server (context().server).
+//
+// Versions: the client side speaks HTTP/2 when the client negotiated "h2" by ALPN or opened
+// with the HTTP/2 preface (h2c, told by NextLayer); each upstream connection speaks what its
+// ALPN says once it is open. Streams are routed by id, so an HTTP/2 connection on either
+// side carries many streams while an HTTP/1 one carries one at a time; streams that find no
+// free connection to the tunnel's server wait in line for one.
 
 #include "layers/http/http_codec.h"
 #include "proxy/layer.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -31,7 +38,14 @@ public:
         Transparent
     };
 
-    HttpLayer(proxy::Context context, Mode mode);
+    enum class ClientProtocol : quint8
+    {
+        FromAlpn, // "h2" negotiated by TLS -> HTTP/2, else HTTP/1
+        Http2     // the client opened with the HTTP/2 preface (prior knowledge)
+    };
+
+    HttpLayer(proxy::Context context, Mode mode,
+              ClientProtocol protocol = ClientProtocol::FromAlpn);
     ~HttpLayer() override;
 
     proxy::Commands handleEvent(const proxy::Event& event) override;
@@ -45,10 +59,14 @@ public:
     // (transparent mode), or opens one; calls stream.onServerConnection now or later.
     void requestServer(HttpStream& stream, const Address& address);
     // The stream is done with `server`: keep it for reuse unless it must close.
-    void releaseServer(const ConnectionPtr& server, bool reusable);
-    void abortServer(const ConnectionPtr& server);
-    // Half a response went out and the rest cannot follow: closing tells the client.
-    void abortClient() { closeClient(); }
+    void releaseServer(const ConnectionPtr& server, int streamId, bool reusable);
+    // The stream gives up on its exchange with `server`: HTTP/2 resets the stream, HTTP/1
+    // closes the connection.
+    void abortServer(const ConnectionPtr& server, int streamId);
+    // Half a response went out and the rest cannot follow: HTTP/2 resets the stream, HTTP/1
+    // closes the connection; either way the client learns it is incomplete.
+    void abortClient(int streamId);
+    bool clientIsHttp2() const { return m_clientHttp2; }
     void hook(HttpStream& stream, const proxy::HookPtr& hook);
     void log(proxy::LogLevel level, const QString& message);
     // After a successful CONNECT: everything from now on belongs to a new layer stack.
@@ -60,8 +78,8 @@ private:
     struct ServerConn
     {
         ConnectionPtr conn;
-        std::unique_ptr<http::HttpCodec> codec;
-        int streamId = 0; // the stream using it, 0 = idle
+        std::unique_ptr<http::HttpCodec> codec; // made once open, when ALPN is known
+        std::vector<int> streams;               // streams using it (HTTP/1: at most one)
         bool open = false;
     };
 
@@ -73,12 +91,23 @@ private:
     void processServerOutput(ServerConn& sc, http::CodecOutput& out);
     void deliverToStream(const http::HttpEvent& event);
     void onOpenCompleted(const proxy::OpenConnectionCompleted& e, int streamId);
+    void attach(ServerConn& sc, HttpStream& stream);
+    void detach(ServerConn& sc, int streamId);
+    // Hands freed connections to streams waiting in line for the tunnel's server.
+    void serveWaiting();
+    // Flow control across the proxy: body bytes received on one side are acknowledged to
+    // their sender once the other side has taken them (HTTP/2 windows; no-ops for HTTP/1).
+    void settleRequestData(int streamId, qint64 bytes);
+    void settleResponseData(int streamId, qint64 bytes);
+    void onServerDrained(const std::vector<int>& streams);
+    void onClientDrained(const std::vector<int>& streams);
+    ServerConn* serverOfStream(int streamId);
     ServerConn* findServer(const ConnectionPtr& conn);
     void removeServer(const ConnectionPtr& conn);
     void closeClient();
     void maybeCloseIdleClient();
     void forwardToTunnel(const proxy::Event& event);
-    std::unique_ptr<http::HttpCodec> makeUpstreamCodec() const;
+    std::unique_ptr<http::HttpCodec> makeUpstreamCodec(const Connection& server) const;
 
     const Mode m_mode;
     proxy::Commands m_out;
@@ -86,6 +115,10 @@ private:
     std::map<int, std::unique_ptr<HttpStream>> m_streams;
     std::vector<std::unique_ptr<ServerConn>> m_servers;
     std::unordered_map<proxy::CommandId, int> m_routes; // reply id -> stream id
+    std::deque<int> m_waiting;                          // streams waiting for a connection
+    std::unordered_map<int, qint64> m_owedToClient;     // request bytes not yet acknowledged
+    std::unordered_map<int, qint64> m_owedToServer;     // response bytes not yet acknowledged
+    bool m_clientHttp2 = false;
     std::unique_ptr<proxy::Layer> m_tunnel;
     bool m_clientEof = false;
     bool m_clientClosed = false;

@@ -531,7 +531,7 @@ void HttpStream::onResponseEnd()
     // once the answer has reached the client, so it is neither reused nor closed here.
     if (m_server && m_flow->response->statusCode != 101) {
         m_flow->server = *m_server;
-        m_layer.releaseServer(m_server, m_requestSentComplete);
+        m_layer.releaseServer(m_server, m_streamId, m_requestSentComplete);
         m_server.reset();
     }
     if (m_responseStreaming) {
@@ -593,7 +593,7 @@ void HttpStream::fail(const QString& message, int status)
     m_layer.log(LogLevel::Info, message);
     if (m_server) {
         m_flow->server = *m_server;
-        m_layer.abortServer(m_server);
+        m_layer.abortServer(m_server, m_streamId);
         m_server.reset();
     }
     if (status && !m_responseHeadSent) {
@@ -604,7 +604,7 @@ void HttpStream::fail(const QString& message, int status)
         m_layer.sendToClient(ResponseEndOfMessage{m_streamId});
     } else if (m_responseHeadSent && !m_responseComplete) {
         // Half a response went out: closing is the only way to tell the client.
-        m_layer.abortClient();
+        m_layer.abortClient(m_streamId);
     }
     runHook(HookKind::Error);
 }
@@ -619,7 +619,7 @@ void HttpStream::onClientGone(const QString& why)
     if (m_done)
         return;
     if (m_server) {
-        m_layer.abortServer(m_server);
+        m_layer.abortServer(m_server, m_streamId);
         m_server.reset();
     }
     const bool started = !m_flow->request.method.isEmpty();
