@@ -32,6 +32,22 @@ bool looksLikeHttp1(const QByteArray& data, bool& needMore)
     return false;
 }
 
+// The HTTP/2 connection preface (RFC 9113 3.4): prior-knowledge HTTP/2 (h2c, gRPC without
+// TLS) starts with it. Returns true when `data` starts with it; `needMore` when `data` is a
+// proper prefix of it.
+constexpr char kHttp2Preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+bool startsWithHttp2Preface(const QByteArray& data, bool& needMore)
+{
+    const QByteArrayView preface(kHttp2Preface, sizeof(kHttp2Preface) - 1);
+    const qsizetype n = std::min(data.size(), preface.size());
+    needMore = false;
+    if (QByteArrayView(data).first(n) != preface.first(n))
+        return false;
+    needMore = n < preface.size();
+    return !needMore;
+}
+
 bool matchesAny(const QStringList& patterns, const QString& subject)
 {
     for (const QString& p : patterns) {
@@ -78,6 +94,12 @@ std::unique_ptr<Layer> NextLayer::decide(Commands& out)
         // garbage included, goes to the HTTP layer, which answers 400 and records it.
         const ClientHelloResult hello = parseClientHello(m_clientData);
         if (hello.status == ClientHelloResult::Status::NeedMore && !m_clientEof)
+            return nullptr;
+        bool needMore = false;
+        if (startsWithHttp2Preface(m_clientData, needMore))
+            return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Regular,
+                                               HttpLayer::ClientProtocol::Http2);
+        if (needMore && !m_clientEof)
             return nullptr;
         if (hello.status == ClientHelloResult::Status::Ok) {
             out.push_back(Log{LogLevel::Warn,
@@ -126,6 +148,11 @@ std::unique_ptr<Layer> NextLayer::decide(Commands& out)
     if (isIgnored({}))
         return std::make_unique<TcpLayer>(m_context);
     bool needMore = false;
+    if (startsWithHttp2Preface(m_clientData, needMore))
+        return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Transparent,
+                                           HttpLayer::ClientProtocol::Http2);
+    if (needMore && !m_clientEof)
+        return nullptr;
     if (looksLikeHttp1(m_clientData, needMore))
         return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Transparent);
     if (needMore && !m_clientEof)

@@ -189,6 +189,10 @@ std::vector<OptionSpec> makeAll()
                            "Byte size limit of HTTP request and response bodies. Understands "
                            "k/m/g suffixes, i.e. 3m for 3 megabytes. Empty: no limit."));
     v.push_back(boolOption("http2", &Options::http2, "Enable/disable HTTP/2 support."));
+    v.push_back(intOption("http2_ping_keepalive", &Options::http2PingKeepalive, 0, 86400,
+                          "Send a PING frame if an HTTP/2 connection is idle for more than the "
+                          "specified number of seconds to prevent the remote site from closing "
+                          "it. Set to 0 to disable this feature."));
     return v;
 }
 
