@@ -37,7 +37,7 @@ struct Options
     std::optional<qint64> streamLargeBodies = 10 * 1024 * 1024;
     std::optional<qint64> bodySizeLimit;
     bool http2 = true;
-    int http2PingKeepalive = 58; // seconds of HTTP/2 idleness before a PING; 0 = never
+    int http2PingKeepalive = 58;    // seconds of HTTP/2 idleness before a PING; 0 = never
     qint64 maxHeadSize = 64 * 1024; // request/response head limit, bytes
 };
 

@@ -4,6 +4,7 @@
 #include "layers/http/http1_server_codec.h"
 #include "layers/http/http_stream.h"
 #include "layers/next_layer.h"
+#include "layers/tls/server_tls_layer.h"
 #include "options/options.h"
 
 namespace spyglass::layers {
@@ -11,7 +12,25 @@ namespace spyglass::layers {
 using namespace proxy;
 using namespace http;
 
+// The layer under a hosted ServerTlsLayer: it keeps what TLS hands down for HttpLayer to
+// process after the TLS layer has returned.
+class UpstreamInbox : public Layer
+{
+public:
+    using Layer::Layer;
+    Commands handleEvent(const Event& event) override
+    {
+        events.push_back(event);
+        return {};
+    }
+    QString name() const override { return QStringLiteral("UpstreamInbox"); }
+    std::vector<Event> events;
+};
+
 namespace {
+// Extra connections to a tunnel's server per client connection (browsers use six per host).
+constexpr int kMaxExtraConnections = 8;
+
 CodecLimits limitsFrom(const Context& ctx)
 {
     CodecLimits l;
@@ -71,14 +90,42 @@ Commands HttpLayer::handleEvent(const Event& event)
     } else if (auto* e = std::get_if<DataReceived>(&event)) {
         if (e->connection == m_context.client)
             onClientData(e->data);
-        else if (ServerConn* sc = findServer(e->connection))
+        else if (ServerConn* sc = findServer(e->connection); sc && sc->tls)
+            feedHostedTls(*sc, event);
+        else if (sc)
             onServerData(*sc, e->data);
     } else if (auto* e = std::get_if<ConnectionClosed>(&event)) {
         if (e->connection == m_context.client)
             onClientClosed();
-        else if (ServerConn* sc = findServer(e->connection))
+        else if (ServerConn* sc = findServer(e->connection); sc && sc->tls)
+            feedHostedTls(*sc, event);
+        else if (sc)
             onServerClosed(*sc);
     } else if (const CommandId id = replyTo(event)) {
+        onReply(event, id);
+    }
+    return std::move(m_out);
+}
+
+void HttpLayer::onReply(const Event& event, CommandId id)
+{
+    if (auto t = m_tlsRoutes.find(id); t != m_tlsRoutes.end()) {
+        const ConnectionPtr conn = t->second; // a hosted TLS layer's own timer
+        m_tlsRoutes.erase(t);
+        if (ServerConn* sc = findServer(conn); sc && sc->tls)
+            feedHostedTls(*sc, event);
+        return;
+    }
+    {
+        if (auto* open = std::get_if<OpenConnectionCompleted>(&event)) {
+            // The TCP connection of an extra TLS connection: its TLS layer shakes hands
+            // first and hands the completion down to the inbox (same id) when done.
+            ServerConn* sc = findServer(open->connection);
+            if (sc && sc->tls && !sc->open) {
+                feedHostedTls(*sc, event);
+                return;
+            }
+        }
         auto it = m_routes.find(id);
         if (it == m_routes.end()) {
             log(LogLevel::Warn, QStringLiteral("unexpected reply %1").arg(describe(event)));
@@ -95,7 +142,63 @@ Commands HttpLayer::handleEvent(const Event& event)
             }
         }
     }
-    return std::move(m_out);
+}
+
+void HttpLayer::emitForServer(ServerConn& sc, Command command)
+{
+    if (!sc.tls) {
+        m_out.push_back(std::move(command));
+        return;
+    }
+    const ConnectionPtr conn = sc.conn;
+    auto* tlsLayer = static_cast<tls::ServerTlsLayer*>(sc.tls.get());
+    Commands produced;
+    produced.push_back(std::move(command));
+    for (Command& c : tlsLayer->fromChildCommands(std::move(produced))) {
+        if (auto* w = std::get_if<RequestWakeup>(&c))
+            m_tlsRoutes[w->id] = conn;
+        m_out.push_back(std::move(c));
+    }
+    drainInbox(conn);
+}
+
+void HttpLayer::feedHostedTls(ServerConn& sc, const Event& event)
+{
+    const ConnectionPtr conn = sc.conn;
+    for (Command& c : sc.tls->handleEvent(event)) {
+        if (auto* w = std::get_if<RequestWakeup>(&c))
+            m_tlsRoutes[w->id] = conn;
+        m_out.push_back(std::move(c));
+    }
+    drainInbox(conn);
+}
+
+void HttpLayer::drainInbox(const ConnectionPtr& conn)
+{
+    ServerConn* sc = findServer(conn);
+    if (!sc || !sc->inbox)
+        return;
+    std::vector<Event> events;
+    events.swap(sc->inbox->events);
+    for (const Event& event : events) {
+        ServerConn* now = findServer(conn); // processing may remove the connection
+        if (!now)
+            return;
+        if (auto* e = std::get_if<DataReceived>(&event)) {
+            onServerData(*now, e->data);
+        } else if (std::holds_alternative<ConnectionClosed>(event)) {
+            onServerClosed(*now);
+        } else if (auto* e = std::get_if<OpenConnectionCompleted>(&event)) {
+            // Stream 0 when the stream that asked for it has finished meanwhile: the
+            // connection is kept for the next one.
+            int streamId = 0;
+            if (auto it = m_routes.find(e->command); it != m_routes.end()) {
+                streamId = it->second;
+                m_routes.erase(it);
+            }
+            onOpenCompleted(*e, streamId);
+        }
+    }
 }
 
 void HttpLayer::forwardToTunnel(const Event& event)
@@ -242,7 +345,7 @@ void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
 {
     ConnectionPtr conn = sc.conn; // `sc` may be removed while events are delivered
     if (!out.toPeer.isEmpty())
-        m_out.push_back(SendData{conn, out.toPeer});
+        emitForServer(sc, SendData{conn, out.toPeer});
     for (const QString& d : out.debug)
         log(LogLevel::Debug, d);
     for (const HttpEvent& e : out.events) {
@@ -297,7 +400,7 @@ void HttpLayer::requestServer(HttpStream& stream, const Address& address)
     const bool transparent = m_mode == Mode::Transparent;
     for (auto& sc : m_servers) {
         const bool sameTarget =
-            transparent ? sc->conn == m_context.server : sc->conn->peer == address;
+            transparent ? (sc->conn == m_context.server || sc->extra) : sc->conn->peer == address;
         if (sameTarget && sc->open && sc->codec && sc->conn->state == ConnectionState::Open &&
             (sc->codec->isMultiplexed() || sc->streams.empty()) && sc->codec->canOpenStream()) {
             attach(*sc, stream);
@@ -307,6 +410,8 @@ void HttpLayer::requestServer(HttpStream& stream, const Address& address)
     if (transparent) {
         const ConnectionPtr& server = m_context.server;
         if (findServer(server)) {
+            if (openExtraConnection(stream))
+                return;
             // Busy (an HTTP/1 exchange in progress) or still opening: wait in line.
             if (std::find(m_waiting.begin(), m_waiting.end(), stream.streamId()) == m_waiting.end())
                 m_waiting.push_back(stream.streamId());
@@ -333,6 +438,43 @@ void HttpLayer::requestServer(HttpStream& stream, const Address& address)
     m_routes[std::get<OpenConnection>(open).id] = stream.streamId();
     m_servers.push_back(std::move(sc));
     m_out.push_back(open);
+}
+
+bool HttpLayer::openExtraConnection(HttpStream& stream)
+{
+    // Only an HTTP/2 client has streams side by side, and only an HTTP/1 server needs more
+    // than one connection for them.
+    const ServerConn* main = findServer(m_context.server);
+    if (!m_clientCodec->isMultiplexed() || !main || !main->codec || main->codec->isMultiplexed())
+        return false;
+    const auto extras =
+        std::count_if(m_servers.begin(), m_servers.end(), [](const auto& sc) { return sc->extra; });
+    if (extras >= kMaxExtraConnections)
+        return false;
+    const Connection& model = *m_context.server;
+    auto sc = std::make_unique<ServerConn>();
+    sc->extra = true;
+    sc->conn = makeConnection(Connection::Role::Server);
+    sc->conn->peer = model.peer;
+    sc->conn->via = model.via;
+    sc->conn->tls = model.tls;
+    sc->conn->sni = model.sni;
+    // Ask for what the tunnel's server chose, so the extra connection speaks the same.
+    if (!model.alpn.isEmpty())
+        sc->conn->alpnOffers = {model.alpn};
+    sc->streams.push_back(stream.streamId());
+    if (model.tls) {
+        Context ctx = m_context;
+        ctx.server = sc->conn;
+        auto inbox = std::make_unique<UpstreamInbox>(ctx);
+        sc->inbox = inbox.get();
+        sc->tls = std::make_unique<tls::ServerTlsLayer>(ctx, std::move(inbox));
+    }
+    const Command open = makeOpenConnection(sc->conn);
+    m_routes[std::get<OpenConnection>(open).id] = stream.streamId();
+    m_servers.push_back(std::move(sc));
+    emitForServer(*m_servers.back(), open);
+    return true;
 }
 
 void HttpLayer::serveWaiting()

@@ -14,7 +14,10 @@
 // with the HTTP/2 preface (h2c, told by NextLayer); each upstream connection speaks what its
 // ALPN says once it is open. Streams are routed by id, so an HTTP/2 connection on either
 // side carries many streams while an HTTP/1 one carries one at a time; streams that find no
-// free connection to the tunnel's server wait in line for one.
+// free connection to the tunnel's server wait in line for one. Behind an HTTP/2 client, a
+// tunnel whose server is busy with an HTTP/1 exchange gets extra connections to the same
+// server (with TLS run by a ServerTlsLayer this layer hosts for each), up to a limit, so a
+// slow stream does not hold up its siblings.
 
 #include "layers/http/http_codec.h"
 #include "proxy/layer.h"
@@ -28,6 +31,7 @@
 namespace spyglass::layers {
 
 class HttpStream;
+class UpstreamInbox;
 
 class HttpLayer : public proxy::Layer
 {
@@ -81,6 +85,11 @@ private:
         std::unique_ptr<http::HttpCodec> codec; // made once open, when ALPN is known
         std::vector<int> streams;               // streams using it (HTTP/1: at most one)
         bool open = false;
+        bool extra = false; // an additional connection to the tunnel's server
+        // For an extra TLS connection: the TLS layer this layer hosts for it, and the layer
+        // below that collects what TLS hands down (decrypted data, open/close).
+        std::unique_ptr<proxy::Layer> tls;
+        UpstreamInbox* inbox = nullptr;
     };
 
     void onClientData(const QByteArray& data);
@@ -92,6 +101,12 @@ private:
     void deliverToStream(const http::HttpEvent& event);
     void onOpenCompleted(const proxy::OpenConnectionCompleted& e, int streamId);
     void attach(ServerConn& sc, HttpStream& stream);
+    bool openExtraConnection(HttpStream& stream);
+    // Sends a command for `sc` up: through its hosted TLS layer when it has one.
+    void emitForServer(ServerConn& sc, proxy::Command command);
+    void feedHostedTls(ServerConn& sc, const proxy::Event& event);
+    void drainInbox(const ConnectionPtr& conn);
+    void onReply(const proxy::Event& event, proxy::CommandId id);
     void detach(ServerConn& sc, int streamId);
     // Hands freed connections to streams waiting in line for the tunnel's server.
     void serveWaiting();
@@ -116,8 +131,9 @@ private:
     std::vector<std::unique_ptr<ServerConn>> m_servers;
     std::unordered_map<proxy::CommandId, int> m_routes; // reply id -> stream id
     std::deque<int> m_waiting;                          // streams waiting for a connection
-    std::unordered_map<int, qint64> m_owedToClient;     // request bytes not yet acknowledged
-    std::unordered_map<int, qint64> m_owedToServer;     // response bytes not yet acknowledged
+    std::unordered_map<proxy::CommandId, ConnectionPtr> m_tlsRoutes; // hosted TLS's own ids
+    std::unordered_map<int, qint64> m_owedToClient; // request bytes not yet acknowledged
+    std::unordered_map<int, qint64> m_owedToServer; // response bytes not yet acknowledged
     bool m_clientHttp2 = false;
     std::unique_ptr<proxy::Layer> m_tunnel;
     bool m_clientEof = false;

@@ -44,6 +44,12 @@ public:
     proxy::Commands handleEvent(const proxy::Event& event) override;
     QString name() const override { return QStringLiteral("ServerTlsLayer"); }
     proxy::Layer* child() const { return m_child.get(); }
+    // Commands the child issued outside handleEvent() (a layer that hosts this one for an
+    // extra upstream connection pushes its SendData/OpenConnection/CloseConnection here).
+    proxy::Commands fromChildCommands(proxy::Commands commands)
+    {
+        return fromChild(std::move(commands));
+    }
 
 private:
     enum class State : quint8
