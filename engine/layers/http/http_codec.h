@@ -25,6 +25,9 @@ struct CodecOutput
     // ... or shut down only our sending side (HTTP/1 response read until close).
     bool halfClose = false;
     QStringList debug; // notes for the log, e.g. "dropped 103 Early Hints"
+    // Streams whose pendingOutput() fell to zero during this call (their body went out or
+    // the stream ended): the layer may now acknowledge() what it held back on the other side.
+    std::vector<int> drained;
 };
 
 struct CodecLimits
@@ -57,6 +60,28 @@ public:
     // True when the connection must not be reused (Connection: close seen, HTTP/1.0 without
     // keep-alive, a read-until-close body, a protocol error).
     virtual bool isClosing() const = 0;
+
+    // Multiplexing and flow control (HTTP/2). The defaults are what HTTP/1 means by them:
+    // one exchange at a time, TCP's own back-pressure, and the connection as the only unit
+    // that can be cut.
+
+    // True when a new request may be sent now (HTTP/2: the server's
+    // SETTINGS_MAX_CONCURRENT_STREAMS leaves room and no GOAWAY has been seen).
+    virtual bool canOpenStream() const { return isIdle() && !isClosing(); }
+    // The layer has passed on `bytes` of this stream's received body: HTTP/2 reopens the
+    // peer's flow-control window by that much. Until then the peer's window shrinks, which
+    // is the back-pressure. Every received body byte must be acknowledged or its stream
+    // aborted, or the connection's window runs dry.
+    virtual void acknowledge(int /*streamId*/, qint64 /*bytes*/, CodecOutput& /*out*/) {}
+    // Body bytes of this stream given to send() and still waiting for the peer's window.
+    virtual qint64 pendingOutput(int /*streamId*/) const { return 0; }
+    // Cancels one exchange (HTTP/2: RST_STREAM CANCEL for that stream only, no event for it).
+    virtual void abortStream(int /*streamId*/, CodecOutput& out) { out.close = true; }
+    // A liveness probe (HTTP/2: PING; answers to the peer's PINGs are automatic).
+    virtual void sendPing(CodecOutput& /*out*/) {}
+    // Ends the connection gracefully (HTTP/2: GOAWAY NO_ERROR; open streams finish, then
+    // out.close; isClosing() is true from now on).
+    virtual void shutdown(CodecOutput& out) { out.close = true; }
 };
 
 } // namespace spyglass::layers::http
