@@ -29,7 +29,7 @@ QStringList describeRequests(const H2Peer& peer)
         QString line = QStringLiteral("#%1 %2").arg(id).arg(blocks.join(' '));
         if (!s.data.isEmpty())
             line += ' ' + (s.data.size() <= 200 ? quoted(s.data)
-                                                 : QStringLiteral("<%1 bytes>").arg(s.data.size()));
+                                                : QStringLiteral("<%1 bytes>").arg(s.data.size()));
         if (s.ended)
             line += QStringLiteral(" end");
         if (s.reset)
@@ -150,11 +150,11 @@ private Q_SLOTS:
             sendRequest(ex, 7, r);
         };
         RUN_ALL_CUTS(r, script);
-        SPYGLASS_COMPARE_LINES(r.events,
-                               (QStringList{"ResponseHeaders#7 200 OK HTTP/2.0 {content-type: "
-                                            "text/plain}",
-                                            "ResponseData#7 \"reply to /a?b=c\"",
-                                            "ResponseEndOfMessage#7"}));
+        SPYGLASS_COMPARE_LINES(
+            r.events,
+            (QStringList{"ResponseHeaders#7 200 OK HTTP/2.0 {content-type: "
+                         "text/plain}",
+                         "ResponseData#7 \"reply to /a?b=c\"", "ResponseEndOfMessage#7"}));
         SPYGLASS_COMPARE_LINES(r.requests,
                                QStringList{"#1 {:method: GET, :scheme: https, :authority: "
                                            "example.com, :path: /a?b=c, user-agent: curl/8, te: "
@@ -232,10 +232,10 @@ private Q_SLOTS:
                                QStringList{"#1 {:method: POST, :scheme: https, :authority: "
                                            "example.com, :path: /upload, content-type: "
                                            "text/plain} \"one two three\" end"});
-        SPYGLASS_COMPARE_LINES(ex.transcript.lines(),
-                               (QStringList{"ResponseHeaders#5 201 Created HTTP/2.0 {}",
-                                            "ResponseData#5 \"got one two three\"",
-                                            "ResponseEndOfMessage#5"}));
+        SPYGLASS_COMPARE_LINES(
+            ex.transcript.lines(),
+            (QStringList{"ResponseHeaders#5 201 Created HTTP/2.0 {}",
+                         "ResponseData#5 \"got one two three\"", "ResponseEndOfMessage#5"}));
         QVERIFY(codec.isIdle());
     }
 
@@ -253,10 +253,11 @@ private Q_SLOTS:
                                            "example.com, :path: /svc/Call, te: trailers} "
                                            "{x-checksum: abc} \"msg\" end"});
         SPYGLASS_COMPARE_LINES(
-            r.events, (QStringList{"ResponseHeaders#3 200 OK HTTP/2.0 {content-type: text/plain, "
-                                   "trailer: grpc-status}",
-                                   "ResponseData#3 \"reply to /svc/Call\"",
-                                   "ResponseTrailers#3 {grpc-status: 0}", "ResponseEndOfMessage#3"}));
+            r.events,
+            (QStringList{"ResponseHeaders#3 200 OK HTTP/2.0 {content-type: text/plain, "
+                         "trailer: grpc-status}",
+                         "ResponseData#3 \"reply to /svc/Call\"",
+                         "ResponseTrailers#3 {grpc-status: 0}", "ResponseEndOfMessage#3"}));
     }
 
     void connect()
@@ -283,10 +284,9 @@ private Q_SLOTS:
         QCOMPARE(peer.streams[1].data, QByteArray("hello"));
         peer.sendBody(1, "world", true);
         QVERIFY(ex.pump());
-        SPYGLASS_COMPARE_LINES(
-            ex.transcript.lines(),
-            (QStringList{"ResponseHeaders#1 200 OK HTTP/2.0 {}", "ResponseData#1 \"world\"",
-                         "ResponseEndOfMessage#1"}));
+        SPYGLASS_COMPARE_LINES(ex.transcript.lines(),
+                               (QStringList{"ResponseHeaders#1 200 OK HTTP/2.0 {}",
+                                            "ResponseData#1 \"world\"", "ResponseEndOfMessage#1"}));
         ex.call([](HttpCodec& c, CodecOutput& out) { c.send(RequestEndOfMessage{1}, out); });
         QVERIFY(ex.pump());
         QVERIFY(peer.streams[1].ended);
@@ -317,7 +317,8 @@ private Q_SLOTS:
         Exchange ex(codec, peer);
         for (int i = 0; i < 100; ++i) {
             const int id = 1001 + 2 * i; // the layer's ids, not HTTP/2's
-            sendRequest(ex, id, makeRequest("GET", "https://example.com/" + QByteArray::number(id)));
+            sendRequest(ex, id,
+                        makeRequest("GET", "https://example.com/" + QByteArray::number(id)));
         }
         QVERIFY(!codec.canOpenStream()); // 100 open: nghttp2's limit until the server's SETTINGS
         QVERIFY(ex.pump());
@@ -423,9 +424,9 @@ private Q_SLOTS:
             for (const HttpEvent& e : ex.transcript.events)
                 if (const auto* d = std::get_if<ResponseData>(&e))
                     received += d->data;
-            const bool ended = !ex.transcript.events.empty() &&
-                               std::holds_alternative<ResponseEndOfMessage>(
-                                   ex.transcript.events.back());
+            const bool ended =
+                !ex.transcript.events.empty() &&
+                std::holds_alternative<ResponseEndOfMessage>(ex.transcript.events.back());
             ex.transcript.events.clear();
             QVERIFY(ex.unacknowledged <= kHttp2StreamWindow);
             if (ended)
@@ -510,11 +511,11 @@ private Q_SLOTS:
         QVERIFY(ex.pump());
         QCOMPARE(peer.streams[1].resetCode, quint32(NGHTTP2_CANCEL));
         QCOMPARE(peer.streams[3].resetCode, quint32(NGHTTP2_CANCEL));
-        SPYGLASS_COMPARE_LINES(ex.transcript.lines(),
-                               (QStringList{"ResponseHeaders#5 200 OK HTTP/2.0 {content-type: "
-                                            "text/plain}",
-                                            "ResponseData#5 \"reply to /c\"",
-                                            "ResponseEndOfMessage#5"}));
+        SPYGLASS_COMPARE_LINES(
+            ex.transcript.lines(),
+            (QStringList{"ResponseHeaders#5 200 OK HTTP/2.0 {content-type: "
+                         "text/plain}",
+                         "ResponseData#5 \"reply to /c\"", "ResponseEndOfMessage#5"}));
         QVERIFY(codec.isIdle());
         QCOMPARE(codec.pendingOutput(1), 0);
     }
