@@ -36,6 +36,7 @@
 #include <set>
 
 struct nghttp2_session;
+struct nghttp2_session_callbacks;
 
 namespace spyglass::layers::http {
 
@@ -160,8 +161,13 @@ private:
         Closed  // the peer went away, or both sides are done after GOAWAY
     };
 
-    // The C trampolines nghttp2 calls (only from inside mem_recv / mem_send).
+    // The C trampolines nghttp2 calls (only from inside mem_recv / mem_send), in
+    // http2_common_callbacks.cpp with the handlers below.
     struct Callbacks;
+    static nghttp2_session_callbacks* makeCallbacks();
+    static QString codeName(quint32 errorCode);     // "REFUSED_STREAM"
+    static QString printable(QByteArrayView bytes); // escaped, at most a line
+    static QString describeField(QByteArrayView name, QByteArrayView value);
     struct SessionDeleter
     {
         void operator()(nghttp2_session* session) const;

@@ -505,6 +505,47 @@ private Q_SLOTS:
         QCOMPARE(stalls, 9);
     }
 
+    // Twenty unacknowledged uploads of 1 MiB each: the connection window caps what the
+    // client may have in flight at kHttp2ConnectionWindow in all.
+    void connectionWindowBoundsAllStreams()
+    {
+        Http2ServerCodec codec;
+        H2Peer peer(H2Peer::Role::Client);
+        Exchange ex{codec, peer, {}};
+        ex.autoAcknowledge = false;
+        const QByteArray body = patternBody(kHttp2StreamWindow);
+        std::vector<qint32> ids;
+        for (int i = 0; i < 20; ++i)
+            ids.push_back(peer.request(Fields{{":method", "PUT"},
+                                              {":scheme", "https"},
+                                              {":authority", "example.com"},
+                                              {":path", "/" + QByteArray::number(i)}},
+                                       body));
+        QVERIFY(ex.pump());
+        QCOMPARE(ex.unacknowledged, qint64(kHttp2ConnectionWindow));
+        // nghttp2 reopens a window once half of it is consumed: acknowledging 8 MiB lets the
+        // remaining 4 MiB in.
+        std::map<int, qint64> perStream;
+        for (const HttpEvent& e : ex.transcript.events)
+            if (const auto* d = std::get_if<RequestData>(&e))
+                perStream[d->streamId] += d->data.size();
+        qint64 acknowledged = 0;
+        for (const auto& [id, n] : perStream) {
+            if (acknowledged >= kHttp2ConnectionWindow / 2)
+                break;
+            ex.call(
+                [&, id = id, n = n](HttpCodec& c, CodecOutput& out) { c.acknowledge(id, n, out); });
+            acknowledged += n;
+            ex.unacknowledged -= n;
+        }
+        QVERIFY(ex.pump());
+        QCOMPARE(ex.unacknowledged, 20 * qint64(kHttp2StreamWindow) - acknowledged);
+        int ends = 0;
+        for (const HttpEvent& e : ex.transcript.events)
+            ends += std::holds_alternative<RequestEndOfMessage>(e);
+        QCOMPARE(ends, 20);
+    }
+
     // The codec sends 10 MB to a client that reads slowly: the body waits in the codec
     // (pendingOutput) and `drained` says when it has gone.
     void downloadWaitsForTheClientsWindow()
