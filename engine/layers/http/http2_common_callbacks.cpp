@@ -449,16 +449,26 @@ int Http2CodecBase::frameSent(qint32 h2Id, int frameType, quint8 flags, quint32 
 
 int Http2CodecBase::frameNotSent(qint32 h2Id, int frameType, int libError)
 {
-    if (frameType != NGHTTP2_HEADERS)
+    Stream* stream = findByH2Id(h2Id);
+    if (frameType != NGHTTP2_HEADERS || !stream || stream->finished)
         return 0;
-    if (Stream* stream = findByH2Id(h2Id); stream && stream->failure.isEmpty())
-        stream->failure =
-            m_goawayReceived
-                ? QStringLiteral("server sent GOAWAY (%1) before the request could be sent")
-                      .arg(codeName(m_goawayCode))
-                : QStringLiteral("the head for stream %1 could not be sent: %2")
-                      .arg(stream->layerId)
-                      .arg(QString::fromLatin1(nghttp2_strerror(libError)));
+    if (m_side == Side::Client) {
+        // nghttp2 closes a request stream whose HEADERS could not go; the close reports it.
+        if (stream->failure.isEmpty())
+            stream->failure =
+                m_goawayReceived
+                    ? QStringLiteral("server sent GOAWAY (%1) before the request could be sent")
+                          .arg(codeName(m_goawayCode))
+                    : QStringLiteral("the request head could not be sent: %1")
+                          .arg(QString::fromLatin1(nghttp2_strerror(libError)));
+        return 0;
+    }
+    // A response head (or trailers) that cannot go (larger than nghttp2 sends): the stream
+    // cannot be answered any more.
+    emitError(*stream, QStringLiteral("the response head for stream %1 could not be sent: %2")
+                           .arg(stream->layerId)
+                           .arg(QString::fromLatin1(nghttp2_strerror(libError))));
+    resetStream(*stream, NGHTTP2_INTERNAL_ERROR);
     return 0;
 }
 

@@ -429,6 +429,27 @@ private Q_SLOTS:
         QVERIFY(codec.isIdle());
     }
 
+    void responseHeadTooLargeToSend()
+    {
+        Http2ServerCodec codec;
+        H2Peer peer(H2Peer::Role::Client);
+        Exchange ex{codec, peer, {}};
+        const qint32 id = peer.request(getRequest("/"));
+        QVERIFY(ex.pump());
+        ex.call([&](HttpCodec& c, CodecOutput& out) {
+            c.send(ResponseHeaders{id, makeResponse(200, {{"X-Huge", QByteArray(70000, 'h')}})},
+                   out);
+            c.send(ResponseData{id, "body"}, out);
+        });
+        QVERIFY(ex.pump());
+        QCOMPARE(ex.transcript.errors().size(), 1);
+        QVERIFY2(ex.transcript.errors()[0].startsWith(
+                     "the response head for stream 1 could not be sent"),
+                 qPrintable(ex.transcript.errors()[0]));
+        QCOMPARE(peer.streams[id].resetCode, quint32(NGHTTP2_INTERNAL_ERROR));
+        QVERIFY(codec.isIdle());
+    }
+
     void hundredConcurrentStreams()
     {
         Http2ServerCodec codec;
