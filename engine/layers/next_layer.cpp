@@ -170,8 +170,9 @@ Commands NextLayer::handleEvent(const Event& event)
     if (auto* e = std::get_if<DataReceived>(&event)) {
         if (e->connection == m_context.client)
             m_clientData += e->data;
-        else if (m_context.server && e->connection == m_context.server && m_clientData.isEmpty())
-            m_serverSpokeFirst = true;
+        else if (m_context.server && e->connection == m_context.server && m_clientData.isEmpty() &&
+                 m_context.server->alpn != "h2")
+            m_serverSpokeFirst = true; // an HTTP/2 server's SETTINGS do not count: it is HTTP
     } else if (auto* e = std::get_if<ConnectionClosed>(&event)) {
         if (e->connection == m_context.client) {
             m_clientEof = true;

@@ -25,8 +25,8 @@ struct CodecOutput
     // ... or shut down only our sending side (HTTP/1 response read until close).
     bool halfClose = false;
     QStringList debug; // notes for the log, e.g. "dropped 103 Early Hints"
-    // Streams whose pendingOutput() fell to zero during this call: the layer may now
-    // acknowledge what it held back from their other side (HTTP/2 flow control).
+    // Streams whose pendingOutput() fell to zero during this call (their body went out or
+    // the stream ended): the layer may now acknowledge() what it held back on the other side.
     std::vector<int> drained;
 };
 
@@ -61,23 +61,28 @@ public:
     // keep-alive, a read-until-close body, a protocol error).
     virtual bool isClosing() const = 0;
 
-    // --- multiplexing and flow control (HTTP/2); the defaults are HTTP/1's answers -----------
+    // Multiplexing and flow control (HTTP/2). The defaults are what HTTP/1 means by them:
+    // one exchange at a time, TCP's own back-pressure, and the connection as the only unit
+    // that can be cut.
 
     // True when requests on this connection run side by side (HTTP/2).
     virtual bool isMultiplexed() const { return false; }
-    // An upstream codec can take another request now (HTTP/1: when idle; HTTP/2: below the
-    // server's SETTINGS_MAX_CONCURRENT_STREAMS).
+    // True when a new request may be sent now (HTTP/2: the server's
+    // SETTINGS_MAX_CONCURRENT_STREAMS leaves room and no GOAWAY has been seen).
     virtual bool canOpenStream() const { return isIdle() && !isClosing(); }
-    // The layer has passed on `bytes` of body received on `streamId`: HTTP/2 opens the peer's
-    // window by as much. Until then the peer's window shrinks; that is the back-pressure.
-    virtual void acknowledge(int streamId, qint64 bytes, CodecOutput& out) {}
-    // Body bytes of `streamId` waiting for the peer's flow-control window.
-    virtual qint64 pendingOutput(int streamId) const { return 0; }
-    // Ends one exchange early. HTTP/1 can only close the connection; HTTP/2 resets the stream.
-    virtual void abortStream(int streamId, CodecOutput& out) { out.close = true; }
-    // A keep-alive probe (HTTP/2 PING); HTTP/1 has none.
-    virtual void sendPing(CodecOutput& out) {}
-    // Graceful end: HTTP/2 sends GOAWAY and lets open streams finish; HTTP/1 closes.
+    // The layer has passed on `bytes` of this stream's received body: HTTP/2 reopens the
+    // peer's flow-control window by that much. Until then the peer's window shrinks, which
+    // is the back-pressure. Every received body byte must be acknowledged or its stream
+    // aborted, or the connection's window runs dry.
+    virtual void acknowledge(int /*streamId*/, qint64 /*bytes*/, CodecOutput& /*out*/) {}
+    // Body bytes of this stream given to send() and still waiting for the peer's window.
+    virtual qint64 pendingOutput(int /*streamId*/) const { return 0; }
+    // Cancels one exchange (HTTP/2: RST_STREAM CANCEL for that stream only, no event for it).
+    virtual void abortStream(int /*streamId*/, CodecOutput& out) { out.close = true; }
+    // A liveness probe (HTTP/2: PING; answers to the peer's PINGs are automatic).
+    virtual void sendPing(CodecOutput& /*out*/) {}
+    // Ends the connection gracefully (HTTP/2: GOAWAY NO_ERROR; open streams finish, then
+    // out.close; isClosing() is true from now on).
     virtual void shutdown(CodecOutput& out) { out.close = true; }
 };
 

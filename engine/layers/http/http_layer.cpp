@@ -2,6 +2,8 @@
 
 #include "layers/http/http1_client_codec.h"
 #include "layers/http/http1_server_codec.h"
+#include "layers/http/http2_client_codec.h"
+#include "layers/http/http2_server_codec.h"
 #include "layers/http/http_stream.h"
 #include "layers/next_layer.h"
 #include "layers/tls/server_tls_layer.h"
@@ -53,7 +55,10 @@ HttpLayer::HttpLayer(Context context, Mode mode, ClientProtocol protocol)
 {
     m_clientHttp2 =
         protocol == ClientProtocol::Http2 || (m_context.client && m_context.client->alpn == "h2");
-    m_clientCodec = std::make_unique<Http1ServerCodec>(limitsFrom(m_context));
+    if (m_clientHttp2)
+        m_clientCodec = std::make_unique<Http2ServerCodec>(limitsFrom(m_context));
+    else
+        m_clientCodec = std::make_unique<Http1ServerCodec>(limitsFrom(m_context));
     // Inside a tunnel the server may already be connected (eager CONNECT, TLS first).
     if (m_mode == Mode::Transparent && m_context.server && m_context.server->connected()) {
         auto sc = std::make_unique<ServerConn>();
@@ -68,7 +73,13 @@ HttpLayer::~HttpLayer() = default;
 
 std::unique_ptr<HttpCodec> HttpLayer::makeUpstreamCodec(const Connection& server) const
 {
-    Q_UNUSED(server);
+    // With TLS the server said what it speaks (ALPN). Without, a client that spoke HTTP/2
+    // with prior knowledge (gRPC, h2c) gets the same towards the server, which is what such
+    // servers need; everybody else gets HTTP/1.1.
+    const bool cleartextH2 = !server.tls && m_clientHttp2 && !m_context.client->tls;
+    const bool h2 = server.tls ? server.alpn == "h2" : cleartextH2;
+    if (h2 && (!m_context.options || m_context.options->http2))
+        return std::make_unique<Http2ClientCodec>(limitsFrom(m_context));
     return std::make_unique<Http1ClientCodec>(limitsFrom(m_context));
 }
 
@@ -352,14 +363,18 @@ void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
         // Upstream codecs answer with the stream ids the layer gave them.
         const int id = streamIdOf(e);
         auto it = m_streams.find(id);
-        if (it == m_streams.end())
-            continue; // a late answer for an abandoned stream
+        if (it == m_streams.end()) {
+            // A late answer for an abandoned stream: its bytes still count for the window.
+            if (const auto* data = std::get_if<ResponseData>(&e))
+                settleResponseData(conn, id, data->data.size());
+            continue;
+        }
         HttpStream& stream = *it->second;
         stream.deliver(e);
         if (stream.finished())
             streamFinished(stream);
         if (const auto* data = std::get_if<ResponseData>(&e))
-            settleResponseData(id, data->data.size());
+            settleResponseData(conn, id, data->data.size());
     }
     if (!out.drained.empty())
         onServerDrained(out.drained);
@@ -608,12 +623,13 @@ void HttpLayer::settleRequestData(int streamId, qint64 bytes)
     processClientOutput(out);
 }
 
-void HttpLayer::settleResponseData(int streamId, qint64 bytes)
+void HttpLayer::settleResponseData(const ConnectionPtr& server, int streamId, qint64 bytes)
 {
-    ServerConn* sc = serverOfStream(streamId);
-    if (!sc || !sc->codec->isMultiplexed())
+    ServerConn* sc = findServer(server);
+    if (!sc || !sc->codec || !sc->codec->isMultiplexed())
         return;
-    if (m_clientCodec->pendingOutput(streamId) > kMaxPendingPerStream) {
+    if (m_streams.contains(streamId) &&
+        m_clientCodec->pendingOutput(streamId) > kMaxPendingPerStream) {
         m_owedToServer[streamId] += bytes;
         return;
     }

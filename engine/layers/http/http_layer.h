@@ -113,7 +113,7 @@ private:
     // Flow control across the proxy: body bytes received on one side are acknowledged to
     // their sender once the other side has taken them (HTTP/2 windows; no-ops for HTTP/1).
     void settleRequestData(int streamId, qint64 bytes);
-    void settleResponseData(int streamId, qint64 bytes);
+    void settleResponseData(const ConnectionPtr& server, int streamId, qint64 bytes);
     void onServerDrained(const std::vector<int>& streams);
     void onClientDrained(const std::vector<int>& streams);
     ServerConn* serverOfStream(int streamId);

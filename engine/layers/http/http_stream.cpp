@@ -234,6 +234,13 @@ void HttpStream::onRequestHeaders(const RequestHeaders& e)
     m_flow->client = *m_layer.context().client;
     m_requestComplete = e.endStream;
     m_isConnect = m_flow->request.isConnect() && m_layer.mode() == HttpLayer::Mode::Regular;
+    if (m_isConnect && m_layer.clientIsHttp2()) {
+        // A tunnel inside one HTTP/2 stream (RFC 9113 8.5) is not proxied yet.
+        fail(QStringLiteral("CONNECT over HTTP/2 to the proxy is not supported; use HTTP/1.1 "
+                            "to the proxy for tunnels"),
+             501);
+        return;
+    }
 
     QString error;
     if (!resolveDestination(error)) {

@@ -2,9 +2,12 @@
 // Which ALPN protocols travel where during TLS interception (mitmproxy `addons/tlsconfig.py`
 // decides the same in tls_start_server / alpn_select_callback).
 //
-// The client's offer goes upstream minus what Spyglass cannot proxy yet; the client is then
-// answered with the server's choice when the client offered it. Keeping this in two named
-// functions makes the day HTTP/2 lands a one-line change.
+// The upstream is offered what the client offered (minus "h2" when `http2` is off). The
+// client is answered with the server's choice, except that the proxy translates between
+// HTTP/1.1 and HTTP/2: a client that offered "h2" gets HTTP/2 even from a server that speaks
+// only HTTP/1.1, and an offer of either version goes upstream with the other appended, so
+// that servers speaking only one of them are reachable by clients speaking the other. Each exchange
+// is still one flow that records both versions.
 
 #include <QByteArray>
 #include <QList>
@@ -15,14 +18,18 @@ struct Options;
 
 namespace spyglass::layers::tls {
 
-// The ALPN offer for the upstream handshake, from the client's offer, in the client's order.
-// Drops "h2" for now (the HTTP/2 layer arrives in a later issue), and always when
-// `options.http2` is false.
+// The ALPN offer for the upstream handshake, from the client's offer, in the client's order
+// (duplicates and empty names dropped). "h2" is dropped when `options.http2` is false;
+// otherwise "h2" and "http/1.1" each bring the other along.
 QList<QByteArray> upstreamAlpnOffers(const Options& options, const QList<QByteArray>& clientOffers);
 
-// What to answer the client: the protocol the server selected if the client offered it, else
-// "http/1.1" if the client offered that, else nothing (empty: no ALPN extension in the reply).
-QByteArray clientAlpnAnswer(const QByteArray& serverSelected,
+// What to answer the client, given what the server selected (empty: no ALPN):
+//  - "h2" when the client offered it, HTTP/2 is on and the server chose an HTTP version (or
+//    nothing, which means HTTP/1.1);
+//  - else the server's choice when the client offered it;
+//  - else "http/1.1" when the client offered that;
+//  - else nothing (no ALPN extension in the reply).
+QByteArray clientAlpnAnswer(const Options& options, const QByteArray& serverSelected,
                             const QList<QByteArray>& clientOffers);
 
 } // namespace spyglass::layers::tls

@@ -351,7 +351,7 @@ Commands ClientTlsLayer::startClientHandshake(const QString& upstreamError)
         return out;
     }
     const QByteArray serverAlpn = server && server->tlsEstablished ? server->alpn : QByteArray();
-    m_session->setAlpnToSelect(clientAlpnAnswer(serverAlpn, client->alpnOffers));
+    m_session->setAlpnToSelect(clientAlpnAnswer(m_context.opts(), serverAlpn, client->alpnOffers));
     m_session->receive(std::exchange(m_buffer, {}));
     m_state = State::Handshaking;
     armTimer(out);

@@ -13,31 +13,47 @@ class AlpnPolicyTest : public QObject
     Q_OBJECT
 
 private slots:
-    void upstreamOfferDropsH2();
+    void upstreamOffer();
     void clientAnswer();
 };
 
-void AlpnPolicyTest::upstreamOfferDropsH2()
+void AlpnPolicyTest::upstreamOffer()
 {
     Options options;
-    QCOMPARE(upstreamAlpnOffers(options, {"h2", "http/1.1"}), QList<QByteArray>{"http/1.1"});
-    QCOMPARE(upstreamAlpnOffers(options, {"h2"}), QList<QByteArray>{});
+    QCOMPARE(upstreamAlpnOffers(options, {"h2", "http/1.1"}),
+             (QList<QByteArray>{"h2", "http/1.1"}));
+    // An HTTP/2 client may still reach an HTTP/1.1-only server.
+    QCOMPARE(upstreamAlpnOffers(options, {"h2"}), (QList<QByteArray>{"h2", "http/1.1"}));
+    // An HTTP/1.1 client may still reach an HTTP/2-only server.
+    QCOMPARE(upstreamAlpnOffers(options, {"http/1.1"}), (QList<QByteArray>{"http/1.1", "h2"}));
     QCOMPARE(upstreamAlpnOffers(options, {"http/1.1", "http/1.0", "http/1.1"}),
-             (QList<QByteArray>{"http/1.1", "http/1.0"}));
+             (QList<QByteArray>{"http/1.1", "http/1.0", "h2"}));
     QCOMPARE(upstreamAlpnOffers(options, {"acme-tls/1", ""}), QList<QByteArray>{"acme-tls/1"});
+    QCOMPARE(upstreamAlpnOffers(options, {}), QList<QByteArray>{});
     options.http2 = false;
     QCOMPARE(upstreamAlpnOffers(options, {"h2", "http/1.1"}), QList<QByteArray>{"http/1.1"});
-    QCOMPARE(upstreamAlpnOffers(options, {}), QList<QByteArray>{});
+    QCOMPARE(upstreamAlpnOffers(options, {"http/1.1"}), QList<QByteArray>{"http/1.1"});
+    QCOMPARE(upstreamAlpnOffers(options, {"h2"}), QList<QByteArray>{});
 }
 
 void AlpnPolicyTest::clientAnswer()
 {
-    QCOMPARE(clientAlpnAnswer("http/1.1", {"h2", "http/1.1"}), QByteArray("http/1.1"));
-    QCOMPARE(clientAlpnAnswer("h2", {"h2", "http/1.1"}), QByteArray("h2"));
-    QCOMPARE(clientAlpnAnswer("", {"h2", "http/1.1"}), QByteArray("http/1.1"));
-    QCOMPARE(clientAlpnAnswer("spdy/3", {"h2", "http/1.1"}), QByteArray("http/1.1"));
-    QCOMPARE(clientAlpnAnswer("", {"h2"}), QByteArray());
-    QCOMPARE(clientAlpnAnswer("http/1.1", {}), QByteArray());
+    Options options;
+    // An h2 client gets h2 whatever HTTP version the server speaks.
+    QCOMPARE(clientAlpnAnswer(options, "http/1.1", {"h2", "http/1.1"}), QByteArray("h2"));
+    QCOMPARE(clientAlpnAnswer(options, "h2", {"h2", "http/1.1"}), QByteArray("h2"));
+    QCOMPARE(clientAlpnAnswer(options, "", {"h2", "http/1.1"}), QByteArray("h2"));
+    QCOMPARE(clientAlpnAnswer(options, "", {"h2"}), QByteArray("h2"));
+    // An HTTP/1.1 client keeps HTTP/1.1 when the server chose h2.
+    QCOMPARE(clientAlpnAnswer(options, "h2", {"http/1.1"}), QByteArray("http/1.1"));
+    // Not HTTP: the server's choice, else what the client can fall back to.
+    QCOMPARE(clientAlpnAnswer(options, "spdy/3", {"h2", "spdy/3"}), QByteArray("spdy/3"));
+    QCOMPARE(clientAlpnAnswer(options, "spdy/3", {"h2", "http/1.1"}), QByteArray("http/1.1"));
+    QCOMPARE(clientAlpnAnswer(options, "http/1.1", {}), QByteArray());
+    options.http2 = false;
+    QCOMPARE(clientAlpnAnswer(options, "http/1.1", {"h2", "http/1.1"}), QByteArray("http/1.1"));
+    QCOMPARE(clientAlpnAnswer(options, "", {"h2", "http/1.1"}), QByteArray("http/1.1"));
+    QCOMPARE(clientAlpnAnswer(options, "", {"h2"}), QByteArray());
 }
 
 QTEST_GUILESS_MAIN(AlpnPolicyTest)

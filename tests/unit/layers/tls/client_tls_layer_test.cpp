@@ -76,11 +76,11 @@ void ClientTlsLayerTest::happyPath()
     QVERIFY2(pb.expectNothing(), pb.why());
     pb.replyHook();
 
-    // Upstream first, with the client's SNI and its ALPN offer minus h2.
+    // Upstream first, with the client's SNI and its ALPN offer.
     QVERIFY2(pb.expect(OpenConnection{0, s.server}), pb.why());
     QVERIFY(s.server->tls);
     QCOMPARE(s.server->sni, QByteArray("example.com"));
-    QCOMPARE(s.server->alpnOffers, QList<QByteArray>{"http/1.1"});
+    QCOMPARE(s.server->alpnOffers, (QList<QByteArray>{"h2", "http/1.1"}));
     QVERIFY2(pb.expectNothing(), pb.why());
     pb.replyOpen();
     QVERIFY2(pb.expect(RequestWakeup{0, 30}), pb.why());
@@ -92,9 +92,11 @@ void ClientTlsLayerTest::happyPath()
 
     // The server saw what the client asked for.
     QCOMPARE(serverPeer->seenSni(), QByteArray("example.com"));
-    QCOMPARE(serverPeer->seenAlpnOffers(), QList<QByteArray>{"http/1.1"});
-    // The client got the server's ALPN and a certificate from our CA, checked for its SNI.
-    QCOMPARE(clientPeer->alpn(), QByteArray("http/1.1"));
+    QCOMPARE(serverPeer->seenAlpnOffers(), (QList<QByteArray>{"h2", "http/1.1"}));
+    QCOMPARE(s.server->alpn, QByteArray("http/1.1"));
+    // The client got h2 (the proxy translates to the server's HTTP/1.1) and a certificate
+    // from our CA, checked for its SNI.
+    QCOMPARE(clientPeer->alpn(), QByteArray("h2"));
     QCOMPARE(clientPeer->verifyResult(), long(X509_V_OK));
     X509Ptr leaf = peerCertificate(*clientPeer);
     const CertificateNames names = certificateNames(leaf.get());
@@ -107,7 +109,7 @@ void ClientTlsLayerTest::happyPath()
     // Both connections carry their TLS facts.
     QVERIFY(s.client->tlsEstablished);
     QCOMPARE(s.client->tlsVersion, QByteArray("TLSv1.3"));
-    QCOMPARE(s.client->alpn, QByteArray("http/1.1"));
+    QCOMPARE(s.client->alpn, QByteArray("h2"));
     QVERIFY(s.client->cipher.startsWith("TLS_"));
     QCOMPARE(s.client->timestampTlsSetup, TlsStack::kNow);
     QVERIFY(s.server->tlsEstablished);
@@ -415,8 +417,8 @@ void ClientTlsLayerTest::clientWithoutAlpnGetsNone()
     QVERIFY(clientPeer->alpn().isEmpty());
     QVERIFY(s.client->alpn.isEmpty());
 
-    // A client that offers only h2 is answered without ALPN (h2 is not proxied yet), and the
-    // server is not offered h2 either.
+    // A client that offers only h2 gets h2; the server is offered HTTP/1.1 as well, so that
+    // an HTTP/1.1-only server can be reached (the proxy translates).
     TlsStack s2;
     QVERIFY(s2.build(m_world, Address{"example.com", 443}));
     auto h2Only = m_world.client("example.com", {"h2"});
@@ -425,8 +427,21 @@ void ClientTlsLayerTest::clientWithoutAlpnGetsNone()
     TlsDriver driver2{*s2.pb, s2.client, s2.server, h2Only.get(), h2Server.get()};
     driver2.run();
     QVERIFY(h2Only->done());
-    QVERIFY(h2Server->seenAlpnOffers().isEmpty());
-    QVERIFY(h2Only->alpn().isEmpty());
+    QCOMPARE(h2Server->seenAlpnOffers(), (QList<QByteArray>{"h2", "http/1.1"}));
+    QCOMPARE(h2Only->alpn(), QByteArray("h2"));
+
+    // With http2=false an h2-only client gets no ALPN and the server is not offered h2.
+    TlsStack s3;
+    s3.options->http2 = false;
+    QVERIFY(s3.build(m_world, Address{"example.com", 443}));
+    auto h2Only3 = m_world.client("example.com", {"h2"});
+    auto h2Server3 = m_world.server({"h2", "http/1.1"});
+    s3.pb->feed(Start{});
+    TlsDriver driver3{*s3.pb, s3.client, s3.server, h2Only3.get(), h2Server3.get()};
+    driver3.run();
+    QVERIFY(h2Only3->done());
+    QVERIFY(h2Server3->seenAlpnOffers().isEmpty());
+    QVERIFY(h2Only3->alpn().isEmpty());
 }
 
 void ClientTlsLayerTest::serverFirstCanBeTurnedOff()
@@ -440,7 +455,7 @@ void ClientTlsLayerTest::serverFirstCanBeTurnedOff()
     driver.run();
     QVERIFY2(clientPeer->done(), qPrintable(driver.describeSeen()));
     QVERIFY(driver.seenOf<OpenConnection>().empty());
-    QCOMPARE(clientPeer->alpn(), QByteArray("http/1.1"));
+    QCOMPARE(clientPeer->alpn(), QByteArray("h2")); // what it offered first; no server to follow
     QCOMPARE(clientPeer->verifyResult(), long(X509_V_OK));
     // Prepared for whoever opens the server later.
     QVERIFY(s.server->tls);
