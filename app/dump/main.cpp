@@ -1,10 +1,12 @@
 // spyglass-dump: the headless proxy (mitmdump's counterpart). Wiring only: the command line,
-// the engine facade, one line per finished flow on stdout, session and HAR files, and a
-// clean exit on SIGINT/SIGTERM that writes everything out first.
+// the engine facade, one line per finished flow on stdout, session and HAR files (both limited
+// to the flows that match the trailing filter expression), and a clean exit on SIGINT/SIGTERM
+// that writes everything out first.
 
 #include "command_line.h"
 #include "dump_printer.h"
 
+#include "filter/filter.h"
 #include "flow/flow_store.h"
 #include "io/har_writer.h"
 #include "io/session_reader.h"
@@ -56,18 +58,31 @@ int fail(const QString& message)
     return 2;
 }
 
-// Everything that happens to finished flows: the line on stdout, the session file.
+// Everything that happens to finished flows that match the filter: the line on stdout, the
+// session file, and the store that the HAR file is written from.
 class FlowSink
 {
 public:
-    FlowSink(bool quiet, SessionWriter* session) : m_quiet(quiet), m_session(session) {}
+    FlowSink(bool quiet, SessionWriter* session, filter::Filter filter)
+        : m_quiet(quiet), m_session(session), m_filter(std::move(filter)),
+          m_filtering(!m_filter.expression().isEmpty())
+    {
+    }
 
     void take(const QList<FlowSnapshot>& batch)
     {
-        m_store.apply(batch);
+        QList<FlowSnapshot> kept;
+        kept.reserve(batch.size());
         for (const FlowSnapshot& f : batch) {
-            if (f->live)
+            if (f->live) {
+                // Not finished: a filter cannot judge it yet (~s, ~c, ~bs ...).
+                if (!m_filtering)
+                    kept.append(f);
                 continue;
+            }
+            if (!m_filter.matches(*f))
+                continue;
+            kept.append(f);
             if (!m_quiet)
                 std::fprintf(stdout, "%s\n", qPrintable(dumpLine(*f)));
             if (m_session && m_session->isOpen()) {
@@ -78,6 +93,7 @@ public:
                 }
             }
         }
+        m_store.apply(kept);
         std::fflush(stdout);
     }
     const FlowStore& store() const { return m_store; }
@@ -85,6 +101,8 @@ public:
 private:
     bool m_quiet;
     SessionWriter* m_session;
+    filter::Filter m_filter;
+    bool m_filtering;
     FlowStore m_store;
     bool m_sessionFailed = false;
 };
@@ -141,11 +159,16 @@ int main(int argc, char** argv)
         std::fputs(qPrintable(OptionRegistry::describeAll(Options{})), stdout);
         return 0;
     }
-    if (!cli.filter.isEmpty())
-        std::fprintf(stderr,
-                     "spyglass-dump: filter expressions arrive with a later version; '%s' is "
-                     "not applied, every flow is shown\n",
-                     qPrintable(cli.filter));
+    filter::Filter flowFilter; // matches every flow
+    if (!cli.filter.trimmed().isEmpty()) {
+        auto parsed = filter::Filter::parse(cli.filter);
+        if (const auto* e = std::get_if<filter::ParseError>(&parsed)) {
+            QString shown = cli.filter;
+            shown.replace(QLatin1Char('\n'), QLatin1Char(' ')); // one line, same positions
+            return fail(QStringLiteral("bad filter expression '%1': %2").arg(shown, e->message));
+        }
+        flowFilter = std::get<filter::Filter>(std::move(parsed));
+    }
 
     QList<FlowSnapshot> loaded;
     if (!cli.readFile.isEmpty()) {
@@ -160,7 +183,7 @@ int main(int argc, char** argv)
         if (const QString err = session.open(cli.saveFile); !err.isEmpty())
             return fail(err);
     }
-    FlowSink sink(cli.quiet, cli.saveFile.isEmpty() ? nullptr : &session);
+    FlowSink sink(cli.quiet, cli.saveFile.isEmpty() ? nullptr : &session, flowFilter);
     sink.take(loaded);
 
     auto finish = [&]() -> int {

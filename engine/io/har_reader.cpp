@@ -123,7 +123,7 @@ void applyContentEncoding(Response& r, const QJsonObject& content, QByteArray da
         if (std::optional<QByteArray> encoded = ContentCoding::encode(codings, data)) {
             data = std::move(*encoded);
         } else {
-            r.headers.remove("content-encoding"); // br, zstd: keep the decoded body
+            r.headers.remove("content-encoding"); // a coding we cannot apply: keep it decoded
         }
         changed = true;
     }

@@ -3,9 +3,9 @@
 // write. The counterpart of HarWriter; its rules are mirrored here.
 //
 //  - Bodies: content.text (base64 when "encoding" is "base64") is the decoded body; if the
-//    response says Content-Encoding gzip/deflate it is encoded again, so the flow holds the
+//    response says Content-Encoding gzip/deflate/br/zstd it is encoded again, so the flow holds the
 //    body as it travelled, and a Content-Length field is updated to match. A coding we cannot
-//    apply (br, zstd) is removed from the headers instead, with the decoded body kept. Our
+//    apply (compress, ...) is removed from the headers instead, with the decoded body kept. Our
 //    own `_contentEncoding` marks text that is still encoded: it is kept as is.
 //  - A body that was not captured (size > 0, no text), or that our export marked
 //    `_truncated`, becomes a streamed body: BodyInfo::streamed with the full size.

@@ -13,11 +13,11 @@
 //    (connection_strategy=lazy), blocked = the gap from the request's end to the connect
 //    (>= 0) and wait counts from the end of the handshake; otherwise blocked is -1. dns is
 //    never measured apart: -1. time = the sum of the timings that are not -1 (ssl excluded).
-//  - bodies: content.text is decoded from gzip/deflate (content.size = decoded size,
+//  - bodies: content.text is decoded from gzip/deflate/br/zstd (content.size = decoded size,
 //    bodySize = size on the wire); a body that is not valid UTF-8 (or holds NUL) is base64
-//    with "encoding": "base64". A body that cannot be decoded (br, damaged) stays as it was
-//    on the wire, with `"_contentEncoding": "<coding>"` and a comment saying so. A streamed
-//    body (only its start was recorded): content.size / bodySize = the full size, text =
+//    with "encoding": "base64". A body that cannot be decoded (damaged, other coding) stays
+//    as it was on the wire, with `"_contentEncoding": "<coding>"` and a comment saying so. A
+//    streamed body (only its start was recorded): content.size / bodySize = the full size, text =
 //    what was recorded, `"_truncated": true` and a comment. Request bodies are not decoded.
 //  - a flow that failed without a response: status 0, statusText "", and `_error` (as Chrome
 //    writes failed requests); a flow with a response and an error has both.
