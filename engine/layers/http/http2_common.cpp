@@ -294,6 +294,11 @@ QByteArray Http2CodecBase::takeUnparsed()
     return {};
 }
 
+bool Http2CodecBase::isMultiplexed() const
+{
+    return true;
+}
+
 bool Http2CodecBase::isIdle() const
 {
     return openStreamCount() == 0;

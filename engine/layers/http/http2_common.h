@@ -12,8 +12,9 @@
 //    preface and our SETTINGS go out with the first call, whatever it is.
 //  - Inbound flow control is the layer's: sessions run with NGHTTP2_OPT_NO_AUTO_WINDOW_UPDATE,
 //    the peer may send kHttp2StreamWindow per stream and kHttp2ConnectionWindow in all, and
-//    a WINDOW_UPDATE goes out only as acknowledge() hands bytes back. A stream that ends in
-//    an error (or is aborted) gives its unacknowledged bytes back by itself.
+//    a WINDOW_UPDATE goes out only as acknowledge() hands bytes back (nghttp2 sends it once
+//    half a window is back). A stream that ends in an error (or is aborted) gives its
+//    unacknowledged bytes back by itself.
 //  - Outbound bodies wait in the codec until the peer's window takes them: pendingOutput()
 //    says how much, out.drained says when a waiting stream has emptied.
 //  - Fields the peer sends are checked by nghttp2 (RFC 9113 8.2, 8.3): a malformed head, a
@@ -27,6 +28,9 @@
 //    frame) sends GOAWAY with the error, fails every open stream with nghttp2's reason, and
 //    sets out.close. After GOAWAY in either direction the open streams finish, then
 //    out.close is set.
+//
+// The class is implemented in http2_common.cpp (calls, state, events, what we send) and
+// http2_common_callbacks.cpp (nghttp2's callbacks and the submissions that need them).
 
 #include "layers/http/http_codec.h"
 
@@ -62,8 +66,8 @@ public:
     QByteArray takeUnparsed() override; // always empty
     bool isIdle() const override;       // no stream open
     bool isClosing() const override;    // GOAWAY sent or received, an error, or the peer gone
-    bool isMultiplexed() const override { return true; }
 
+    bool isMultiplexed() const override; // always: streams run side by side
     void acknowledge(int streamId, qint64 bytes, CodecOutput& out) override;
     qint64 pendingOutput(int streamId) const override;
     void abortStream(int streamId, CodecOutput& out) override;

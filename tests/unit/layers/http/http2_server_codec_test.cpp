@@ -805,6 +805,7 @@ private Q_SLOTS:
     {
         Http2ServerCodec codec;
         QVERIFY(!codec.canOpenStream());
+        QVERIFY(codec.isMultiplexed());
         QVERIFY(!codec.isHandedOver());
         QVERIFY(codec.takeUnparsed().isEmpty());
         QVERIFY(codec.isIdle());
