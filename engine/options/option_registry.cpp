@@ -189,6 +189,9 @@ std::vector<OptionSpec> makeAll()
                            "Byte size limit of HTTP request and response bodies. Understands "
                            "k/m/g suffixes, i.e. 3m for 3 megabytes. Empty: no limit."));
     v.push_back(boolOption("http2", &Options::http2, "Enable/disable HTTP/2 support."));
+    v.push_back(boolOption("websocket", &Options::websocket,
+                           "Enable/disable WebSocket support. WebSocket support is enabled by "
+                           "default."));
     return v;
 }
 

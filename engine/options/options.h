@@ -38,6 +38,9 @@ struct Options
     std::optional<qint64> bodySizeLimit;
     bool http2 = true;
     qint64 maxHeadSize = 64 * 1024; // request/response head limit, bytes
+
+    // WebSocket: off relays a 101 upgrade as raw bytes (nothing recorded).
+    bool websocket = true;
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").

@@ -25,6 +25,9 @@ struct Services
     std::shared_ptr<const TlsContexts> tls;
     // Wall-clock seconds since the epoch. Injected so layers stay deterministic in tests.
     std::function<double()> clock;
+    // Unpredictable 32-bit numbers (WebSocket masking keys, RFC 6455 5.3). Injected like the
+    // clock; when unset, a layer that needs them seeds a PRNG of its own.
+    std::function<quint32()> random;
 };
 
 struct Context
