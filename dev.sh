@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_PACKAGES=(build-essential cmake ninja-build pkgconf file qt6-base-dev qt6-tools-dev
     libssl-dev libnghttp2-dev node-llhttp zlib1g-dev)
-TEST_PACKAGES=(curl ca-certificates openssl python3 git clang-14 clang-format-14 libclang-rt-14-dev)
+TEST_PACKAGES=(curl ca-certificates openssl python3 python3-websockets git clang-14 clang-format-14 libclang-rt-14-dev)
 
 need_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

@@ -422,11 +422,11 @@ QJsonArray webSocketMessagesJson(const WebSocketData& ws)
 {
     QJsonArray out;
     for (const WebSocketMessage& m : ws.messages) {
-        QJsonObject o{{"type", m.fromClient ? "send" : "receive"},
-                      {"time", m.timestamp},
-                      {"opcode", m.isText ? 1 : 2},
-                      {"data", m.isText ? text(m.content)
-                                        : QString::fromLatin1(m.content.toBase64())}};
+        QJsonObject o{
+            {"type", m.fromClient ? "send" : "receive"},
+            {"time", m.timestamp},
+            {"opcode", m.isText ? 1 : 2},
+            {"data", m.isText ? text(m.content) : QString::fromLatin1(m.content.toBase64())}};
         if (m.injected)
             o["_injected"] = true;
         if (m.dropped)

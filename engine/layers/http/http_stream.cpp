@@ -614,8 +614,8 @@ void HttpStream::onClientGone(const QString& why)
         m_server.reset();
     }
     const bool started = !m_flow->request.method.isEmpty();
-    const bool finalHookRan = m_failed || (m_wait == Wait::Hook &&
-                                           m_pendingHook == HookKind::Response && !m_flow->live);
+    const bool finalHookRan =
+        m_failed || (m_wait == Wait::Hook && m_pendingHook == HookKind::Response && !m_flow->live);
     m_done = true;
     if (started && !finalHookRan) {
         // Record the abandoned exchange; nobody waits for the hook's reply.

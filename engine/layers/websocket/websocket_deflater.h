@@ -7,8 +7,8 @@
 //
 // windowBits is the direction's negotiated *_max_window_bits, 9..15: zlib cannot write a
 // 256-byte window (it turns 8 into 9), so the layer sends uncompressed messages instead when
-// 8 was agreed. With context takeover, setDictionary() primes the window with what the
-// receiver decompressed last, so that back-references stay valid for its inflater.
+// 8 was agreed. setDictionary() primes the window with what the receiver decompressed last
+// (its inflater holds the same bytes), so a message can refer back into them.
 
 #include <QByteArray>
 #include <QByteArrayView>

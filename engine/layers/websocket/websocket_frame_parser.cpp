@@ -72,8 +72,7 @@ WebSocketFrameParser::Result WebSocketFrameParser::next()
                                    "data message may be compressed)")
                         .arg(isControl(opcode) ? "control" : "continuation"));
     if (isControl(opcode) && !fin)
-        return fail(CloseCode::ProtocolError,
-                    QStringLiteral("fragmented WebSocket control frame"));
+        return fail(CloseCode::ProtocolError, QStringLiteral("fragmented WebSocket control frame"));
     if (isControl(opcode) && len7 > 125)
         return fail(CloseCode::ProtocolError,
                     QStringLiteral("WebSocket control frame longer than 125 bytes"));

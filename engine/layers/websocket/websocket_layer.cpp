@@ -98,11 +98,11 @@ void WebSocketLayer::start()
         m_maxMessageSize = *o.bodySizeLimit;
     m_client.conn = m_context.client;
     m_client.isClient = true;
-    m_client.reader = std::make_unique<WebSocketMessageReader>(WebSocketMessageReader::Sender::Client,
-                                                               m_maxMessageSize);
+    m_client.reader = std::make_unique<WebSocketMessageReader>(
+        WebSocketMessageReader::Sender::Client, m_maxMessageSize);
     m_server.conn = m_context.server;
-    m_server.reader = std::make_unique<WebSocketMessageReader>(WebSocketMessageReader::Sender::Server,
-                                                               m_maxMessageSize);
+    m_server.reader = std::make_unique<WebSocketMessageReader>(
+        WebSocketMessageReader::Sender::Server, m_maxMessageSize);
     if (m_flow->response) {
         const QByteArray extensions = m_flow->response->headers.joined("sec-websocket-extensions");
         QStringList notes;
@@ -189,8 +189,7 @@ void WebSocketLayer::afterMessageHook()
     Peer& from = *p.from;
     Peer& to = other(from);
     const WebSocketData* d = m_flow->websocket.get();
-    const WebSocketMessage* m =
-        d && p.index < d->messages.size() ? &d->messages[p.index] : nullptr;
+    const WebSocketMessage* m = d && p.index < d->messages.size() ? &d->messages[p.index] : nullptr;
     const bool takeover = m_deflate && !m_deflate->noContextTakeover(from.isClient);
 
     if (m && m->dropped) {
@@ -267,8 +266,8 @@ void WebSocketLayer::diverge(Peer& from)
         for (const QByteArray& h : from.history)
             dictionary += h;
         from.deflater = std::make_unique<WebSocketDeflater>(bits, false);
-        from.deflater->setDictionary(QByteArrayView(dictionary).last(
-            qMin(dictionary.size(), qsizetype(1) << bits)));
+        from.deflater->setDictionary(
+            QByteArrayView(dictionary).last(qMin(dictionary.size(), qsizetype(1) << bits)));
     }
     from.history.clear();
     from.historySize = 0;
@@ -345,8 +344,8 @@ void WebSocketLayer::onEof(Peer& peer)
 
 void WebSocketLayer::onProtocolError(Peer& from, quint16 code, const QString& message)
 {
-    log(LogLevel::Info, QStringLiteral("WebSocket protocol error from the %1: %2")
-                            .arg(who(from), message));
+    log(LogLevel::Info,
+        QStringLiteral("WebSocket protocol error from the %1: %2").arg(who(from), message));
     recordClose(from, code, message);
     if (!from.closeSent)
         sendClose(from, code, message);

@@ -25,12 +25,14 @@
 // the layer inflates each compressed message with its own inflater per direction. Original
 // frames stay valid as long as the receiver saw everything the sender compressed. When a hook
 // changes or drops a compressed message of a direction with context takeover, the receiver's
-// window no longer matches the sender's: from then on every compressed message of that
-// direction is inflated and deflated again by the proxy, whose deflater is primed with the
-// last window of what the receiver decompressed (setDictionary), so every back-reference
-// stays valid. Without context takeover a changed message is simply compressed on its own.
-// A direction limited to an 8-bit window (zlib cannot write one) gets such messages
-// uncompressed, which permessage-deflate allows.
+// window no longer matches the sender's, whose later messages may refer back into what the
+// receiver never got: from then on every compressed message of that direction is deflated
+// again by the proxy's own deflater (its history is a suffix of the receiver's window, so its
+// back-references are valid). That deflater starts primed with the last window of what the
+// receiver decompressed before (setDictionary, kept as shared QByteArrays, no copy), so the
+// re-compressed messages still compress as well as the sender's did. Without context takeover
+// a changed message is simply compressed on its own. A direction limited to an 8-bit window
+// (zlib cannot write one) gets such messages uncompressed, which permessage-deflate allows.
 //
 // Frames the proxy writes towards the server are masked with a key from Services::random (or
 // a PRNG seeded from the flow id when unset); frames towards the client never are.
@@ -89,7 +91,7 @@ private:
         ConnectionPtr conn;
         bool isClient = false;
         std::unique_ptr<websocket::WebSocketMessageReader> reader;
-        bool eof = false;           // ConnectionClosed seen (handled once its bytes are read)
+        bool eof = false; // ConnectionClosed seen (handled once its bytes are read)
         bool eofHandled = false;
         bool closeReceived = false; // it sent a Close
         bool closeSent = false;     // a Close went to it

@@ -211,22 +211,22 @@ private Q_SLOTS:
                                     {"httpVersion", "HTTP/1.1"},
                                     {"headers", QJsonArray{QJsonObject{{"name", "Upgrade"},
                                                                        {"value", "websocket"}}}}}},
-            {"response", QJsonObject{{"status", 101},
-                                     {"statusText", "Switching Protocols"},
-                                     {"httpVersion", "HTTP/1.1"},
-                                     {"headers", QJsonArray()},
-                                     {"content", QJsonObject{{"size", 0}, {"mimeType", "x-unknown"}}}}},
+            {"response",
+             QJsonObject{{"status", 101},
+                         {"statusText", "Switching Protocols"},
+                         {"httpVersion", "HTTP/1.1"},
+                         {"headers", QJsonArray()},
+                         {"content", QJsonObject{{"size", 0}, {"mimeType", "x-unknown"}}}}},
             {"timings", QJsonObject{{"send", 1}, {"wait", 10}, {"receive", 1}}},
             {"_resourceType", "websocket"},
-            {"_webSocketMessages",
-             QJsonArray{message("send", 1704164645.9, 1, "ping"),
-                        message("receive", 1704164646.0, 2, "AAEC"),
-                        message("receive", 1704164646.1, 9, ""),
-                        message("receive", 1704164646.2, 2, "not base64!")}}};
-        const QByteArray har = QJsonDocument(QJsonObject{
-                                                 {"log", QJsonObject{{"version", "1.2"},
-                                                                     {"entries", QJsonArray{entry}}}}})
-                                   .toJson();
+            {"_webSocketMessages", QJsonArray{message("send", 1704164645.9, 1, "ping"),
+                                              message("receive", 1704164646.0, 2, "AAEC"),
+                                              message("receive", 1704164646.1, 9, ""),
+                                              message("receive", 1704164646.2, 2, "not base64!")}}};
+        const QByteArray har =
+            QJsonDocument(QJsonObject{{"log", QJsonObject{{"version", "1.2"},
+                                                          {"entries", QJsonArray{entry}}}}})
+                .toJson();
         const HarReader::Result r = HarReader::parse(har, "chrome.har");
         QVERIFY2(r.ok(), qPrintable(r.error));
         QCOMPARE(r.flows.size(), 1);

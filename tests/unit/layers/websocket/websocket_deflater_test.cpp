@@ -67,8 +67,7 @@ private Q_SLOTS:
         const QByteArray history = chatter(200);
         ZlibSender sender(true);
         ZlibReceiver receiver;
-        QCOMPARE(receiver.decompress(sender.compress(history)),
-                 std::optional<QByteArray>(history));
+        QCOMPARE(receiver.decompress(sender.compress(history)), std::optional<QByteArray>(history));
 
         WebSocketDeflater d(15, false);
         d.setDictionary(history);
@@ -106,20 +105,21 @@ private Q_SLOTS:
         QTest::newRow("plain") << QByteArray("permessage-deflate") << true << false << false << 15
                                << 15 << 0;
         QTest::newRow("python websockets")
-            << QByteArray("permessage-deflate; server_max_window_bits=12; client_max_window_bits=13")
+            << QByteArray(
+                   "permessage-deflate; server_max_window_bits=12; client_max_window_bits=13")
             << true << false << false << 12 << 13 << 0;
         QTest::newRow("no takeover, quoted, case")
             << QByteArray("Permessage-Deflate;Server_No_Context_Takeover; "
                           "client_no_context_takeover; client_max_window_bits=\"10\"")
             << true << true << true << 15 << 10 << 0;
         QTest::newRow("other extension first")
-            << QByteArray("x-webkit-foo; a=1, permessage-deflate; server_max_window_bits=9")
-            << true << false << false << 9 << 15 << 1;
+            << QByteArray("x-webkit-foo; a=1, permessage-deflate; server_max_window_bits=9") << true
+            << false << false << 9 << 15 << 1;
         QTest::newRow("bad bits")
-            << QByteArray("permessage-deflate; server_max_window_bits=20; frobnicate")
-            << true << false << false << 15 << 15 << 2;
-        QTest::newRow("only unknown") << QByteArray("x-foo") << false << false << false << 15
-                                      << 15 << 1;
+            << QByteArray("permessage-deflate; server_max_window_bits=20; frobnicate") << true
+            << false << false << 15 << 15 << 2;
+        QTest::newRow("only unknown")
+            << QByteArray("x-foo") << false << false << false << 15 << 15 << 1;
     }
     void params()
     {

@@ -134,11 +134,10 @@ private Q_SLOTS:
     {
         Parser p(Parser::Sender::Server, 1000);
         p.setRsv1Allowed(true);
-        const QByteArray data = serverFrame(Opcode::Text, "a", false, true) +
-                                serverFrame(Opcode::Ping, "p") +
-                                serverFrame(Opcode::Continuation, "b", true) +
-                                serverFrame(Opcode::Pong, "") +
-                                serverFrame(Opcode::Close, closeBody(1000, ""));
+        const QByteArray data =
+            serverFrame(Opcode::Text, "a", false, true) + serverFrame(Opcode::Ping, "p") +
+            serverFrame(Opcode::Continuation, "b", true) + serverFrame(Opcode::Pong, "") +
+            serverFrame(Opcode::Close, closeBody(1000, ""));
         auto frames = parseAll(p, data, 1);
         QCOMPARE(frames.size(), 5);
         QVERIFY(!frames[0].frame.fin);
@@ -158,19 +157,22 @@ private Q_SLOTS:
         QTest::addColumn<bool>("rsv1Allowed");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("text");
-        QTest::newRow("opcode 3") << 1 << QByteArray("\x83\x00", 2) << false << 1002 << "opcode 0x3";
-        QTest::newRow("opcode 0xb") << 1 << QByteArray("\x8b\x00", 2) << false << 1002 << "opcode 0xb";
+        QTest::newRow("opcode 3") << 1 << QByteArray("\x83\x00", 2) << false << 1002
+                                  << "opcode 0x3";
+        QTest::newRow("opcode 0xb")
+            << 1 << QByteArray("\x8b\x00", 2) << false << 1002 << "opcode 0xb";
         QTest::newRow("rsv2") << 1 << QByteArray("\xa1\x00", 2) << true << 1002 << "RSV2";
         QTest::newRow("rsv3") << 1 << QByteArray("\x91\x00", 2) << true << 1002 << "RSV3";
         QTest::newRow("rsv1 without deflate")
             << 1 << QByteArray("\xc1\x00", 2) << false << 1002 << "permessage-deflate";
-        QTest::newRow("rsv1 on ping") << 1 << QByteArray("\xc9\x00", 2) << true << 1002 << "control";
+        QTest::newRow("rsv1 on ping")
+            << 1 << QByteArray("\xc9\x00", 2) << true << 1002 << "control";
         QTest::newRow("rsv1 on continuation")
             << 1 << QByteArray("\xc0\x00", 2) << true << 1002 << "continuation";
-        QTest::newRow("fragmented ping") << 1 << QByteArray("\x09\x00", 2) << false << 1002
-                                         << "fragmented";
-        QTest::newRow("long ping") << 1 << QByteArray("\x89\x7e\x00\x7e", 4) << false << 1002
-                                   << "125";
+        QTest::newRow("fragmented ping")
+            << 1 << QByteArray("\x09\x00", 2) << false << 1002 << "fragmented";
+        QTest::newRow("long ping")
+            << 1 << QByteArray("\x89\x7e\x00\x7e", 4) << false << 1002 << "125";
         QTest::newRow("unmasked from client")
             << 0 << QByteArray("\x81\x02hi", 4) << false << 1002 << "unmasked";
         QTest::newRow("masked from server")
@@ -186,9 +188,8 @@ private Q_SLOTS:
         QFETCH(bool, rsv1Allowed);
         QFETCH(int, code);
         QFETCH(QString, text);
-        const Parser::Error e =
-            errorOf(sender == 0 ? Parser::Sender::Client : Parser::Sender::Server, data,
-                    rsv1Allowed);
+        const Parser::Error e = errorOf(
+            sender == 0 ? Parser::Sender::Client : Parser::Sender::Server, data, rsv1Allowed);
         QCOMPARE(int(e.code), code);
         QVERIFY2(e.message.contains(text), qPrintable(e.message));
     }
@@ -220,7 +221,9 @@ private Q_SLOTS:
         QVERIFY(p.size() <= 125);
         QCOMPARE(p.size(), 2 + 122);
         QVERIFY(QByteArrayView(p).sliced(2).isValidUtf8());
-        QCOMPARE(closePayload(1000, "bye"), QByteArray("\x03\xe8" "bye", 5));
+        QCOMPARE(closePayload(1000, "bye"), QByteArray("\x03\xe8"
+                                                       "bye",
+                                                       5));
     }
 
     void garbageNeverCrashes()

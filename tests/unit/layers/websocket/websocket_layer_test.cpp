@@ -42,9 +42,8 @@ struct Fixture
         flow->request.port = 80;
         flow->request.path = "/chat";
         flow->request.httpVersion = "HTTP/1.1";
-        flow->request.headers = {{"Host", "example.com"},
-                                 {"Connection", "Upgrade"},
-                                 {"Upgrade", "websocket"}};
+        flow->request.headers = {
+            {"Host", "example.com"}, {"Connection", "Upgrade"}, {"Upgrade", "websocket"}};
         Response r;
         r.httpVersion = "HTTP/1.1";
         r.statusCode = 101;
@@ -446,9 +445,11 @@ private Q_SLOTS:
         pb.ignoreLogs();
         QVERIFY2(started(pb), pb.why());
         ZlibSender zclient(true);
-        const QList<QByteArray> sent{chatter(80), chatter(81), chatter(82) + "three",
-                                     chatter(83, "other") + chatter(10)};
-        const QByteArray changed = chatter(79) + "CHANGED" + chatter(5);
+        QByteArray varied; // compresses poorly on its own, well against itself
+        for (int i = 0; i < 300; ++i)
+            varied += QByteArray::number(quint32(i) * 2654435761u, 36) + ',';
+        const QList<QByteArray> sent{varied, chatter(81), chatter(82) + "three", varied + "again"};
+        const QByteArray changed = varied + "CHANGED";
         QByteArray toServer;
         for (int i = 0; i < sent.size(); ++i) {
             pb.feed(DataReceived{f.client,
@@ -485,10 +486,15 @@ private Q_SLOTS:
         for (int i = 0; i < 4; ++i) {
             QVERIFY(compressed[i]);
             const auto text = zserver.decompress(payloads[i]);
-            QVERIFY2(text.has_value(), qPrintable(QStringLiteral("message %1 does not inflate").arg(i)));
+            QVERIFY2(text.has_value(),
+                     qPrintable(QStringLiteral("message %1 does not inflate").arg(i)));
             QCOMPARE(*text, expected[i]);
         }
-        QVERIFY2(payloads[3].size() < sent[3].size() / 2, "later messages are still compressed");
+        // The proxy's deflater starts from what the server already has: the changed message
+        // and the later one are mostly back-references into the first.
+        QVERIFY2(payloads[1].size() < 100, qPrintable(QString::number(payloads[1].size())));
+        QVERIFY2(payloads[3].size() < 100, qPrintable(QString::number(payloads[3].size())));
+        QVERIFY(payloads[0].size() > 1000);
         // The first message went through as it came: the proxy compresses from the change on.
         ZlibSender again(true);
         QCOMPARE(payloads[0], again.compress(sent[0]));
@@ -502,7 +508,8 @@ private Q_SLOTS:
         pb.ignoreLogs();
         QVERIFY2(started(pb), pb.why());
         ZlibSender zserver(false, 10);
-        const QByteArray first = serverFrame(Opcode::Text, zserver.compress(chatter(40)), true, true);
+        const QByteArray first =
+            serverFrame(Opcode::Text, zserver.compress(chatter(40)), true, true);
         pb.feed(DataReceived{f.server, first});
         QVERIFY2(pb.expectHook(HookKind::WebsocketMessage), pb.why());
         editLast(f.flow, [](WebSocketMessage& m) { m.content = chatter(41, "edited"); });
@@ -520,7 +527,8 @@ private Q_SLOTS:
         QCOMPARE(fresh.decompress(fr.frame.payload),
                  std::optional<QByteArray>(chatter(41, "edited")));
         // The next original message still goes through untouched.
-        const QByteArray second = serverFrame(Opcode::Text, zserver.compress(chatter(42)), true, true);
+        const QByteArray second =
+            serverFrame(Opcode::Text, zserver.compress(chatter(42)), true, true);
         pb.feed(DataReceived{f.server, second});
         QVERIFY2(pb.expectHook(HookKind::WebsocketMessage), pb.why());
         pb.replyHook();

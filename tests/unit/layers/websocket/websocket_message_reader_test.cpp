@@ -89,10 +89,9 @@ private Q_SLOTS:
     void binaryAndEmptyMessages()
     {
         Reader r(Reader::Sender::Server, 1000);
-        auto events = readAll(r,
-                              serverFrame(Opcode::Binary, QByteArray("\0\1\2", 3)) +
-                                  serverFrame(Opcode::Text, ""),
-                              0);
+        auto events = readAll(
+            r, serverFrame(Opcode::Binary, QByteArray("\0\1\2", 3)) + serverFrame(Opcode::Text, ""),
+            0);
         QCOMPARE(events.size(), size_t(2));
         QVERIFY(!std::get<Reader::Message>(events[0]).isText);
         QCOMPARE(std::get<Reader::Message>(events[0]).content, QByteArray("\0\1\2", 3));

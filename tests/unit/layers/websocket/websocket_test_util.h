@@ -48,8 +48,7 @@ inline QByteArray closeBody(quint16 code, const QByteArray& reason)
 class ZlibSender
 {
 public:
-    explicit ZlibSender(bool contextTakeover, int windowBits = 15)
-        : m_takeover(contextTakeover)
+    explicit ZlibSender(bool contextTakeover, int windowBits = 15) : m_takeover(contextTakeover)
     {
         deflateInit2(&m_z, Z_BEST_COMPRESSION, Z_DEFLATED, -windowBits, 8, Z_DEFAULT_STRATEGY);
     }
@@ -90,8 +89,7 @@ public:
 
     void setDictionary(const QByteArray& d)
     {
-        inflateSetDictionary(&m_z, reinterpret_cast<const Bytef*>(d.constData()),
-                             uInt(d.size()));
+        inflateSetDictionary(&m_z, reinterpret_cast<const Bytef*>(d.constData()), uInt(d.size()));
     }
 
     // Empty optional on a zlib error (e.g. "invalid distance too far back").
