@@ -140,6 +140,8 @@ private Q_SLOTS:
         if (QTest::currentTestFailed())
             return;
         QVERIFY(!store.at(1)->websocket);
+        // Kept shared with the snapshot, not copied into the store's encoding.
+        QCOMPARE(store.at(0)->websocket.get(), done->websocket.get());
         int seen = 0;
         store.forEach([&](const HttpFlow& f) {
             if (seen++ == 0)
