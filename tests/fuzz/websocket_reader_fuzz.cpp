@@ -21,8 +21,7 @@ namespace {
 
 [[noreturn]] void violated(const char* what, const QByteArray& detail = {})
 {
-    std::fprintf(stderr, "WebSocket reader invariant violated: %s\n%s\n", what,
-                 detail.constData());
+    std::fprintf(stderr, "WebSocket reader invariant violated: %s\n%s\n", what, detail.constData());
     std::abort();
 }
 
@@ -58,8 +57,8 @@ QByteArray run(const QByteArray& data, quint8 config, const std::vector<qsizetyp
             } else if (auto* c = std::get_if<WebSocketMessageReader::Close>(&e)) {
                 if (c->code && !isValidCloseCode(*c->code))
                     violated("a Close with a code that must not be sent", transcript);
-                transcript += "X" + QByteArray::number(c->code.value_or(0)) + c->reason.toUtf8() +
-                              "\n";
+                transcript +=
+                    "X" + QByteArray::number(c->code.value_or(0)) + c->reason.toUtf8() + "\n";
             } else if (auto* err = std::get_if<WebSocketMessageReader::Error>(&e)) {
                 if (err->code != 1002 && err->code != 1007 && err->code != 1009)
                     violated("an undocumented error code", transcript);
