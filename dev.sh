@@ -13,7 +13,7 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkgconf file qt6-base-dev qt6-
     libssl-dev libnghttp2-dev node-llhttp zlib1g-dev libgoogle-perftools-dev libbrotli-dev
     libzstd-dev)
 TEST_PACKAGES=(curl ca-certificates openssl python3 git clang-14 clang-format-14 libclang-rt-14-dev
-    nginx nghttp2-client python3-h2)
+    nginx nghttp2-client python3-h2 python3-websockets)
 
 need_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

@@ -22,6 +22,20 @@ QString humanDuration(double seconds)
     return QString::number(seconds, 'f', 1) + QLatin1Char('s');
 }
 
+QString webSocketSummary(const WebSocketData& ws)
+{
+    const qsizetype n = ws.messages.size();
+    QString out = QStringLiteral("websocket %1 message%2").arg(n).arg(n == 1 ? "" : "s");
+    if (ws.closeCode) {
+        out += QStringLiteral(", closed by %1 %2")
+                   .arg(ws.closedByClient ? "client" : "server")
+                   .arg(*ws.closeCode);
+        if (!ws.closeReason.isEmpty())
+            out += QStringLiteral(" \"%1\"").arg(ws.closeReason);
+    }
+    return out;
+}
+
 QString dumpLine(const HttpFlow& flow)
 {
     const Request& r = flow.request;
@@ -44,6 +58,8 @@ QString dumpLine(const HttpFlow& flow)
         line += QLatin1Char(' ') + QString::fromLatin1(resp.reason);
     line += QLatin1Char(' ') + humanSize(resp.body.size);
     line += QLatin1Char(' ') + humanDuration(resp.timestampEnd - r.timestampStart);
+    if (flow.websocket)
+        line += QLatin1Char(' ') + webSocketSummary(*flow.websocket);
     return line;
 }
 

@@ -2,6 +2,8 @@
 // One line per finished flow for spyglass-dump's stdout:
 //   CLIENT METHOD URL HTTPVERSION -> STATUS REASON SIZE DURATION
 //   CLIENT METHOD URL HTTPVERSION -> error: MESSAGE
+// A WebSocket connection (printed when it ends) adds its message count and how it closed:
+//   ... -> 101 Switching Protocols 0b 3ms websocket 12 messages, closed by client 4000 "bye"
 // Fields that are unknown (a request too broken to parse) are printed as "-".
 
 #include "flow/flow.h"
@@ -11,6 +13,8 @@
 namespace spyglass {
 
 QString dumpLine(const HttpFlow& flow);
+// "websocket 12 messages, closed by client 4000 \"bye\""
+QString webSocketSummary(const WebSocketData& ws);
 // "512b", "1.0k", "3.2m", "1.1g"
 QString humanSize(qint64 bytes);
 // "3ms", "1.2s"

@@ -5,6 +5,7 @@
 
 #include "flow/connection.h"
 #include "flow/http_message.h"
+#include "flow/websocket_data.h"
 
 #include <QUuid>
 #include <memory>
@@ -28,6 +29,10 @@ struct HttpFlow
     Request request;
     std::optional<Response> response;
     std::optional<FlowError> error;
+    // Set when the exchange became a WebSocket connection (a 101 answer to an Upgrade:
+    // websocket request). Copy-on-write: the WebSocketLayer replaces or extends it, never
+    // changes what a published snapshot sees (websocket_data.h).
+    std::shared_ptr<const WebSocketData> websocket;
 
     bool live = true; // still owned by a connection handler
     bool intercepted = false;

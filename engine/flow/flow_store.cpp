@@ -67,6 +67,7 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
         e.requestBody = QByteArray();
         e.responseBody = QByteArray();
         m_live.insert(quint32(i), s);
+        m_webSockets.remove(quint32(i));
         return;
     }
     m_live.remove(quint32(i));
@@ -77,6 +78,11 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
     lean.request.body.content = QByteArray();
     if (lean.response)
         lean.response->body.content = QByteArray();
+    lean.websocket.reset();
+    if (s->websocket)
+        m_webSockets.insert(quint32(i), s->websocket);
+    else
+        m_webSockets.remove(quint32(i));
     FlowCodec::ChainRefs refs;
     refs.client = internChain(s->client.certificateChainDer);
     refs.server = internChain(s->server.certificateChainDer);
@@ -136,8 +142,9 @@ quint32 FlowStore::internChain(const CertificateChain& chain)
     return ref;
 }
 
-void FlowStore::decode(const Entry& e, HttpFlow& out) const
+void FlowStore::decode(qsizetype i, HttpFlow& out) const
 {
+    const Entry& e = entry(i);
     const QString error = FlowCodec::decodeFlow(ByteArena::view(e.blob), m_chains, out);
     // The payload was written by this store a moment ago: failing here is a codec bug. Say
     // so, and hand out what did decode rather than nothing.
@@ -147,6 +154,7 @@ void FlowStore::decode(const Entry& e, HttpFlow& out) const
     out.request.body.content = e.requestBody;
     if (out.response)
         out.response->body.content = e.responseBody;
+    out.websocket = m_webSockets.value(quint32(i));
 }
 
 qsizetype FlowStore::indexOf(const QUuid& id) const
@@ -162,7 +170,7 @@ FlowSnapshot FlowStore::at(qsizetype i) const
     if (e.summary.live)
         return m_live.value(quint32(i));
     auto flow = std::make_shared<HttpFlow>();
-    decode(e, *flow);
+    decode(i, *flow);
     return flow;
 }
 
@@ -174,7 +182,7 @@ void FlowStore::forEach(const std::function<void(const HttpFlow&)>& visit) const
         if (e.summary.live) {
             visit(*m_live.value(quint32(i)));
         } else {
-            decode(e, scratch);
+            decode(i, scratch);
             visit(scratch);
         }
     }
@@ -195,6 +203,7 @@ void FlowStore::clear()
     m_size = 0;
     m_index.clear();
     m_live.clear();
+    m_webSockets.clear();
     m_blobs.clear();
     m_chains.clear();
     m_chainByContent.clear();

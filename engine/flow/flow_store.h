@@ -13,6 +13,7 @@
 //    grown by appends) is copied tight once, else the slack would live as long as the session.
 //  - certificate chains: each distinct chain is kept once and flows refer to it by number
 //    (FlowCodec::ChainRefs), as in a session file.
+//  - WebSocket messages: the flow's immutable WebSocketData is kept shared, in a side table.
 // A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body measures ~1.0 KB
 // beyond its body (~810 encoded bytes, the entry, the id index), against ~3.6 KB for its
 // snapshot (mitmproxy: ~4.4 KB per 1 KiB flow); tests/unit/flow/flow_store_memory_test.cpp
@@ -101,13 +102,17 @@ private:
     void store(qsizetype i, const FlowSnapshot& flow);
     void releaseBlob(Entry& e);
     void compactBlobs();
-    void decode(const Entry& e, HttpFlow& out) const;
+    void decode(qsizetype i, HttpFlow& out) const;
     quint32 internChain(const CertificateChain& chain);
 
     std::vector<std::unique_ptr<Entry[]>> m_chunks;
     qsizetype m_size = 0;
     QHash<QUuid, quint32> m_index;
     QHash<quint32, FlowSnapshot> m_live; // by position
+    // WebSocket messages of finished flows, by position, shared with the snapshot they came
+    // from (immutable, flow/websocket_data.h): never encoded, so at() does not copy a long
+    // conversation for every row it shows. Flows without WebSocket cost nothing here.
+    QHash<quint32, std::shared_ptr<const WebSocketData>> m_webSockets;
     ByteArena m_blobs;
 
     // Interned certificate chains: m_chains[n - 1] is chain reference n.

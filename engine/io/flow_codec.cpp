@@ -16,6 +16,19 @@ enum FlowFlag : quint64
     FlowIsReplay = 1 << 2,
     FlowHasResponse = 1 << 3,
     FlowHasError = 1 << 4,
+    FlowHasWebSocket = 1 << 5, // since format 1.1
+};
+enum WebSocketFlag : quint64
+{
+    WebSocketClosedByClient = 1 << 0,
+    WebSocketHasCloseCode = 1 << 1,
+};
+enum WebSocketMessageFlag : quint64
+{
+    MessageFromClient = 1 << 0,
+    MessageIsText = 1 << 1,
+    MessageInjected = 1 << 2,
+    MessageDropped = 1 << 3,
 };
 enum ConnectionFlag : quint64
 {
@@ -418,6 +431,75 @@ void decodeResponse(Decoder d, Response& r)
     d.timestamps({&r.timestampStart, &r.timestampEnd});
 }
 
+void encodeWebSocket(Encoder& e, const WebSocketData& ws)
+{
+    const qsizetype s = e.beginSection();
+    quint64 flags = 0;
+    if (ws.closedByClient)
+        flags |= WebSocketClosedByClient;
+    if (ws.closeCode)
+        flags |= WebSocketHasCloseCode;
+    e.varint(flags);
+    if (ws.closeCode)
+        e.zigzag(*ws.closeCode);
+    e.string(ws.closeReason);
+    e.timestamps({ws.timestampEnd});
+    e.varint(quint64(ws.messages.size()));
+    for (const WebSocketMessage& m : ws.messages) {
+        const qsizetype ms = e.beginSection();
+        quint64 mf = 0;
+        if (m.fromClient)
+            mf |= MessageFromClient;
+        if (m.isText)
+            mf |= MessageIsText;
+        if (m.injected)
+            mf |= MessageInjected;
+        if (m.dropped)
+            mf |= MessageDropped;
+        e.varint(mf);
+        e.timestamps({m.timestamp});
+        e.bytes(m.content);
+        e.endSection(ms);
+    }
+    e.endSection(s);
+}
+
+void decodeWebSocket(Decoder d, WebSocketData& ws)
+{
+    const quint64 flags = d.varint();
+    ws.closedByClient = flags & WebSocketClosedByClient;
+    ws.closeCode.reset();
+    if (flags & WebSocketHasCloseCode) {
+        const qint64 code = d.zigzag();
+        if (code < INT_MIN || code > INT_MAX)
+            d.fail(QStringLiteral("close code %1 out of range").arg(code));
+        ws.closeCode = int(code);
+    }
+    ws.closeReason = d.string();
+    d.timestamps({&ws.timestampEnd});
+    const qsizetype n = d.count("message count");
+    for (qsizetype i = 0; i < n && !d.failed(); ++i) {
+        Decoder md = d.section();
+        WebSocketMessage m;
+        const quint64 mf = md.varint();
+        m.fromClient = mf & MessageFromClient;
+        m.isText = mf & MessageIsText;
+        m.injected = mf & MessageInjected;
+        m.dropped = mf & MessageDropped;
+        md.timestamps({&m.timestamp});
+        m.content = md.bytes();
+        ws.messages.push_back(std::move(m));
+    }
+}
+
+qsizetype webSocketContentSize(const WebSocketData& ws)
+{
+    qsizetype n = 0;
+    for (const WebSocketMessage& m : ws.messages)
+        n += m.content.size() + 16;
+    return n;
+}
+
 qsizetype chainSize(const QList<QByteArray>& chain)
 {
     qsizetype n = 0;
@@ -442,6 +524,8 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
         estimate += chainSize(flow.client.certificateChainDer);
     if (refs.server == 0)
         estimate += chainSize(flow.server.certificateChainDer);
+    if (flow.websocket)
+        estimate += webSocketContentSize(*flow.websocket);
     Encoder e(estimate);
 
     e.raw(flow.id.toRfc4122());
@@ -456,6 +540,8 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
         flags |= FlowHasResponse;
     if (flow.error)
         flags |= FlowHasError;
+    if (flow.websocket)
+        flags |= FlowHasWebSocket;
     e.varint(flags);
     e.string(flow.marked);
     e.string(flow.comment);
@@ -470,6 +556,8 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
         e.timestamps({flow.error->timestamp});
         e.endSection(s);
     }
+    if (flow.websocket)
+        encodeWebSocket(e, *flow.websocket);
     return e.take();
 }
 
@@ -502,6 +590,12 @@ QString FlowCodec::decodeFlow(QByteArrayView payload, const QList<CertificateCha
         fe.message = e.string();
         e.timestamps({&fe.timestamp});
         out.error = fe;
+    }
+    out.websocket.reset();
+    if (flags & FlowHasWebSocket) {
+        auto ws = std::make_shared<WebSocketData>();
+        decodeWebSocket(d.section(), *ws);
+        out.websocket = std::move(ws);
     }
     return error;
 }

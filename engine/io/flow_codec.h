@@ -1,7 +1,8 @@
 #pragma once
 // The binary encoding of an HttpFlow inside a session record (docs/session-format.md, "Flow
 // payload"). It stores every field of the flow, both connections with their TLS details and
-// certificate chains, bodies and trailers, so a saved session reads back exactly as it was.
+// certificate chains, bodies and trailers, WebSocket messages and close details, so a saved
+// session reads back exactly as it was.
 //
 // Lean on purpose (a session may hold a million flows): integers are LEB128 varints, strings
 // and byte arrays are a varint length then the bytes, timestamps are IEEE-754 doubles written

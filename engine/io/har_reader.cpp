@@ -138,6 +138,56 @@ void applyContentEncoding(Response& r, const QJsonObject& content, QByteArray da
         r.headers.set("Content-Length", QByteArray::number(b.content.size()));
 }
 
+// `_webSocketMessages` (Chrome, mitmproxy, HarWriter) and our `_webSocketClose`.
+std::shared_ptr<const WebSocketData> webSocketFrom(const QJsonObject& e, const QString& where,
+                                                   QStringList& warnings)
+{
+    auto ws = std::make_shared<WebSocketData>();
+    const QJsonArray messages = e.value("_webSocketMessages").toArray();
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        const QJsonObject o = messages[i].toObject();
+        const int opcode = o.value("opcode").toInt(-1);
+        if (opcode != 1 && opcode != 2) {
+            warnings << QStringLiteral("%1._webSocketMessages[%2]: opcode %3 skipped (only "
+                                       "text and binary messages are kept)")
+                            .arg(where)
+                            .arg(i)
+                            .arg(opcode);
+            continue;
+        }
+        WebSocketMessage m;
+        m.fromClient = o.value("type").toString() == QLatin1String("send");
+        m.isText = opcode == 1;
+        m.timestamp = o.value("time").toDouble();
+        m.injected = o.value("_injected").toBool();
+        m.dropped = o.value("_dropped").toBool();
+        const QString data = o.value("data").toString();
+        if (m.isText) {
+            m.content = data.toUtf8();
+        } else {
+            auto r = QByteArray::fromBase64Encoding(data.toLatin1(),
+                                                    QByteArray::AbortOnBase64DecodingErrors);
+            if (r) {
+                m.content = r.decoded;
+            } else {
+                warnings << QStringLiteral("%1._webSocketMessages[%2]: invalid base64 data, "
+                                           "kept as text")
+                                .arg(where)
+                                .arg(i);
+                m.content = data.toUtf8();
+            }
+        }
+        ws->messages.push_back(std::move(m));
+    }
+    const QJsonObject close = e.value("_webSocketClose").toObject();
+    if (close.value("code").isDouble())
+        ws->closeCode = close.value("code").toInt();
+    ws->closeReason = close.value("reason").toString();
+    ws->closedByClient = close.value("closedByClient").toBool();
+    ws->timestampEnd = close.value("time").toDouble();
+    return ws;
+}
+
 std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where, QStringList& warnings)
 {
     HttpFlow f;
@@ -273,6 +323,9 @@ std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where, QSt
 
     f.comment = e.value("comment").toString();
     f.marked = e.value("_marked").toString();
+    if (e.value("_webSocketMessages").isArray() ||
+        e.value("_resourceType").toString() == QLatin1String("websocket"))
+        f.websocket = webSocketFrom(e, where, warnings);
     return f;
 }
 

@@ -18,6 +18,9 @@
 //  - status 0 (Chrome's failed request) is a flow without a response, with `_error` (or "no
 //    response") as its error. HTTP/2 pseudo-header fields (":authority", ...) are not kept as
 //    headers; :authority becomes Request::authority.
+//  - `_webSocketMessages` (or `"_resourceType": "websocket"`) makes flow.websocket: opcode 1
+//    data is the text, opcode 2 data is base64 (other opcodes are skipped with a warning);
+//    our `_webSocketClose` gives the close code, reason, side and time.
 //  - Flows get new ids and are not live. The client connection is unknown (HAR has none);
 //    the server connection gets `connection` as its id and serverIPAddress as its peer.
 //

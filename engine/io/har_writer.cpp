@@ -417,6 +417,35 @@ QList<const HttpFlow*> pointers(const QList<FlowSnapshot>& flows)
     return out;
 }
 
+// Chrome's `_webSocketMessages`: text as text, binary as base64; `time` in seconds.
+QJsonArray webSocketMessagesJson(const WebSocketData& ws)
+{
+    QJsonArray out;
+    for (const WebSocketMessage& m : ws.messages) {
+        QJsonObject o{
+            {"type", m.fromClient ? "send" : "receive"},
+            {"time", m.timestamp},
+            {"opcode", m.isText ? 1 : 2},
+            {"data", m.isText ? text(m.content) : QString::fromLatin1(m.content.toBase64())}};
+        if (m.injected)
+            o["_injected"] = true;
+        if (m.dropped)
+            o["_dropped"] = true;
+        out.append(o);
+    }
+    return out;
+}
+
+QJsonObject webSocketCloseJson(const WebSocketData& ws)
+{
+    QJsonObject o{{"closedByClient", ws.closedByClient}, {"reason", ws.closeReason}};
+    if (ws.closeCode)
+        o["code"] = *ws.closeCode;
+    if (ws.timestampEnd > 0)
+        o["time"] = ws.timestampEnd;
+    return o;
+}
+
 } // namespace
 
 QJsonObject HarWriter::entry(const HttpFlow& f, bool opensConnection)
@@ -437,6 +466,12 @@ QJsonObject HarWriter::entry(const HttpFlow& f, bool opensConnection)
         e["comment"] = f.comment;
     if (!f.marked.isEmpty())
         e["_marked"] = f.marked;
+    if (f.websocket) {
+        e["_resourceType"] = "websocket";
+        e["_webSocketMessages"] = webSocketMessagesJson(*f.websocket);
+        if (f.websocket->closeCode || f.websocket->timestampEnd > 0)
+            e["_webSocketClose"] = webSocketCloseJson(*f.websocket);
+    }
     return e;
 }
 

@@ -23,6 +23,12 @@
 //    writes failed requests); a flow with a response and an error has both.
 //  - custom fields (HAR allows `_name`): `_error`, `_marked`, `_contentEncoding`,
 //    `_truncated`, and `_encoding: "base64"` for a binary request body.
+//  - a WebSocket connection (flow.websocket) as Chrome writes it: `"_resourceType":
+//    "websocket"` and `_webSocketMessages`, one object per message: type "send" (from the
+//    client) or "receive", time (seconds since the epoch), opcode 1 (text, data is the text)
+//    or 2 (binary, data is base64), plus `_injected` / `_dropped` when true. How it closed goes
+//    to our own `_webSocketClose`: {code, reason, closedByClient, time} (code absent while
+//    open).
 //  - header bytes become text as UTF-8 if valid, else Latin-1.
 
 #include "flow/flow.h"

@@ -193,6 +193,9 @@ std::vector<OptionSpec> makeAll()
                           "Send a PING frame if an HTTP/2 connection is idle for more than the "
                           "specified number of seconds to prevent the remote site from closing "
                           "it. Set to 0 to disable this feature."));
+    v.push_back(boolOption("websocket", &Options::websocket,
+                           "Enable/disable WebSocket support. WebSocket support is enabled by "
+                           "default."));
     return v;
 }
 

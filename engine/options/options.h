@@ -39,6 +39,9 @@ struct Options
     bool http2 = true;
     int http2PingKeepalive = 58;    // seconds of HTTP/2 idleness before a PING; 0 = never
     qint64 maxHeadSize = 64 * 1024; // request/response head limit, bytes
+
+    // WebSocket: off relays a 101 upgrade as raw bytes (nothing recorded).
+    bool websocket = true;
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").

@@ -76,6 +76,12 @@ const char* hookName(HookKind kind)
         return "response";
     case HookKind::Error:
         return "error";
+    case HookKind::WebsocketStart:
+        return "websocket_start";
+    case HookKind::WebsocketMessage:
+        return "websocket_message";
+    case HookKind::WebsocketEnd:
+        return "websocket_end";
     }
     return "?";
 }

@@ -40,6 +40,9 @@ struct Services
         return wantedHooks.load(std::memory_order_relaxed) & (quint64(1) << int(kind));
     }
     static quint64 bit(HookKind kind) { return quint64(1) << int(kind); }
+    // Unpredictable 32-bit numbers (WebSocket masking keys, RFC 6455 5.3). Injected like the
+    // clock; when unset, a layer that needs them seeds a PRNG of its own.
+    std::function<quint32()> random;
 };
 
 struct Context

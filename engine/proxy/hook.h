@@ -26,6 +26,13 @@ enum class HookKind : quint8
     ResponseHeaders,
     Response,
     Error,
+    // After a 101 answer to a WebSocket upgrade (engine/layers/websocket/websocket_layer.h).
+    // websocket_message: the newest message is flow->websocket->messages.back(); a hook may
+    // replace flow->websocket with a copy whose last message has another content or is
+    // `dropped`, and the layer forwards that instead.
+    WebsocketStart,
+    WebsocketMessage,
+    WebsocketEnd,
 };
 
 const char* hookName(HookKind kind);

@@ -9,6 +9,7 @@
 #include "tls/tls_contexts.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 
 namespace spyglass {
 
@@ -28,11 +29,14 @@ public:
             return true;
         switch (hook->kind) {
         case proxy::HookKind::RequestHeaders:
+        case proxy::HookKind::WebsocketStart:
+        case proxy::HookKind::WebsocketMessage:
             if (m_live)
                 m_hub.publish(std::make_shared<const HttpFlow>(*hook->flow));
             break;
         case proxy::HookKind::Response:
         case proxy::HookKind::Error:
+        case proxy::HookKind::WebsocketEnd:
             m_hub.publish(std::make_shared<const HttpFlow>(*hook->flow));
             break;
         default:
@@ -99,6 +103,7 @@ bool ProxyEngine::start(const Options& options, QString* error)
     services->tls = d->tls;
     services->clock = [] { return QDateTime::currentMSecsSinceEpoch() / 1000.0; };
     services->wantedHooks = d->hooks->wanted();
+    services->random = [] { return QRandomGenerator::system()->generate(); };
 
     ServerConfig config;
     config.options = opts;

@@ -7,6 +7,7 @@
 #include "layers/http/http_stream.h"
 #include "layers/next_layer.h"
 #include "layers/tls/server_tls_layer.h"
+#include "layers/websocket/websocket_layer.h"
 #include "options/options.h"
 
 namespace spyglass::layers {
@@ -262,10 +263,14 @@ void HttpLayer::processClientOutput(CodecOutput& out)
     }
     if (m_clientCodec->isHandedOver() && !m_tunnel && !m_clientClosed) {
         // A 101 answer: the HTTP exchange is over and the connection carries another
-        // protocol. WebSocket arrives with its own issue; until then relay it as bytes.
+        // protocol: WebSocket when that is what was agreed (WebSocketLayer), else bytes.
         for (auto& sc : m_servers) {
             if (!sc->streams.empty() && sc->codec && sc->codec->isHandedOver()) {
-                startTunnel(sc->conn);
+                const auto s = m_streams.find(sc->streams.front());
+                HttpFlowPtr flow = s != m_streams.end() ? s->second->flow() : nullptr;
+                if (flow && !WebSocketLayer::takesOver(*flow, m_context.opts()))
+                    flow.reset();
+                startTunnel(sc->conn, std::move(flow));
                 break;
             }
         }
@@ -695,7 +700,7 @@ void HttpLayer::log(LogLevel level, const QString& message)
     m_out.push_back(Log{level, message});
 }
 
-void HttpLayer::startTunnel(ConnectionPtr server)
+void HttpLayer::startTunnel(ConnectionPtr server, HttpFlowPtr websocketFlow)
 {
     Context child = m_context;
     child.server = server;
@@ -709,7 +714,10 @@ void HttpLayer::startTunnel(ConnectionPtr server)
             m_out.push_back(CloseConnection{sc->conn, false});
     m_servers.clear();
     m_waiting.clear();
-    m_tunnel = std::make_unique<NextLayer>(child);
+    if (websocketFlow)
+        m_tunnel = std::make_unique<WebSocketLayer>(child, std::move(websocketFlow));
+    else
+        m_tunnel = std::make_unique<NextLayer>(child);
     const QByteArray rest = m_clientCodec->takeUnparsed();
     forwardToTunnel(Start{});
     if (!rest.isEmpty())

@@ -73,8 +73,10 @@ public:
     bool clientIsHttp2() const { return m_clientHttp2; }
     void hook(HttpStream& stream, const proxy::HookPtr& hook);
     void log(proxy::LogLevel level, const QString& message);
-    // After a successful CONNECT: everything from now on belongs to a new layer stack.
-    void startTunnel(ConnectionPtr server); // by value: it outlives the pool entry
+    // After a successful CONNECT or a 101: everything from now on belongs to a new layer
+    // stack, or to a WebSocketLayer recording into `websocketFlow` when that is given.
+    // `server` by value: it outlives the pool entry.
+    void startTunnel(ConnectionPtr server, HttpFlowPtr websocketFlow = nullptr);
     void streamFinished(HttpStream& stream);
     double now() const { return m_context.now(); }
 

@@ -1,6 +1,7 @@
 #include "layers/http/http_stream.h"
 
 #include "layers/http/http_layer.h"
+#include "layers/websocket/websocket_layer.h"
 #include "options/options.h"
 
 namespace spyglass::layers {
@@ -549,7 +550,10 @@ void HttpStream::onResponseEnd()
         runHook(HookKind::Response);
         return;
     }
-    m_flow->live = false;
+    // A WebSocket handshake stays live: the WebSocketLayer records the messages into it.
+    if (WebSocketLayer::takesOver(*m_flow, m_layer.context().opts()))
+        m_flow->websocket = std::make_shared<const WebSocketData>();
+    m_flow->live = m_flow->websocket != nullptr;
     runHook(HookKind::Response);
 }
 
@@ -631,7 +635,7 @@ void HttpStream::onClientGone(const QString& why)
     }
     const bool started = !m_flow->request.method.isEmpty();
     const bool finalHookRan =
-        m_failed || (m_wait == Wait::Hook && m_pendingHook == HookKind::Response);
+        m_failed || (m_wait == Wait::Hook && m_pendingHook == HookKind::Response && !m_flow->live);
     m_done = true;
     if (started && !finalHookRan) {
         // Record the abandoned exchange; nobody waits for the hook's reply.

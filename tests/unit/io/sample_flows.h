@@ -209,6 +209,54 @@ inline void compareFlows(const HttpFlow& a, const HttpFlow& b)
     QCOMPARE(a.isReplay, b.isReplay);
     QCOMPARE(a.marked, b.marked);
     QCOMPARE(a.comment, b.comment);
+    QCOMPARE(a.websocket != nullptr, b.websocket != nullptr);
+    if (a.websocket) {
+        const WebSocketData& x = *a.websocket;
+        const WebSocketData& y = *b.websocket;
+        QCOMPARE(x.messages.size(), y.messages.size());
+        for (qsizetype i = 0; i < x.messages.size(); ++i) {
+            QCOMPARE(x.messages[i].fromClient, y.messages[i].fromClient);
+            QCOMPARE(x.messages[i].isText, y.messages[i].isText);
+            QCOMPARE(x.messages[i].content, y.messages[i].content);
+            QCOMPARE(x.messages[i].timestamp, y.messages[i].timestamp);
+            QCOMPARE(x.messages[i].injected, y.messages[i].injected);
+            QCOMPARE(x.messages[i].dropped, y.messages[i].dropped);
+        }
+        QCOMPARE(x.closeCode, y.closeCode);
+        QCOMPARE(x.closeReason, y.closeReason);
+        QCOMPARE(x.closedByClient, y.closedByClient);
+        QCOMPARE(x.timestampEnd, y.timestampEnd);
+    }
+}
+
+// A WebSocket connection's worth of messages: text, binary with NUL bytes, empty, 100 KB,
+// one injected, one dropped, closed by the client with 4000 "bye".
+inline std::shared_ptr<const WebSocketData> sampleWebSocket(bool closed = true)
+{
+    auto ws = std::make_shared<WebSocketData>();
+    auto add = [&](bool fromClient, bool isText, QByteArray content, double t) {
+        WebSocketMessage m;
+        m.fromClient = fromClient;
+        m.isText = isText;
+        m.content = std::move(content);
+        m.timestamp = t;
+        ws->messages.push_back(m);
+    };
+    add(true, true, "hello ✓", 1700000010.125);
+    add(false, false, QByteArray("\0\x01\xff binary", 10), 1700000010.25);
+    add(true, true, "", 1700000010.5);
+    add(false, false, binaryBlob(100 * 1000, 9), 1700000011.0);
+    add(false, true, "injected", 1700000011.5);
+    ws->messages.lastForWriting().injected = true;
+    add(true, true, "dropped", 1700000012.0);
+    ws->messages.lastForWriting().dropped = true;
+    if (closed) {
+        ws->closeCode = 4000;
+        ws->closeReason = QStringLiteral("bye");
+        ws->closedByClient = true;
+        ws->timestampEnd = 1700000013.0;
+    }
+    return ws;
 }
 
 } // namespace spyglass::test

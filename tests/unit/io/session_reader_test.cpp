@@ -318,6 +318,7 @@ private Q_SLOTS:
 
         QByteArray newer = SessionFormat::fileHeader();
         newer[16] = 2;
+        newer[18] = 0; // minor 0: the message names "2.0"
         r = readBytes(newer + QByteArray(100, 'x'));
         QCOMPARE(r.errors.size(), 1);
         QVERIFY2(r.errors.first().contains("version 2.0") &&
