@@ -91,6 +91,10 @@ Commands HttpLayer::handleEvent(const Event& event)
         // After CONNECT the tunnel owns the connection; our own streams are over, except
         // replies still owed to them.
         const CommandId reply = replyTo(event);
+        if (reply && reply == m_keepaliveId) {
+            m_keepaliveId = 0; // armed before the tunnel; no HTTP/2 server is ours any more
+            return std::move(m_out);
+        }
         if (!reply || !m_routes.contains(reply)) {
             forwardToTunnel(event);
             return std::move(m_out);
@@ -98,7 +102,8 @@ Commands HttpLayer::handleEvent(const Event& event)
     }
 
     if (std::holds_alternative<Start>(event)) {
-        // Nothing to do until the client speaks.
+        // Nothing to do until the client speaks, except keeping an HTTP/2 tunnel server alive.
+        armKeepalive();
     } else if (auto* e = std::get_if<DataReceived>(&event)) {
         if (e->connection == m_context.client)
             onClientData(e->data);
@@ -121,6 +126,10 @@ Commands HttpLayer::handleEvent(const Event& event)
 
 void HttpLayer::onReply(const Event& event, CommandId id)
 {
+    if (id == m_keepaliveId) {
+        onKeepalive();
+        return;
+    }
     if (auto t = m_tlsRoutes.find(id); t != m_tlsRoutes.end()) {
         const ConnectionPtr conn = t->second; // a hosted TLS layer's own timer
         m_tlsRoutes.erase(t);
@@ -344,6 +353,7 @@ void HttpLayer::sendToServer(const ConnectionPtr& server, const HttpEvent& event
 
 void HttpLayer::onServerData(ServerConn& sc, const QByteArray& data)
 {
+    sc.lastActivity = now();
     CodecOutput out;
     sc.codec->receiveData(data, out);
     processServerOutput(sc, out);
@@ -360,8 +370,10 @@ void HttpLayer::onServerClosed(ServerConn& sc)
 void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
 {
     ConnectionPtr conn = sc.conn; // `sc` may be removed while events are delivered
-    if (!out.toPeer.isEmpty())
+    if (!out.toPeer.isEmpty()) {
+        sc.lastActivity = now();
         emitForServer(sc, SendData{conn, out.toPeer});
+    }
     for (const QString& d : out.debug)
         log(LogLevel::Debug, d);
     for (const HttpEvent& e : out.events) {
@@ -497,6 +509,40 @@ bool HttpLayer::openExtraConnection(HttpStream& stream)
     return true;
 }
 
+void HttpLayer::armKeepalive()
+{
+    const int seconds = m_context.options ? m_context.options->http2PingKeepalive : 0;
+    if (seconds <= 0 || m_keepaliveId || m_clientClosed)
+        return;
+    const bool any = std::any_of(m_servers.begin(), m_servers.end(), [](const auto& sc) {
+        return sc->open && sc->codec && sc->codec->isMultiplexed();
+    });
+    if (!any)
+        return;
+    const Command wakeup = makeWakeup(seconds);
+    m_keepaliveId = std::get<RequestWakeup>(wakeup).id;
+    m_out.push_back(wakeup);
+}
+
+void HttpLayer::onKeepalive()
+{
+    m_keepaliveId = 0;
+    const int seconds = m_context.options ? m_context.options->http2PingKeepalive : 0;
+    const double idleSince = now() - seconds;
+    std::vector<ConnectionPtr> idle;
+    for (const auto& sc : m_servers)
+        if (sc->open && sc->codec && sc->codec->isMultiplexed() && sc->lastActivity <= idleSince)
+            idle.push_back(sc->conn);
+    for (const ConnectionPtr& conn : idle) {
+        if (ServerConn* sc = findServer(conn)) {
+            CodecOutput out;
+            sc->codec->sendPing(out);
+            processServerOutput(*sc, out);
+        }
+    }
+    armKeepalive();
+}
+
 void HttpLayer::serveWaiting()
 {
     if (m_waiting.empty() || m_clientClosed)
@@ -536,6 +582,8 @@ void HttpLayer::onOpenCompleted(const OpenConnectionCompleted& e, int streamId)
     }
     sc->open = true;
     sc->codec = makeUpstreamCodec(*sc->conn);
+    sc->lastActivity = now();
+    armKeepalive();
     if (it == m_streams.end()) {
         sc->streams.clear(); // the stream is gone; keep the connection for reuse
         serveWaiting();

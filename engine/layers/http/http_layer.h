@@ -87,7 +87,8 @@ private:
         std::unique_ptr<http::HttpCodec> codec; // made once open, when ALPN is known
         std::vector<int> streams;               // streams using it (HTTP/1: at most one)
         bool open = false;
-        bool extra = false; // an additional connection to the tunnel's server
+        bool extra = false;      // an additional connection to the tunnel's server
+        double lastActivity = 0; // last bytes either way, for http2_ping_keepalive
         // For an extra TLS connection: the TLS layer this layer hosts for it, and the layer
         // below that collects what TLS hands down (decrypted data, open/close).
         std::unique_ptr<proxy::Layer> tls;
@@ -109,6 +110,10 @@ private:
     void feedHostedTls(ServerConn& sc, const proxy::Event& event);
     void drainInbox(const ConnectionPtr& conn);
     void onReply(const proxy::Event& event, proxy::CommandId id);
+    // http2_ping_keepalive (mitmproxy: upstream HTTP/2 connections only): a wakeup every so
+    // often while such a connection exists; idle ones get a PING.
+    void armKeepalive();
+    void onKeepalive();
     void detach(ServerConn& sc, int streamId);
     // Hands freed connections to streams waiting in line for the tunnel's server.
     void serveWaiting();
@@ -137,6 +142,7 @@ private:
     std::unordered_map<int, qint64> m_owedToClient; // request bytes not yet acknowledged
     std::unordered_map<int, qint64> m_owedToServer; // response bytes not yet acknowledged
     bool m_clientHttp2 = false;
+    proxy::CommandId m_keepaliveId = 0;
     std::unique_ptr<proxy::Layer> m_tunnel;
     bool m_clientEof = false;
     bool m_clientClosed = false;

@@ -80,6 +80,39 @@ class HttpLayerTest : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // http2_ping_keepalive: an HTTP/2 tunnel server idle for that long gets a PING; with the
+    // option at 0 no timer is asked for.
+    void http2KeepalivePingsIdleServer()
+    {
+        Fixture f;
+        f.options->http2PingKeepalive = 58;
+        Context ctx = f.context();
+        ctx.server = makeConnection(Connection::Role::Server);
+        ctx.server->peer = {"example.com", 443};
+        ctx.server->state = ConnectionState::Open;
+        ctx.server->tls = true;
+        ctx.server->alpn = "h2";
+        HttpLayer layer(ctx, HttpLayer::Mode::Transparent);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        QVERIFY2(pb.expect(RequestWakeup{0, 58}), pb.why());
+        pb.replyWakeup();
+        // length 8, type PING (6), flags 0, stream 0
+        const QByteArray pingHeader = QByteArray::fromHex("000008060000000000");
+        QVERIFY2(pb.expectSendContaining(ctx.server, pingHeader), pb.why());
+        QVERIFY2(pb.expect(RequestWakeup{0, 58}), pb.why());
+
+        Fixture off;
+        off.options->http2PingKeepalive = 0;
+        Context ctx2 = off.context();
+        ctx2.server = ctx.server;
+        HttpLayer quiet(ctx2, HttpLayer::Mode::Transparent);
+        Playbook pb2(quiet);
+        pb2.feed(Start{});
+        QVERIFY2(pb2.expectNothing(), pb2.why());
+    }
+
     // Hooks nobody listens to (Services::wantedHooks) are passed without a round trip: the
     // request goes upstream and the response back with only the wanted Response hook.
     void unwantedHooksAreSkipped()
