@@ -116,6 +116,7 @@ class H2Client:
         self.flush()
         self.responses = {}  # stream id -> dict(headers, body, ended, reset)
         self.goaway = None
+        self.held = {}  # stream id -> bytes received but not acknowledged (a slow reader)
 
     @classmethod
     def through_proxy(cls, proxy_port, host, port, cafile):
@@ -155,6 +156,15 @@ class H2Client:
                 self.conn.send_data(sid, piece, end_stream=r["sent"] == len(data))
             self.flush()
 
+    def hold(self, sid):
+        self.held[sid] = 0
+
+    def release(self, sid):
+        n = self.held.pop(sid)
+        if n:
+            self.conn.increment_flow_control_window(n, stream_id=sid)
+            self.flush()
+
     def reset(self, sid):
         self.conn.reset_stream(sid)
         self.responses[sid]["reset"] = "by us"
@@ -183,7 +193,13 @@ class H2Client:
             r["headers"] = dict((k.decode(), v.decode()) for k, v in ev.headers)
         elif isinstance(ev, h2.events.DataReceived):
             r["body"] += ev.data
-            self.conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+            if ev.stream_id in self.held:
+                # A slow reader of this stream only: the connection window stays open.
+                self.held[ev.stream_id] += ev.flow_controlled_length
+                if ev.flow_controlled_length:
+                    self.conn.increment_flow_control_window(ev.flow_controlled_length)
+            else:
+                self.conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
         elif isinstance(ev, h2.events.TrailersReceived):
             r["trailers"] = dict((k.decode(), v.decode()) for k, v in ev.headers)
         elif isinstance(ev, h2.events.StreamEnded):
@@ -299,6 +315,46 @@ def slow_stream_does_not_stall_siblings(env):
 
 
 @case(spyglass_only=True)
+def unread_download_is_held_back_not_buffered(env):
+    # One stream's 64 MB download is not read by the client (its window stays shut): the proxy
+    # stops reading that server instead of buffering it, siblings finish, and the stream
+    # completes once the client reads again.
+    p, o = env.new_proxy(env.trust_test_ca), env.tls_origin
+    n = 64 * T.MiB
+    c = H2Client.through_proxy(p.port, "localhost", o.port, p.ca_file)
+    try:
+        authority = f"localhost:{o.port}"
+        big = c.request("GET", authority, f"/bytes/{n}")
+        c.hold(big)
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:  # let the window fill and the proxy stall
+            c.sock.settimeout(0.2)
+            try:
+                data = c.sock.recv(65536)
+            except (socket.timeout, ssl.SSLWantReadError):
+                continue
+            for ev in c.conn.receive_data(data):
+                c.on_event(ev)
+            c.flush()
+        c.sock.settimeout(20)
+        received_while_held = len(c.responses[big]["body"])
+        rss_mib = p.rss_kib() / 1024
+        T.note(f"held: {received_while_held} bytes arrived, proxy RSS {rss_mib:.0f} MiB")
+        siblings = [c.request("GET", authority, "/bytes/2000") for _ in range(3)]
+        for sid, r in zip(siblings, c.run(siblings)):
+            check_eq(len(r["body"]), 2000, f"sibling {sid} while one stream is held")
+        check(received_while_held < 4 * T.MiB,
+              f"{received_while_held} bytes arrived although the client read nothing")
+        check(rss_mib < 48, f"proxy RSS {rss_mib:.0f} MiB while a 64 MB download is held")
+        c.release(big)
+        c.held.clear()
+        (r,) = c.run([big], timeout=120)
+        check_eq(len(r["body"]), n, "the held download in the end")
+    finally:
+        c.close()
+
+
+@case(spyglass_only=True)
 def ten_megabyte_upload_h2_to_h1(env):
     p, o = proxy(env), env.tls_origin
     body = os.urandom(10 * T.MiB)
@@ -378,6 +434,35 @@ def goaway_from_client(env):
         pass
     c.sock.close()
     check(p.alive(), "the proxy survived a GOAWAY")
+
+
+@case(spyglass_only=True)
+def malformed_frame_ends_only_that_connection(env):
+    p, n = proxy(env), nginx(env)
+    good = H2Client.through_proxy(p.port, "localhost", n.h2_port, p.ca_file)
+    bad = H2Client.through_proxy(p.port, "localhost", n.h2_port, p.ca_file)
+    try:
+        # A SETTINGS frame on stream 1 is a connection error (RFC 9113 6.5).
+        bad.sock.sendall(bytes.fromhex("000000040000000001"))
+        bad.sock.settimeout(10)
+        got = b""
+        try:
+            while True:
+                data = bad.sock.recv(65536)
+                if not data:
+                    break
+                got += data
+        except (ConnectionResetError, ssl.SSLError):
+            pass
+        events = bad.conn.receive_data(got) if got else []
+        check(any(isinstance(e, h2.events.ConnectionTerminated) for e in events),
+              f"no GOAWAY before the close: {events}")
+        sid = good.request("GET", f"localhost:{n.h2_port}", "/1k")
+        (r,) = good.run([sid])
+        check_eq(len(r["body"]), 1024, "another connection after the bad one")
+    finally:
+        good.close()
+        bad.sock.close()
 
 
 @case(spyglass_only=True)

@@ -291,8 +291,12 @@ void HttpLayer::deliverToStream(const HttpEvent& e)
     const int id = streamIdOf(e);
     auto it = m_streams.find(id);
     if (it == m_streams.end()) {
-        if (!isRequestEvent(e))
-            return; // a late response event for an abandoned stream
+        // Stream ids only grow: an unknown id at or below the highest seen belongs to an
+        // exchange that is over (an HTTP/2 client resetting a stream whose response is
+        // still leaving, say), not to a new one.
+        if (!isRequestEvent(e) || id <= m_highestStreamId)
+            return;
+        m_highestStreamId = id;
         it = m_streams.emplace(id, std::make_unique<HttpStream>(*this, id)).first;
     }
     // Keep the stream alive while it runs: it may finish (and be erased) inside deliver().
@@ -310,6 +314,11 @@ void HttpLayer::streamFinished(HttpStream& stream)
         return;
     // Replies still routed to the stream are dropped with it.
     std::erase_if(m_routes, [id](const auto& r) { return r.second == id; });
+    if (m_clientPausedFor == id) {
+        m_clientPausedFor = 0;
+        if (!m_clientClosed)
+            m_out.push_back(PauseReading{m_context.client, false});
+    }
     m_streams.erase(it);
     maybeCloseIdleClient();
 }
@@ -423,6 +432,10 @@ void HttpLayer::attach(ServerConn& sc, HttpStream& stream)
 void HttpLayer::detach(ServerConn& sc, int streamId)
 {
     std::erase(sc.streams, streamId);
+    if (sc.pausedFor == streamId) {
+        sc.pausedFor = 0; // whoever uses the connection next must be able to read it
+        m_out.push_back(PauseReading{sc.conn, false});
+    }
     m_owedToClient.erase(streamId);
     m_owedToServer.erase(streamId);
 }
@@ -664,10 +677,20 @@ constexpr qint64 kMaxPendingPerStream = 256 * 1024;
 
 void HttpLayer::settleRequestData(int streamId, qint64 bytes)
 {
-    if (!m_clientCodec->isMultiplexed() || m_clientClosed)
+    if (m_clientClosed)
         return;
     ServerConn* sc = serverOfStream(streamId);
-    if (sc && sc->codec->pendingOutput(streamId) > kMaxPendingPerStream) {
+    const bool congested = sc && sc->codec->pendingOutput(streamId) > kMaxPendingPerStream;
+    if (!m_clientCodec->isMultiplexed()) {
+        // An HTTP/1 client uploading to an HTTP/2 server that is not taking it: stop reading
+        // the client until the server's window lets the body drain.
+        if (congested && !m_clientPausedFor) {
+            m_clientPausedFor = streamId;
+            m_out.push_back(PauseReading{m_context.client, true});
+        }
+        return;
+    }
+    if (congested) {
         m_owedToClient[streamId] += bytes;
         return;
     }
@@ -679,10 +702,20 @@ void HttpLayer::settleRequestData(int streamId, qint64 bytes)
 void HttpLayer::settleResponseData(const ConnectionPtr& server, int streamId, qint64 bytes)
 {
     ServerConn* sc = findServer(server);
-    if (!sc || !sc->codec || !sc->codec->isMultiplexed())
+    if (!sc || !sc->codec)
         return;
-    if (m_streams.contains(streamId) &&
-        m_clientCodec->pendingOutput(streamId) > kMaxPendingPerStream) {
+    const bool congested = m_streams.contains(streamId) &&
+                           m_clientCodec->pendingOutput(streamId) > kMaxPendingPerStream;
+    if (!sc->codec->isMultiplexed()) {
+        // An HTTP/1 server sending faster than the HTTP/2 client's window takes it: stop
+        // reading that server (only it: sibling streams use other connections).
+        if (congested && !sc->pausedFor) {
+            sc->pausedFor = streamId;
+            m_out.push_back(PauseReading{server, true});
+        }
+        return;
+    }
+    if (congested) {
         m_owedToServer[streamId] += bytes;
         return;
     }
@@ -694,6 +727,11 @@ void HttpLayer::settleResponseData(const ConnectionPtr& server, int streamId, qi
 void HttpLayer::onServerDrained(const std::vector<int>& streams)
 {
     for (const int id : streams) {
+        if (m_clientPausedFor == id) {
+            m_clientPausedFor = 0;
+            if (!m_clientClosed)
+                m_out.push_back(PauseReading{m_context.client, false});
+        }
         auto owed = m_owedToClient.find(id);
         if (owed == m_owedToClient.end())
             continue;
@@ -710,6 +748,12 @@ void HttpLayer::onServerDrained(const std::vector<int>& streams)
 void HttpLayer::onClientDrained(const std::vector<int>& streams)
 {
     for (const int id : streams) {
+        for (auto& sc : m_servers) {
+            if (sc->pausedFor == id) {
+                sc->pausedFor = 0;
+                m_out.push_back(PauseReading{sc->conn, false});
+            }
+        }
         auto owed = m_owedToServer.find(id);
         if (owed == m_owedToServer.end())
             continue;

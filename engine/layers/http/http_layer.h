@@ -89,6 +89,7 @@ private:
         bool open = false;
         bool extra = false;      // an additional connection to the tunnel's server
         double lastActivity = 0; // last bytes either way, for http2_ping_keepalive
+        int pausedFor = 0;       // reading paused until the client takes this stream's bytes
         // For an extra TLS connection: the TLS layer this layer hosts for it, and the layer
         // below that collects what TLS hands down (decrypted data, open/close).
         std::unique_ptr<proxy::Layer> tls;
@@ -143,6 +144,8 @@ private:
     std::unordered_map<int, qint64> m_owedToServer; // response bytes not yet acknowledged
     bool m_clientHttp2 = false;
     proxy::CommandId m_keepaliveId = 0;
+    int m_highestStreamId = 0;
+    int m_clientPausedFor = 0; // an HTTP/1 client's reading paused until this stream drains
     std::unique_ptr<proxy::Layer> m_tunnel;
     bool m_clientEof = false;
     bool m_clientClosed = false;
