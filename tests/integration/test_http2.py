@@ -488,6 +488,17 @@ def h2c_prior_knowledge_on_proxy_port(env):
 
 
 @case(spyglass_only=True)
+def nghttp_client_h2c(env):
+    # nghttp (nghttp2-client) speaking prior-knowledge HTTP/2 to the proxy port, :authority
+    # naming the h2c origin, ten requests on one connection.
+    p, n = proxy(env), nginx(env)
+    r = T.run(["nghttp", "-n", "-s", "-m", "10", "-H", f":authority: 127.0.0.1:{n.h2c_port}",
+               f"http://127.0.0.1:{p.port}/100k"], timeout=30)
+    check(r.returncode == 0, f"nghttp failed: {r.stderr!r} {r.stdout[-300:]!r}")
+    T.wait_dump_line(p, f"http://127.0.0.1:{n.h2c_port}/100k", count=10)
+
+
+@case(spyglass_only=True)
 def http2_off_keeps_http11(env):
     p, n = env.proxy([*env.trust_test_ca, "--set", "http2=false"]), nginx(env)
     r = T.curl(f"https://localhost:{n.h2_port}/1k", "--http2", "--cacert", p.ca_file, proxy=p)
