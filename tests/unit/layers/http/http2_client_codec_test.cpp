@@ -14,31 +14,6 @@ namespace {
 
 const QByteArray kPreface("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
-// What the server got, one line per stream (fields of the first block, body, end).
-QStringList describeRequests(const H2Peer& peer)
-{
-    QStringList out;
-    for (const auto& [id, s] : peer.streams) {
-        QStringList blocks;
-        for (const Fields& block : s.blocks) {
-            QStringList fields;
-            for (const auto& [n, v] : block)
-                fields << QString::fromLatin1(n + ": " + v);
-            blocks << '{' + fields.join(QStringLiteral(", ")) + '}';
-        }
-        QString line = QStringLiteral("#%1 %2").arg(id).arg(blocks.join(' '));
-        if (!s.data.isEmpty())
-            line += ' ' + (s.data.size() <= 200 ? quoted(s.data)
-                                                : QStringLiteral("<%1 bytes>").arg(s.data.size()));
-        if (s.ended)
-            line += QStringLiteral(" end");
-        if (s.reset)
-            line += QStringLiteral(" reset=%1").arg(nghttp2_http2_strerror(s.resetCode));
-        out << line;
-    }
-    return out;
-}
-
 // The server's answer to each request at its end: 200, "reply to <path>", maybe trailers.
 std::function<void(H2Peer&, qint32)> replyWith(Fields extra = {}, Fields trailers = {})
 {
@@ -70,7 +45,7 @@ Result run(const Script& script, Exchange::Cut cut, quint32 seed)
     ex.pump();
     Result r;
     r.events = ex.transcript.lines();
-    r.requests = describeRequests(peer);
+    r.requests = describePeerStreams(peer);
     r.debug = ex.transcript.debug;
     r.close = ex.transcript.close;
     if (ex.peerRefused)
@@ -228,7 +203,7 @@ private Q_SLOTS:
         QVERIFY(!peer.streams[1].ended);
         ex.call([&](HttpCodec& c, CodecOutput& out) { c.send(RequestEndOfMessage{5}, out); });
         QVERIFY(ex.pump());
-        SPYGLASS_COMPARE_LINES(describeRequests(peer),
+        SPYGLASS_COMPARE_LINES(describePeerStreams(peer),
                                QStringList{"#1 {:method: POST, :scheme: https, :authority: "
                                            "example.com, :path: /upload, content-type: "
                                            "text/plain} \"one two three\" end"});
@@ -275,7 +250,7 @@ private Q_SLOTS:
         // As an HTTP/1 CONNECT arrives: no body (endStream). The stream stays open.
         ex.call([&](HttpCodec& c, CodecOutput& out) { c.send(RequestHeaders{1, r, true}, out); });
         QVERIFY(ex.pump());
-        SPYGLASS_COMPARE_LINES(describeRequests(peer),
+        SPYGLASS_COMPARE_LINES(describePeerStreams(peer),
                                QStringList{"#1 {:method: CONNECT, :authority: example.com:443}"});
         peer.respond(1, Fields{{":status", "200"}}, {}, false);
         QVERIFY(ex.pump());

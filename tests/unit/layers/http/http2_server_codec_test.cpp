@@ -14,31 +14,6 @@ namespace {
 
 const QByteArray kPreface("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
-// What the client got, one line per stream.
-QStringList describePeer(const H2Peer& peer)
-{
-    QStringList out;
-    for (const auto& [id, s] : peer.streams) {
-        QStringList blocks;
-        for (const Fields& block : s.blocks) {
-            QStringList fields;
-            for (const auto& [n, v] : block)
-                fields << QString::fromLatin1(n + ": " + v);
-            blocks << '{' + fields.join(QStringLiteral(", ")) + '}';
-        }
-        QString line = QStringLiteral("#%1 %2").arg(id).arg(blocks.join(' '));
-        if (!s.data.isEmpty())
-            line += ' ' + (s.data.size() <= 200 ? quoted(s.data)
-                                                : QStringLiteral("<%1 bytes>").arg(s.data.size()));
-        if (s.ended)
-            line += QStringLiteral(" end");
-        if (s.reset)
-            line += QStringLiteral(" reset=%1").arg(nghttp2_http2_strerror(s.resetCode));
-        out << line;
-    }
-    return out;
-}
-
 struct Result
 {
     QStringList events;
@@ -68,7 +43,7 @@ Result run(const Script& script, const Responder& respond, Exchange::Cut cut = E
     ex.pump();
     Result r;
     r.events = ex.transcript.lines();
-    r.peer = describePeer(peer);
+    r.peer = describePeerStreams(peer);
     r.debug = ex.transcript.debug;
     r.close = ex.transcript.close;
     r.state = codecState(codec);

@@ -444,4 +444,29 @@ inline QByteArray patternBody(qint64 size)
     return body;
 }
 
+// What the peer got, one line per stream (fields of each block, body, end, reset).
+inline QStringList describePeerStreams(const H2Peer& peer)
+{
+    QStringList out;
+    for (const auto& [id, s] : peer.streams) {
+        QStringList blocks;
+        for (const Fields& block : s.blocks) {
+            QStringList fields;
+            for (const auto& [n, v] : block)
+                fields << QString::fromLatin1(n + ": " + v);
+            blocks << '{' + fields.join(QStringLiteral(", ")) + '}';
+        }
+        QString line = QStringLiteral("#%1 %2").arg(id).arg(blocks.join(' '));
+        if (!s.data.isEmpty())
+            line += ' ' + (s.data.size() <= 200 ? quoted(s.data)
+                                                : QStringLiteral("<%1 bytes>").arg(s.data.size()));
+        if (s.ended)
+            line += QStringLiteral(" end");
+        if (s.reset)
+            line += QStringLiteral(" reset=%1").arg(nghttp2_http2_strerror(s.resetCode));
+        out << line;
+    }
+    return out;
+}
+
 } // namespace spyglass::test
