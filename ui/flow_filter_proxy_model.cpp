@@ -21,7 +21,10 @@ void FlowFilterProxyModel::setFlowFilter(const filter::Filter& filter)
     if (filter.expression() == m_filter.expression())
         return;
     m_filter = filter;
-    invalidateFilter();
+    // A full rebuild, not invalidateFilter(): that one inserts each run of newly accepted rows
+    // into the mapping separately, quadratic when a filter is removed from a large view
+    // (8 s for 200,000 rows, minutes for a million); rebuilding is one pass.
+    invalidate();
 }
 
 bool FlowFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
