@@ -3,7 +3,7 @@
 #   ./dev.sh deps    install what is missing (apt-get)
 #   ./dev.sh build   deps + configure (Ninja) + build
 #   ./dev.sh test    deps + build + every test through ctest
-#   ./dev.sh run     deps + build + start the app (spyglass-dump until the window exists)
+#   ./dev.sh run     deps + build + start the app (the window; spyglass-dump without a display)
 #   ./dev.sh fuzz    build the libFuzzer targets with clang into build-fuzz and run each briefly
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -64,8 +64,12 @@ run)
     deps
     build
     shift
-    if [[ -x $BUILD_DIR/app/spyglass ]]; then
+    # The window needs a display; without one (ssh, CI) the headless proxy takes the same options.
+    if [[ -x $BUILD_DIR/app/spyglass && -n ${DISPLAY:-}${WAYLAND_DISPLAY:-}${QT_QPA_PLATFORM:-} ]]; then
         exec "$BUILD_DIR/app/spyglass" "$@"
+    fi
+    if [[ -x $BUILD_DIR/app/spyglass ]]; then
+        echo "dev.sh: no display (DISPLAY/WAYLAND_DISPLAY unset): starting spyglass-dump instead" >&2
     fi
     exec "$BUILD_DIR/app/spyglass-dump" "$@"
     ;;

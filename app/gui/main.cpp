@@ -1,0 +1,97 @@
+// spyglass: the desktop app. Wiring only: the command line shared with spyglass-dump
+// (app/common), the engine facade, and the window. -r opens a session, -w saves finished flows
+// as they come, --har writes HAR 1.2 when the window closes, a trailing FILTER-EXPRESSION
+// starts in the filter bar, -n opens the window without starting the proxy.
+
+#include "command_line.h"
+
+#include "filter_bar.h"
+#include "flow_list_model.h"
+#include "io/har_writer.h"
+#include "main_window.h"
+#include "options/option_registry.h"
+#include "server/proxy_engine.h"
+#include "tls/certificate_authority.h"
+
+#include <QApplication>
+#include <QMessageBox>
+
+#include <csignal>
+#include <cstdio>
+
+using namespace spyglass;
+
+namespace {
+
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "spyglass: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Spyglass"));
+    QApplication::setApplicationName(QStringLiteral("spyglass"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Spyglass"));
+    QApplication::setApplicationVersion(QStringLiteral(SPYGLASS_VERSION));
+    std::signal(SIGPIPE, SIG_IGN);
+
+    CommandLine cli;
+    if (const QString err = parseCommandLine(QApplication::arguments(), cli); !err.isEmpty())
+        return fail(err);
+    if (cli.help) {
+        std::fputs(qPrintable(cli.helpText), stdout);
+        return 0;
+    }
+    if (cli.version) {
+        std::printf("spyglass %s\n", SPYGLASS_VERSION);
+        return 0;
+    }
+    if (cli.listOptions) {
+        std::fputs(qPrintable(OptionRegistry::describeAll(Options{})), stdout);
+        return 0;
+    }
+
+    ProxyEngine engine;
+    engine.setLiveUpdates(true);
+    MainWindow window(&engine, cli.options);
+    QString err;
+    if (!cli.filter.trimmed().isEmpty()) {
+        window.filterBar()->setExpression(cli.filter);
+        if (!window.filterBar()->isValid())
+            return fail(QStringLiteral("bad filter expression '%1': %2")
+                            .arg(cli.filter, window.filterBar()->errorMessage()));
+    }
+    if (!cli.readFile.isEmpty() && !window.openSession(cli.readFile, &err))
+        return fail(err);
+    if (!cli.saveFile.isEmpty() && !window.setAutosaveFile(cli.saveFile, &err))
+        return fail(err);
+    window.show();
+    if (!cli.noServer) {
+        if (!window.startProxy(&err)) {
+            // The window stays: the user can change nothing yet, but can open sessions.
+            std::fprintf(stderr, "spyglass: %s\n", qPrintable(err));
+            QMessageBox::warning(&window, QObject::tr("Spyglass"),
+                                 QObject::tr("The proxy could not start: %1").arg(err));
+        } else if (engine.certificateAuthority() && engine.certificateAuthority()->createdNow()) {
+            std::fprintf(stderr, "spyglass: created a new CA in %s\n",
+                         qPrintable(engine.certificateAuthority()->confdir()));
+        }
+    }
+    const int code = app.exec();
+    engine.stop();
+    if (!cli.harFile.isEmpty()) {
+        const FlowStore& store = window.flowModel()->store();
+        if (const QString e = HarWriter::write(cli.harFile, store.size(),
+                                               [&store](qsizetype i) { return store.at(i); });
+            !e.isEmpty()) {
+            std::fprintf(stderr, "spyglass: %s\n", qPrintable(e));
+            return 1;
+        }
+    }
+    return code;
+}
