@@ -391,6 +391,15 @@ void SecureProxyTest::tlsThenConnectThenInnerTls()
     QCOMPARE(flow.response->statusCode, 200);
     QVERIFY(flow.client.tls);
     QCOMPARE(flow.client.sni, QByteArray("example.com")); // the inner session's facts
+    // The CONNECT itself was made inside the TLS to the proxy, and says so.
+    const auto connect = std::find_if(d.flows.begin(), d.flows.end(), [](const HttpFlow& f) {
+        return f.request.method == "CONNECT";
+    });
+    QVERIFY(connect != d.flows.end());
+    QVERIFY(connect->client.tls);
+    QVERIFY(connect->client.tlsEstablished);
+    QCOMPARE(connect->client.sni, QByteArray("localhost"));
+    QCOMPARE(connect->client.alpn, QByteArray("http/1.1"));
     QVERIFY(!d.clientClosed());
 }
 
