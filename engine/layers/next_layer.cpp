@@ -60,7 +60,10 @@ bool matchesAny(const QStringList& patterns, const QString& subject)
 
 } // namespace
 
-NextLayer::NextLayer(Context context) : Layer(std::move(context)) {}
+NextLayer::NextLayer(Context context, Position position)
+    : Layer(std::move(context)), m_position(position)
+{
+}
 
 NextLayer::~NextLayer() = default;
 
@@ -87,29 +90,42 @@ bool NextLayer::isIgnored(const QByteArray& sni) const
     return false;
 }
 
-std::unique_ptr<Layer> NextLayer::decide(Commands& out)
+std::unique_ptr<Layer> NextLayer::decideOnProxyPort(Commands& out)
 {
-    if (!m_context.server) {
-        // The proxy port itself: clients speak HTTP to a regular proxy. Anything else,
-        // garbage included, goes to the HTTP layer, which answers 400 and records it.
-        const ClientHelloResult hello = parseClientHello(m_clientData);
-        if (hello.status == ClientHelloResult::Status::NeedMore && !m_clientEof)
-            return nullptr;
-        bool needMore = false;
-        if (startsWithHttp2Preface(m_clientData, needMore))
-            return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Regular,
-                                               HttpLayer::ClientProtocol::Http2);
-        if (needMore && !m_clientEof)
-            return nullptr;
-        if (hello.status == ClientHelloResult::Status::Ok) {
+    // The proxy port itself: clients speak HTTP to a regular proxy, perhaps inside TLS to the
+    // proxy. Anything else, garbage included (a broken ClientHello too), goes to the HTTP
+    // layer, which answers 400 and records it.
+    const ClientHelloResult hello = parseClientHello(m_clientData);
+    if (hello.status == ClientHelloResult::Status::NeedMore && !m_clientEof)
+        return nullptr;
+    bool needMore = false;
+    if (startsWithHttp2Preface(m_clientData, needMore))
+        return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Regular,
+                                           HttpLayer::ClientProtocol::Http2);
+    if (needMore && !m_clientEof)
+        return nullptr;
+    if (hello.status == ClientHelloResult::Status::Ok) {
+        if (m_position == Position::InsideProxyTls) {
             out.push_back(Log{LogLevel::Warn,
-                              QStringLiteral("a client spoke TLS to the proxy port; TLS to the "
-                                             "proxy itself is not supported in this version")});
+                              QStringLiteral("a client spoke TLS inside its TLS connection to the "
+                                             "proxy port; only one TLS layer to the proxy itself "
+                                             "is supported (use CONNECT for TLS to a server)")});
             out.push_back(CloseConnection{m_context.client, false});
             return nullptr;
         }
-        return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Regular);
+        // A "secure web proxy" client (mitmproxy's NextLayer does the same): TLS with a
+        // certificate for the proxy's own name, then HTTP to the proxy inside it. There is no
+        // server yet, so the ClientTlsLayer answers the client without asking one first.
+        auto inner = std::make_unique<NextLayer>(m_context, Position::InsideProxyTls);
+        return std::make_unique<tls::ClientTlsLayer>(m_context, std::move(inner));
     }
+    return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Regular);
+}
+
+std::unique_ptr<Layer> NextLayer::decide(Commands& out)
+{
+    if (!m_context.server)
+        return decideOnProxyPort(out);
 
     if (m_serverSpokeFirst)
         return std::make_unique<TcpLayer>(m_context);

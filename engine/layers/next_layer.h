@@ -1,7 +1,13 @@
 #pragma once
 // Decides what runs next on a connection by peeking at its first bytes (mitmproxy
 // `layers/modes.py` + `NextLayer` addon), then hands every event to that layer:
-//   - on the proxy port itself (no server yet): HTTP/1 -> HttpLayer(Regular)
+//   - on the proxy port itself (no server yet):
+//       a TLS ClientHello ("secure web proxy", curl --proxy https://...)
+//                                     -> ClientTls(NextLayer(InsideProxyTls)), no server TLS
+//       the HTTP/2 preface            -> HttpLayer(Regular, HTTP/2)
+//       HTTP/1, or garbage (a 400)    -> HttpLayer(Regular)
+//     Inside that TLS the same holds, except that a second ClientHello (TLS in TLS to the
+//     proxy) is refused with a close: one TLS layer to the proxy is all any client needs.
 //   - inside a tunnel (CONNECT target known):
 //       ignore_hosts / allow_hosts say pass through -> TcpLayer (bytes relayed untouched)
 //       a TLS ClientHello                           -> ServerTls(ClientTls(NextLayer))
@@ -19,7 +25,14 @@ namespace spyglass::layers {
 class NextLayer : public proxy::Layer
 {
 public:
-    explicit NextLayer(proxy::Context context);
+    // Where this NextLayer sits; only matters on the proxy port (context.server == null).
+    enum class Position : quint8
+    {
+        Plain,          // the client's TCP connection as accepted, or a tunnel
+        InsideProxyTls, // the plaintext of a TLS connection to the proxy port itself
+    };
+
+    explicit NextLayer(proxy::Context context, Position position = Position::Plain);
     ~NextLayer() override;
 
     proxy::Commands handleEvent(const proxy::Event& event) override;
@@ -29,9 +42,11 @@ public:
 private:
     // Returns the layer to use, or null while more bytes are needed.
     std::unique_ptr<proxy::Layer> decide(proxy::Commands& out);
+    std::unique_ptr<proxy::Layer> decideOnProxyPort(proxy::Commands& out);
     bool isIgnored(const QByteArray& sni) const;
     proxy::Commands replayTo(std::unique_ptr<proxy::Layer> child);
 
+    Position m_position = Position::Plain;
     std::unique_ptr<proxy::Layer> m_child;
     std::vector<proxy::Event> m_pending; // events seen before the decision, in order
     QByteArray m_clientData;

@@ -41,4 +41,9 @@ QByteArray clientAlpnAnswer(const Options& options, const QByteArray& serverSele
     return {};
 }
 
+QByteArray proxyConnectionAlpnAnswer(const QList<QByteArray>& clientOffers)
+{
+    return clientOffers.contains(kHttp11) ? kHttp11 : QByteArray();
+}
+
 } // namespace spyglass::layers::tls

@@ -32,4 +32,10 @@ QList<QByteArray> upstreamAlpnOffers(const Options& options, const QList<QByteAr
 QByteArray clientAlpnAnswer(const Options& options, const QByteArray& serverSelected,
                             const QList<QByteArray>& clientOffers);
 
+// What to answer a client that speaks TLS to the proxy port itself (a "secure web proxy",
+// `curl --proxy https://...`): "http/1.1" when offered, else nothing. HTTP/2 to the proxy is
+// not offered because CONNECT inside HTTP/2 streams is not proxied yet (HttpStream answers
+// 501 to it), and a tunnel is what such clients mostly want.
+QByteArray proxyConnectionAlpnAnswer(const QList<QByteArray>& clientOffers);
+
 } // namespace spyglass::layers::tls

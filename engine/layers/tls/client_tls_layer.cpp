@@ -350,8 +350,13 @@ Commands ClientTlsLayer::startClientHandshake(const QString& upstreamError)
                          LogLevel::Error));
         return out;
     }
-    const QByteArray serverAlpn = server && server->tlsEstablished ? server->alpn : QByteArray();
-    m_session->setAlpnToSelect(clientAlpnAnswer(m_context.opts(), serverAlpn, client->alpnOffers));
+    if (server) {
+        const QByteArray serverAlpn = server->tlsEstablished ? server->alpn : QByteArray();
+        m_session->setAlpnToSelect(
+            clientAlpnAnswer(m_context.opts(), serverAlpn, client->alpnOffers));
+    } else {
+        m_session->setAlpnToSelect(proxyConnectionAlpnAnswer(client->alpnOffers));
+    }
     m_session->receive(std::exchange(m_buffer, {}));
     m_state = State::Handshaking;
     armTimer(out);
@@ -544,6 +549,9 @@ QString ClientTlsLayer::destination() const
         return QString::fromLatin1(m_context.client->sni);
     if (m_context.server && m_context.server->peer.isValid())
         return QString::fromLatin1(m_context.server->peer.toString());
+    if (!m_context.server && m_context.client->sockname.isValid())
+        return QStringLiteral("the proxy itself (%1)")
+            .arg(QString::fromLatin1(m_context.client->sockname.toString()));
     return QStringLiteral("the proxy");
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 // TLS towards the client: Spyglass is the TLS server with a minted certificate (mitmproxy
 // `layers/tls.py` ClientTLSLayer). Built by the NextLayer when a client's first bytes are a
-// ClientHello, as `ServerTlsLayer(ClientTlsLayer(inner))`.
+// ClientHello: inside a tunnel as `ServerTlsLayer(ClientTlsLayer(inner))`; on the proxy port
+// itself (a "secure web proxy" client, context.server == null) as `ClientTlsLayer(NextLayer)`,
+// with no server to ask first, a leaf for the SNI or else the address the client connected
+// to (client->sockname), and ALPN "http/1.1" or nothing (proxyConnectionAlpnAnswer).
 //
 //   Start
 //     v

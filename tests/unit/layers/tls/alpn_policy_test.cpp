@@ -15,6 +15,7 @@ class AlpnPolicyTest : public QObject
 private slots:
     void upstreamOffer();
     void clientAnswer();
+    void proxyConnectionAnswer();
 };
 
 void AlpnPolicyTest::upstreamOffer()
@@ -54,6 +55,15 @@ void AlpnPolicyTest::clientAnswer()
     QCOMPARE(clientAlpnAnswer(options, "http/1.1", {"h2", "http/1.1"}), QByteArray("http/1.1"));
     QCOMPARE(clientAlpnAnswer(options, "", {"h2", "http/1.1"}), QByteArray("http/1.1"));
     QCOMPARE(clientAlpnAnswer(options, "", {"h2"}), QByteArray());
+}
+
+void AlpnPolicyTest::proxyConnectionAnswer()
+{
+    // TLS to the proxy itself: HTTP/1.1 only, whatever else is offered.
+    QCOMPARE(proxyConnectionAlpnAnswer({"h2", "http/1.1"}), QByteArray("http/1.1"));
+    QCOMPARE(proxyConnectionAlpnAnswer({"http/1.1"}), QByteArray("http/1.1"));
+    QCOMPARE(proxyConnectionAlpnAnswer({"h2"}), QByteArray());
+    QCOMPARE(proxyConnectionAlpnAnswer({}), QByteArray());
 }
 
 QTEST_GUILESS_MAIN(AlpnPolicyTest)
