@@ -27,6 +27,8 @@ struct Options
     int workerThreads = 0;     // 0 = number of cores
     QStringList ignoreHosts;   // regexes over host:port: pass through without interception
     QStringList allowHosts;    // regexes over host:port: intercept only these
+    QStringList tcpHosts;      // regexes over host:port: record as raw TCP (TLS still intercepted)
+    bool rawtcp = true;        // record what is neither TLS nor HTTP as TCP; off: close it
 
     // TLS
     bool sslInsecure = false;
