@@ -30,6 +30,8 @@ TcpData& TcpLayer::data()
 
 void TcpLayer::publish(HookKind kind, Commands& out)
 {
+    if (m_context.services && !m_context.services->wants(kind))
+        return; // nobody listens: no snapshot to make
     m_flow->client = *m_context.client;
     if (m_context.server)
         m_flow->server = *m_context.server;

@@ -244,6 +244,23 @@ private slots:
         QCOMPARE(o.fullCloses, 2);
     }
 
+    void unwantedHooksAreNotEmitted()
+    {
+        Fixture f;
+        Context c = f.context();
+        c.services->wantedHooks = Services::bit(HookKind::TcpEnd);
+        TcpLayer layer(c, TcpLayer::Mode::Record);
+        Playbook pb(layer);
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, "abc"});
+        pb.feed(ConnectionClosed{f.client});
+        pb.feed(ConnectionClosed{f.server});
+        const Outcome o = drain(pb, f);
+        QVERIFY(o.hooks == QList<HookKind>{HookKind::TcpEnd});
+        QCOMPARE(o.last->tcp->messages.size(), 1); // still recorded
+        QCOMPARE(o.toServer, QByteArray("abc"));
+    }
+
     void snapshotsAreNotQuadratic()
     {
         // Publishing at every message copies chunk pointers, not messages: earlier
