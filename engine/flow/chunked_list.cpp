@@ -5,8 +5,7 @@
 
 namespace spyglass {
 
-template <typename T>
-typename ChunkedList<T>::Chunk& ChunkedList<T>::writableLastChunk()
+template <typename T> typename ChunkedList<T>::Chunk& ChunkedList<T>::writableLastChunk()
 {
     std::shared_ptr<Chunk>& last = m_chunks.back();
     if (last.use_count() > 1) {
@@ -19,8 +18,7 @@ typename ChunkedList<T>::Chunk& ChunkedList<T>::writableLastChunk()
     return *last;
 }
 
-template <typename T>
-void ChunkedList<T>::push_back(T message)
+template <typename T> void ChunkedList<T>::push_back(T message)
 {
     if (m_size % ChunkSize == 0) {
         auto chunk = std::make_shared<Chunk>();
@@ -31,22 +29,19 @@ void ChunkedList<T>::push_back(T message)
     ++m_size;
 }
 
-template <typename T>
-T& ChunkedList<T>::lastForWriting()
+template <typename T> T& ChunkedList<T>::lastForWriting()
 {
     Q_ASSERT(m_size > 0);
     return writableLastChunk().back();
 }
 
-template <typename T>
-void ChunkedList<T>::clear()
+template <typename T> void ChunkedList<T>::clear()
 {
     m_chunks.clear();
     m_size = 0;
 }
 
-template <typename T>
-bool ChunkedList<T>::operator==(const ChunkedList& other) const
+template <typename T> bool ChunkedList<T>::operator==(const ChunkedList& other) const
 {
     if (m_size != other.m_size)
         return false;

@@ -25,8 +25,7 @@
 
 namespace spyglass {
 
-template <typename T>
-class ChunkedList
+template <typename T> class ChunkedList
 {
 public:
     static constexpr qsizetype ChunkSize = 256;

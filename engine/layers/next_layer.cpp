@@ -110,9 +110,9 @@ std::unique_ptr<Layer> NextLayer::rawTcp(Commands& out)
     if (m_context.opts().rawtcp || isTcpHost())
         return std::make_unique<TcpLayer>(m_context, TcpLayer::Mode::Record);
     const Address& a = m_context.server->peer;
-    out.push_back(Log{LogLevel::Info,
-                      QStringLiteral("%1: neither TLS nor HTTP and rawtcp is off: closing")
-                          .arg(QString::fromLatin1(a.toString()))});
+    out.push_back(
+        Log{LogLevel::Info, QStringLiteral("%1: neither TLS nor HTTP and rawtcp is off: closing")
+                                .arg(QString::fromLatin1(a.toString()))});
     out.push_back(CloseConnection{m_context.client, false});
     if (m_context.server->connected())
         out.push_back(CloseConnection{m_context.server, false});

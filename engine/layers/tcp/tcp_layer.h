@@ -2,12 +2,13 @@
 // Relays raw bytes between the client and the server, both ways, with half-closes
 // (mitmproxy `proxy/layers/tcp.py` TCPLayer). Two modes:
 //   - Relay: bytes pass untouched and nothing is recorded. For ignore_hosts / allow_hosts
-//     passthrough (mitmproxy's `TCPLayer(ignore=True)`) and a non-WebSocket 101 upgrade.
+//     passthrough (mitmproxy's `TCPLayer(ignore=True)`) and a tunnel closed before a byte.
 //   - Record: a flow of kind Tcp (flow/tcp_data.h) records every chunk relayed as a message,
 //     in order, and is published live through the hooks: tcp_start when the layer starts,
 //     tcp_message after each message, then tcp_end when both sides are closed, or tcp_error
 //     (with flow->error) when the server cannot be reached. For what is neither TLS nor HTTP,
-//     tcp_hosts, and server-first protocols (NextLayer decides).
+//     tcp_hosts, server-first protocols, and what follows a 101 that no other protocol
+//     takes (NextLayer decides; mitmproxy records those as TCP flows too).
 //
 // Hooks carry a snapshot of the flow and the layer does not wait for them: the message is
 // relayed as received (mitmproxy lets a tcp_message hook rewrite it; Spyglass does not yet).
