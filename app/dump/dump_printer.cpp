@@ -36,8 +36,30 @@ QString webSocketSummary(const WebSocketData& ws)
     return out;
 }
 
+QString tcpLine(const HttpFlow& flow)
+{
+    const TcpData empty;
+    const TcpData& tcp = flow.tcp ? *flow.tcp : empty;
+    const qsizetype n = tcp.messages.size();
+    QString line = QStringLiteral("%1 <-> %2 tcp%3 %4 message%5, %6")
+                       .arg(QString::fromLatin1(flow.client.peer.toString()),
+                            QString::fromLatin1(flow.server.peer.toString()),
+                            flow.server.tls ? QStringLiteral("+tls") : QString())
+                       .arg(n)
+                       .arg(n == 1 ? "" : "s")
+                       .arg(humanSize(tcp.bytes(true) + tcp.bytes(false)));
+    if (flow.error)
+        return line + QStringLiteral(", error: ") + flow.error->message;
+    if (tcp.timestampEnd > 0)
+        return line + QStringLiteral(", closed by ") +
+               (tcp.closedByClient ? QStringLiteral("client") : QStringLiteral("server"));
+    return line + QStringLiteral(", open");
+}
+
 QString dumpLine(const HttpFlow& flow)
 {
+    if (flow.kind == FlowKind::Tcp)
+        return tcpLine(flow);
     const Request& r = flow.request;
     const QString dash = QStringLiteral("-");
     const QString client = QString::fromLatin1(flow.client.peer.toString());

@@ -4,6 +4,9 @@
 //   CLIENT METHOD URL HTTPVERSION -> error: MESSAGE
 // A WebSocket connection (printed when it ends) adds its message count and how it closed:
 //   ... -> 101 Switching Protocols 0b 3ms websocket 12 messages, closed by client 4000 "bye"
+// A raw TCP flow: both ends, "tcp" ("tcp+tls" inside intercepted TLS), messages, bytes (both
+// ways) and which side ended it (or its error, or "open"):
+//   127.0.0.1:5000 <-> 127.0.0.1:25 tcp 4 messages, 120b, closed by server
 // Fields that are unknown (a request too broken to parse) are printed as "-".
 
 #include "flow/flow.h"
@@ -13,6 +16,8 @@
 namespace spyglass {
 
 QString dumpLine(const HttpFlow& flow);
+// The TCP flow line above (flow.kind == FlowKind::Tcp).
+QString tcpLine(const HttpFlow& flow);
 // "websocket 12 messages, closed by client 4000 \"bye\""
 QString webSocketSummary(const WebSocketData& ws);
 // "512b", "1.0k", "3.2m", "1.1g"

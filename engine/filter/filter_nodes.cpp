@@ -18,9 +18,11 @@ constexpr OperatorSpec operatorTable[] = {
      "Asset in the response: CSS, JavaScript, images, fonts (by Content-Type)"},
     {"all", NodeKind::All, Argument::None, Flavor::Plain, "Every flow"},
     {"b", NodeKind::Body, Argument::Regex, Flavor::DotAll,
-     "Request or response body, decoded from its Content-Encoding"},
-    {"bq", NodeKind::BodyRequest, Argument::Regex, Flavor::DotAll, "Request body"},
-    {"bs", NodeKind::BodyResponse, Argument::Regex, Flavor::DotAll, "Response body"},
+     "Request or response body, decoded from its Content-Encoding; any TCP message"},
+    {"bq", NodeKind::BodyRequest, Argument::Regex, Flavor::DotAll,
+     "Request body; TCP messages from the client"},
+    {"bs", NodeKind::BodyResponse, Argument::Regex, Flavor::DotAll,
+     "Response body; TCP messages from the server"},
     {"c", NodeKind::Code, Argument::StatusCode, Flavor::Plain, "Response status code"},
     {"comment", NodeKind::Comment, Argument::Regex, Flavor::Multiline, "Flow comment"},
     {"d", NodeKind::Domain, Argument::Regex, Flavor::Plain,
@@ -49,8 +51,7 @@ constexpr OperatorSpec operatorTable[] = {
     {"src", NodeKind::Src, Argument::Regex, Flavor::Plain, "Client address, as host:port"},
     {"t", NodeKind::ContentType, Argument::Regex, Flavor::Plain,
      "Content-Type of the request or the response"},
-    {"tcp", NodeKind::Tcp, Argument::None, Flavor::Plain,
-     "TCP flows (not recorded as flows yet: never matches)"},
+    {"tcp", NodeKind::Tcp, Argument::None, Flavor::Plain, "TCP flows"},
     {"tq", NodeKind::ContentTypeRequest, Argument::Regex, Flavor::Plain, "Request Content-Type"},
     {"ts", NodeKind::ContentTypeResponse, Argument::Regex, Flavor::Plain, "Response Content-Type"},
     {"u", NodeKind::Url, Argument::Regex, Flavor::Plain,
@@ -157,6 +158,17 @@ bool searchBody(const TextPattern& p, const BodyInfo& body, const Headers& heade
             return p.search(*decoded);
     }
     return p.search(body.content);
+}
+
+// mitmproxy's ~b / ~bq / ~bs on a TCPFlow: any message (of one side), each on its own.
+bool searchTcp(const TextPattern& p, const HttpFlow& f, bool client, bool server)
+{
+    if (!f.tcp)
+        return false;
+    for (const TcpMessage& m : f.tcp->messages)
+        if ((m.fromClient ? client : server) && p.search(m.content))
+            return true;
+    return false;
 }
 
 bool isAsset(const Headers& headers)
@@ -276,9 +288,11 @@ bool evaluate(const Node& n, const HttpFlow& f)
     case NodeKind::Not:
         return !evaluate(n.children.front(), f);
     case NodeKind::All:
-    case NodeKind::Http:
         return true;
+    case NodeKind::Http:
+        return f.kind == FlowKind::Http;
     case NodeKind::Tcp:
+        return f.kind == FlowKind::Tcp;
     case NodeKind::Udp:
     case NodeKind::Dns:
     case NodeKind::ReplayServer:
@@ -286,11 +300,17 @@ bool evaluate(const Node& n, const HttpFlow& f)
     case NodeKind::Asset:
         return f.response && isAsset(f.response->headers);
     case NodeKind::Body:
+        if (f.kind == FlowKind::Tcp)
+            return searchTcp(n.pattern, f, true, true);
         return searchBody(n.pattern, f.request.body, f.request.headers) ||
                (f.response && searchBody(n.pattern, f.response->body, f.response->headers));
     case NodeKind::BodyRequest:
+        if (f.kind == FlowKind::Tcp)
+            return searchTcp(n.pattern, f, true, false);
         return searchBody(n.pattern, f.request.body, f.request.headers);
     case NodeKind::BodyResponse:
+        if (f.kind == FlowKind::Tcp)
+            return searchTcp(n.pattern, f, false, true);
         return f.response && searchBody(n.pattern, f.response->body, f.response->headers);
     case NodeKind::Code:
         return f.response && f.response->statusCode == n.statusCode;
@@ -304,7 +324,7 @@ bool evaluate(const Node& n, const HttpFlow& f)
     case NodeKind::ContentTypeResponse:
         return f.response && searchContentType(n.pattern, f.response->headers);
     case NodeKind::Domain:
-        return searchDomain(n.pattern, f.request);
+        return f.kind == FlowKind::Http && searchDomain(n.pattern, f.request);
     case NodeKind::Dst:
         return searchAddress(n.pattern, f.server.peer);
     case NodeKind::Error:
@@ -323,9 +343,9 @@ bool evaluate(const Node& n, const HttpFlow& f)
     case NodeKind::Meta:
         return n.pattern.search(QStringView()); // no metadata on flows yet
     case NodeKind::Method:
-        return n.pattern.search(f.request.method);
-    case NodeKind::NoResponse:
-        return !f.response;
+        return f.kind == FlowKind::Http && n.pattern.search(f.request.method);
+    case NodeKind::NoResponse: // mitmproxy's ~q: an HTTP flow without a response
+        return f.kind == FlowKind::Http && !f.response;
     case NodeKind::HasResponse:
         return f.response.has_value();
     case NodeKind::Replay:
@@ -334,6 +354,8 @@ bool evaluate(const Node& n, const HttpFlow& f)
     case NodeKind::Src:
         return searchAddress(n.pattern, f.client.peer);
     case NodeKind::Url: {
+        if (f.kind != FlowKind::Http)
+            return false; // mitmproxy: only HTTP flows have a URL
         QByteArray& url = scratch();
         appendUrl(url, f.request);
         return n.pattern.search(url);

@@ -5,6 +5,7 @@
 
 #include "flow/connection.h"
 #include "flow/http_message.h"
+#include "flow/tcp_data.h"
 #include "flow/websocket_data.h"
 
 #include <QUuid>
@@ -17,6 +18,15 @@ struct FlowError
 {
     QString message;
     double timestamp = 0;
+};
+
+// What a flow records. Every flow is an HttpFlow (one type through FlowStore, FlowHub, session
+// files, the filter and the window); a raw TCP connection (neither TLS nor HTTP, or tcp_hosts)
+// is one with kind Tcp: its request and response stay empty, `tcp` holds the messages.
+enum class FlowKind : quint8
+{
+    Http,
+    Tcp,
 };
 
 struct HttpFlow
@@ -33,6 +43,10 @@ struct HttpFlow
     // websocket request). Copy-on-write: the WebSocketLayer replaces or extends it, never
     // changes what a published snapshot sees (websocket_data.h).
     std::shared_ptr<const WebSocketData> websocket;
+    FlowKind kind = FlowKind::Http;
+    // Set for kind Tcp (tcp_data.h), copy-on-write like `websocket`: the TcpLayer replaces it
+    // with an extended copy when a published snapshot shares it.
+    std::shared_ptr<const TcpData> tcp;
 
     bool live = true; // still owned by a connection handler
     bool intercepted = false;
@@ -41,7 +55,10 @@ struct HttpFlow
     QString comment;
 
     // Derived display helpers.
-    double timestampCreated() const { return request.timestampStart; }
+    double timestampCreated() const
+    {
+        return kind == FlowKind::Tcp ? client.timestampStart : request.timestampStart;
+    }
 };
 
 using HttpFlowPtr = std::shared_ptr<HttpFlow>;

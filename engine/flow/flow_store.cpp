@@ -54,10 +54,16 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
     Entry& e = entry(i);
     Summary& sum = e.summary;
     sum.id = s->id;
-    sum.timestampStart = s->request.timestampStart;
+    sum.timestampStart = s->timestampCreated();
     sum.timestampEnd = s->response ? s->response->timestampEnd : s->error ? s->error->timestamp : 0;
     sum.requestBodySize = s->request.body.size;
     sum.responseBodySize = s->response ? s->response->body.size : 0;
+    if (s->kind == FlowKind::Tcp && s->tcp) {
+        if (!s->error)
+            sum.timestampEnd = s->tcp->timestampEnd;
+        sum.requestBodySize = s->tcp->bytes(true);
+        sum.responseBodySize = s->tcp->bytes(false);
+    }
     sum.statusCode = s->response ? s->response->statusCode : 0;
     sum.live = s->live;
     sum.hasError = s->error.has_value();
@@ -68,6 +74,7 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
         e.responseBody = QByteArray();
         m_live.insert(quint32(i), s);
         m_webSockets.remove(quint32(i));
+        m_tcp.remove(quint32(i));
         return;
     }
     m_live.remove(quint32(i));
@@ -83,6 +90,11 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
         m_webSockets.insert(quint32(i), s->websocket);
     else
         m_webSockets.remove(quint32(i));
+    lean.tcp.reset();
+    if (s->tcp)
+        m_tcp.insert(quint32(i), s->tcp);
+    else
+        m_tcp.remove(quint32(i));
     FlowCodec::ChainRefs refs;
     refs.client = internChain(s->client.certificateChainDer);
     refs.server = internChain(s->server.certificateChainDer);
@@ -155,6 +167,8 @@ void FlowStore::decode(qsizetype i, HttpFlow& out) const
     if (out.response)
         out.response->body.content = e.responseBody;
     out.websocket = m_webSockets.value(quint32(i));
+    if (out.kind == FlowKind::Tcp)
+        out.tcp = m_tcp.value(quint32(i));
 }
 
 qsizetype FlowStore::indexOf(const QUuid& id) const
@@ -204,6 +218,7 @@ void FlowStore::clear()
     m_index.clear();
     m_live.clear();
     m_webSockets.clear();
+    m_tcp.clear();
     m_blobs.clear();
     m_chains.clear();
     m_chainByContent.clear();

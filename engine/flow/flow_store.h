@@ -13,7 +13,9 @@
 //    grown by appends) is copied tight once, else the slack would live as long as the session.
 //  - certificate chains: each distinct chain is kept once and flows refer to it by number
 //    (FlowCodec::ChainRefs), as in a session file.
-//  - WebSocket messages: the flow's immutable WebSocketData is kept shared, in a side table.
+//  - WebSocket messages: the flow's immutable WebSocketData is kept shared, in a side table;
+//    so are a TCP flow's messages (TcpData). For TCP flows the summary's timestamps are the
+//    connection's and its body sizes are the bytes each side sent.
 // A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body measures ~1.0 KB
 // beyond its body (~810 encoded bytes, the entry, the id index), against ~3.6 KB for its
 // snapshot (mitmproxy: ~4.4 KB per 1 KiB flow); tests/unit/flow/flow_store_memory_test.cpp
@@ -40,7 +42,7 @@ public:
     struct Summary
     {
         QUuid id;
-        double timestampStart = 0;   // the request's first byte
+        double timestampStart = 0;   // the request's first byte (TCP: the client connected)
         double timestampEnd = 0;     // the response's last byte, else the error's time, else 0
         qint64 requestBodySize = 0;  // BodyInfo::size (a streamed body counts whole)
         qint64 responseBodySize = 0; // 0 without a response
@@ -113,6 +115,8 @@ private:
     // from (immutable, flow/websocket_data.h): never encoded, so at() does not copy a long
     // conversation for every row it shows. Flows without WebSocket cost nothing here.
     QHash<quint32, std::shared_ptr<const WebSocketData>> m_webSockets;
+    // TCP messages of finished TCP flows, kept the same way (flow/tcp_data.h).
+    QHash<quint32, std::shared_ptr<const TcpData>> m_tcp;
     ByteArena m_blobs;
 
     // Interned certificate chains: m_chains[n - 1] is chain reference n.

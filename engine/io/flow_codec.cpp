@@ -17,6 +17,11 @@ enum FlowFlag : quint64
     FlowHasResponse = 1 << 3,
     FlowHasError = 1 << 4,
     FlowHasWebSocket = 1 << 5, // since format 1.1
+    FlowIsTcp = 1 << 6,        // since format 1.2: kind Tcp, a TCP section follows
+};
+enum TcpFlag : quint64
+{
+    TcpClosedByClient = 1 << 0,
 };
 enum WebSocketFlag : quint64
 {
@@ -492,6 +497,45 @@ void decodeWebSocket(Decoder d, WebSocketData& ws)
     }
 }
 
+void encodeTcp(Encoder& e, const TcpData& tcp)
+{
+    const qsizetype s = e.beginSection();
+    e.varint(tcp.closedByClient ? quint64(TcpClosedByClient) : 0);
+    e.timestamps({tcp.timestampEnd});
+    e.varint(quint64(tcp.messages.size()));
+    for (const TcpMessage& m : tcp.messages) {
+        const qsizetype ms = e.beginSection();
+        e.varint(m.fromClient ? quint64(MessageFromClient) : 0);
+        e.timestamps({m.timestamp});
+        e.bytes(m.content);
+        e.endSection(ms);
+    }
+    e.endSection(s);
+}
+
+void decodeTcp(Decoder d, TcpData& tcp)
+{
+    tcp.closedByClient = d.varint() & TcpClosedByClient;
+    d.timestamps({&tcp.timestampEnd});
+    const qsizetype n = d.count("message count");
+    for (qsizetype i = 0; i < n && !d.failed(); ++i) {
+        Decoder md = d.section();
+        TcpMessage m;
+        m.fromClient = md.varint() & MessageFromClient;
+        md.timestamps({&m.timestamp});
+        m.content = md.bytes();
+        tcp.messages.push_back(std::move(m));
+    }
+}
+
+qsizetype tcpContentSize(const TcpData& tcp)
+{
+    qsizetype n = 0;
+    for (const TcpMessage& m : tcp.messages)
+        n += m.content.size() + 12;
+    return n;
+}
+
 qsizetype webSocketContentSize(const WebSocketData& ws)
 {
     qsizetype n = 0;
@@ -526,6 +570,8 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
         estimate += chainSize(flow.server.certificateChainDer);
     if (flow.websocket)
         estimate += webSocketContentSize(*flow.websocket);
+    if (flow.tcp)
+        estimate += tcpContentSize(*flow.tcp);
     Encoder e(estimate);
 
     e.raw(flow.id.toRfc4122());
@@ -542,6 +588,8 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
         flags |= FlowHasError;
     if (flow.websocket)
         flags |= FlowHasWebSocket;
+    if (flow.kind == FlowKind::Tcp)
+        flags |= FlowIsTcp;
     e.varint(flags);
     e.string(flow.marked);
     e.string(flow.comment);
@@ -558,6 +606,8 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
     }
     if (flow.websocket)
         encodeWebSocket(e, *flow.websocket);
+    if (flow.kind == FlowKind::Tcp)
+        encodeTcp(e, flow.tcp ? *flow.tcp : TcpData{});
     return e.take();
 }
 
@@ -596,6 +646,14 @@ QString FlowCodec::decodeFlow(QByteArrayView payload, const QList<CertificateCha
         auto ws = std::make_shared<WebSocketData>();
         decodeWebSocket(d.section(), *ws);
         out.websocket = std::move(ws);
+    }
+    out.kind = FlowKind::Http;
+    out.tcp.reset();
+    if (flags & FlowIsTcp) {
+        auto tcp = std::make_shared<TcpData>();
+        decodeTcp(d.section(), *tcp);
+        out.kind = FlowKind::Tcp;
+        out.tcp = std::move(tcp);
     }
     return error;
 }

@@ -493,6 +493,8 @@ void HarWriter::writeTo(QIODevice& out, qsizetype count, const FlowAt& flowAt)
     QHash<quint64, Opener> opener;
     for (qsizetype i = 0; i < count; ++i) {
         const FlowSnapshot f = flowAt(i);
+        if (f->kind == FlowKind::Tcp)
+            continue;
         const quint64 id = f->server.id;
         if (id == 0)
             continue;
@@ -513,10 +515,16 @@ void HarWriter::writeTo(QIODevice& out, qsizetype count, const FlowAt& flowAt)
     out.write("{\n    \"log\": {\n        \"version\": \"1.2\",\n        \"creator\": ");
     out.write(indented(creator, 2));
     out.write(",\n        \"pages\": [\n        ],\n        \"entries\": [");
+    bool first = true;
     for (qsizetype i = 0; i < count; ++i) {
         const FlowSnapshot f = flowAt(i);
+        // HAR describes HTTP exchanges only: raw TCP flows have no place in it and are left
+        // out (a session file keeps them).
+        if (f->kind == FlowKind::Tcp)
+            continue;
         const bool opens = f->server.id != 0 && opener.value(f->server.id).index == i;
-        out.write(i == 0 ? "\n            " : ",\n            ");
+        out.write(first ? "\n            " : ",\n            ");
+        first = false;
         out.write(indented(entry(*f, opens), 3));
     }
     out.write("\n        ]\n    }\n}\n");

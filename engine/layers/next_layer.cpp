@@ -67,16 +67,22 @@ NextLayer::NextLayer(Context context, Position position)
 
 NextLayer::~NextLayer() = default;
 
-bool NextLayer::isIgnored(const QByteArray& sni) const
+QStringList NextLayer::hostSubjects(const QByteArray& sni) const
 {
-    const Options& o = m_context.opts();
-    if (o.ignoreHosts.isEmpty() && o.allowHosts.isEmpty())
-        return false;
     QStringList subjects;
     const Address& a = m_context.server->peer;
     subjects << QString::fromLatin1(a.host + ':' + QByteArray::number(a.port));
     if (!sni.isEmpty())
         subjects << QString::fromLatin1(sni + ':' + QByteArray::number(a.port));
+    return subjects;
+}
+
+bool NextLayer::isIgnored(const QByteArray& sni) const
+{
+    const Options& o = m_context.opts();
+    if (o.ignoreHosts.isEmpty() && o.allowHosts.isEmpty())
+        return false;
+    const QStringList subjects = hostSubjects(sni);
     for (const QString& s : subjects) {
         if (!o.ignoreHosts.isEmpty() && matchesAny(o.ignoreHosts, s))
             return true;
@@ -88,6 +94,33 @@ bool NextLayer::isIgnored(const QByteArray& sni) const
         return true;
     }
     return false;
+}
+
+bool NextLayer::isTcpHost() const
+{
+    const Options& o = m_context.opts();
+    if (o.tcpHosts.isEmpty())
+        return false;
+    // Inside an intercepted TLS connection the server connection carries the client's SNI.
+    for (const QString& s : hostSubjects(m_context.server->sni))
+        if (matchesAny(o.tcpHosts, s))
+            return true;
+    return false;
+}
+
+std::unique_ptr<Layer> NextLayer::rawTcp(Commands& out)
+{
+    if (m_context.opts().rawtcp || isTcpHost())
+        return std::make_unique<TcpLayer>(m_context, TcpLayer::Mode::Record);
+    const Address& a = m_context.server->peer;
+    out.push_back(
+        Log{LogLevel::Info, QStringLiteral("%1: neither TLS nor HTTP and rawtcp is off: closing")
+                                .arg(QString::fromLatin1(a.toString()))});
+    out.push_back(CloseConnection{m_context.client, false});
+    if (m_context.server->connected())
+        out.push_back(CloseConnection{m_context.server, false});
+    m_refused = true;
+    return nullptr;
 }
 
 std::unique_ptr<Layer> NextLayer::decideOnProxyPort(Commands& out)
@@ -128,11 +161,11 @@ std::unique_ptr<Layer> NextLayer::decide(Commands& out)
         return decideOnProxyPort(out);
 
     if (m_serverSpokeFirst)
-        return std::make_unique<TcpLayer>(m_context);
+        return isIgnored({}) ? std::make_unique<TcpLayer>(m_context) : rawTcp(out);
     if (m_clientData.isEmpty()) {
         if (isIgnored({}))
             return std::make_unique<TcpLayer>(m_context);
-        if (m_clientEof)
+        if (m_clientEof) // nothing said: relay the close, record nothing
             return std::make_unique<TcpLayer>(m_context);
         return nullptr;
     }
@@ -163,6 +196,8 @@ std::unique_ptr<Layer> NextLayer::decide(Commands& out)
     }
     if (isIgnored({}))
         return std::make_unique<TcpLayer>(m_context);
+    if (isTcpHost())
+        return std::make_unique<TcpLayer>(m_context, TcpLayer::Mode::Record);
     bool needMore = false;
     if (startsWithHttp2Preface(m_clientData, needMore))
         return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Transparent,
@@ -173,13 +208,15 @@ std::unique_ptr<Layer> NextLayer::decide(Commands& out)
         return std::make_unique<HttpLayer>(m_context, HttpLayer::Mode::Transparent);
     if (needMore && !m_clientEof)
         return nullptr;
-    return std::make_unique<TcpLayer>(m_context);
+    return rawTcp(out);
 }
 
 Commands NextLayer::handleEvent(const Event& event)
 {
     if (m_child)
         return m_child->handleEvent(event);
+    if (m_refused)
+        return {};
 
     Commands out;
     bool closedForGood = false;

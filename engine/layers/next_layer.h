@@ -9,14 +9,19 @@
 //     Inside that TLS the same holds, except that a second ClientHello (TLS in TLS to the
 //     proxy) is refused with a close: one TLS layer to the proxy is all any client needs.
 //   - inside a tunnel (CONNECT target known):
-//       ignore_hosts / allow_hosts say pass through -> TcpLayer (bytes relayed untouched)
+//       ignore_hosts / allow_hosts say pass through -> TcpLayer(Relay): untouched, unrecorded
 //       a TLS ClientHello                           -> ServerTls(ClientTls(NextLayer))
+//       tcp_hosts matches host:port (or SNI:port)   -> TcpLayer(Record)
 //       an HTTP/1 request                           -> HttpLayer(Transparent)
-//       the server speaks first, or anything else   -> TcpLayer
+//       the server speaks first, or anything else   -> TcpLayer(Record), a TCP flow; with
+//                                                      rawtcp off: a log line, both closed
+// (mitmproxy's order: ignore, TLS, tcp_hosts, HTTP, raw TCP.) The same applies inside an
+// intercepted TLS connection: the inner NextLayer sees the plaintext.
 // Events that arrive before the decision are kept and replayed to the chosen layer.
 
 #include "proxy/layer.h"
 
+#include <QStringList>
 #include <memory>
 #include <vector>
 
@@ -44,6 +49,10 @@ private:
     std::unique_ptr<proxy::Layer> decide(proxy::Commands& out);
     std::unique_ptr<proxy::Layer> decideOnProxyPort(proxy::Commands& out);
     bool isIgnored(const QByteArray& sni) const;
+    bool isTcpHost() const;
+    QStringList hostSubjects(const QByteArray& sni) const; // "host:port" (and "sni:port")
+    // A recording TcpLayer, or (rawtcp off) null after closing the connection.
+    std::unique_ptr<proxy::Layer> rawTcp(proxy::Commands& out);
     proxy::Commands replayTo(std::unique_ptr<proxy::Layer> child);
 
     Position m_position = Position::Plain;
@@ -52,6 +61,7 @@ private:
     QByteArray m_clientData;
     bool m_serverSpokeFirst = false;
     bool m_clientEof = false;
+    bool m_refused = false; // rawtcp off closed the connection: ignore what still arrives
 };
 
 } // namespace spyglass::layers

@@ -171,6 +171,14 @@ std::vector<OptionSpec> makeAll()
     v.push_back(regexListOption(
         "allow_hosts", &Options::allowHosts,
         "Opposite of ignore_hosts: only intercept connections whose host:port matches."));
+    v.push_back(regexListOption(
+        "tcp_hosts", &Options::tcpHosts,
+        "Generic TCP SSL proxy mode for all hosts that match the pattern. Similar to "
+        "--ignore-hosts, but SSL connections are intercepted. The communication contents are "
+        "printed to the log in verbose mode."));
+    v.push_back(boolOption("rawtcp", &Options::rawtcp,
+                           "Enable/disable raw TCP connections. TCP connections are enabled by "
+                           "default."));
     v.push_back(boolOption("ssl_insecure", &Options::sslInsecure,
                            "Do not verify upstream server SSL/TLS certificates."));
     v.push_back(boolOption(

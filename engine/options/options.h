@@ -27,6 +27,8 @@ struct Options
     int workerThreads = 0;     // 0 = number of cores
     QStringList ignoreHosts;   // regexes over host:port: pass through without interception
     QStringList allowHosts;    // regexes over host:port: intercept only these
+    QStringList tcpHosts;      // regexes over host:port: record as raw TCP (TLS still intercepted)
+    bool rawtcp = true;        // record what is neither TLS nor HTTP as TCP; off: close it
 
     // TLS
     bool sslInsecure = false;
@@ -40,7 +42,7 @@ struct Options
     int http2PingKeepalive = 58;    // seconds of HTTP/2 idleness before a PING; 0 = never
     qint64 maxHeadSize = 64 * 1024; // request/response head limit, bytes
 
-    // WebSocket: off relays a 101 upgrade as raw bytes (nothing recorded).
+    // WebSocket: off makes a 101 upgrade a TCP flow (bytes recorded, not parsed as messages).
     bool websocket = true;
 };
 

@@ -82,6 +82,14 @@ const char* hookName(HookKind kind)
         return "websocket_message";
     case HookKind::WebsocketEnd:
         return "websocket_end";
+    case HookKind::TcpStart:
+        return "tcp_start";
+    case HookKind::TcpMessage:
+        return "tcp_message";
+    case HookKind::TcpEnd:
+        return "tcp_end";
+    case HookKind::TcpError:
+        return "tcp_error";
     }
     return "?";
 }

@@ -33,6 +33,13 @@ enum class HookKind : quint8
     WebsocketStart,
     WebsocketMessage,
     WebsocketEnd,
+    // A raw TCP flow (engine/layers/tcp/tcp_layer.h): tcp_message's newest message is
+    // flow->tcp->messages.back(). The flow a tcp hook carries is a snapshot: hooks observe
+    // TCP messages, they do not change what is relayed.
+    TcpStart,
+    TcpMessage,
+    TcpEnd,
+    TcpError,
 };
 
 const char* hookName(HookKind kind);

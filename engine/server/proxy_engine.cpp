@@ -31,12 +31,16 @@ public:
         case proxy::HookKind::RequestHeaders:
         case proxy::HookKind::WebsocketStart:
         case proxy::HookKind::WebsocketMessage:
+        case proxy::HookKind::TcpStart:
+        case proxy::HookKind::TcpMessage:
             if (m_live)
                 m_hub.publish(std::make_shared<const HttpFlow>(*hook->flow));
             break;
         case proxy::HookKind::Response:
         case proxy::HookKind::Error:
         case proxy::HookKind::WebsocketEnd:
+        case proxy::HookKind::TcpEnd:
+        case proxy::HookKind::TcpError:
             m_hub.publish(std::make_shared<const HttpFlow>(*hook->flow));
             break;
         default:

@@ -5,7 +5,7 @@ the proxy's CA. Text, binary, a 100 KB message, compressed (permessage-deflate, 
 default) and uncompressed connections, ping/pong, a close with code 4000 "bye" from the client
 and one from the server; then the dump line, the -w session (read back with -r) and the --har
 file must hold the messages. Also: with --set websocket=false the connection is relayed
-untouched and nothing is recorded."""
+untouched and no WebSocket message is recorded (the bytes become a raw TCP flow)."""
 
 import asyncio
 import base64

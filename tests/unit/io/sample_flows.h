@@ -227,6 +227,14 @@ inline void compareFlows(const HttpFlow& a, const HttpFlow& b)
         QCOMPARE(x.closedByClient, y.closedByClient);
         QCOMPARE(x.timestampEnd, y.timestampEnd);
     }
+    QCOMPARE(a.kind, b.kind);
+    QCOMPARE(a.tcp != nullptr, b.tcp != nullptr);
+    if (a.tcp) {
+        QCOMPARE(a.tcp->messages.size(), b.tcp->messages.size());
+        QCOMPARE(a.tcp->closedByClient, b.tcp->closedByClient);
+        QCOMPARE(a.tcp->timestampEnd, b.tcp->timestampEnd);
+        QVERIFY(*a.tcp == *b.tcp);
+    }
 }
 
 // A WebSocket connection's worth of messages: text, binary with NUL bytes, empty, 100 KB,

@@ -425,14 +425,19 @@ private Q_SLOTS:
         QCOMPARE(h.hook->flow->response->statusCode, 101);
         pb.replyHook();
         QVERIFY2(pb.expect(SendData{f.client, switching}), pb.why());
+        // From now on bytes are relayed both ways, untouched, and recorded as a TCP flow
+        // (mitmproxy: a TCPLayer after a 101 that no other protocol takes).
+        QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
         QVERIFY2(pb.expect(SendData{f.client, "\x81\x02hi"}), pb.why());
-        // From now on bytes are relayed both ways, untouched.
         pb.feed(DataReceived{f.client, "\x81\x82"
                                        "abcdXY"});
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
         QVERIFY2(pb.expect(SendData{server, "\x81\x82"
                                             "abcdXY"}),
                  pb.why());
         pb.feed(DataReceived{server, "\x88\x00"});
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
         QVERIFY2(pb.expect(SendData{f.client, "\x88\x00"}), pb.why());
         QVERIFY2(pb.expectNothing(), pb.why());
     }

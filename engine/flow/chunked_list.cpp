@@ -1,8 +1,11 @@
+#include "flow/chunked_list.h"
+
+#include "flow/tcp_data.h"
 #include "flow/websocket_data.h"
 
 namespace spyglass {
 
-WebSocketMessages::Chunk& WebSocketMessages::writableLastChunk()
+template <typename T> typename ChunkedList<T>::Chunk& ChunkedList<T>::writableLastChunk()
 {
     std::shared_ptr<Chunk>& last = m_chunks.back();
     if (last.use_count() > 1) {
@@ -15,7 +18,7 @@ WebSocketMessages::Chunk& WebSocketMessages::writableLastChunk()
     return *last;
 }
 
-void WebSocketMessages::push_back(WebSocketMessage message)
+template <typename T> void ChunkedList<T>::push_back(T message)
 {
     if (m_size % ChunkSize == 0) {
         auto chunk = std::make_shared<Chunk>();
@@ -26,19 +29,19 @@ void WebSocketMessages::push_back(WebSocketMessage message)
     ++m_size;
 }
 
-WebSocketMessage& WebSocketMessages::lastForWriting()
+template <typename T> T& ChunkedList<T>::lastForWriting()
 {
     Q_ASSERT(m_size > 0);
     return writableLastChunk().back();
 }
 
-void WebSocketMessages::clear()
+template <typename T> void ChunkedList<T>::clear()
 {
     m_chunks.clear();
     m_size = 0;
 }
 
-bool WebSocketMessages::operator==(const WebSocketMessages& other) const
+template <typename T> bool ChunkedList<T>::operator==(const ChunkedList& other) const
 {
     if (m_size != other.m_size)
         return false;
@@ -47,5 +50,8 @@ bool WebSocketMessages::operator==(const WebSocketMessages& other) const
             return false;
     return true;
 }
+
+template class ChunkedList<WebSocketMessage>;
+template class ChunkedList<TcpMessage>;
 
 } // namespace spyglass
