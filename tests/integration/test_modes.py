@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Proxy modes (--mode, mitmproxy 7 spelling): reverse:http/https/tcp with curl and raw sockets,
 Host rewritten to the target unless keep_host_header, TLS from the client and/or to the server,
-several modes on their own ports at once, and bad mode specs refused with exit code 2."""
+SOCKS5 with curl (--socks5-hostname, --socks5, with and without credentials), several modes on
+their own ports at once, and bad mode specs refused with exit code 2."""
 
 import json
 import os
@@ -132,6 +133,35 @@ def several_modes_at_once(env):
 
 
 @case(spyglass_only=True)
+def socks5_plain_and_https(env):
+    o, t = env.origin, env.tls_origin
+    p = env.new_proxy(["--mode", "socks5", *env.trust_test_ca])
+    # --socks5-hostname: the proxy resolves the name; --socks5: curl sends an IPv4 address.
+    for flag in ("--socks5-hostname", "--socks5"):
+        r = T.curl(o.url("/echo?s=1"), flag, f"127.0.0.1:{p.port}")
+        echo, headers = echo_headers(r)
+        check_eq(echo["path"], "/echo?s=1", f"path at the origin ({flag})")
+        check_eq(headers.get("host"), f"127.0.0.1:{o.port}", f"Host at the origin ({flag})")
+    r = T.curl(f"https://localhost:{t.port}/bytes/3000", "--socks5-hostname",
+               f"127.0.0.1:{p.port}", "--cacert", p.ca_file)
+    check(r.rc == 0 and r.status == 200 and len(r.body) == 3000, f"HTTPS through SOCKS5: {r}")
+    T.wait_dump_line(p, f"https://localhost:{t.port}/bytes/3000")
+
+
+@case(spyglass_only=True)
+def socks5_with_credentials(env):
+    o = env.origin
+    p = env.new_proxy(["--mode", "socks5", "--set", "proxyauth=alice:s3cret"])
+    r = T.curl(o.url("/echo"), "-x", f"socks5h://alice:s3cret@127.0.0.1:{p.port}")
+    echo_headers(r)
+    r = T.curl(o.url("/echo"), "-x", f"socks5h://alice:wrong@127.0.0.1:{p.port}")
+    check(r.rc != 0, f"a wrong password is refused: {r}")
+    r = T.curl(o.url("/echo"), "-x", f"socks5h://127.0.0.1:{p.port}")
+    check(r.rc != 0, f"no credentials is refused: {r}")
+    check(p.alive(), "proxy still running")
+
+
+@case(spyglass_only=True)
 def bad_modes_exit_2(env):
     exe = os.environ.get("SPYGLASS_DUMP")
     cases = [
@@ -139,6 +169,8 @@ def bad_modes_exit_2(env):
         (["--mode", "reverse:ftp://x.com"], "scheme 'ftp'"),
         (["--mode", "reverse:tcp://x.com"], "needs a port"),
         (["--mode", "transparent"], "not supported"),
+        (["--mode", "upstream:http://127.0.0.1:3128"], "not supported"),
+        (["--set", "proxyauth=@htpasswd"], "only username:password"),
         (["--mode", "regular", "--mode", "reverse:http://x.com"], "both listen on port"),
     ]
     for args, message in cases:
