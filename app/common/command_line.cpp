@@ -1,6 +1,7 @@
 #include "command_line.h"
 
 #include "options/option_registry.h"
+#include "options/proxy_mode.h"
 
 #include <QCommandLineParser>
 
@@ -18,8 +19,11 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     const QCommandLineOption listenPort({QStringLiteral("p"), QStringLiteral("listen-port")},
                                         QStringLiteral("Port to listen on (8080)."),
                                         QStringLiteral("PORT"));
-    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("Proxy mode (regular)."),
-                                  QStringLiteral("MODE"));
+    const QCommandLineOption mode(
+        QStringLiteral("mode"),
+        QStringLiteral("Proxy mode, repeatable: regular, reverse:URL, socks5; "
+                       "MODE@PORT listens on PORT (regular)."),
+        QStringLiteral("MODE"));
     const QCommandLineOption confdir(QStringLiteral("confdir"),
                                      QStringLiteral("Configuration directory (~/.spyglass)."),
                                      QStringLiteral("DIR"));
@@ -98,6 +102,8 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     for (const QString& m : p.values(mode))
         if (QString e = apply("mode", m); !e.isEmpty())
             return e;
+    if (QString e = checkModes(o.mode, o.listenPort); !e.isEmpty())
+        return e;
     if (!out.scripts.isEmpty())
         return QStringLiteral("scripts (-s %1) are not supported in this version")
             .arg(out.scripts.first());

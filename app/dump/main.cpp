@@ -232,5 +232,10 @@ int main(int argc, char** argv)
                      qPrintable(engine.certificateAuthority()->confdir()));
     std::fprintf(stderr, "spyglass-dump: proxy listening at %s:%u\n",
                  qPrintable(cli.options.listenHost), unsigned(engine.listenPort()));
+    const std::vector<quint16> ports = engine.listenPorts();
+    for (size_t i = 0; i < ports.size() && i < size_t(cli.options.mode.size()); ++i)
+        std::fprintf(stderr, "spyglass-dump: mode %s listening at %s:%u\n",
+                     qPrintable(cli.options.mode.at(qsizetype(i))),
+                     qPrintable(cli.options.listenHost), unsigned(ports[i]));
     return app.exec();
 }

@@ -1,5 +1,7 @@
 #include "options/option_registry.h"
 
+#include "options/proxy_mode.h"
+
 #include <QRegularExpression>
 
 namespace spyglass {
@@ -130,23 +132,59 @@ std::vector<OptionSpec> makeAll()
     v.push_back(
         intOption("listen_port", &Options::listenPort, 0, 65535, "Port to bind the proxy to."));
     {
-        OptionSpec s{QStringLiteral("mode"),
-                     QStringLiteral("str list"),
-                     QStringLiteral("Proxy mode: regular, upstream:URL, reverse:URL, socks5, "
-                                    "transparent. Only regular is available in this version."),
-                     {},
-                     [](const Options& o) { return o.mode.join(','); },
-                     [](Options& o, const QString& v) -> QString {
-                         if (v != QLatin1String("regular"))
-                             return QStringLiteral("mode '%1' is not supported yet; available: "
-                                                   "regular")
-                                 .arg(v);
-                         o.mode = QStringList{v};
-                         return {};
-                     }};
+        OptionSpec s{
+            QStringLiteral("mode"),
+            QStringLiteral("str list"),
+            QStringLiteral("Proxy mode, repeatable, each on its own port with MODE@PORT (else "
+                           "listen_port): regular, reverse:SCHEME://HOST[:PORT] (http, https, tcp, "
+                           "tls), socks5. The first value replaces the default. upstream: is not "
+                           "available in this version."),
+            {},
+            [](const Options& o) { return o.mode.join(','); },
+            [](Options& o, const QString& v) -> QString {
+                QString error;
+                if (!ProxyMode::parse(v, &error))
+                    return error;
+                // The default "regular" is replaced by the first mode given.
+                if (o.mode == QStringList{QStringLiteral("regular")} && !o.modeSetExplicitly)
+                    o.mode.clear();
+                o.modeSetExplicitly = true;
+                o.mode.append(v);
+                return {};
+            }};
         s.isList = true;
         v.push_back(s);
     }
+    v.push_back(boolOption("keep_host_header", &Options::keepHostHeader,
+                           "Reverse proxy: keep the original host header instead of rewriting it "
+                           "to the reverse proxy target."));
+    v.push_back(OptionSpec{
+        QStringLiteral("upstream_auth"),
+        QStringLiteral("str"),
+        QStringLiteral("Add HTTP Basic authentication to upstream proxy requests (upstream "
+                       "mode). Format: username:password."),
+        {},
+        [](const Options& o) { return o.upstreamAuth; },
+        [](Options& o, const QString& v) -> QString {
+            if (!v.isEmpty() && !v.contains(QLatin1Char(':')))
+                return QStringLiteral("upstream_auth: expected username:password");
+            o.upstreamAuth = v;
+            return {};
+        }});
+    v.push_back(OptionSpec{
+        QStringLiteral("proxyauth"),
+        QStringLiteral("str"),
+        QStringLiteral("Require proxy authentication. Only the form username:password is "
+                       "accepted in this version, and only SOCKS5 mode checks it (RFC 1929)."),
+        {},
+        [](const Options& o) { return o.proxyauth; },
+        [](Options& o, const QString& v) -> QString {
+            if (!v.isEmpty() && (!v.contains(QLatin1Char(':')) || v.startsWith(QLatin1Char('@'))))
+                return QStringLiteral("proxyauth: only username:password is supported in this "
+                                      "version");
+            o.proxyauth = v;
+            return {};
+        }});
     v.push_back(strOption("confdir", &Options::confdir,
                           "Location of the CA and other configuration files."));
     v.push_back(choiceOption(

@@ -17,7 +17,14 @@ struct Options
     QString listenHost = QStringLiteral("127.0.0.1");
     int listenPort = 8080;
     QStringList mode{QStringLiteral("regular")};
+    bool modeSetExplicitly = false; // the first --mode replaces the default
     QString confdir = QStringLiteral("~/.spyglass");
+    // Modes (proxy_mode.h): reverse mode keeps the client's Host header when set; upstream
+    // mode sends "user:pass" to the parent proxy as Basic Proxy-Authorization; proxyauth
+    // makes clients (SOCKS5 for now) authenticate with "user:pass".
+    bool keepHostHeader = false;
+    QString upstreamAuth;
+    QString proxyauth;
 
     // Connections
     QString connectionStrategy = QStringLiteral("eager"); // eager | lazy

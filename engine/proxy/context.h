@@ -12,6 +12,7 @@
 
 namespace spyglass {
 struct Options;
+struct ProxyMode;
 class CertStore;
 class TlsContexts;
 } // namespace spyglass
@@ -51,6 +52,9 @@ struct Context
     ConnectionPtr server;
     std::shared_ptr<const Options> options;
     std::shared_ptr<Services> services;
+    // The mode of the listener the client connected to (options/proxy_mode.h); null means
+    // regular.
+    std::shared_ptr<const ProxyMode> mode{};
 
     double now() const { return services && services->clock ? services->clock() : 0.0; }
     const Options& opts() const { return *options; }

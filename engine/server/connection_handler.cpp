@@ -101,7 +101,7 @@ void ConnectionHandler::start()
     m_logPrefix = QStringLiteral("client %1: ").arg(QString::fromLatin1(m_client->peer.toString()));
     wire(addPeer(m_client, socket));
 
-    m_context = Context{m_client, nullptr, m_config.options, m_config.services};
+    m_context = Context{m_client, nullptr, m_config.options, m_config.services, m_config.mode};
     if (m_config.rootLayer)
         m_layer = m_config.rootLayer(m_context);
     if (!m_layer) {

@@ -1,6 +1,6 @@
 #include "server/proxy_engine.h"
 
-#include "layers/next_layer.h"
+#include "layers/modes/root_layer.h"
 #include "proxy/context.h"
 #include "server/hook_runner.h"
 #include "server/proxy_server.h"
@@ -112,9 +112,7 @@ bool ProxyEngine::start(const Options& options, QString* error)
     ServerConfig config;
     config.options = opts;
     config.services = services;
-    config.rootLayer = [](proxy::Context ctx) -> std::unique_ptr<proxy::Layer> {
-        return std::make_unique<layers::NextLayer>(std::move(ctx));
-    };
+    config.rootLayer = [](proxy::Context ctx) { return layers::makeRootLayer(std::move(ctx)); };
     config.hooks = d->hooks.get();
     config.log = [this](proxy::LogLevel level, const QString& message) {
         // Debug lines (codec repairs, dropped bytes) would cost a queued signal each on a
@@ -147,6 +145,11 @@ bool ProxyEngine::isRunning() const
 quint16 ProxyEngine::listenPort() const
 {
     return d->server ? d->server->serverPort() : 0;
+}
+
+std::vector<quint16> ProxyEngine::listenPorts() const
+{
+    return d->server ? d->server->serverPorts() : std::vector<quint16>{};
 }
 
 const CertificateAuthority* ProxyEngine::certificateAuthority() const

@@ -9,6 +9,7 @@
 
 #include <QObject>
 #include <memory>
+#include <vector>
 
 namespace spyglass {
 
@@ -28,6 +29,8 @@ public:
     void stop();
     bool isRunning() const;
     quint16 listenPort() const;
+    // One port per options.mode entry, in that order (empty when not running).
+    std::vector<quint16> listenPorts() const;
 
     FlowHub& hub() { return m_hub; }
     // Whether flows are published while they run (the window shows them live) or only when

@@ -67,24 +67,31 @@ ProxyServer::~ProxyServer()
 
 bool ProxyServer::listen(QString* error)
 {
-    if (m_listener)
+    if (!m_listeners.empty())
         return true;
     const std::shared_ptr<const Options> opts = options();
-    const int port = opts->listenPort;
-    const QString where = QString::fromLatin1(
-        Address{opts->listenHost.toLatin1(), quint16(qBound(0, port, 65535))}.toString());
-    const auto fail = [&](const QString& why) {
+    const auto where = [&](int port) {
+        return QString::fromLatin1(
+            Address{opts->listenHost.toLatin1(), quint16(qBound(0, port, 65535))}.toString());
+    };
+    const auto fail = [&](int port, const QString& why) {
         if (error)
-            *error = QStringLiteral("cannot listen on %1: %2").arg(where, why);
+            *error = QStringLiteral("cannot listen on %1: %2").arg(where(port), why);
         stop();
         return false;
     };
-    if (port < 0 || port > 65535)
-        return fail(QStringLiteral("invalid port %1").arg(port));
+    if (opts->listenPort < 0 || opts->listenPort > 65535)
+        return fail(opts->listenPort, QStringLiteral("invalid port %1").arg(opts->listenPort));
+    std::vector<ProxyMode> modes;
+    if (const QString e = checkModes(opts->mode, opts->listenPort, &modes); !e.isEmpty()) {
+        if (error)
+            *error = e;
+        return false;
+    }
     QHostAddress address;
     QString why;
     if (!resolveListenHost(opts->listenHost, &address, &why))
-        return fail(why);
+        return fail(opts->listenPort, why);
 
     const int workers =
         opts->workerThreads > 0 ? opts->workerThreads : qMax(1, QThread::idealThreadCount());
@@ -95,48 +102,54 @@ bool ProxyServer::listen(QString* error)
 
     m_acceptThread = new QThread;
     m_acceptThread->setObjectName(QStringLiteral("spyglass-accept"));
-    m_listener = new TcpListener([this](qintptr d) { dispatch(d); });
-    m_listener->moveToThread(m_acceptThread);
     m_acceptThread->start();
 
-    bool ok = false;
-    TcpListener* listener = m_listener;
-    QMetaObject::invokeMethod(
-        listener,
-        [&] {
-            listener->setListenBacklogSize(kListenBacklog);
-            ok = listener->listen(address, quint16(port));
-            if (ok)
-                m_port = listener->serverPort();
-            else
-                why = listenErrorText(listener->serverError(), listener->errorString());
-        },
-        Qt::BlockingQueuedConnection);
-    if (!ok)
-        return fail(why);
+    for (const ProxyMode& m : modes) {
+        auto mode = std::make_shared<const ProxyMode>(m);
+        const int port = m.effectivePort(opts->listenPort);
+        auto* listener = new TcpListener([this, mode](qintptr d) { dispatch(d, mode); });
+        listener->moveToThread(m_acceptThread);
+        m_listeners.push_back(listener);
+        bool ok = false;
+        QMetaObject::invokeMethod(
+            listener,
+            [&] {
+                listener->setListenBacklogSize(kListenBacklog);
+                ok = listener->listen(address, quint16(port));
+                if (ok)
+                    m_ports.push_back(listener->serverPort());
+                else
+                    why = listenErrorText(listener->serverError(), listener->errorString());
+            },
+            Qt::BlockingQueuedConnection);
+        if (!ok)
+            return fail(port, m.spec == QLatin1String("regular")
+                                  ? why
+                                  : QStringLiteral("%1 (mode %2)").arg(why, m.spec));
+    }
     return true;
 }
 
-void ProxyServer::dispatch(qintptr descriptor)
+void ProxyServer::dispatch(qintptr descriptor, const std::shared_ptr<const ProxyMode>& mode)
 {
     ServerConfig config;
     {
         std::lock_guard lock(m_mutex);
         config = m_config;
     }
+    config.mode = mode;
     const unsigned n = m_nextWorker.fetch_add(1, std::memory_order_relaxed);
     m_workers[n % m_workers.size()]->adopt(descriptor, std::move(config), m_stats);
 }
 
 void ProxyServer::stop()
 {
-    if (m_listener) {
-        TcpListener* listener = m_listener;
+    for (TcpListener* listener : m_listeners) {
         QMetaObject::invokeMethod(
             listener, [listener] { listener->close(); }, Qt::BlockingQueuedConnection);
         listener->deleteLater(); // runs as the accept thread finishes
-        m_listener = nullptr;
     }
+    m_listeners.clear();
     if (m_acceptThread) {
         m_acceptThread->quit();
         m_acceptThread->wait();
@@ -146,7 +159,7 @@ void ProxyServer::stop()
     for (auto& w : m_workers)
         w->stop();
     m_workers.clear();
-    m_port = 0;
+    m_ports.clear();
 }
 
 void ProxyServer::setOptions(std::shared_ptr<const Options> options)

@@ -33,12 +33,16 @@ public:
     explicit ProxyServer(ServerConfig config, QObject* parent = nullptr);
     ~ProxyServer() override; // stop()
 
-    // Listens on options.listenHost:listenPort (port 0: any free port; host "" or "*": every
-    // interface) and starts the worker threads. On failure returns false with `error` like
-    // "cannot listen on 127.0.0.1:8080: address already in use". Listening twice is a no-op.
+    // Listens on options.listenHost, one listener per entry of options.mode (proxy_mode.h:
+    // MODE@PORT, else listenPort; port 0: any free port; host "" or "*": every interface), and
+    // starts the worker threads. Each connection's Context carries its listener's mode. On
+    // failure returns false with `error` like "cannot listen on 127.0.0.1:8080: address
+    // already in use" or a mode error. Listening twice is a no-op.
     bool listen(QString* error);
-    // The port actually listened on (useful with port 0), or 0.
-    quint16 serverPort() const { return m_port; }
+    // The port the first mode's listener actually listens on (useful with port 0), or 0.
+    quint16 serverPort() const { return m_ports.empty() ? 0 : m_ports.front(); }
+    // Every listener's port, in the order of options.mode.
+    std::vector<quint16> serverPorts() const { return m_ports; }
     // Stops accepting, closes every connection at once, joins the threads. Safe to call twice.
     void stop();
 
@@ -55,7 +59,8 @@ public:
     qint64 peakHandlerBufferedBytes() const;
 
 private:
-    void dispatch(qintptr descriptor); // in the accept thread
+    // In the accept thread.
+    void dispatch(qintptr descriptor, const std::shared_ptr<const ProxyMode>& mode);
 
     ServerConfig m_config;
     mutable std::mutex m_mutex; // guards m_config.options
@@ -63,8 +68,8 @@ private:
     std::vector<std::unique_ptr<WorkerThread>> m_workers;
     std::atomic<unsigned> m_nextWorker{0};
     QThread* m_acceptThread = nullptr;
-    TcpListener* m_listener = nullptr;
-    quint16 m_port = 0;
+    std::vector<TcpListener*> m_listeners; // live in the accept thread
+    std::vector<quint16> m_ports;
 };
 
 } // namespace spyglass

@@ -8,6 +8,7 @@
 // from several of them; they must be thread-safe.
 
 #include "options/options.h"
+#include "options/proxy_mode.h"
 #include "proxy/command.h"
 #include "proxy/context.h"
 #include "proxy/layer.h"
@@ -25,6 +26,8 @@ struct ServerConfig
     std::shared_ptr<const Options> options;    // null: defaults
     std::shared_ptr<proxy::Services> services; // null, or no clock: the wall clock
     std::function<std::unique_ptr<proxy::Layer>(proxy::Context)> rootLayer;
+    // The listener's mode, copied into each connection's Context (null: regular).
+    std::shared_ptr<const ProxyMode> mode;
     HookRunner* hooks = nullptr;                              // null: every hook completes at once
     std::function<void(proxy::LogLevel, const QString&)> log; // null: logs are dropped
 };

@@ -3,6 +3,7 @@
 #include "layers/http/http_layer.h"
 #include "layers/websocket/websocket_layer.h"
 #include "options/options.h"
+#include "options/proxy_mode.h"
 
 namespace spyglass::layers {
 
@@ -193,6 +194,18 @@ bool HttpStream::resolveDestination(QString& error)
         r.port = server.peer.port;
         if (r.authority.isEmpty())
             r.authority = r.headers.value("host");
+        const auto& mode = m_layer.context().mode;
+        if (mode && mode->kind == ProxyMode::Kind::Reverse &&
+            !m_layer.context().opts().keepHostHeader) {
+            // Reverse proxy: the server is addressed by its own name (mitmproxy does the same).
+            const bool defaultPort = r.port == (server.tls ? 443 : 80) && !mode->host.contains(':');
+            const QByteArray hostPort = defaultPort ? Address{mode->host, r.port}.host
+                                                    : Address{mode->host, r.port}.toString();
+            if (r.headers.contains("host"))
+                r.headers.set("Host", hostPort);
+            if (!r.authority.isEmpty())
+                r.authority = hostPort;
+        }
         return true;
     }
     if (r.isConnect()) {

@@ -1,0 +1,58 @@
+#pragma once
+// One `--mode` value as a value type (mitmproxy 7 `proxy/mode_specs.py`): what kind of proxy
+// listens, where a reverse or upstream proxy sends everything, and on which port it listens.
+//
+//   regular[@PORT]                       an explicit HTTP proxy (CONNECT, absolute-form)
+//   reverse:SCHEME://HOST[:PORT][@PORT]  every connection goes to HOST; SCHEME is http, https,
+//                                        tcp or tls (http/https: 80/443 by default; tcp and tls
+//                                        need a port)
+//   upstream:SCHEME://HOST[:PORT][@PORT] every request goes through the proxy at HOST; SCHEME
+//                                        is http or https (port 8080/443 by default)
+//   socks5[@PORT]                        a SOCKS5 proxy (RFC 1928)
+//
+// A mode without @PORT listens on listen_port. `transparent` is recognised and refused: it
+// needs OS redirection support that this version does not have.
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <optional>
+#include <vector>
+
+namespace spyglass {
+
+struct ProxyMode
+{
+    enum class Kind : quint8
+    {
+        Regular,
+        Reverse,
+        Upstream,
+        Socks5
+    };
+
+    Kind kind = Kind::Regular;
+    QByteArray scheme;                 // reverse/upstream: "http", "https", "tcp", "tls"
+    QByteArray host;                   // reverse/upstream: IDNA form or a literal IP
+    quint16 port = 0;                  // reverse/upstream: the target's port
+    std::optional<quint16> listenPort; // from "@PORT"
+    QString spec;                      // the text it was parsed from
+
+    // Parses one mode; on failure returns nullopt and sets `error` to a message that names
+    // the spec and says what is wrong.
+    static std::optional<ProxyMode> parse(const QString& spec, QString* error);
+
+    // The port this mode listens on, given the listen_port option.
+    int effectivePort(int defaultPort) const;
+    // TLS towards the fixed server (reverse https/tls, upstream https).
+    bool serverTls() const { return scheme == "https" || scheme == "tls"; }
+    // Reverse http/https: HTTP towards the fixed server (tcp/tls relay bytes).
+    bool reverseHttp() const { return scheme == "http" || scheme == "https"; }
+    QString kindName() const;
+};
+
+// Parses every mode and checks that no two share a port (port 0, "any free port", may repeat).
+// Returns an empty string when all is well, else the error for the user.
+QString checkModes(const QStringList& specs, int listenPort, std::vector<ProxyMode>* out = nullptr);
+
+} // namespace spyglass
