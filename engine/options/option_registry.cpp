@@ -159,19 +159,6 @@ std::vector<OptionSpec> makeAll()
                            "Reverse proxy: keep the original host header instead of rewriting it "
                            "to the reverse proxy target."));
     v.push_back(OptionSpec{
-        QStringLiteral("upstream_auth"),
-        QStringLiteral("str"),
-        QStringLiteral("Add HTTP Basic authentication to upstream proxy requests (upstream "
-                       "mode). Format: username:password."),
-        {},
-        [](const Options& o) { return o.upstreamAuth; },
-        [](Options& o, const QString& v) -> QString {
-            if (!v.isEmpty() && !v.contains(QLatin1Char(':')))
-                return QStringLiteral("upstream_auth: expected username:password");
-            o.upstreamAuth = v;
-            return {};
-        }});
-    v.push_back(OptionSpec{
         QStringLiteral("proxyauth"),
         QStringLiteral("str"),
         QStringLiteral("Require proxy authentication. Only the form username:password is "

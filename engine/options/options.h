@@ -19,11 +19,9 @@ struct Options
     QStringList mode{QStringLiteral("regular")};
     bool modeSetExplicitly = false; // the first --mode replaces the default
     QString confdir = QStringLiteral("~/.spyglass");
-    // Modes (proxy_mode.h): reverse mode keeps the client's Host header when set; upstream
-    // mode sends "user:pass" to the parent proxy as Basic Proxy-Authorization; proxyauth
+    // Modes (proxy_mode.h): reverse mode keeps the client's Host header when set; proxyauth
     // makes clients (SOCKS5 for now) authenticate with "user:pass".
     bool keepHostHeader = false;
-    QString upstreamAuth;
     QString proxyauth;
 
     // Connections

@@ -128,9 +128,8 @@ private Q_SLOTS:
         QCOMPARE(OptionRegistry::apply(o, "proxyauth=alice:secret"), QString());
         QCOMPARE(o.proxyauth, QString("alice:secret"));
         QVERIFY(OptionRegistry::apply(o, "proxyauth=@htpasswd").contains("only username:password"));
-        QVERIFY(!OptionRegistry::apply(o, "upstream_auth=nocolon").isEmpty());
-        QCOMPARE(OptionRegistry::apply(o, "upstream_auth=u:p"), QString());
-        QCOMPARE(o.upstreamAuth, QString("u:p"));
+        // upstream_auth arrives with upstream mode; until then it is not an option.
+        QVERIFY(!OptionRegistry::apply(o, "upstream_auth=u:p").isEmpty());
         QCOMPARE(OptionRegistry::apply(o, "keep_host_header=true"), QString());
         QVERIFY(o.keepHostHeader);
     }
