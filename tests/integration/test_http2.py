@@ -488,6 +488,23 @@ def h2c_prior_knowledge_on_proxy_port(env):
 
 
 @case(spyglass_only=True)
+def h2c_in_reverse_mode(env):
+    # A gRPC-style h2c client in front of a reverse proxy to an h2c server.
+    n = nginx(env)
+    p = env.new_proxy(["--mode", f"reverse:http://127.0.0.1:{n.h2c_port}"])
+    c = H2Client(T.connect(p.port))
+    try:
+        sids = [c.request("GET", f"127.0.0.1:{p.port}", path, scheme="http")
+                for path in ("/1k", "/100k")]
+        results = c.run(sids)
+    finally:
+        c.close()
+    check_eq([len(r["body"]) for r in results], [1024, 100 * 1024], "bodies")
+    check_eq(versions_in_dump(p, f"http://127.0.0.1:{n.h2c_port}/1k"), ("HTTP/2.0", "200"),
+             "dump line")
+
+
+@case(spyglass_only=True)
 def nghttp_client_h2c(env):
     # nghttp (nghttp2-client) speaking prior-knowledge HTTP/2 to the proxy port, :authority
     # naming the h2c origin, ten requests on one connection.
