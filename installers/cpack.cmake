@@ -2,8 +2,8 @@
 #
 #   cpack -G DEB        Debian/Ubuntu   spyglass_<version>-1_<arch>.deb
 #   cpack -G RPM        Fedora/openSUSE spyglass-<version>-1.<arch>.rpm
-#   cpack -G NSIS       Windows         Spyglass-<version>-win64.exe
-#   cpack -G DragNDrop  macOS           Spyglass-<version>-Darwin.dmg
+#   cpack -G NSIS       Windows         spyglass-<version>-win64.exe
+#   cpack -G DragNDrop  macOS           spyglass-<version>-Darwin.dmg
 #
 # The version is PROJECT_VERSION everywhere; dependencies of the Linux packages are computed
 # from the binaries (dpkg-shlibdeps, rpm's automatic requirements), never listed by hand.
@@ -69,7 +69,10 @@ set(CPACK_NSIS_MUI_ICON ${PROJECT_SOURCE_DIR}/resources/icons/spyglass.ico)
 set(CPACK_NSIS_MUI_UNIICON ${PROJECT_SOURCE_DIR}/resources/icons/spyglass.ico)
 set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\\\spyglass.exe")
 set(CPACK_NSIS_MUI_FINISHPAGE_RUN spyglass.exe)
+set(CPACK_NSIS_INSTALL_ROOT "$PROGRAMFILES64")
 set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
+# Offers to put bin\ on the PATH, for spyglass-dump in a terminal.
+set(CPACK_NSIS_MODIFY_PATH ON)
 set(CPACK_NSIS_EXECUTABLES_DIRECTORY bin)
 set(CPACK_NSIS_EXTRA_INSTALL_COMMANDS "!include '${CMAKE_CURRENT_LIST_DIR}/windows/associate.nsh'")
 set(CPACK_NSIS_EXTRA_UNINSTALL_COMMANDS "!include '${CMAKE_CURRENT_LIST_DIR}/windows/unassociate.nsh'")
