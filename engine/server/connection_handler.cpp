@@ -102,6 +102,8 @@ void ConnectionHandler::start()
     wire(addPeer(m_client, socket));
 
     m_context = Context{m_client, nullptr, m_config.options, m_config.services, m_config.mode};
+    if (m_config.mode && m_config.mode->kind == ProxyMode::Kind::Transparent)
+        m_context.server = originalDestination(*socket);
     if (m_config.rootLayer)
         m_layer = m_config.rootLayer(m_context);
     if (!m_layer) {
@@ -119,6 +121,21 @@ void ConnectionHandler::start()
     }
     m_lastActivity.start();
     post(Start{});
+}
+
+ConnectionPtr ConnectionHandler::originalDestination(const SocketStream& socket) const
+{
+    // mitmproxy's TransparentProxy layer: the server of a redirected connection is where the
+    // client was going. Without one the peer stays empty and `error` says why; the
+    // TransparentLayer reports it and closes the client.
+    ConnectionPtr server = makeConnection(Connection::Role::Server);
+    Address destination;
+    QString why;
+    if (socket.originalDestination(&destination, &why))
+        server->peer = destination;
+    else
+        server->error = why;
+    return server;
 }
 
 // ---- the event queue -----------------------------------------------------------------------

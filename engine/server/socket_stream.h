@@ -77,6 +77,11 @@ public:
     }
     Address localAddress() const { return m_local; }
     Address peerAddress() const { return m_peer; }
+    // Transparent mode (Linux): where an adopted client meant to connect before the firewall
+    // redirected it to us (netfilter SO_ORIGINAL_DST / IP6T_SO_ORIGINAL_DST). For a connection
+    // that was not redirected but is tracked, that is our own address. False with `error`
+    // when netfilter knows nothing of it, and always on other systems.
+    bool originalDestination(Address* out, QString* error) const;
 
     // "1.2.3.4" for an IPv4-mapped IPv6 address, else the usual text, never brackets.
     static QByteArray hostText(const QHostAddress& address);
