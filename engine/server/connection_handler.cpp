@@ -1,6 +1,7 @@
 #include "server/connection_handler.h"
 
 #include "server/hook_runner.h"
+#include "server/own_connections.h"
 #include "server/socket_stream.h"
 
 #include <QDateTime>
@@ -126,15 +127,26 @@ void ConnectionHandler::start()
 ConnectionPtr ConnectionHandler::originalDestination(const SocketStream& socket) const
 {
     // mitmproxy's TransparentProxy layer: the server of a redirected connection is where the
-    // client was going. Without one the peer stays empty and `error` says why; the
-    // TransparentLayer reports it and closes the client.
+    // client was going. When there is none, or the client is one of our own upstream sockets
+    // that a local OUTPUT rule sent back to us, the peer stays empty and `error` tells the
+    // user why; the TransparentLayer reports it and closes the client.
     ConnectionPtr server = makeConnection(Connection::Role::Server);
     Address destination;
     QString why;
-    if (socket.originalDestination(&destination, &why))
+    if (!socket.originalDestination(&destination, &why)) {
+        server->error = QStringLiteral("no original destination for this connection (%1); only "
+                                       "connections redirected by the firewall can be served, "
+                                       "see docs/transparent.md")
+                            .arg(why);
+    } else if (OwnConnections::contains(m_client->peer)) {
+        server->error =
+            QStringLiteral("this is Spyglass's own connection to %1, redirected back to it (a "
+                           "loop): exclude Spyglass's traffic from the REDIRECT rule, e.g. "
+                           "iptables -m owner ! --uid-owner USER, see docs/transparent.md")
+                .arg(QString::fromLatin1(destination.toString()));
+    } else {
         server->peer = destination;
-    else
-        server->error = why;
+    }
     return server;
 }
 

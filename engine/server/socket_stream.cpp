@@ -1,5 +1,7 @@
 #include "server/socket_stream.h"
 
+#include "server/own_connections.h"
+
 #include <QHostInfo>
 #include <QNetworkInterface>
 #include <QPointer>
@@ -206,6 +208,7 @@ SocketStream::~SocketStream()
 {
     if (m_lookupId != -1)
         QHostInfo::abortHostLookup(m_lookupId);
+    forgetOwnAddress();
     if (m_fd != -1)
         closeNative(m_fd);
 }
@@ -317,12 +320,14 @@ void SocketStream::tryNextCandidate()
         do {
             rc = ::connect(NativeFd(fd), reinterpret_cast<const sockaddr*>(&storage), len);
         } while (rc != 0 && interrupted(lastError()));
+        const int e = rc == 0 ? 0 : lastError();
+        if (rc == 0 || inProgress(e))
+            rememberOwnAddress(fd); // bound now: before anybody can accept it
         if (rc == 0) {
             m_fd = fd;
             becomeConnected();
             return;
         }
-        const int e = lastError();
         if (inProgress(e)) {
             m_fd = fd;
             m_phase = Phase::Connecting;
@@ -353,6 +358,7 @@ void SocketStream::onConnectWritable()
         return;
     }
     dropNotifiers();
+    forgetOwnAddress();
     closeNative(m_fd);
     m_fd = -1;
     m_phase = Phase::Resolving;
@@ -411,6 +417,24 @@ void SocketStream::fillAddresses()
     std::memset(&storage, 0, sizeof(storage));
     if (::getpeername(NativeFd(m_fd), reinterpret_cast<sockaddr*>(&storage), &len) == 0)
         m_peer = fromSockaddr(storage);
+}
+
+void SocketStream::rememberOwnAddress(qintptr fd)
+{
+    forgetOwnAddress();
+    sockaddr_storage storage;
+    SockLen len = sizeof(storage);
+    std::memset(&storage, 0, sizeof(storage));
+    if (::getsockname(NativeFd(fd), reinterpret_cast<sockaddr*>(&storage), &len) != 0)
+        return;
+    m_ownAddress = fromSockaddr(storage);
+    OwnConnections::add(m_ownAddress);
+}
+
+void SocketStream::forgetOwnAddress()
+{
+    OwnConnections::remove(m_ownAddress);
+    m_ownAddress = {};
 }
 
 bool SocketStream::originalDestination(Address* out, QString* error) const
@@ -705,6 +729,7 @@ void SocketStream::closeDescriptor()
         m_timer->deleteLater();
         m_timer = nullptr;
     }
+    forgetOwnAddress();
     if (m_fd != -1) {
         closeNative(m_fd);
         m_fd = -1;

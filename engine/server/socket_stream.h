@@ -125,6 +125,9 @@ private:
     void makeNotifiers();
     void dropNotifiers();
     void fillAddresses();
+    // Outgoing sockets are listed in OwnConnections while their descriptor is open.
+    void rememberOwnAddress(qintptr fd);
+    void forgetOwnAddress();
 
     qintptr m_fd = -1;
     Phase m_phase = Phase::Idle;
@@ -153,6 +156,7 @@ private:
 
     Address m_local;
     Address m_peer;
+    Address m_ownAddress; // registered in OwnConnections (outgoing sockets only)
 };
 
 } // namespace spyglass

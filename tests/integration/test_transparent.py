@@ -41,6 +41,7 @@ SKIP_CODE = 77
 ROUTER_IP = "10.77.1.1"
 CLIENT_IP = "10.77.1.2"
 ORIGIN_IP = "10.77.2.1"  # "the internet", reached through the router
+LOCAL_IP = "10.77.3.1"  # for the router's own traffic (an OUTPUT rule)
 ORIGIN_NAME = "origin.test"
 ROUTER_IP6 = "fd77:1::1"
 CLIENT_IP6 = "fd77:1::2"
@@ -129,6 +130,7 @@ class Net:
         must([IP, "-6", "addr", "add", f"{ROUTER_IP6}/64", "dev", "sgtr0", "nodad"],
              "router IPv6 address")
         must([IP, "addr", "add", f"{ORIGIN_IP}/32", "dev", "lo"], "origin address")
+        must([IP, "addr", "add", f"{LOCAL_IP}/32", "dev", "lo"], "local-traffic address")
         must([IP, "-6", "addr", "add", f"{ORIGIN_IP6}/128", "dev", "lo"], "origin IPv6 address")
         for argv in (["link", "set", "lo", "up"],
                      ["addr", "add", f"{CLIENT_IP}/24", "dev", "sgtc0"],
@@ -446,6 +448,36 @@ def not_redirected_is_a_clean_error(env):
     # And the proxy still serves redirected connections.
     rc, body, info, err = client_curl(f"http://{ORIGIN_IP}:{World.http.port}/status/204")
     check(rc == 0 and info.get("http_code") == 204, f"after the refusals: rc={rc} {info} {err}")
+
+
+@case(spyglass_only=True)
+def own_traffic_redirected_back_is_not_a_loop(env):
+    """The local-traffic recipe WITHOUT its owner exclusion: Spyglass's own upstream
+    connection is redirected back to it. It must refuse that, not connect again forever."""
+    p = world(env)
+    must([IPTABLES, "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", LOCAL_IP, "-j", "REDIRECT",
+          "--to-ports", str(p.port)], "OUTPUT REDIRECT rule")
+    try:
+        s = socket.create_connection((LOCAL_IP, 25), timeout=TIMEOUT)
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        got = T.recv_until_close(s, TIMEOUT)
+        s.close()
+        check(got == b"" or got.startswith(b"HTTP/1.1 502"), f"answer: {T._short(got)!r}")
+        for _ in range(100):
+            if "redirected back to it" in p.stderr():
+                break
+            threading.Event().wait(0.05)
+        err = p.stderr()
+        check(f"this is Spyglass's own connection to {LOCAL_IP}:25, redirected back" in err,
+              f"loop error: {T._short(err[-800:], 800)}")
+        # Eager connect, then one more try for the request: each refused at the first level.
+        threading.Event().wait(1.0)
+        refused = p.stderr().count("redirected back to it")
+        check(1 <= refused <= 2, f"refused loop connections: {refused} (it must not grow)")
+        check(p.alive(), "proxy still running")
+    finally:
+        must([IPTABLES, "-t", "nat", "-D", "OUTPUT", "-p", "tcp", "-d", LOCAL_IP, "-j",
+              "REDIRECT", "--to-ports", str(p.port)], "removing the OUTPUT rule")
 
 
 @case(spyglass_only=True)

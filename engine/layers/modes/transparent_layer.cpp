@@ -15,13 +15,11 @@ QString TransparentLayer::destinationProblem(const Context& context)
 {
     const Connection* server = context.server.get();
     if (!server || !server->peer.isValid()) {
-        const QString why = server && !server->error.isEmpty()
-                                ? server->error
-                                : QStringLiteral("the socket has none");
-        return QStringLiteral("transparent mode: no original destination for this connection "
-                              "(%1); only connections redirected by the firewall can be served, "
-                              "see docs/transparent.md")
-            .arg(why);
+        if (server && !server->error.isEmpty())
+            return QStringLiteral("transparent mode: %1").arg(server->error);
+        return QStringLiteral("transparent mode: no original destination for this connection; "
+                              "only connections redirected by the firewall can be served, see "
+                              "docs/transparent.md");
     }
     if (context.client && server->peer == context.client->sockname)
         return QStringLiteral("transparent mode: the original destination %1 is the proxy "

@@ -3,16 +3,17 @@
 // client did not choose us; the firewall redirected its connection here (iptables REDIRECT,
 // docs/transparent.md). The I/O shell reads the original destination from the socket
 // (SO_ORIGINAL_DST, server/socket_stream.h) and presets it as context.server->peer, or leaves
-// the peer empty with the reason in context.server->error. From then on the connection is a
+// the peer empty with a sentence for the user in context.server->error (no destination, or
+// the client is Spyglass's own upstream connection redirected back). From then on it is a
 // tunnel whose target is known, exactly like one after CONNECT in regular mode, and NextLayer
 // decides what it carries (TLS with the client's SNI, else the destination IP, for the
 // certificate; HTTP/1 in origin-form; HTTP/2; raw TCP; server-first protocols).
 //
 // Rules
-// - No original destination, or one equal to the address the client reached us on (a direct
-//   connection to the transparent port: serving it would connect to ourselves, forever), is
-//   an error: a Log line at Error level naming the reason, client->error set, the client
-//   closed. Nothing is ever opened for it.
+// - No original destination (or one the shell refused), or one equal to the address the
+//   client reached us on (a direct connection to the transparent port: serving it would
+//   connect to ourselves, forever), is an error: a Log line at Error level naming the reason,
+//   client->error set, the client closed. Nothing is ever opened for it.
 // - connection_strategy=eager (the default) opens the server before anything else, so a
 //   server that speaks first (SMTP) is heard; a failed connect is logged and closes the
 //   client. lazy hands over at once and lets the chosen layer open it when needed.

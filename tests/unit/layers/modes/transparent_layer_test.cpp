@@ -95,7 +95,8 @@ private Q_SLOTS:
     {
         Fixture f;
         f.server->peer = {};
-        f.server->error = QStringLiteral("netfilter has no record of it");
+        f.server->error = QStringLiteral("no original destination for this connection "
+                                         "(netfilter has no record of it)");
         TransparentLayer layer(f.context());
         Playbook pb(layer);
         pb.feed(Start{});
@@ -119,7 +120,9 @@ private Q_SLOTS:
         TransparentLayer layer(c);
         Playbook pb(layer);
         pb.feed(Start{});
-        QVERIFY2(pb.expect(Log{LogLevel::Error, "the socket has none"}), pb.why());
+        QVERIFY2(pb.expect(Log{LogLevel::Error, "transparent mode: no original destination for "
+                                                "this connection; only connections redirected"}),
+                 pb.why());
         QVERIFY2(pb.expect(CloseConnection{f.client, false}), pb.why());
         QVERIFY2(pb.expectNothing(), pb.why());
     }
