@@ -137,8 +137,8 @@ std::vector<OptionSpec> makeAll()
             QStringLiteral("str list"),
             QStringLiteral("Proxy mode, repeatable, each on its own port with MODE@PORT (else "
                            "listen_port): regular, reverse:SCHEME://HOST[:PORT] (http, https, tcp, "
-                           "tls), socks5. The first value replaces the default. upstream: is not "
-                           "available in this version."),
+                           "tls), socks5, transparent (Linux). The first value replaces the "
+                           "default. upstream: is not available in this version."),
             {},
             [](const Options& o) { return o.mode.join(','); },
             [](Options& o, const QString& v) -> QString {

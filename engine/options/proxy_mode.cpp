@@ -22,7 +22,23 @@ std::optional<quint16> parsePort(QStringView text)
     return quint16(n);
 }
 
+QString availableModes()
+{
+    return ProxyMode::transparentSupported()
+               ? QStringLiteral("regular, reverse:URL, socks5, transparent")
+               : QStringLiteral("regular, reverse:URL, socks5");
+}
+
 } // namespace
+
+bool ProxyMode::transparentSupported()
+{
+#ifdef Q_OS_LINUX
+    return true;
+#else
+    return false;
+#endif
+}
 
 std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
 {
@@ -60,16 +76,24 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
         m.kind = kind == QLatin1String("regular") ? Kind::Regular : Kind::Socks5;
         return m;
     }
-    if (kind == QLatin1String("transparent") || kind == QLatin1String("wireguard") ||
-        kind == QLatin1String("local") || kind == QLatin1String("socks4") ||
-        kind == QLatin1String("dns") || kind == QLatin1String("tun"))
-        return fail(QStringLiteral("%1 mode is not supported in this version; available: "
-                                   "regular, reverse:URL, socks5")
-                        .arg(kind));
+    if (kind == QLatin1String("transparent")) {
+        if (!data.isEmpty())
+            return fail(QStringLiteral("transparent takes no argument"));
+        if (!transparentSupported())
+            return fail(QStringLiteral("transparent mode needs Linux (the original destination "
+                                       "of a redirected connection comes from netfilter's "
+                                       "SO_ORIGINAL_DST); available here: regular, "
+                                       "reverse:URL, socks5"));
+        m.kind = Kind::Transparent;
+        return m;
+    }
+    if (kind == QLatin1String("wireguard") || kind == QLatin1String("local") ||
+        kind == QLatin1String("socks4") || kind == QLatin1String("dns") ||
+        kind == QLatin1String("tun"))
+        return fail(QStringLiteral("%1 mode is not supported in this version; available: %2")
+                        .arg(kind, availableModes()));
     if (kind != QLatin1String("reverse") && kind != QLatin1String("upstream"))
-        return fail(QStringLiteral("unknown mode '%1'; available: regular, reverse:URL, "
-                                   "socks5")
-                        .arg(kind));
+        return fail(QStringLiteral("unknown mode '%1'; available: %2").arg(kind, availableModes()));
 
     m.kind = kind == QLatin1String("reverse") ? Kind::Reverse : Kind::Upstream;
     if (data.isEmpty())
@@ -120,6 +144,8 @@ QString ProxyMode::kindName() const
         return QStringLiteral("upstream");
     case Kind::Socks5:
         return QStringLiteral("socks5");
+    case Kind::Transparent:
+        return QStringLiteral("transparent");
     }
     return {};
 }

@@ -9,9 +9,12 @@
 //   upstream:SCHEME://HOST[:PORT][@PORT] every request goes through the proxy at HOST; SCHEME
 //                                        is http or https (port 8080/443 by default)
 //   socks5[@PORT]                        a SOCKS5 proxy (RFC 1928)
+//   transparent[@PORT]                   Linux only: connections redirected to us by the
+//                                        firewall (iptables REDIRECT); the destination is the
+//                                        socket's original one (docs/transparent.md). Other
+//                                        systems refuse it at parse time.
 //
-// A mode without @PORT listens on listen_port. `transparent` is recognised and refused: it
-// needs OS redirection support that this version does not have.
+// A mode without @PORT listens on listen_port.
 
 #include <QByteArray>
 #include <QString>
@@ -28,7 +31,8 @@ struct ProxyMode
         Regular,
         Reverse,
         Upstream,
-        Socks5
+        Socks5,
+        Transparent
     };
 
     Kind kind = Kind::Regular;
@@ -49,6 +53,8 @@ struct ProxyMode
     // Reverse http/https: HTTP towards the fixed server (tcp/tls relay bytes).
     bool reverseHttp() const { return scheme == "http" || scheme == "https"; }
     QString kindName() const;
+    // Whether this build can run transparent mode (it needs SO_ORIGINAL_DST: Linux).
+    static bool transparentSupported();
 };
 
 // Parses every mode and checks that no two share a port (port 0, "any free port", may repeat).

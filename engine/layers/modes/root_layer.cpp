@@ -2,6 +2,7 @@
 
 #include "layers/modes/reverse_proxy_layer.h"
 #include "layers/modes/socks5_layer.h"
+#include "layers/modes/transparent_layer.h"
 #include "layers/next_layer.h"
 #include "options/proxy_mode.h"
 
@@ -16,6 +17,8 @@ std::unique_ptr<proxy::Layer> makeRootLayer(proxy::Context context)
             ReverseProxyLayer::targetContext(std::move(context)));
     case ProxyMode::Kind::Socks5:
         return std::make_unique<Socks5Layer>(std::move(context));
+    case ProxyMode::Kind::Transparent: // context.server: the original destination, if any
+        return std::make_unique<TransparentLayer>(std::move(context));
     case ProxyMode::Kind::Regular:
     case ProxyMode::Kind::Upstream: // refused by checkModes() in this version
         break;

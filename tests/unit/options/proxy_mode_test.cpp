@@ -60,6 +60,27 @@ private Q_SLOTS:
         QVERIFY2(m, qPrintable(error));
         QCOMPARE(m->port, quint16(8080));
     }
+    void transparent()
+    {
+        QString error;
+        auto m = ProxyMode::parse("transparent@9000", &error);
+        if (!ProxyMode::transparentSupported()) {
+            QVERIFY(!m);
+            QVERIFY2(error.contains("needs Linux"), qPrintable(error));
+            return;
+        }
+        QVERIFY2(m, qPrintable(error));
+        QCOMPARE(m->kind, ProxyMode::Kind::Transparent);
+        QCOMPARE(m->kindName(), QString("transparent"));
+        QCOMPARE(m->effectivePort(8080), 9000);
+        m = ProxyMode::parse("Transparent", &error);
+        QVERIFY2(m, qPrintable(error));
+        QCOMPARE(m->effectivePort(8080), 8080);
+        QCOMPARE(checkModes({"regular", "transparent@8081"}, 8080), QString());
+        QVERIFY(checkModes({"regular", "transparent"}, 8080).contains("both listen on port"));
+        QVERIFY(!ProxyMode::parse("sideways", &error));
+        QVERIFY2(error.contains("transparent"), qPrintable(error)); // listed as available
+    }
     void badSpecs_data()
     {
         QTest::addColumn<QString>("spec");
@@ -68,8 +89,10 @@ private Q_SLOTS:
                                << "empty";
         QTest::newRow("unknown") << "sideways"
                                  << "unknown mode 'sideways'";
-        QTest::newRow("transparent") << "transparent"
-                                     << "not supported in this version";
+        QTest::newRow("wireguard") << "wireguard"
+                                   << "not supported in this version";
+        QTest::newRow("transparent with data") << "transparent:x"
+                                               << "takes no argument";
         QTest::newRow("no url") << "reverse"
                                 << "needs a URL";
         QTest::newRow("not a url") << "reverse:example.com"
@@ -120,7 +143,7 @@ private Q_SLOTS:
         QCOMPARE(o.mode, QStringList{"socks5@1080"});
         QCOMPARE(OptionRegistry::apply(o, "mode=regular"), QString());
         QCOMPARE(o.mode, (QStringList{"socks5@1080", "regular"}));
-        QVERIFY(OptionRegistry::apply(o, "mode=transparent").startsWith("mode: invalid mode"));
+        QVERIFY(OptionRegistry::apply(o, "mode=wireguard").startsWith("mode: invalid mode"));
     }
     void authOptions()
     {
