@@ -3,6 +3,7 @@
 // then by sniffing. MessageView offers the views, builds the JSON tree, shows images, finds
 // text, and bounds what it renders for huge bodies.
 
+#include "body_view.h"
 #include "content_view.h"
 #include "flow/headers.h"
 #include "flow/http_message.h"
@@ -217,29 +218,29 @@ private slots:
         view.setMessage(QStringLiteral("HTTP/1.1 200 OK"),
                         headers({{"Content-Type", "application/json"}}),
                         body(R"({"name": "spyglass", "list": [1, 2, 3]})"));
-        QCOMPARE(view.currentView(), Id::Json);
+        QCOMPARE(view.body()->currentView(), Id::Json);
         QVERIFY(view.bodyText().contains(QStringLiteral("\n  \"name\": \"spyglass\"")));
-        QVERIFY(view.availableViews().contains(Id::JsonTree));
-        QVERIFY(view.findInBody(QStringLiteral("spyglass")));
-        QVERIFY(!view.findInBody(QStringLiteral("absent")));
+        QVERIFY(view.body()->availableViews().contains(Id::JsonTree));
+        QVERIFY(view.body()->find(QStringLiteral("spyglass")));
+        QVERIFY(!view.body()->find(QStringLiteral("absent")));
 
         view.resize(720, 420);
         shoot(view, "content-json");
-        view.setView(Id::JsonTree);
+        view.body()->setView(Id::JsonTree);
         shoot(view, "content-json-tree");
-        QCOMPARE(view.currentView(), Id::JsonTree);
+        QCOMPARE(view.body()->currentView(), Id::JsonTree);
         QCOMPARE(view.bodyText(), QString()); // the tree is shown, not text
-        QCOMPARE(view.jsonTree()->topLevelItem(0)->childCount(), 2);
-        QVERIFY(view.findInBody(QStringLiteral("spyglass")));
+        QCOMPARE(view.body()->jsonTree()->topLevelItem(0)->childCount(), 2);
+        QVERIFY(view.body()->find(QStringLiteral("spyglass")));
 
-        view.setView(Id::Hex);
+        view.body()->setView(Id::Hex);
         QVERIFY(view.bodyText().startsWith(QStringLiteral("00000000  7b 22")));
 
         // A new message starts on Auto again.
         view.setMessage(QStringLiteral("HTTP/1.1 200 OK"), headers({{"Content-Type", "image/png"}}),
                         body(pngBytes(2, 2)));
-        QCOMPARE(view.currentView(), Id::Image);
-        QVERIFY(view.bodyNote().contains(QStringLiteral("2 × 2")));
+        QCOMPARE(view.body()->currentView(), Id::Image);
+        QVERIFY(view.body()->note().contains(QStringLiteral("2 × 2")));
     }
 
     void messageViewDecodesContentEncoding()
@@ -252,7 +253,7 @@ private slots:
                         headers({{"Content-Type", "text/plain"}, {"Content-Encoding", "gzip"}}),
                         body(gz));
         QCOMPARE(view.bodyText(), QStringLiteral("hello"));
-        QVERIFY(view.bodyNote().contains(QStringLiteral("decoded from gzip")));
+        QVERIFY(view.body()->note().contains(QStringLiteral("decoded from gzip")));
     }
 };
 

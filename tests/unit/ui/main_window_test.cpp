@@ -3,6 +3,7 @@
 // splitter survive a restart, and a session saved is a session opened. It also leaves a
 // screenshot (main_window_test.png in the working directory) for a person to look at.
 
+#include "content_view.h"
 #include "filter_bar.h"
 #include "flow_detail_view.h"
 #include "flow_filter_proxy_model.h"
