@@ -172,6 +172,21 @@ std::vector<OptionSpec> makeAll()
             o.proxyauth = v;
             return {};
         }});
+    v.push_back(OptionSpec{
+        QStringLiteral("upstream_auth"),
+        QStringLiteral("str"),
+        QStringLiteral("Add HTTP Basic authentication to upstream proxy requests (upstream mode): "
+                       "Proxy-Authorization on absolute-form requests and CONNECT to an http(s) "
+                       "parent, RFC 1929 user/password for a socks5 parent. Format: "
+                       "username:password."),
+        {},
+        [](const Options& o) { return o.upstreamAuth; },
+        [](Options& o, const QString& v) -> QString {
+            if (!v.isEmpty() && !v.contains(QLatin1Char(':')))
+                return QStringLiteral("upstream_auth: expected username:password");
+            o.upstreamAuth = v;
+            return {};
+        }});
     v.push_back(strOption("confdir", &Options::confdir,
                           "Location of the CA and other configuration files."));
     v.push_back(choiceOption(

@@ -64,11 +64,11 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
         kind == QLatin1String("local") || kind == QLatin1String("socks4") ||
         kind == QLatin1String("dns") || kind == QLatin1String("tun"))
         return fail(QStringLiteral("%1 mode is not supported in this version; available: "
-                                   "regular, reverse:URL, socks5")
+                                   "regular, upstream:URL, reverse:URL, socks5")
                         .arg(kind));
     if (kind != QLatin1String("reverse") && kind != QLatin1String("upstream"))
-        return fail(QStringLiteral("unknown mode '%1'; available: regular, reverse:URL, "
-                                   "socks5")
+        return fail(QStringLiteral("unknown mode '%1'; available: regular, upstream:URL, "
+                                   "reverse:URL, socks5")
                         .arg(kind));
 
     m.kind = kind == QLatin1String("reverse") ? Kind::Reverse : Kind::Upstream;
@@ -85,7 +85,7 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
 
     m.scheme = url.scheme().toLower().toLatin1();
     const QStringList schemes = m.kind == Kind::Reverse ? QStringList{"http", "https", "tcp", "tls"}
-                                                        : QStringList{"http", "https"};
+                                                        : QStringList{"http", "https", "socks5"};
     if (!schemes.contains(QString::fromLatin1(m.scheme)))
         return fail(QStringLiteral("scheme '%1' is not supported for %2 mode; use one of %3")
                         .arg(QString::fromLatin1(m.scheme), kind, schemes.join(", ")));
@@ -98,6 +98,8 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
         m.port = m.kind == Kind::Upstream ? 8080 : 80;
     } else if (m.scheme == "https") {
         m.port = 443;
+    } else if (m.scheme == "socks5") {
+        m.port = 1080;
     } else {
         return fail(QStringLiteral("%1:// needs a port").arg(QString::fromLatin1(m.scheme)));
     }
@@ -135,10 +137,6 @@ QString checkModes(const QStringList& specs, int listenPort, std::vector<ProxyMo
         auto m = ProxyMode::parse(s, &error);
         if (!m)
             return error;
-        if (m->kind == ProxyMode::Kind::Upstream)
-            return QStringLiteral("%1 mode is not supported in this version; available: "
-                                  "regular, reverse:URL, socks5")
-                .arg(m->kindName());
         const int port = m->effectivePort(listenPort);
         if (port != 0) {
             auto [it, fresh] = byPort.emplace(port, s);
