@@ -613,6 +613,9 @@ void HttpLayer::onOpenCompleted(const OpenConnectionCompleted& e, int streamId)
     if (!e.error.isEmpty() || !sc) {
         removeServer(e.connection);
         if (it != m_streams.end()) {
+            // The flow records where it tried to go (and through which upstream proxy).
+            if (e.connection && it->second->flow())
+                it->second->flow()->server = *e.connection;
             it->second->onServerConnection(
                 nullptr, e.error.isEmpty() ? QStringLiteral("connection lost") : e.error);
             if (it->second->finished())

@@ -161,7 +161,7 @@ HandshakeStep Socks5ClientHandshake::receive(const QByteArray& data)
             m_state = State::Connecting;
             break;
         case State::Connecting: {
-            if (m_buffer.size() < 5)
+            if (m_buffer.size() < 2)
                 return step;
             if (byte(0) != 5)
                 return failed(QStringLiteral("%1 sent an invalid reply (version 0x%2)")
@@ -171,6 +171,8 @@ HandshakeStep Socks5ClientHandshake::receive(const QByteArray& data)
                 return failed(QStringLiteral("%1 could not connect to %2: %3")
                                   .arg(who(), QString::fromLatin1(m_target.toString()),
                                        replyText(byte(1))));
+            if (m_buffer.size() < 5)
+                return step; // ATYP and the first address byte (a domain's length)
             qsizetype length = 0;
             switch (byte(3)) {
             case 1:
