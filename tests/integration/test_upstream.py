@@ -178,6 +178,36 @@ def websocket_through_the_chain(env):
 
 
 @case(spyglass_only=True)
+def https_parent(env):
+    """upstream:https://: TLS to B (B's port also takes TLS, a secure web proxy); plain
+    requests go in absolute-form inside it, HTTPS is TLS inside TLS."""
+    o, t = env.origin, env.tls_origin
+    a, b = chain(env, "https")
+    r = T.curl(o.url("/echo"), proxy=a)
+    check(r.rc == 0 and r.status == 200, f"{r}")
+    both_print(a, b, o.url("/echo"))
+    url = f"https://localhost:{t.port}/bytes/70000"
+    r = T.curl(url, "--cacert", a.ca_file, proxy=a)
+    check(r.rc == 0 and r.status == 200 and len(r.body) == 70000, f"{r}")
+    check_eq(r.body, T.body_bytes(70000), "body through TLS inside TLS")
+    both_print(a, b, url)
+    n = 16 * T.MiB  # back-pressure and big writes through the mapped parent connection
+    r = T.curl(f"https://localhost:{t.port}/bytes/{n}", "--cacert", a.ca_file, proxy=a,
+               timeout=60)
+    check(r.rc == 0 and r.status == 200, f"{r}")
+    check_eq(hashlib.sha256(r.body).hexdigest(), T.body_sha256(n), "16 MiB through TLS in TLS")
+    # A parent whose certificate A does not trust: a 502 that says why.
+    c = env.new_proxy(["--mode", f"upstream:https://{T.HOST}:{b.port}"], name="untrusting",
+                      confdir=os.path.join(env.tmp, "otherconf"))
+    r = T.curl(o.url("/echo"), proxy=c)
+    check_eq(r.status, 502, f"plain request, untrusted parent: {r}")
+    r = T.curl(url, "--cacert", c.ca_file, proxy=c)
+    check_eq(r.info.get("http_connect"), 502, f"CONNECT, untrusted parent: {r}")
+    line = T.wait_dump_line(c, f"localhost:{t.port}", error=True)[0]
+    check("cannot reach the upstream proxy" in line.group("error"), line.group(0))
+
+
+@case(spyglass_only=True)
 def socks5_parent(env):
     o, t = env.origin, env.tls_origin
     a, b = chain(env, "socks5")

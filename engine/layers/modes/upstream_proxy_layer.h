@@ -22,17 +22,25 @@
 // message, which HttpLayer turns into a 502. Events on other connections and replies to
 // commands this layer did not issue go to the child; the child's commands go up unchanged.
 //
-// TLS to the parent (upstream:https) is used for the absolute-form pool only, where HttpLayer
-// runs it; tunnels to an https parent are refused with a message (see handshakeFor()).
+// upstream:https speaks TLS to the parent. HttpLayer runs it for its absolute-form pool; for a
+// tunnel this layer runs it (mitmproxy stacks ServerTLSLayer(http_proxy) under the CONNECT
+// layer the same way): the shell then opens a connection of this layer's own to the parent,
+// with a ServerTlsLayer hosted here, and the child's server connection rides inside that TLS
+// session: its SendData, CloseConnection and PauseReading are mapped onto the parent
+// connection, and the parent connection's decrypted data and close come back as the child
+// connection's. The child's own TLS to the real server is then TLS inside TLS.
 
 #include "layers/tunnel/upstream_handshake.h"
 #include "proxy/layer.h"
 
+#include <map>
 #include <memory>
 #include <set>
 #include <vector>
 
 namespace spyglass::layers {
+
+class ParentInbox;
 
 class UpstreamProxyLayer : public proxy::Layer
 {
@@ -52,13 +60,29 @@ public:
 private:
     struct Tunnel
     {
-        ConnectionPtr conn;
+        ConnectionPtr conn; // the child's server connection
         proxy::CommandId openId = 0;
         proxy::CommandId timerId = 0;
         std::unique_ptr<tunnel::UpstreamHandshake> handshake;
+        // upstream:https only: the TCP+TLS connection to the parent that carries `conn`, the
+        // TLS layer for it, and the layer below that which collects what TLS hands down.
+        ConnectionPtr parentConn;
+        std::unique_ptr<proxy::Layer> tls;
+        ParentInbox* inbox = nullptr;
+        bool established = false; // the handshake is done; only the mapping remains
     };
 
     std::unique_ptr<tunnel::UpstreamHandshake> handshakeFor(const Connection& server) const;
+    void startTlsTunnel(Tunnel& t, proxy::OpenConnection open, proxy::Commands& out);
+    // Feeds an event for the parent connection to the tunnel's TLS layer, then handles what
+    // it handed down.
+    void feedTls(Tunnel& t, const proxy::Event& event, proxy::Commands& out);
+    // Commands for the parent connection, through the tunnel's TLS layer when it has one.
+    void toParent(Tunnel& t, proxy::Command command, proxy::Commands& out);
+    void collectTls(Tunnel& t, proxy::Commands commands, proxy::Commands& out);
+    void drainInbox(Tunnel& t, proxy::Commands& out);
+    // The tunnel (with TLS) an event from the shell belongs to, if any.
+    Tunnel* tlsTunnelOf(const proxy::Event& event);
     void fromChild(proxy::Commands commands, proxy::Commands& out);
     void toChild(const proxy::Event& event, proxy::Commands& out);
     void onOpened(Tunnel& t, const proxy::OpenConnectionCompleted& event, proxy::Commands& out);
@@ -71,6 +95,7 @@ private:
     std::unique_ptr<proxy::Layer> m_child;
     std::vector<std::unique_ptr<Tunnel>> m_tunnels;
     std::set<proxy::CommandId> m_timers; // our handshake timers, also those no longer needed
+    std::map<proxy::CommandId, ConnectionPtr> m_tlsTimers; // hosted TLS layers' timers
     const Address m_parent;
 };
 
