@@ -101,8 +101,7 @@ Commands UpstreamProxyLayer::handleEvent(const Event& event)
     }
     if (auto* e = std::get_if<OpenConnectionCompleted>(&event)) {
         for (auto& t : m_tunnels) {
-            if (t->openId == e->command && t->conn == e->connection && !t->handshake &&
-                !t->tls) {
+            if (t->openId == e->command && t->conn == e->connection && !t->handshake && !t->tls) {
                 onOpened(*t, *e, out);
                 return out;
             }
@@ -175,8 +174,8 @@ void UpstreamProxyLayer::fromChild(Commands commands, Commands& out)
                     toParent(*t, CloseConnection{t->parentConn, close->halfClose}, out);
                     Connection& conn = *t->conn;
                     if (close->halfClose) {
-                        conn.state = ConnectionState(int(conn.state) &
-                                                     ~int(ConnectionState::CanWrite));
+                        conn.state =
+                            ConnectionState(int(conn.state) & ~int(ConnectionState::CanWrite));
                     } else {
                         conn.state = ConnectionState::Closed;
                         remove(*t);
@@ -331,10 +330,9 @@ void UpstreamProxyLayer::onStep(Tunnel& t, tunnel::HandshakeStep step, Commands&
     } else {
         remove(t);
     }
-    out.push_back(Log{LogLevel::Debug,
-                      QStringLiteral("tunnel to %1 open through %2")
-                          .arg(QString::fromLatin1(conn->peer.toString()),
-                               QString::fromLatin1(m_parent.toString()))});
+    out.push_back(Log{LogLevel::Debug, QStringLiteral("tunnel to %1 open through %2")
+                                           .arg(QString::fromLatin1(conn->peer.toString()),
+                                                QString::fromLatin1(m_parent.toString()))});
     toChild(OpenConnectionCompleted{id, conn, {}}, out);
     if (!step.rest.isEmpty() && conn->state != ConnectionState::Closed)
         toChild(DataReceived{conn, step.rest}, out);

@@ -99,8 +99,8 @@ HandshakeStep Socks5ClientHandshake::start()
                               .arg(who()));
     }
     HandshakeStep step;
-    step.send = m_auth.isEmpty() ? bytes({kVersion, 1, kNoAuth})
-                                 : bytes({kVersion, 2, kNoAuth, kUserPass});
+    step.send =
+        m_auth.isEmpty() ? bytes({kVersion, 1, kNoAuth}) : bytes({kVersion, 2, kNoAuth, kUserPass});
     return step;
 }
 
@@ -130,17 +130,16 @@ HandshakeStep Socks5ClientHandshake::receive(const QByteArray& data)
                 const qsizetype colon = m_auth.indexOf(':');
                 const QByteArray user = m_auth.left(colon);
                 const QByteArray pass = m_auth.mid(colon + 1);
-                step.send += QByteArray(1, char(1)) + char(user.size()) + user +
-                             char(pass.size()) + pass;
+                step.send +=
+                    QByteArray(1, char(1)) + char(user.size()) + user + char(pass.size()) + pass;
                 m_state = State::Authenticating;
             } else if (method == 0xff || method == quint8(kUserPass)) {
-                return failed(m_auth.isEmpty()
-                                  ? QStringLiteral("%1 requires authentication: set "
-                                                   "upstream_auth=user:pass")
-                                        .arg(who())
-                                  : QStringLiteral("%1 accepted none of the offered "
-                                                   "authentication methods")
-                                        .arg(who()));
+                return failed(m_auth.isEmpty() ? QStringLiteral("%1 requires authentication: set "
+                                                                "upstream_auth=user:pass")
+                                                     .arg(who())
+                                               : QStringLiteral("%1 accepted none of the offered "
+                                                                "authentication methods")
+                                                     .arg(who()));
             } else {
                 return failed(QStringLiteral("%1 chose authentication method 0x%2, which was not "
                                              "offered")
@@ -168,9 +167,9 @@ HandshakeStep Socks5ClientHandshake::receive(const QByteArray& data)
                                   .arg(who())
                                   .arg(byte(0), 2, 16, QLatin1Char('0')));
             if (byte(1) != 0)
-                return failed(QStringLiteral("%1 could not connect to %2: %3")
-                                  .arg(who(), QString::fromLatin1(m_target.toString()),
-                                       replyText(byte(1))));
+                return failed(
+                    QStringLiteral("%1 could not connect to %2: %3")
+                        .arg(who(), QString::fromLatin1(m_target.toString()), replyText(byte(1))));
             if (m_buffer.size() < 5)
                 return step; // ATYP and the first address byte (a domain's length)
             qsizetype length = 0;

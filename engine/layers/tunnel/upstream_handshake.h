@@ -13,10 +13,10 @@ namespace spyglass::layers::tunnel {
 
 struct HandshakeStep
 {
-    QByteArray send;  // bytes for the parent proxy, possibly empty
+    QByteArray send;   // bytes for the parent proxy, possibly empty
     bool done = false; // the tunnel is open
-    QByteArray rest;  // when done: bytes after the handshake, the tunnel's first data
-    QString error;    // non-empty: the handshake failed; the connection is useless
+    QByteArray rest;   // when done: bytes after the handshake, the tunnel's first data
+    QString error;     // non-empty: the handshake failed; the connection is useless
 };
 
 class UpstreamHandshake

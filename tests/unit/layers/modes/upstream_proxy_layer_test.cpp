@@ -185,8 +185,10 @@ private Q_SLOTS:
         QVERIFY2(pb.expect(RequestWakeup{}), pb.why());
         QVERIFY2(pb.expect(SendData{server, kConnect}), pb.why());
         if (kind == 0) {
-            pb.feedSplit(server, "HTTP/1.1 407 Proxy Authentication Required\r\n"
-                                 "Proxy-Authenticate: Basic realm=\"x\"\r\n\r\n", 1);
+            pb.feedSplit(server,
+                         "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                         "Proxy-Authenticate: Basic realm=\"x\"\r\n\r\n",
+                         1);
         } else if (kind == 1) {
             pb.feed(DataReceived{server, "HTTP/1.1 2"});
             server->state = ConnectionState::CanWrite;
@@ -245,7 +247,8 @@ private Q_SLOTS:
         feedAs(pb, server, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na", 1);
         QVERIFY2(pb.expectSendContaining(f.client, "HTTP/1.1 200 OK"), pb.why());
         // Another host: the same connection to the parent.
-        pb.feed(DataReceived{f.client, "GET http://b.test:8080/y HTTP/1.1\r\nHost: b.test:8080\r\n\r\n"});
+        pb.feed(DataReceived{f.client,
+                             "GET http://b.test:8080/y HTTP/1.1\r\nHost: b.test:8080\r\n\r\n"});
         QVERIFY2(pb.expect(SendData{server, "GET http://b.test:8080/y HTTP/1.1\r\n"
                                             "Host: b.test:8080\r\n"
                                             "Proxy-Authorization: Basic dTpw\r\n\r\n"}),
@@ -284,8 +287,7 @@ private Q_SLOTS:
                  pb.why());
         feedAs(pb, server, bytes({5, 0, 0, 1, 127, 0, 0, 1, 4, 56}), mode);
         // The request goes through the tunnel as to the origin itself.
-        QVERIFY2(pb.expect(SendData{server, "GET /x HTTP/1.1\r\nHost: a.test\r\n\r\n"}),
-                 pb.why());
+        QVERIFY2(pb.expect(SendData{server, "GET /x HTTP/1.1\r\nHost: a.test\r\n\r\n"}), pb.why());
         QVERIFY2(pb.expectNothing(), pb.why());
     }
     void socks5WrongPassword()

@@ -33,7 +33,8 @@ private Q_SLOTS:
     {
         HttpConnectHandshake hs(kTarget, {}, kParent);
         const HandshakeStep s = hs.start();
-        QCOMPARE(s.send, QByteArray("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
+        QCOMPARE(s.send,
+                 QByteArray("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
         QVERIFY(!s.done);
         QVERIFY(s.error.isEmpty());
     }
@@ -71,8 +72,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("answer");
         QTest::addColumn<QString>("message");
-        QTest::newRow("407") << QByteArray("HTTP/1.1 407 Proxy Authentication Required\r\n"
-                                           "Proxy-Authenticate: Basic\r\nContent-Length: 3\r\n\r\nno!")
+        QTest::newRow("407") << QByteArray(
+                                    "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                                    "Proxy-Authenticate: Basic\r\nContent-Length: 3\r\n\r\nno!")
                              << "upstream proxy 127.0.0.1:3128 refused CONNECT example.com:443: "
                                 "407 Proxy Authentication Required";
         QTest::newRow("502") << QByteArray("HTTP/1.0 502 Bad Gateway\r\n\r\n")
@@ -80,8 +82,7 @@ private Q_SLOTS:
         QTest::newRow("garbage") << QByteArray("SSH-2.0-OpenSSH\r\n\r\n")
                                  << "sent an invalid answer to CONNECT example.com:443: "
                                     "\"SSH-2.0-OpenSSH\"";
-        QTest::newRow("bad status") << QByteArray("HTTP/1.1 2000 OK\r\n\r\n")
-                                    << "invalid answer";
+        QTest::newRow("bad status") << QByteArray("HTTP/1.1 2000 OK\r\n\r\n") << "invalid answer";
     }
     void refusal()
     {

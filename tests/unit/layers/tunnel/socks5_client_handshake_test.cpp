@@ -83,8 +83,8 @@ private Q_SLOTS:
         Socks5ClientHandshake v6(Address{"::1", 443}, {}, kParent);
         v6.start();
         s = v6.receive(bytes({5, 0}));
-        QCOMPARE(s.send, bytes({5, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1,
-                                0xbb}));
+        QCOMPARE(s.send,
+                 bytes({5, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0xbb}));
         // An IPv6 bound address: 22 bytes, cut in two.
         const QByteArray reply = bytes({5, 0, 0, 4}) + QByteArray(16, '\0') + bytes({0, 1});
         QVERIFY(!v6.receive(reply.left(10)).done);
@@ -100,19 +100,19 @@ private Q_SLOTS:
                                       "answered with version 0x48";
         QTest::newRow("needs auth") << QByteArray() << bytes({5, 0xff})
                                     << "requires authentication: set upstream_auth=user:pass";
-        QTest::newRow("picks userpass unasked") << QByteArray() << bytes({5, 2})
-                                                << "requires authentication";
+        QTest::newRow("picks userpass unasked")
+            << QByteArray() << bytes({5, 2}) << "requires authentication";
         QTest::newRow("no method") << QByteArray("a:b") << bytes({5, 0xff})
                                    << "accepted none of the offered authentication methods";
-        QTest::newRow("odd method") << QByteArray() << bytes({5, 3})
-                                    << "chose authentication method 0x03";
+        QTest::newRow("odd method")
+            << QByteArray() << bytes({5, 3}) << "chose authentication method 0x03";
         QTest::newRow("wrong password")
             << QByteArray("a:b") << bytes({5, 2, 1, 1})
             << "SOCKS5 proxy 127.0.0.1:1080 rejected the user name or password (upstream_auth)";
         QTest::newRow("refused") << QByteArray() << bytes({5, 0, 5, 5, 0, 1})
                                  << "could not connect to example.com:443: connection refused";
-        QTest::newRow("host unreachable") << QByteArray() << bytes({5, 0, 5, 4, 0, 1})
-                                          << "host unreachable";
+        QTest::newRow("host unreachable")
+            << QByteArray() << bytes({5, 0, 5, 4, 0, 1}) << "host unreachable";
         QTest::newRow("bad atyp") << QByteArray() << bytes({5, 0, 5, 0, 0, 9, 0})
                                   << "address type 0x09";
     }
