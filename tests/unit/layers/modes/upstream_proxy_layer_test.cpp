@@ -3,7 +3,9 @@
 // any split, the tunnel then carrying the client's bytes; refusals, an unreachable parent, a
 // parent that closes or never answers all end in a 502 with the reason recorded on the flow;
 // plain requests go to the parent in absolute-form over one reused connection; a SOCKS5
-// parent gets the RFC 1928/1929 handshake before the request.
+// parent gets the RFC 1928/1929 handshake before the request; an https parent gets a TLS
+// connection of its own (a real OpenSSL server plays it) that carries the tunnel.
+#include "../tls/tls_stack_harness.h"
 #include "layers/modes/upstream_proxy_layer.h"
 #include "layers/next_layer.h"
 #include "options/options.h"
@@ -16,6 +18,10 @@ using namespace spyglass;
 using namespace spyglass::proxy;
 using namespace spyglass::layers;
 using spyglass::test::Playbook;
+using spyglass::test::RecordingLayer;
+using spyglass::test::TestTlsPeer;
+using spyglass::test::TlsDriver;
+using spyglass::test::TlsWorld;
 
 namespace {
 
@@ -99,7 +105,72 @@ ConnectionPtr connectToParent(Playbook& pb, Fixture& f)
 class UpstreamProxyLayerTest : public QObject
 {
     Q_OBJECT
+    TlsWorld m_world;
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_world.init(&error), qPrintable(error));
+    }
+    void httpsParentCarriesTheTunnelInsideTls()
+    {
+        Fixture f("upstream:https://example.com:3129");
+        f.options->sslVerifyUpstreamTrustedCa = m_world.upstreamCaFile;
+        QString error;
+        auto contexts = TlsContexts::create(*f.options, &error);
+        QVERIFY2(contexts, qPrintable(error));
+        Context c = f.context();
+        c.services->tls = contexts;
+        const ConnectionPtr server = makeConnection(Connection::Role::Server);
+        server->peer = {"origin.test", 80};
+        auto child = std::make_unique<RecordingLayer>(c);
+        RecordingLayer* inner = child.get();
+        // The child opens its server at once and sends a request as soon as it is open.
+        inner->script = [server](const Event& e) -> Commands {
+            if (std::holds_alternative<Start>(e))
+                return {makeOpenConnection(server)};
+            if (auto* o = std::get_if<OpenConnectionCompleted>(&e); o && o->error.isEmpty())
+                return {SendData{server, "GET / HTTP/1.1\r\nHost: origin.test\r\n\r\n"}};
+            return {};
+        };
+        UpstreamProxyLayer layer(c, std::move(child));
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        // The shell is asked for a connection of the layer's own: TLS to the parent.
+        const ConnectionPtr parent = nextOpen(pb);
+        QVERIFY(parent && parent != server);
+        QCOMPARE(parent->peer, (Address{"example.com", 3129}));
+        QVERIFY(parent->tls);
+        QCOMPARE(parent->sni, QByteArray("example.com"));
+        QCOMPARE(server->via, (Address{"example.com", 3129}));
+        auto parentPeer = m_world.server();
+        TlsDriver driver(pb, f.client, parent, nullptr, parentPeer.get());
+        driver.run();
+        QVERIFY2(parent->tlsEstablished, qPrintable(driver.describeSeen()));
+        QCOMPARE(parentPeer->read(), QByteArray("CONNECT origin.test:80 HTTP/1.1\r\n"
+                                                "Host: origin.test:80\r\n\r\n"));
+        QCOMPARE(inner->count<OpenConnectionCompleted>(), 0); // not before the parent's 200
+        parentPeer->write("HTTP/1.1 200 Connection established\r\n\r\n");
+        driver.run();
+        QCOMPARE(inner->count<OpenConnectionCompleted>(), 1);
+        QCOMPARE(server->state, ConnectionState::Open);
+        // The child's request travels inside the parent's TLS; the answer comes back as the
+        // child's connection's data.
+        QCOMPARE(parentPeer->read(), QByteArray("GET / HTTP/1.1\r\nHost: origin.test\r\n\r\n"));
+        parentPeer->write("HTTP/1.1 204 No Content\r\n\r\n");
+        driver.run();
+        QCOMPARE(inner->serverData, QByteArray("HTTP/1.1 204 No Content\r\n\r\n"));
+        for (const Command& cmd : driver.seen) {
+            if (auto* send = std::get_if<SendData>(&cmd))
+                QVERIFY2(send->connection == parent, "only the parent connection is written");
+        }
+        // The parent closing (close_notify) closes the child's connection.
+        parentPeer->shutdown();
+        driver.run();
+        QCOMPARE(inner->count<ConnectionClosed>(), 1);
+    }
     void connectThroughHttpParent_data()
     {
         QTest::addColumn<int>("mode");
