@@ -104,6 +104,36 @@ def https_through_http_parent(env):
 
 
 @case(spyglass_only=True)
+def http2_parallel_lazy_and_ignored_hosts(env):
+    t = env.tls_origin
+    # HTTP/2 from the client, several streams at once, through the CONNECT tunnel to B.
+    a, b = chain(env)
+    urls = [f"https://localhost:{t.port}/delay/{200 + i}" for i in range(4)]
+    done, infos, _ = T.curl_many(urls, "--http2", "--parallel", "--cacert", a.ca_file, proxy=a)
+    check(done.returncode == 0, f"curl: {done.stderr!r}")
+    check_eq([i.get("http_code") for i in infos], [200] * 4, "statuses")
+    for u in urls:
+        both_print(a, b, u)
+    # connection_strategy=lazy: A answers CONNECT itself and opens the tunnel later.
+    lazy = env.new_proxy(["--mode", f"upstream:http://{T.HOST}:{b.port}",
+                          "--set", "connection_strategy=lazy",
+                          "--set", f"ssl_verify_upstream_trusted_ca={b.ca_file}"], name="lazy")
+    url = f"https://localhost:{t.port}/bytes/1234"
+    r = T.curl(url, "--cacert", lazy.ca_file, proxy=lazy)
+    check(r.rc == 0 and r.status == 200 and len(r.body) == 1234, f"{r}")
+    T.wait_dump_line(lazy, url)
+    # ignore_hosts: A relays the TLS untouched through the tunnel; B still intercepts it.
+    ign = env.new_proxy(["--mode", f"upstream:http://{T.HOST}:{b.port}",
+                         "--set", "ignore_hosts=localhost"], name="ignoring")
+    url = f"https://localhost:{t.port}/bytes/4321"
+    r = T.curl(url, "--cacert", ign.ca_file, proxy=ign)
+    check(r.rc == 0 and r.status == 200 and len(r.body) == 4321, f"{r}")
+    T.wait_dump_line(b, url)
+    check(not [m for m in T.dump_lines(ign) if m.group("url") == url],
+          "A did not intercept the ignored host")
+
+
+@case(spyglass_only=True)
 def large_bodies_through_the_chain(env):
     o = env.tls_origin
     a, b = chain(env)

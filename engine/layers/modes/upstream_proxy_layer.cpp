@@ -77,13 +77,8 @@ UpstreamProxyLayer::Tunnel* UpstreamProxyLayer::tlsTunnelOf(const Event& event)
         conn = e->connection;
     else if (auto* e = std::get_if<OpenConnectionCompleted>(&event))
         conn = e->connection;
-    else if (auto* e = std::get_if<Wakeup>(&event)) {
-        auto it = m_tlsTimers.find(e->command);
-        if (it == m_tlsTimers.end())
-            return nullptr;
-        conn = it->second;
-        m_tlsTimers.erase(it);
-    }
+    else if (auto* e = std::get_if<Wakeup>(&event))
+        conn = m_tlsTimers.at(e->command); // handleEvent() asks only for these
     if (!conn)
         return nullptr;
     for (auto& t : m_tunnels)
@@ -95,8 +90,16 @@ UpstreamProxyLayer::Tunnel* UpstreamProxyLayer::tlsTunnelOf(const Event& event)
 Commands UpstreamProxyLayer::handleEvent(const Event& event)
 {
     Commands out;
-    if (Tunnel* t = tlsTunnelOf(event)) {
+    const auto* wakeup = std::get_if<Wakeup>(&event);
+    const bool tlsTimer = wakeup && m_tlsTimers.contains(wakeup->command);
+    if (Tunnel* t = (!wakeup || tlsTimer) ? tlsTunnelOf(event) : nullptr) {
+        if (tlsTimer)
+            m_tlsTimers.erase(wakeup->command);
         feedTls(*t, event, out);
+        return out;
+    }
+    if (tlsTimer) {
+        m_tlsTimers.erase(wakeup->command); // its tunnel has ended
         return out;
     }
     if (auto* e = std::get_if<OpenConnectionCompleted>(&event)) {
