@@ -300,6 +300,7 @@ private Q_SLOTS:
     {
         Fixture f("upstream:http://proxy.test:3128");
         f.options->upstreamAuth = "u:p";
+        f.hooks = Services::bit(HookKind::Response);
         auto layer = f.layer();
         Playbook pb(*layer);
         pb.ignoreLogs();
@@ -316,6 +317,14 @@ private Q_SLOTS:
                                             "Proxy-Authorization: Basic dTpw\r\n\r\n"}),
                  pb.why());
         feedAs(pb, server, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na", 1);
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::Response, &h), pb.why());
+        // The flow keeps the URL the client asked for and the parent it went through; the
+        // credentials for the parent are not part of the recorded request.
+        QCOMPARE(h.hook->flow->request.url(), QByteArray("http://a.test/x?1"));
+        QCOMPARE(h.hook->flow->server.via, kParent);
+        QVERIFY(!h.hook->flow->request.headers.contains("proxy-authorization"));
+        pb.replyHook();
         QVERIFY2(pb.expectSendContaining(f.client, "HTTP/1.1 200 OK"), pb.why());
         // Another host: the same connection to the parent.
         pb.feed(DataReceived{f.client,
@@ -325,6 +334,24 @@ private Q_SLOTS:
                                             "Proxy-Authorization: Basic dTpw\r\n\r\n"}),
                  pb.why());
         QVERIFY2(pb.expectNothing(), pb.why());
+    }
+    void httpsParentPoolSpeaksTls()
+    {
+        // upstream:https: the absolute-form pool's connection is TLS to the parent (HttpLayer
+        // hosts the TLS layer), offering only HTTP/1.1.
+        Fixture f("upstream:https://proxy.test");
+        auto layer = f.layer();
+        Playbook pb(*layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, "GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\n\r\n"});
+        const ConnectionPtr server = nextOpen(pb);
+        QVERIFY(server);
+        QCOMPARE(server->peer, (Address{"proxy.test", 443}));
+        QVERIFY(server->tls);
+        QCOMPARE(server->sni, QByteArray("proxy.test"));
+        QCOMPARE(server->alpnOffers, QList<QByteArray>{"http/1.1"});
+        QVERIFY(UpstreamProxyLayer::speaksToParent(*server));
     }
     void socks5Parent_data()
     {
