@@ -199,7 +199,8 @@ std::vector<OptionSpec> makeAll()
     v.push_back(intOption("connect_timeout", &Options::connectTimeout, 1, 3600,
                           "Give up opening an upstream connection after this many seconds."));
     v.push_back(intOption("handshake_timeout", &Options::handshakeTimeout, 1, 3600,
-                          "Give up a TLS handshake after this many seconds."));
+                          "Give up a TLS handshake, or an upstream proxy's tunnel handshake "
+                          "(CONNECT, SOCKS5), after this many seconds."));
     v.push_back(intOption("worker_threads", &Options::workerThreads, 0, 256,
                           "Number of worker threads handling connections (0: one per core)."));
     v.push_back(regexListOption(
