@@ -21,7 +21,7 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
                                         QStringLiteral("PORT"));
     const QCommandLineOption mode(
         QStringLiteral("mode"),
-        QStringLiteral("Proxy mode, repeatable: regular, reverse:URL, socks5; "
+        QStringLiteral("Proxy mode, repeatable: regular, upstream:URL, reverse:URL, socks5; "
                        "MODE@PORT listens on PORT (regular)."),
         QStringLiteral("MODE"));
     const QCommandLineOption confdir(QStringLiteral("confdir"),

@@ -136,9 +136,9 @@ std::vector<OptionSpec> makeAll()
             QStringLiteral("mode"),
             QStringLiteral("str list"),
             QStringLiteral("Proxy mode, repeatable, each on its own port with MODE@PORT (else "
-                           "listen_port): regular, reverse:SCHEME://HOST[:PORT] (http, https, tcp, "
-                           "tls), socks5, transparent (Linux). The first value replaces the "
-                           "default. upstream: is not available in this version."),
+                           "listen_port): regular, upstream:SCHEME://HOST[:PORT] (http, https, "
+                           "socks5), reverse:SCHEME://HOST[:PORT] (http, https, tcp, tls), socks5, "
+                           "transparent (Linux). The first value replaces the default."),
             {},
             [](const Options& o) { return o.mode.join(','); },
             [](Options& o, const QString& v) -> QString {
@@ -172,6 +172,21 @@ std::vector<OptionSpec> makeAll()
             o.proxyauth = v;
             return {};
         }});
+    v.push_back(OptionSpec{
+        QStringLiteral("upstream_auth"),
+        QStringLiteral("str"),
+        QStringLiteral("Add HTTP Basic authentication to upstream proxy requests (upstream mode): "
+                       "Proxy-Authorization on absolute-form requests and CONNECT to an http(s) "
+                       "parent, RFC 1929 user/password for a socks5 parent. Format: "
+                       "username:password."),
+        {},
+        [](const Options& o) { return o.upstreamAuth; },
+        [](Options& o, const QString& v) -> QString {
+            if (!v.isEmpty() && !v.contains(QLatin1Char(':')))
+                return QStringLiteral("upstream_auth: expected username:password");
+            o.upstreamAuth = v;
+            return {};
+        }});
     v.push_back(strOption("confdir", &Options::confdir,
                           "Location of the CA and other configuration files."));
     v.push_back(choiceOption(
@@ -184,7 +199,8 @@ std::vector<OptionSpec> makeAll()
     v.push_back(intOption("connect_timeout", &Options::connectTimeout, 1, 3600,
                           "Give up opening an upstream connection after this many seconds."));
     v.push_back(intOption("handshake_timeout", &Options::handshakeTimeout, 1, 3600,
-                          "Give up a TLS handshake after this many seconds."));
+                          "Give up a TLS handshake, or an upstream proxy's tunnel handshake "
+                          "(CONNECT, SOCKS5), after this many seconds."));
     v.push_back(intOption("worker_threads", &Options::workerThreads, 0, 256,
                           "Number of worker threads handling connections (0: one per core)."));
     v.push_back(regexListOption(

@@ -23,6 +23,7 @@ struct Options
     // makes clients (SOCKS5 for now) authenticate with "user:pass".
     bool keepHostHeader = false;
     QString proxyauth;
+    QString upstreamAuth; // "user:pass" for the parent proxy of upstream mode
 
     // Connections
     QString connectionStrategy = QStringLiteral("eager"); // eager | lazy

@@ -25,8 +25,8 @@ std::optional<quint16> parsePort(QStringView text)
 QString availableModes()
 {
     return ProxyMode::transparentSupported()
-               ? QStringLiteral("regular, reverse:URL, socks5, transparent")
-               : QStringLiteral("regular, reverse:URL, socks5");
+               ? QStringLiteral("regular, upstream:URL, reverse:URL, socks5, transparent")
+               : QStringLiteral("regular, upstream:URL, reverse:URL, socks5");
 }
 
 } // namespace
@@ -82,8 +82,8 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
         if (!transparentSupported())
             return fail(QStringLiteral("transparent mode needs Linux (the original destination "
                                        "of a redirected connection comes from netfilter's "
-                                       "SO_ORIGINAL_DST); available here: regular, "
-                                       "reverse:URL, socks5"));
+                                       "SO_ORIGINAL_DST); available here: %1")
+                            .arg(availableModes()));
         m.kind = Kind::Transparent;
         return m;
     }
@@ -109,7 +109,7 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
 
     m.scheme = url.scheme().toLower().toLatin1();
     const QStringList schemes = m.kind == Kind::Reverse ? QStringList{"http", "https", "tcp", "tls"}
-                                                        : QStringList{"http", "https"};
+                                                        : QStringList{"http", "https", "socks5"};
     if (!schemes.contains(QString::fromLatin1(m.scheme)))
         return fail(QStringLiteral("scheme '%1' is not supported for %2 mode; use one of %3")
                         .arg(QString::fromLatin1(m.scheme), kind, schemes.join(", ")));
@@ -122,6 +122,8 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
         m.port = m.kind == Kind::Upstream ? 8080 : 80;
     } else if (m.scheme == "https") {
         m.port = 443;
+    } else if (m.scheme == "socks5") {
+        m.port = 1080;
     } else {
         return fail(QStringLiteral("%1:// needs a port").arg(QString::fromLatin1(m.scheme)));
     }
@@ -161,10 +163,6 @@ QString checkModes(const QStringList& specs, int listenPort, std::vector<ProxyMo
         auto m = ProxyMode::parse(s, &error);
         if (!m)
             return error;
-        if (m->kind == ProxyMode::Kind::Upstream)
-            return QStringLiteral("%1 mode is not supported in this version; available: "
-                                  "regular, reverse:URL, socks5")
-                .arg(m->kindName());
         const int port = m->effectivePort(listenPort);
         if (port != 0) {
             auto [it, fresh] = byPort.emplace(port, s);

@@ -375,7 +375,13 @@ void HttpStream::afterRequestHook()
 void HttpStream::connectToServer()
 {
     m_wait = Wait::Connection;
-    m_layer.requestServer(*this, Address{m_flow->request.host, m_flow->request.port});
+    // Upstream mode with an HTTP parent: plain requests go to the parent (absolute-form),
+    // over connections kept for any host; tunnels are opened by UpstreamProxyLayer.
+    const auto& mode = m_layer.context().mode;
+    if (!m_isConnect && mode && mode->upstreamHttp() && m_layer.mode() == HttpLayer::Mode::Regular)
+        m_layer.requestServer(*this, Address{mode->host, mode->port});
+    else
+        m_layer.requestServer(*this, Address{m_flow->request.host, m_flow->request.port});
 }
 
 void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& error)
@@ -418,6 +424,13 @@ void HttpStream::sendRequestHead()
     head.body = {};
     head.trailers = {};
     head.headers.remove("proxy-connection");
+    if (m_server->via.isValid() && m_server->peer == m_server->via) {
+        // To an HTTP parent proxy (upstream mode): absolute-form, and its credentials.
+        head.path = m_flow->request.url();
+        const QString& auth = m_layer.context().opts().upstreamAuth;
+        if (!auth.isEmpty())
+            head.headers.set("Proxy-Authorization", "Basic " + auth.toUtf8().toBase64());
+    }
     if (!m_requestStreaming) {
         // The body may have been changed by an addon: make the framing match it.
         if (!m_flow->request.headers.contains("transfer-encoding")) {
