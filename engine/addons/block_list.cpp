@@ -27,8 +27,10 @@ std::optional<BlockList::Spec> BlockList::Spec::parse(const QString& text, QStri
     }
     bool ok = false;
     const int status = parts.at(1).trimmed().toInt(&ok);
-    if (!ok || (status != kNoResponse && defaultReason(status).isEmpty())) {
-        *error = QStringLiteral("invalid HTTP status code '%1'").arg(parts.at(1));
+    if (!ok || status < 100 || status > 599) {
+        *error = QStringLiteral("invalid HTTP status code '%1' (100 to 599; 444 closes the "
+                                "connection without an answer)")
+                     .arg(parts.at(1));
         return std::nullopt;
     }
     auto f = FlowSpec::parseFilter(parts.at(0), error);

@@ -51,11 +51,11 @@ Commands ClientGateLayer::handleEvent(const Event& event)
             return pass();
         m_state = State::Closed;
         m_queue.clear();
-        return {makeLog(LogLevel::Info,
-                        QStringLiteral("client %1: %2")
-                            .arg(QString::fromLatin1(m_context.client->peer.toString()),
-                                 m_context.client->error)),
-                CloseConnection{m_context.client, false}};
+        return {
+            makeLog(LogLevel::Info, QStringLiteral("client %1: %2")
+                                        .arg(QString::fromLatin1(m_context.client->peer.toString()),
+                                             m_context.client->error)),
+            CloseConnection{m_context.client, false}};
     }
     }
     return {};

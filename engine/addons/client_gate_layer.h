@@ -4,8 +4,11 @@
 // `client.error`). The engine puts it on top of the root layer only while some addon wants
 // client_connected (block_global, on by default), so otherwise it costs nothing.
 //
-// States:  Start --> [client_connected hook] --error set--> Closed (CloseConnection, events dropped)
-//                                            \--else-----> Passing (the real layers, queued events replayed)
+// States:
+//   Starting --Start--> Hooking --hook answered, client.error set--> Closed
+//                               \--hook answered, no error--------> Passing
+// Closed: the client connection is closed, later events are dropped. Passing: the real
+// layers run; events that arrived while hooking are replayed to them first.
 
 #include "proxy/layer.h"
 

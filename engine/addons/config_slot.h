@@ -7,8 +7,7 @@
 
 namespace spyglass::addons {
 
-template <class T>
-class ConfigSlot
+template <class T> class ConfigSlot
 {
 public:
     ConfigSlot() : m_value(std::make_shared<const T>()) {}

@@ -75,8 +75,8 @@ std::optional<QByteArray> FlowSpec::readReplacement(QString* error) const
         return replacement.toUtf8();
     QFile f(m_path);
     if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("could not read replacement file '%1': %2")
-                     .arg(m_path, f.errorString());
+        *error =
+            QStringLiteral("could not read replacement file '%1': %2").arg(m_path, f.errorString());
         return std::nullopt;
     }
     return f.readAll();

@@ -148,11 +148,13 @@ bool IpAddress::isPrivate() const
     // Python 3.11 ipaddress._private_networks (IPv4Address / IPv6Address.is_private).
     if (!v6) {
         static const std::pair<IpAddress, int> nets[] = {
-            {makeV4(0, 0, 0, 0), 8},      {makeV4(10, 0, 0, 0), 8},      {makeV4(127, 0, 0, 0), 8},
-            {makeV4(169, 254, 0, 0), 16}, {makeV4(172, 16, 0, 0), 12},   {makeV4(192, 0, 0, 0), 29},
-            {makeV4(192, 0, 0, 170), 31}, {makeV4(192, 0, 2, 0), 24},    {makeV4(192, 168, 0, 0), 16},
-            {makeV4(198, 18, 0, 0), 15},  {makeV4(198, 51, 100, 0), 24}, {makeV4(203, 0, 113, 0), 24},
-            {makeV4(240, 0, 0, 0), 4},    {makeV4(255, 255, 255, 255), 32},
+            {makeV4(0, 0, 0, 0), 8},       {makeV4(10, 0, 0, 0), 8},
+            {makeV4(127, 0, 0, 0), 8},     {makeV4(169, 254, 0, 0), 16},
+            {makeV4(172, 16, 0, 0), 12},   {makeV4(192, 0, 0, 0), 29},
+            {makeV4(192, 0, 0, 170), 31},  {makeV4(192, 0, 2, 0), 24},
+            {makeV4(192, 168, 0, 0), 16},  {makeV4(198, 18, 0, 0), 15},
+            {makeV4(198, 51, 100, 0), 24}, {makeV4(203, 0, 113, 0), 24},
+            {makeV4(240, 0, 0, 0), 4},     {makeV4(255, 255, 255, 255), 32},
         };
         for (const auto& [net, bits] : nets)
             if (inNetwork(net, bits))

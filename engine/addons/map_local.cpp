@@ -21,7 +21,7 @@ bool isInside(const QString& path, const QString& root)
     if (real.isEmpty() || realRoot.isEmpty())
         return false;
     return real.startsWith(realRoot.endsWith(QLatin1Char('/')) ? realRoot
-                                                                : realRoot + QLatin1Char('/'));
+                                                               : realRoot + QLatin1Char('/'));
 }
 
 } // namespace
@@ -102,21 +102,20 @@ void MapLocal::request(HttpFlow& flow)
         if (!s.spec.matches(flow) || !s.regex.match(url).hasMatch())
             continue;
         const QFileInfo target(s.localPath);
-        const QStringList files =
-            target.isFile() ? QStringList{s.localPath} : candidates(url, s);
+        const QStringList files = target.isFile() ? QStringList{s.localPath} : candidates(url, s);
         tried += files;
         for (const QString& file : files) {
             if (!QFileInfo(file).isFile())
                 continue;
             if (!target.isFile() && !isInside(file, s.localPath)) {
-                log(proxy::LogLevel::Warn,
-                    QStringLiteral("map_local: %1 is outside %2; not served").arg(file, s.localPath));
+                log(proxy::LogLevel::Warn, QStringLiteral("map_local: %1 is outside %2; not served")
+                                               .arg(file, s.localPath));
                 continue;
             }
             QFile f(file);
             if (!f.open(QIODevice::ReadOnly)) {
-                log(proxy::LogLevel::Warn, QStringLiteral("map_local: could not read %1: %2")
-                                               .arg(file, f.errorString()));
+                log(proxy::LogLevel::Warn,
+                    QStringLiteral("map_local: could not read %1: %2").arg(file, f.errorString()));
                 return;
             }
             const QMimeType type =

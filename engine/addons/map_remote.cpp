@@ -53,7 +53,8 @@ void MapRemote::request(HttpFlow& flow)
         if (mapped == url)
             continue;
         Request changed = flow.request;
-        if (!changed.setUrl(mapped.toUtf8()) || (changed.scheme != "http" && changed.scheme != "https")) {
+        if (!changed.setUrl(mapped.toUtf8()) ||
+            (changed.scheme != "http" && changed.scheme != "https")) {
             log(proxy::LogLevel::Warn,
                 QStringLiteral("map_remote: '%1' is not an http(s) URL; %2 not mapped")
                     .arg(mapped, url));

@@ -170,8 +170,7 @@ OptionSpec filterOption(const char* name, QString Options::*member, const char* 
                       }};
 }
 
-template <class Spec>
-std::function<QString(const QString&)> specValidator()
+template <class Spec> std::function<QString(const QString&)> specValidator()
 {
     return [](const QString& v) {
         QString error;

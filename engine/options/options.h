@@ -52,7 +52,7 @@ struct Options
 
     // Addons (engine/addons/, docs/options.md): mitmproxy's names and value syntax. These may
     // change while the proxy runs (ProxyEngine::setOption).
-    bool blockGlobal = true;  // refuse clients from globally reachable addresses
+    bool blockGlobal = true;   // refuse clients from globally reachable addresses
     bool blockPrivate = false; // refuse clients from private networks
     QStringList blockList;     // "/FILTER/STATUS"
     bool anticache = false;

@@ -380,8 +380,8 @@ void HttpStream::afterRequestHook()
     // An addon may have sent the request elsewhere (map_remote, a script): a plain proxy
     // request can go to any http:// server; inside a tunnel the server is the tunnel's.
     const Request& r = m_flow->request;
-    const bool moved = r.scheme != m_hookedScheme || r.host != m_hookedHost ||
-                       r.port != m_hookedPort;
+    const bool moved =
+        r.scheme != m_hookedScheme || r.host != m_hookedHost || r.port != m_hookedPort;
     if (moved && (m_layer.mode() == HttpLayer::Mode::Transparent || r.scheme != "http")) {
         fail(QStringLiteral("the request was redirected to %1, but %2")
                  .arg(QString::fromUtf8(r.url()),
