@@ -63,8 +63,8 @@ int fail(const QString& message)
 class FlowSink
 {
 public:
-    FlowSink(bool quiet, SessionWriter* session, filter::Filter filter)
-        : m_quiet(quiet), m_session(session), m_filter(std::move(filter)),
+    FlowSink(bool quiet, bool showHost, SessionWriter* session, filter::Filter filter)
+        : m_quiet(quiet), m_showHost(showHost), m_session(session), m_filter(std::move(filter)),
           m_filtering(!m_filter.expression().isEmpty())
     {
     }
@@ -84,7 +84,7 @@ public:
                 continue;
             kept.append(f);
             if (!m_quiet)
-                std::fprintf(stdout, "%s\n", qPrintable(dumpLine(*f)));
+                std::fprintf(stdout, "%s\n", qPrintable(dumpLine(*f, m_showHost)));
             if (m_session && m_session->isOpen()) {
                 const QString err = m_session->append(*f);
                 if (!err.isEmpty() && !m_sessionFailed) {
@@ -100,6 +100,7 @@ public:
 
 private:
     bool m_quiet;
+    bool m_showHost;
     SessionWriter* m_session;
     filter::Filter m_filter;
     bool m_filtering;
@@ -183,7 +184,8 @@ int main(int argc, char** argv)
         if (const QString err = session.open(cli.saveFile); !err.isEmpty())
             return fail(err);
     }
-    FlowSink sink(cli.quiet, cli.saveFile.isEmpty() ? nullptr : &session, flowFilter);
+    FlowSink sink(cli.quiet, cli.options.showhost, cli.saveFile.isEmpty() ? nullptr : &session,
+                  flowFilter);
     sink.take(loaded);
 
     auto finish = [&]() -> int {

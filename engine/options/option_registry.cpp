@@ -1,5 +1,10 @@
 #include "options/option_registry.h"
 
+#include "addons/block_list.h"
+#include "addons/flow_spec.h"
+#include "addons/map_local.h"
+#include "addons/map_remote.h"
+#include "addons/modify_body.h"
 #include "options/proxy_mode.h"
 
 #include <QRegularExpression>
@@ -125,6 +130,109 @@ OptionSpec sizeOption(const char* name, std::optional<qint64> Options::*member, 
         }};
 }
 
+// A list of mitmproxy-syntax specs: each --set adds one, checked by `validate`; an empty
+// value empties the list (so a running engine's list can be cleared).
+OptionSpec specListOption(const char* name, QStringList Options::*member,
+                          std::function<QString(const QString&)> validate, const char* help)
+{
+    OptionSpec s{QString::fromLatin1(name),
+                 QStringLiteral("str list"),
+                 QString::fromUtf8(help),
+                 {},
+                 [member](const Options& o) { return (o.*member).join(QLatin1Char(',')); },
+                 [member, validate](Options& o, const QString& v) -> QString {
+                     if (v.isEmpty()) {
+                         (o.*member).clear();
+                         return {};
+                     }
+                     if (QString err = validate(v); !err.isEmpty())
+                         return err;
+                     (o.*member).append(v);
+                     return {};
+                 }};
+    s.isList = true;
+    return s;
+}
+
+OptionSpec filterOption(const char* name, QString Options::*member, const char* help)
+{
+    return OptionSpec{QString::fromLatin1(name),
+                      QStringLiteral("str"),
+                      QString::fromUtf8(help),
+                      {},
+                      [member](const Options& o) { return o.*member; },
+                      [member](Options& o, const QString& v) -> QString {
+                          QString error;
+                          if (!v.isEmpty() && !addons::FlowSpec::parseFilter(v, &error))
+                              return error;
+                          o.*member = v;
+                          return {};
+                      }};
+}
+
+template <class Spec> std::function<QString(const QString&)> specValidator()
+{
+    return [](const QString& v) {
+        QString error;
+        Spec::parse(v, &error);
+        return error;
+    };
+}
+
+void addAddonOptions(std::vector<OptionSpec>& v)
+{
+    v.push_back(boolOption("block_global", &Options::blockGlobal,
+                           "Block connections from public IP addresses."));
+    v.push_back(boolOption("block_private", &Options::blockPrivate,
+                           "Block connections from local (private) IP addresses. This option "
+                           "does not affect loopback addresses (connections from the local "
+                           "machine), which are always permitted."));
+    v.push_back(specListOption(
+        "block_list", &Options::blockList, specValidator<addons::BlockList::Spec>(),
+        "Block matching requests and return an empty response with the specified HTTP status. "
+        "Option syntax is \"/flow-filter/status-code\", where flow-filter describes which "
+        "requests this rule should be applied to and status-code is the HTTP status code to "
+        "return for blocked requests. The separator (\"/\" in the example) can be any "
+        "character. Setting a non-standard status code of 444 will close the connection "
+        "without sending a response."));
+    v.push_back(boolOption("anticache", &Options::anticache,
+                           "Strip out request headers that might cause the server to return "
+                           "304-not-modified."));
+    v.push_back(boolOption("anticomp", &Options::anticomp,
+                           "Try to convince servers to send us un-compressed data."));
+    v.push_back(specListOption(
+        "map_remote", &Options::mapRemote, specValidator<addons::MapRemote::Spec>(),
+        "Map remote resources to another remote URL using a pattern of the form "
+        "\"[/flow-filter]/url-regex/replacement\", where the separator can be any character."));
+    v.push_back(specListOption(
+        "map_local", &Options::mapLocal, specValidator<addons::MapLocal::Spec>(),
+        "Map remote resources to a local file using a pattern of the form "
+        "\"[/flow-filter]/url-regex/file-or-directory-path\", where the separator can be any "
+        "character."));
+    v.push_back(specListOption(
+        "modify_body", &Options::modifyBody, specValidator<addons::ModifyBody::Spec>(),
+        "Replacement pattern of the form \"[/flow-filter]/regex/[@]replacement\", where the "
+        "separator can be any character. The @ allows to provide a file path that is used to "
+        "read the replacement string."));
+    v.push_back(specListOption(
+        "modify_headers", &Options::modifyHeaders,
+        [](const QString& v) {
+            QString error;
+            addons::FlowSpec::parse(v, true, &error);
+            return error;
+        },
+        "Header modify pattern of the form \"[/flow-filter]/header-name/[@]header-value\", where "
+        "the separator can be any character. The @ allows to provide a file path that is used "
+        "to read the header value string. An empty header-value removes existing header-name "
+        "headers."));
+    v.push_back(filterOption("stickyauth", &Options::stickyauth,
+                             "Set sticky auth filter. Matched against requests."));
+    v.push_back(filterOption("stickycookie", &Options::stickycookie,
+                             "Set sticky cookie filter. Matched against requests."));
+    v.push_back(boolOption("showhost", &Options::showhost,
+                           "Use the Host header to construct URLs for display."));
+}
+
 std::vector<OptionSpec> makeAll()
 {
     std::vector<OptionSpec> v;
@@ -245,6 +353,7 @@ std::vector<OptionSpec> makeAll()
     v.push_back(boolOption("websocket", &Options::websocket,
                            "Enable/disable WebSocket support. WebSocket support is enabled by "
                            "default."));
+    addAddonOptions(v);
     return v;
 }
 
