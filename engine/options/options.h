@@ -49,6 +49,9 @@ struct Options
 
     // WebSocket: off makes a 101 upgrade a TCP flow (bytes recorded, not parsed as messages).
     bool websocket = true;
+
+    // Export (io/flow_export.h): curl commands pin the server's recorded IP with --resolve.
+    bool exportPreserveOriginalIp = false;
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").
