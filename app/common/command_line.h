@@ -15,6 +15,7 @@ struct CommandLine
     QString saveFile; // -w
     QString harFile;  // --har
     QString readFile; // -r
+    QString exportFormat; // --export: curl, httpie, raw, raw_request, raw_response, har
     bool noServer = false;
     bool quiet = false;
     bool listOptions = false;

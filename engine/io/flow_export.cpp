@@ -470,10 +470,14 @@ QByteArray FlowExport::rawRequest(const HttpFlow& flow, QString* error)
         *error = QStringLiteral("Request content missing.");
         return {};
     }
+    // mitmproxy keeps the authority (and so writes the absolute form) only for HTTP/2: in
+    // regular mode it turns an HTTP/1 request to the proxy into origin form before recording
+    // it. Spyglass records the authority the client sent; the export writes what mitmproxy
+    // would have recorded.
     QByteArray out;
     if (r.isConnect())
         out = r.method + ' ' + (r.authority.isEmpty() ? r.path : r.authority) + ' ' + r.httpVersion;
-    else if (!r.authority.isEmpty())
+    else if (!r.authority.isEmpty() && isHttp2(r.httpVersion))
         out = r.method + ' ' + r.scheme + "://" + r.authority + r.path + ' ' + r.httpVersion;
     else
         out = r.method + ' ' + r.path + ' ' + r.httpVersion;

@@ -26,8 +26,10 @@
 //            trailing newlines. A body that starts with '@' is given with --data-raw instead of
 //            -d (curl would read the file named after the '@'; mitmproxy does not guard this).
 //  - raw_request / raw_response: HTTP/1 bytes as mitmproxy's assemble_request/_response
-//            write them: request line in absolute form when the request has an authority (an
-//            HTTP/2 request, or an absolute-form HTTP/1 one), "CONNECT authority"; headers in
+//            write them for the flow mitmproxy would have recorded: the request line in
+//            absolute form for HTTP/2 ("GET https://host/path HTTP/2.0"), in origin form for
+//            HTTP/1 (mitmproxy rewrites an absolute-form request to the proxy into origin form
+//            before it records it), "CONNECT authority"; headers in
 //            order; a chunked body re-chunked as one chunk with trailers; an HTTP/2 status line
 //            without reason ("HTTP/2.0 200 "). A streamed (not recorded) body is an error.
 //  - raw:    request and response joined by "\r\n\r\n" (either alone if the other is missing),

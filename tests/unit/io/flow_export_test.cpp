@@ -432,14 +432,14 @@ private slots:
                  QStringLiteral("Sending HTTP/1.1 trailer headers requires transfer-encoding: "
                                 "chunked"));
 
-        // Absolute form (a request to a proxy) and CONNECT keep their request targets.
+        // An absolute-form HTTP/1 request (sent to the proxy) in origin form, as mitmproxy
+        // records it in regular mode; CONNECT keeps its authority.
         Request abs = treq("GET", "/a b", {{"Host", "example.com:8080"}}, "");
         abs.host = "example.com";
         abs.port = 8080;
         abs.authority = "example.com:8080";
         QCOMPARE(FlowExport::rawRequest(tflow(abs), &err),
-                 QByteArray("GET http://example.com:8080/a b HTTP/1.1\r\nHost: "
-                            "example.com:8080\r\n\r\n"));
+                 QByteArray("GET /a b HTTP/1.1\r\nHost: example.com:8080\r\n\r\n"));
         QCOMPARE(curl(tflow(abs)),
                  QByteArray("curl -H 'Host: example.com:8080' 'http://example.com:8080/a b'"));
         Request connect = treq("CONNECT", "example.com:443", {{"Host", "example.com:443"}}, "");
