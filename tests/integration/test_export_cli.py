@@ -150,6 +150,25 @@ def raw_and_har_formats(env):
 
 
 @case(spyglass_only=True)
+def unexportable_flow_named_exit_1(env):
+    save = os.path.join(env.tmp, "export-refused.sgs")
+    p, o = env.new_proxy(["-w", save]), env.origin
+    refused = f"http://{T.HOST}:{T.free_port()}/nothing"
+    T.curl(refused, proxy=p)  # connection refused: a flow with an error and no response
+    r = T.curl(o.url("/status/404"), proxy=p)
+    check(r.rc == 0 and r.status == 404, f"404: {r}")
+    T.wait_dump_line(p, o.url("/status/404"))
+    check_eq(p.stop(), 0, "exit code on SIGTERM")
+    r = export(save, "raw_response", code=1)
+    err = [ln for ln in r.stderr.decode().splitlines() if ln.strip()]
+    check_eq(len(err), 1, f"one stderr line: {err!r}")
+    check(refused in err[0] and "Can't export flow with no response." in err[0], err[0])
+    check(r.stdout.startswith(b"HTTP/1.1 404 "), f"the other flow is printed: {r.stdout!r}")
+    # curl takes both: the refused request can be sent again.
+    check_eq(len(export(save, "curl").stdout.decode().splitlines()), 2, "two curl commands")
+
+
+@case(spyglass_only=True)
 def bad_format_and_live_export(env):
     for fmt in ("nope", "CURL", ""):
         r = T.run([T.proxy_exe(), "-n", "--export", fmt], timeout=30)
