@@ -125,8 +125,8 @@ private:
                          qPrintable(m_exportFormat), qPrintable(err));
             return;
         }
-        const bool commandLine = m_exportFormat == QLatin1String("curl") ||
-                                 m_exportFormat == QLatin1String("httpie");
+        const bool commandLine =
+            m_exportFormat == QLatin1String("curl") || m_exportFormat == QLatin1String("httpie");
         if (!commandLine && m_exported > 0)
             std::fwrite("\r\n\r\n", 1, 4, stdout);
         std::fwrite(out.constData(), 1, size_t(out.size()), stdout);

@@ -17,9 +17,10 @@ const EmojiEntry* find(QStringView marker)
             return nullptr;
     const QByteArray key = marker.toLatin1();
     const std::span<const EmojiEntry> table = emojiTable();
-    const auto it = std::lower_bound(
-        table.begin(), table.end(), key,
-        [](const EmojiEntry& e, const QByteArray& k) { return std::strcmp(e.name, k.constData()) < 0; });
+    const auto it = std::lower_bound(table.begin(), table.end(), key,
+                                     [](const EmojiEntry& e, const QByteArray& k) {
+                                         return std::strcmp(e.name, k.constData()) < 0;
+                                     });
     if (it == table.end() || key != it->name)
         return nullptr;
     return &*it;

@@ -333,8 +333,8 @@ bool appendBody(QByteArray& out, const Message& m, QString* error)
         return true;
     }
     if (!m.trailers.isEmpty()) {
-        *error = QStringLiteral(
-            "Sending HTTP/1.1 trailer headers requires transfer-encoding: chunked");
+        *error =
+            QStringLiteral("Sending HTTP/1.1 trailer headers requires transfer-encoding: chunked");
         return false;
     }
     out += *m.content;
@@ -385,8 +385,8 @@ QByteArray FlowExport::shellQuote(const QByteArray& word)
         return "''";
     bool safe = true;
     for (char c : word) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        QByteArrayView("_@%+=:,./-").contains(c);
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || QByteArrayView("_@%+=:,./-").contains(c);
         if (!ok) {
             safe = false;
             break;
@@ -401,6 +401,9 @@ QByteArray FlowExport::shellQuote(const QByteArray& word)
 
 QByteArray FlowExport::curl(const HttpFlow& flow, const Options& options, QString* error)
 {
+    QString ignored;
+    if (!error)
+        error = &ignored;
     Request r;
     Message m;
     if (!commandRequest(flow, &r, &m, error))
@@ -410,8 +413,8 @@ QByteArray FlowExport::curl(const HttpFlow& flow, const Options& options, QStrin
     // IP only when the destination was given as one.
     const QByteArray serverAddr = flow.server.peer.host;
     const QByteArray host = prettyHost(r);
-    if (options.exportPreserveOriginalIp && !serverAddr.isEmpty() &&
-        isIpLiteral(serverAddr) && host != serverAddr) {
+    if (options.exportPreserveOriginalIp && !serverAddr.isEmpty() && isIpLiteral(serverAddr) &&
+        host != serverAddr) {
         args << "--resolve" << host + ':' + QByteArray::number(r.port) + ":[" + serverAddr + ']';
     }
     for (const Headers::Field& f : m.headers.fields()) {
@@ -424,7 +427,8 @@ QByteArray FlowExport::curl(const HttpFlow& flow, const Options& options, QStrin
     const bool hasContent = m.content && !m.content->isEmpty();
     if (method != "GET") {
         if (!hasContent)
-            args << "-H" << "content-length: 0";
+            args << "-H"
+                 << "content-length: 0";
         args << "-X" << method;
     }
     args << prettyUrl(r);
@@ -441,6 +445,9 @@ QByteArray FlowExport::curl(const HttpFlow& flow, const Options& options, QStrin
 
 QByteArray FlowExport::httpie(const HttpFlow& flow, QString* error)
 {
+    QString ignored;
+    if (!error)
+        error = &ignored;
     Request r;
     Message m;
     if (!commandRequest(flow, &r, &m, error))
@@ -460,6 +467,9 @@ QByteArray FlowExport::httpie(const HttpFlow& flow, QString* error)
 
 QByteArray FlowExport::rawRequest(const HttpFlow& flow, QString* error)
 {
+    QString ignored;
+    if (!error)
+        error = &ignored;
     if (flow.kind != FlowKind::Http || flow.request.method.isEmpty()) {
         *error = QStringLiteral("Can't export flow with no request.");
         return {};
@@ -489,6 +499,9 @@ QByteArray FlowExport::rawRequest(const HttpFlow& flow, QString* error)
 
 QByteArray FlowExport::rawResponse(const HttpFlow& flow, QString* error)
 {
+    QString ignored;
+    if (!error)
+        error = &ignored;
     if (flow.kind != FlowKind::Http || !flow.response) {
         *error = QStringLiteral("Can't export flow with no response.");
         return {};
@@ -510,8 +523,12 @@ QByteArray FlowExport::rawResponse(const HttpFlow& flow, QString* error)
 
 QByteArray FlowExport::raw(const HttpFlow& flow, QString* error)
 {
+    QString ignored;
+    if (!error)
+        error = &ignored;
     const bool http = flow.kind == FlowKind::Http;
-    const bool requestPresent = http && !flow.request.method.isEmpty() && !flow.request.body.streamed;
+    const bool requestPresent =
+        http && !flow.request.method.isEmpty() && !flow.request.body.streamed;
     const bool responsePresent = http && flow.response && !flow.response->body.streamed;
     if (requestPresent && responsePresent) {
         QByteArray out = rawRequest(flow, error);

@@ -9,7 +9,8 @@
 // decoded size unless Transfer-Encoding is present. HTTP/2 pseudo headers (":authority", ...),
 // which a HAR import may have put among the headers, are never exported.
 //
-//  - curl:   `curl [--resolve HOST:PORT:[IP]] [-H 'k: v' | --compressed]... [-H 'content-length: 0']
+//  - curl:   `curl [--resolve HOST:PORT:[IP]] [-H 'k: v' | --compressed]... [-H 'content-length:
+//  0']
 //            [-X METHOD] URL [-d BODY]`, every word quoted as Python's shlex.quote does.
 //            Content-Length is dropped, Host too when it equals the request's host; an
 //            Accept-Encoding header becomes --compressed; a non-GET request without a body gets
@@ -56,6 +57,7 @@ public:
     static bool isFormat(const QString& format);
 
     // The flow in `format`. On failure: an empty array and `*error` set (never empty then).
+    // `error` may be null in every function here.
     static QByteArray exportFlow(const QString& format, const HttpFlow& flow,
                                  const Options& options, QString* error);
 

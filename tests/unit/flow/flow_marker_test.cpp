@@ -39,8 +39,8 @@ private slots:
         QTest::newRow("unknown code") << ":nosuchemoji:" << false << QString(QChar(0x25CF));
         QTest::newRow("no colons") << "grapes" << false << QString(QChar(0x25CF));
         QTest::newRow("punctuation") << "!" << false << QString(QChar(0x25CF));
-        QTest::newRow("emoji itself") << QString::fromUtf8("\U0001F347") << false
-                                      << QString(QChar(0x25CF));
+        QTest::newRow("emoji itself")
+            << QString::fromUtf8("\U0001F347") << false << QString(QChar(0x25CF));
         QTest::newRow("unmarked") << "" << false << QString();
     }
     void validMarkers()

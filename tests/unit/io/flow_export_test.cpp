@@ -61,7 +61,8 @@ HttpFlow tflow(Request request, std::optional<Response> response = std::nullopt)
 
 HttpFlow getRequest()
 {
-    return tflow(treq("GET", "/path?a=foo&a=bar&b=baz", {{"header", "qvalue"}, {"content-length", "0"}}, ""));
+    return tflow(treq("GET", "/path?a=foo&a=bar&b=baz",
+                      {{"header", "qvalue"}, {"content-length", "0"}}, ""));
 }
 
 HttpFlow postRequest(const QByteArray& content)
@@ -151,7 +152,8 @@ private slots:
         QTest::addColumn<QByteArray>("word");
         QTest::addColumn<QByteArray>("quoted");
         QTest::newRow("empty") << QByteArray() << QByteArray("''");
-        QTest::newRow("safe") << QByteArray("abc_XYZ09@%+=:,./-") << QByteArray("abc_XYZ09@%+=:,./-");
+        QTest::newRow("safe") << QByteArray("abc_XYZ09@%+=:,./-")
+                              << QByteArray("abc_XYZ09@%+=:,./-");
         QTest::newRow("space") << QByteArray("a b") << QByteArray("'a b'");
         QTest::newRow("single quote") << QByteArray("it's") << QByteArray("'it'\"'\"'s'");
         QTest::newRow("only quote") << QByteArray("'") << QByteArray("''\"'\"''");
@@ -178,9 +180,10 @@ private slots:
                  QByteArray("curl -X POST http://address:22/path -d nobinarysupport"));
         QCOMPARE(curl(postRequest("")),
                  QByteArray("curl -H 'content-length: 0' -X POST http://address:22/path"));
-        QCOMPARE(curl(tflow(treq("PATCH", "/path?query=param"))),
-                 QByteArray("curl -H 'header: qvalue' -X PATCH 'http://address:22/path?query=param' "
-                            "-d content"));
+        QCOMPARE(
+            curl(tflow(treq("PATCH", "/path?query=param"))),
+            QByteArray("curl -H 'header: qvalue' -X PATCH 'http://address:22/path?query=param' "
+                       "-d content"));
         QCOMPARE(curl(postRequest("'&#")), QByteArray("curl -X POST http://address:22/path -d "
                                                       "''\"'\"'&#'"));
         QCOMPARE(curl(postRequest("foo\nbar")),
@@ -189,8 +192,10 @@ private slots:
                  QByteArray("curl -X POST http://address:22/path -d foobar"));
 
         HttpFlow strip = getRequest();
-        strip.request.headers = {{"host", "address"}, {":authority", "address"}, {"accept-encoding", "br"}};
-        QCOMPARE(curl(strip), QByteArray("curl --compressed 'http://address:22/path?a=foo&a=bar&b=baz'"));
+        strip.request.headers = {
+            {"host", "address"}, {":authority", "address"}, {"accept-encoding", "br"}};
+        QCOMPARE(curl(strip),
+                 QByteArray("curl --compressed 'http://address:22/path?a=foo&a=bar&b=baz'"));
     }
 
     void curlFailures()
@@ -234,8 +239,9 @@ private slots:
     // mitmproxy test_export.py TestExportHttpieCommand
     void httpieCommand()
     {
-        QCOMPARE(httpie(getRequest()),
-                 QByteArray("http GET 'http://address:22/path?a=foo&a=bar&b=baz' 'header: qvalue'"));
+        QCOMPARE(
+            httpie(getRequest()),
+            QByteArray("http GET 'http://address:22/path?a=foo&a=bar&b=baz' 'header: qvalue'"));
         QCOMPARE(httpie(postRequest("nobinarysupport")),
                  QByteArray("http POST http://address:22/path <<< nobinarysupport"));
         QCOMPARE(httpie(tflow(treq("PATCH", "/path?query=param"))),
@@ -307,8 +313,9 @@ private slots:
         QCOMPARE(httpie(postRequest("@etc/passwd")),
                  QByteArray("http POST http://address:22/path <<< @etc/passwd"));
         // mitmproxy: printf 'a%b\c\x0ad' (printf eats the % and the backslash).
-        QCOMPARE(curl(postRequest("a%b\\c\nd")),
-                 QByteArray("curl -X POST http://address:22/path -d \"$(printf 'a%%b\\\\c\\x0ad')\""));
+        QCOMPARE(
+            curl(postRequest("a%b\\c\nd")),
+            QByteArray("curl -X POST http://address:22/path -d \"$(printf 'a%%b\\\\c\\x0ad')\""));
         // Without a control character the body is quoted as it is.
         QCOMPARE(curl(postRequest("a%b\\c")),
                  QByteArray("curl -X POST http://address:22/path -d 'a%b\\c'"));
@@ -325,8 +332,8 @@ private slots:
         rq.path = "/index?x=1";
         rq.httpVersion = "HTTP/2.0";
         // As a HAR import may give them: pseudo headers among the headers.
-        rq.headers = {{":method", "GET"}, {":authority", "example.com"}, {":scheme", "https"},
-                      {":path", "/index?x=1"}, {"user-agent", "curl/8"}, {"accept", "*/*"}};
+        rq.headers = {{":method", "GET"},      {":authority", "example.com"}, {":scheme", "https"},
+                      {":path", "/index?x=1"}, {"user-agent", "curl/8"},      {"accept", "*/*"}};
         Response rs;
         rs.httpVersion = "HTTP/2.0";
         rs.statusCode = 200;
@@ -352,7 +359,8 @@ private slots:
     void rawFormats()
     {
         QString err;
-        HttpFlow flow = tflow(treq("GET", "/path?a=foo&a=bar&b=baz", {{"header", "qvalue"}, {"content-length", "7"}}, ""),
+        HttpFlow flow = tflow(treq("GET", "/path?a=foo&a=bar&b=baz",
+                                   {{"header", "qvalue"}, {"content-length", "7"}}, ""),
                               tresp(404, "Test Response Body"));
         QCOMPARE(FlowExport::raw(flow, &err),
                  QByteArray("GET /path?a=foo&a=bar&b=baz HTTP/1.1\r\nheader: qvalue\r\n"
@@ -411,8 +419,8 @@ private slots:
         QCOMPARE(FlowExport::rawRequest(bad, &err),
                  QByteArray("POST /path HTTP/1.1\r\nContent-Length: 8\r\n\r\nnot gzip"));
 
-        Request chunked = treq("POST", "/up", {{"host", "example.com"}, {"transfer-encoding", "chunked"}},
-                               "hello");
+        Request chunked = treq(
+            "POST", "/up", {{"host", "example.com"}, {"transfer-encoding", "chunked"}}, "hello");
         chunked.host = "example.com";
         chunked.port = 80;
         chunked.trailers = {{"x-sum", "5"}};

@@ -79,8 +79,8 @@ void checkFilters(const QList<HttpFlow>& flows)
     QCOMPARE(matching(flows, "~marker :default:"), QList<int>({1}));
     QCOMPARE(matching(flows, "~marker grapes"), QList<int>({2}));
     QCOMPARE(matching(flows, "~marker '^a$'"), QList<int>({3}));
-    QCOMPARE(matching(flows, "~marker A"), QList<int>({1, 2, 3, 4})); // regex, case-insensitive
-    QCOMPARE(matching(flows, "~comment '^second'"), QList<int>({2})); // ^ at each line
+    QCOMPARE(matching(flows, "~marker A"), QList<int>({1, 2, 3, 4}));  // regex, case-insensitive
+    QCOMPARE(matching(flows, "~comment '^second'"), QList<int>({2}));  // ^ at each line
     QCOMPARE(matching(flows, "~comment 'line.second'"), QList<int>()); // . stops at a newline
     QCOMPARE(matching(flows, "~comment 🍇"), QList<int>({3}));
     QCOMPARE(matching(flows, "~comment ."), QList<int>({1, 2, 3, 5}));
@@ -150,7 +150,8 @@ private slots:
     void harFromElsewhere()
     {
         // Our own HAR of an unmarked flow, with the entry changed as another tool writes it.
-        QJsonObject doc = QJsonDocument::fromJson(HarWriter::toHar(QList<HttpFlow>{smallFlow(1)})).object();
+        QJsonObject doc =
+            QJsonDocument::fromJson(HarWriter::toHar(QList<HttpFlow>{smallFlow(1)})).object();
         QJsonObject log = doc["log"].toObject();
         QJsonArray entries = log["entries"].toArray();
         QJsonObject e = entries[0].toObject();
