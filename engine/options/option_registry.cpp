@@ -353,6 +353,12 @@ std::vector<OptionSpec> makeAll()
     v.push_back(boolOption("websocket", &Options::websocket,
                            "Enable/disable WebSocket support. WebSocket support is enabled by "
                            "default."));
+    v.push_back(boolOption(
+        "export_preserve_original_ip", &Options::exportPreserveOriginalIp,
+        "When exporting a request as an external command, make an effort to connect to the "
+        "same IP as in the original request. This helps with reproducibility in cases where the "
+        "behaviour depends on the particular host we are connecting to. Currently this only "
+        "affects curl exports."));
     addAddonOptions(v);
     return v;
 }

@@ -65,6 +65,8 @@ struct Options
     QString stickyauth;        // a filter; empty = off
     QString stickycookie;      // a filter; empty = off
     bool showhost = false;     // display URLs with the Host header (spyglass-dump)
+    // Export (io/flow_export.h): curl commands pin the server's recorded IP with --resolve.
+    bool exportPreserveOriginalIp = false;
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").
