@@ -14,10 +14,10 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkgconf file qt6-base-dev qt6-
     libzstd-dev librsvg2-bin)
 # The packaging tests (tests/packaging) build and check the .deb and .rpm: rpm, lintian,
 # desktop-file-utils, appstream, yamllint. test_transparent makes network namespaces: iproute2,
-# iptables.
+# iptables. test_export_cli runs the exported httpie commands: httpie.
 TEST_PACKAGES=(curl ca-certificates openssl python3 git clang-14 clang-format-14 libclang-rt-14-dev
     nginx nghttp2-client python3-h2 python3-websockets rpm lintian desktop-file-utils appstream
-    yamllint iproute2 iptables)
+    yamllint iproute2 iptables httpie)
 
 need_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
