@@ -2,18 +2,49 @@
 
 #include "flow_list_model.h"
 
+#include <QElapsedTimer>
 #include <QSet>
+#include <QTimer>
 
 namespace spyglass {
 
 FlowStructureModel::FlowStructureModel(FlowListModel* source, QObject* parent)
-    : QAbstractItemModel(parent), m_source(source)
+    : QAbstractItemModel(parent), m_source(source), m_timer(new QTimer(this))
 {
     connect(m_source, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex&, int first, int last) { onRowsInserted(first, last, true); });
+            [this](const QModelIndex&, int first, int last) { onRowsInserted(first, last); });
     connect(m_source, &QAbstractItemModel::modelReset, this, &FlowStructureModel::onReset);
-    if (m_source->rowCount() > 0)
-        onRowsInserted(0, m_source->rowCount() - 1, false);
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(0);
+    connect(m_timer, &QTimer::timeout, this, &FlowStructureModel::buildSlice);
+    m_ready = m_source->rowCount() == 0;
+    if (!m_ready)
+        m_timer->start();
+}
+
+void FlowStructureModel::buildSlice()
+{
+    constexpr qint64 BudgetNs = 12'000'000;
+    QElapsedTimer clock;
+    clock.start();
+    const int total = m_source->rowCount();
+    while (m_built < total && clock.nsecsElapsed() < BudgetNs) {
+        const int last = qMin(total, m_built + 512) - 1;
+        addRows(m_building, m_built, last, false);
+        m_built = last + 1;
+    }
+    if (m_built < total) {
+        m_timer->start();
+        return;
+    }
+    beginResetModel();
+    m_root = std::move(m_building);
+    m_building = Node();
+    for (auto& c : m_root.children)
+        c->parent = &m_root;
+    m_ready = true;
+    endResetModel();
+    Q_EMIT ready();
 }
 
 FlowStructureModel::~FlowStructureModel() = default;
@@ -135,11 +166,18 @@ FlowStructureModel::Node* FlowStructureModel::child(Node* parent, const QString&
     return n;
 }
 
-void FlowStructureModel::onRowsInserted(int first, int last, bool announce)
+void FlowStructureModel::onRowsInserted(int first, int last)
+{
+    if (m_ready)
+        addRows(m_root, first, last, true);
+    // else buildSlice() reaches them
+}
+
+void FlowStructureModel::addRows(Node& root, int first, int last, bool announce)
 {
     QSet<Node*> counted; // nodes that existed before this batch and whose count changed
     for (int r = first; r <= last; ++r) {
-        Node* n = &m_root;
+        Node* n = &root;
         for (const QString& name : segments(r)) {
             Node* next = n->byName.value(name);
             if (next && announce)
@@ -156,9 +194,9 @@ void FlowStructureModel::onRowsInserted(int first, int last, bool announce)
 void FlowStructureModel::onReset()
 {
     beginResetModel();
-    m_root.children.clear();
-    m_root.byName.clear();
-    m_root.count = 0;
+    m_root = Node();
+    m_building = Node();
+    m_built = 0;
     endResetModel();
 }
 

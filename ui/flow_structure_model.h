@@ -4,8 +4,10 @@
 // the number of flows at or below it. A node where flows end (a resource) remembers the store
 // row of its latest flow, which the window shows when the node is selected.
 //
-// Built from FlowListModel's rows when it is made, then grown from each batch's new rows:
-// one beginInsertRows per new node, one dataChanged per node whose count changed. Host and
+// Built from FlowListModel's rows in slices of ~12 ms per event-loop turn (a million flows
+// with distinct paths take seconds), shown with one model reset when it has caught up
+// (isReady(), ready()); from then on grown from each batch's new rows: one beginInsertRows
+// per new node, one dataChanged per node whose count changed. Host and
 // path do not change once a flow is listed, so updates to known rows change nothing here;
 // a cleared list clears the tree. The window makes it only when the view is first shown, so
 // a session that is never looked at this way pays nothing for it. Memory grows with the
@@ -15,6 +17,8 @@
 #include <QHash>
 #include <memory>
 #include <vector>
+
+class QTimer;
 
 namespace spyglass {
 
@@ -52,6 +56,12 @@ public:
     // The node of store row `row`'s flow; invalid when unknown.
     QModelIndex indexOfFlow(int row) const;
 
+    // Whether the tree has caught up with the list (until then it shows nothing).
+    bool isReady() const { return m_ready; }
+
+Q_SIGNALS:
+    void ready();
+
 private:
     struct Node
     {
@@ -64,7 +74,9 @@ private:
         qint32 latest = -1; // store row of the latest flow ending here
     };
 
-    void onRowsInserted(int first, int last, bool announce);
+    void onRowsInserted(int first, int last);
+    void addRows(Node& root, int first, int last, bool announce);
+    void buildSlice();
     void onReset();
     Node* child(Node* parent, const QString& name, bool announce);
     QModelIndex indexOf(const Node* node, int column) const;
@@ -72,6 +84,11 @@ private:
 
     FlowListModel* m_source;
     Node m_root;
+    // While not ready: the tree being built, from the first m_built rows.
+    bool m_ready = false;
+    Node m_building;
+    int m_built = 0;
+    QTimer* m_timer;
 };
 
 } // namespace spyglass

@@ -351,6 +351,10 @@ void MainWindow::onListTabChanged(int tab)
     if (tab != 1 || m_structure)
         return;
     m_structure = new FlowStructureModel(m_model, this);
+    if (!m_structure->isReady()) {
+        statusBar()->showMessage(tr("Grouping the flows by host and path…"));
+        connect(m_structure, &FlowStructureModel::ready, statusBar(), &QStatusBar::clearMessage);
+    }
     m_tree->setModel(m_structure);
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(FlowStructureModel::NameColumn, QHeaderView::Stretch);

@@ -18,6 +18,7 @@ class FlowStructureModelTest : public QObject
 private slots:
     void buildsTheTreeFromExistingRows();
     void growsWithBatches();
+    void batchesWhileBuilding();
     void clearsWithTheList();
 };
 
@@ -42,6 +43,11 @@ void FlowStructureModelTest::buildsTheTreeFromExistingRows()
                      at("a.example", "/index.html")});
     FlowStructureModel tree(&list);
     QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy ready(&tree, &FlowStructureModel::ready);
+    QVERIFY(!tree.isReady()); // built in slices, then shown at once
+    QCOMPARE(tree.rowCount(), 0);
+    QTRY_VERIFY(tree.isReady());
+    QCOMPARE(ready.size(), 1);
     QCOMPARE(tree.rowCount(), 2);
     QCOMPARE(tree.columnCount(), 2);
     const QModelIndex a = tree.index(0, 0);
@@ -71,6 +77,7 @@ void FlowStructureModelTest::growsWithBatches()
     FlowListModel list;
     FlowStructureModel tree(&list);
     QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(tree.isReady()); // nothing to build
     QSignalSpy inserted(&tree, &QAbstractItemModel::rowsInserted);
     QSignalSpy changed(&tree, &QAbstractItemModel::dataChanged);
     QList<FlowSnapshot> batch;
@@ -92,6 +99,25 @@ void FlowStructureModelTest::growsWithBatches()
     inserted.clear();
     list.applyBatch({test::answered(batch[3], 3)});
     QCOMPARE(inserted.size(), 0);
+}
+
+void FlowStructureModelTest::batchesWhileBuilding()
+{
+    FlowListModel list;
+    QList<FlowSnapshot> batch;
+    for (int i = 0; i < 5000; ++i)
+        batch.append(uiFlow(i));
+    list.applyBatch(batch);
+    FlowStructureModel tree(&list);
+    QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    list.applyBatch({uiFlow(5000), uiFlow(5001)});
+    QTRY_VERIFY(tree.isReady());
+    int total = 0;
+    for (int h = 0; h < tree.rowCount(); ++h)
+        total += tree.index(h, 1).data().toInt();
+    QCOMPARE(total, 5002);
+    QCOMPARE(tree.storeRow(tree.indexOfFlow(5001)), 5001);
+    QCOMPARE(tree.parent(tree.indexOfFlow(5001)).parent().parent(), QModelIndex());
 }
 
 void FlowStructureModelTest::clearsWithTheList()

@@ -258,6 +258,7 @@ void MainWindowTest::structureTabShowsFlows()
     window.showStructure(true);
     FlowStructureModel* tree = window.structureModel();
     QVERIFY(tree);
+    QTRY_VERIFY(tree->isReady());
     QCOMPARE(window.structureView()->model(), tree);
     QCOMPARE(tree->rowCount(), 7); // a0 .. a6.example.com
     const QModelIndex leaf = tree->indexOfFlow(4);
