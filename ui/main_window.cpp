@@ -13,6 +13,8 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
@@ -423,12 +425,23 @@ bool MainWindow::openSession(const QString& path, QString* error)
     clearFlows();
     QList<FlowSnapshot> batch;
     batch.reserve(OpenBatchSize);
+    // A million flows take seconds to read: the first rows are painted at once and the window
+    // repaints every ~100 ms meanwhile (user input waits, so nothing re-enters this).
+    QElapsedTimer sincePaint;
+    sincePaint.start();
+    bool painted = false;
     const SessionReader::Result r = SessionReader::stream(path, [&](HttpFlow&& flow) {
         flow.live = false; // nothing of an opened session is in flight
         batch.append(std::make_shared<const HttpFlow>(std::move(flow)));
         if (batch.size() >= OpenBatchSize) {
             m_model->applyBatch(batch);
             batch.clear();
+            if (!painted || sincePaint.elapsed() >= 100) {
+                updateFlowCount();
+                QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
+                painted = true;
+                sincePaint.restart();
+            }
         }
         return true;
     });
