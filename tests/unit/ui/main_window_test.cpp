@@ -268,6 +268,11 @@ void MainWindowTest::structureTabShowsFlows()
     QCOMPARE(window.detailView()->flow()->request.path, QByteArray("/item/4"));
     feed(engine, 14); // the same twelve again (new ids) and two more
     QCOMPARE(tree->index(0, FlowStructureModel::CountColumn).data().toInt(), 4); // a0: 0, 7 twice
+    window.structureView()->expandToDepth(1);
+    const QString shot =
+        QDir::current().absoluteFilePath(QStringLiteral("main_window_structure.png"));
+    QVERIFY(window.grab().save(shot));
+    qInfo("screenshot: %s", qPrintable(shot));
     window.showStructure(false);
 }
 
