@@ -5,9 +5,12 @@
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QLocale>
+#include <QPalette>
 #include <QUrl>
 #include <algorithm>
+#include <numeric>
 
 namespace spyglass {
 
@@ -20,7 +23,7 @@ QString mediaType(const QByteArray& contentType)
     return QString::fromLatin1(semi < 0 ? contentType : contentType.left(semi)).trimmed();
 }
 
-QString hostText(const Request& r)
+QString requestHostText(const Request& r)
 {
     QString host = QUrl::fromAce(r.host, QUrl::IgnoreIDNWhitelist);
     if (host.isEmpty())
@@ -32,17 +35,68 @@ QString hostText(const Request& r)
     return host;
 }
 
-int compareNumbers(double a, double b)
+QString hostOf(const HttpFlow& f)
+{
+    if (f.kind == FlowKind::Tcp)
+        return QString::fromLatin1(f.server.peer.toString());
+    return requestHostText(f.request);
+}
+
+QString methodOf(const HttpFlow& f)
+{
+    return f.kind == FlowKind::Tcp ? QStringLiteral("TCP") : QString::fromLatin1(f.request.method);
+}
+
+QString schemeOf(const HttpFlow& f)
+{
+    if (f.kind == FlowKind::Tcp)
+        return f.client.tls ? QStringLiteral("tls") : QStringLiteral("tcp");
+    return QString::fromLatin1(f.request.scheme);
+}
+
+QString clientOf(const HttpFlow& f)
+{
+    const QByteArray& h = f.client.peer.host;
+    return h.contains(':') ? QStringLiteral("[%1]").arg(QString::fromLatin1(h))
+                           : QString::fromLatin1(h);
+}
+
+QString versionOf(const HttpFlow& f)
+{
+    return QString::fromLatin1(f.request.httpVersion);
+}
+
+QString contentTypeOf(const HttpFlow& f)
+{
+    return f.response ? mediaType(f.response->headers.value("content-type")) : QString();
+}
+
+QString tlsOf(const HttpFlow& f)
+{
+    if (!f.client.tls)
+        return QString();
+    return f.client.tlsVersion.isEmpty() ? QStringLiteral("TLS")
+                                         : QString::fromLatin1(f.client.tlsVersion);
+}
+
+int compareNumbers(qint64 a, qint64 b)
 {
     return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+QColor mix(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
+                            float(a.greenF() * (1 - t) + b.greenF() * t),
+                            float(a.blueF() * (1 - t) + b.blueF() * t));
 }
 
 } // namespace
 
 FlowListModel::FlowListModel(QObject* parent) : QAbstractTableModel(parent)
 {
-    m_strings.append(QString());
-    m_stringIds.insert(QString(), 0);
+    m_values.push_back(Value{});
+    m_valueIds.insert(QByteArray(), 0);
 }
 
 FlowListModel::~FlowListModel() = default;
@@ -57,39 +111,57 @@ int FlowListModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-quint32 FlowListModel::intern(const QByteArray& key, const std::function<QString()>& makeText)
+quint32 FlowListModel::intern(const QByteArray& key, const QByteArray& raw,
+                              QString (*makeText)(const HttpFlow&), const HttpFlow& flow)
 {
-    const auto known = m_keyIds.constFind(key);
-    if (known != m_keyIds.constEnd())
+    // Keyed by the raw bytes (with a kind prefix): the display text, an IDNA conversion for a
+    // host, is made once per distinct value, not once per flow.
+    const auto known = m_valueIds.constFind(key);
+    if (known != m_valueIds.constEnd())
         return *known;
-    const quint32 id = intern(makeText());
-    m_keyIds.insert(key, id);
-    return id;
-}
-
-quint32 FlowListModel::intern(const QString& text)
-{
-    const auto it = m_stringIds.constFind(text);
-    if (it != m_stringIds.constEnd())
-        return *it;
-    const quint32 id = quint32(m_strings.size());
-    m_strings.append(text);
-    m_stringIds.insert(text, id);
+    const quint32 id = quint32(m_values.size());
+    m_values.push_back(Value{raw, makeText(flow)});
+    m_valueIds.insert(key, id);
+    m_ranks.clear();
     return id;
 }
 
 void FlowListModel::fillRow(Row& row, const HttpFlow& flow)
 {
-    // Keyed by the raw bytes (with a kind prefix): the display text, an IDNA conversion for a
-    // host, is made once per distinct value, not once per flow.
     const Request& rq = flow.request;
-    row.method = intern('m' + rq.method, [&] { return QString::fromLatin1(rq.method); });
-    row.host = intern('h' + rq.scheme + ' ' + QByteArray::number(rq.port) + ' ' + rq.host,
-                      [&] { return hostText(rq); });
-    row.version = intern('v' + rq.httpVersion, [&] { return QString::fromLatin1(rq.httpVersion); });
+    const bool tcp = flow.kind == FlowKind::Tcp;
+    row.method = intern((tcp ? "M" : "m") + rq.method, rq.method, methodOf, flow);
+    row.scheme = intern((tcp ? (flow.client.tls ? "S1" : "S0") : "s") + rq.scheme, rq.scheme,
+                        schemeOf, flow);
+    QByteArray hostKey = tcp ? "H" + flow.server.peer.toString() + ' ' + rq.host
+                             : 'h' + rq.scheme + ' ' + QByteArray::number(rq.port) + ' ' + rq.host;
+    row.host = intern(hostKey, rq.host, hostOf, flow);
+    row.client = intern('c' + flow.client.peer.host, flow.client.peer.host, clientOf, flow);
+    row.version = intern('v' + rq.httpVersion, rq.httpVersion, versionOf, flow);
     const QByteArray type = flow.response ? flow.response->headers.value("content-type") : "";
-    row.contentType = intern('t' + type, [&] { return mediaType(type); });
-    const QByteArray& path = flow.request.path;
+    row.contentType = intern('t' + type, type, contentTypeOf, flow);
+    row.tls = intern((flow.client.tls ? "T1" : "T0") + flow.client.tlsVersion,
+                     flow.client.tlsVersion, tlsOf, flow);
+    row.port = rq.port;
+    row.clientPort = flow.client.peer.port;
+    quint8 flags = 0;
+    if (tcp)
+        flags |= TcpFlag;
+    // As the filter's ~websocket decides it (fillCompactFlow() hands this on to it).
+    if (flow.response && flow.response->statusCode == 101 &&
+        flow.response->headers.hasToken("upgrade", "websocket"))
+        flags |= WebSocketFlag;
+    if (flow.isReplay)
+        flags |= ReplayFlag;
+    if (flow.intercepted)
+        flags |= InterceptedFlag;
+    if (flow.response)
+        flags |= HasResponseFlag;
+    const QByteArray hostHeader = rq.hostHeader();
+    if (!hostHeader.isEmpty() && hostHeader != rq.host)
+        flags |= HostHeaderDiffersFlag;
+    row.flags = flags;
+    const QByteArray& path = rq.path;
     if (row.path && ByteArena::view(row.path) == QByteArrayView(path))
         return;
     if (row.path)
@@ -142,10 +214,10 @@ void FlowListModel::clear()
     m_rows.clear();
     m_rows.shrink_to_fit();
     m_rowCount = 0;
-    m_strings.resize(1);
-    m_stringIds.clear();
-    m_stringIds.insert(QString(), 0);
-    m_keyIds.clear();
+    m_values.resize(1);
+    m_valueIds.clear();
+    m_valueIds.insert(QByteArray(), 0);
+    m_ranks.clear();
     m_paths.clear();
     endResetModel();
 }
@@ -162,12 +234,62 @@ int FlowListModel::rowOf(const QUuid& id) const
     return int(m_store.indexOf(id));
 }
 
-bool FlowListModel::rowMatches(int row, const filter::Filter& filter) const
+QString FlowListModel::hostText(int row) const
 {
-    if (filter.expression().isEmpty())
-        return true;
-    const FlowSnapshot flow = flowAt(row);
-    return flow && filter.matches(*flow);
+    return text(m_rows[size_t(row)].host);
+}
+
+QByteArrayView FlowListModel::path(int row) const
+{
+    return ByteArena::view(m_rows[size_t(row)].path);
+}
+
+FlowListModel::RowState FlowListModel::rowState(int row) const
+{
+    const Row& r = m_rows[size_t(row)];
+    const FlowStore::Summary& s = m_store.summary(row);
+    if (s.hasError || s.statusCode >= 500)
+        return RowState::Error;
+    if (r.flags & InterceptedFlag)
+        return RowState::Intercepted;
+    if (r.flags & WebSocketFlag)
+        return RowState::WebSocket;
+    if (r.flags & TcpFlag)
+        return RowState::Tcp;
+    if (r.flags & ReplayFlag)
+        return RowState::Replayed;
+    return RowState::Normal;
+}
+
+bool FlowListModel::fillCompactFlow(int row, HttpFlow& out) const
+{
+    const Row& r = m_rows[size_t(row)];
+    const FlowStore::Summary& s = m_store.summary(row);
+    out.kind = (r.flags & TcpFlag) ? FlowKind::Tcp : FlowKind::Http;
+    out.request.method = m_values[r.method].raw;
+    out.request.scheme = m_values[r.scheme].raw;
+    out.request.host = m_values[r.host].raw;
+    out.request.port = r.port;
+    const QByteArrayView p = ByteArena::view(r.path);
+    out.request.path = QByteArray::fromRawData(p.data(), p.size());
+    if (r.flags & HasResponseFlag) {
+        if (!out.response)
+            out.response.emplace();
+        out.response->statusCode = s.statusCode;
+        static const Headers upgrade{{"Upgrade", "websocket"}};
+        if (r.flags & WebSocketFlag)
+            out.response->headers = upgrade;
+        else if (!out.response->headers.fields().isEmpty())
+            out.response->headers = Headers();
+    } else {
+        out.response.reset();
+    }
+    if (s.hasError && !out.error)
+        out.error.emplace();
+    else if (!s.hasError)
+        out.error.reset();
+    out.isReplay = r.flags & ReplayFlag;
+    return !(r.flags & HostHeaderDiffersFlag);
 }
 
 double FlowListModel::durationOf(const FlowStore::Summary& s)
@@ -175,47 +297,76 @@ double FlowListModel::durationOf(const FlowStore::Summary& s)
     return s.timestampEnd > 0 && s.timestampStart > 0 ? s.timestampEnd - s.timestampStart : -1;
 }
 
-bool FlowListModel::lessThan(int column, int left, int right) const
+quint32 FlowListModel::rank(quint32 id) const
 {
-    const Row& a = m_rows[size_t(left)];
-    const Row& b = m_rows[size_t(right)];
-    const FlowStore::Summary& sa = m_store.summary(left);
-    const FlowStore::Summary& sb = m_store.summary(right);
-    int c = 0;
+    if (m_ranks.size() != m_values.size()) {
+        // Few distinct values (hosts, methods, types): sorted again whenever one is added.
+        std::vector<quint32> order(m_values.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [this](quint32 a, quint32 b) {
+            const int c = text(a).compare(text(b), Qt::CaseInsensitive);
+            if (c != 0)
+                return c < 0;
+            const int d = text(a).compare(text(b));
+            return d != 0 ? d < 0 : a < b;
+        });
+        m_ranks.assign(m_values.size(), 0);
+        for (size_t k = 0; k < order.size(); ++k)
+            m_ranks[order[k]] = quint32(k);
+    }
+    return m_ranks[id];
+}
+
+qint64 FlowListModel::sortKey(int column, int row) const
+{
+    const Row& r = m_rows[size_t(row)];
+    const FlowStore::Summary& s = m_store.summary(row);
     switch (Column(column)) {
     case IndexColumn:
-        break;
+        return row;
     case TimeColumn:
-        c = compareNumbers(sa.timestampStart, sb.timestampStart);
-        break;
+        return qint64(s.timestampStart * 1e6);
+    case ClientColumn:
+        return (qint64(rank(r.client)) << 16) | r.clientPort;
     case MethodColumn:
-        c = text(a.method).compare(text(b.method));
-        break;
+        return rank(r.method);
+    case SchemeColumn:
+        return rank(r.scheme);
     case HostColumn:
-        c = text(a.host).compare(text(b.host), Qt::CaseInsensitive);
-        break;
-    case PathColumn:
-        c = ByteArena::view(a.path).compare(ByteArena::view(b.path));
-        break;
+        return rank(r.host);
     case StatusColumn:
-        c = compareNumbers(sa.statusCode, sb.statusCode);
-        break;
+        return s.statusCode;
     case ContentTypeColumn:
-        c = text(a.contentType).compare(text(b.contentType));
-        break;
+        return rank(r.contentType);
     case SizeColumn:
-        c = compareNumbers(double(sa.responseBodySize), double(sb.responseBodySize));
-        break;
-    case DurationColumn:
-        c = compareNumbers(durationOf(sa), durationOf(sb));
-        break;
+        return s.statusCode == 0 && !(r.flags & TcpFlag) ? -1 : s.responseBodySize;
+    case DurationColumn: {
+        const double d = durationOf(s);
+        return d < 0 ? -1 : qint64(d * 1e6);
+    }
     case VersionColumn:
-        c = text(a.version).compare(text(b.version));
-        break;
+        return rank(r.version);
+    case TlsColumn:
+        return rank(r.tls);
+    case PathColumn:
     case ColumnCount:
         break;
     }
-    // Equal keys keep arrival order, so a sort is stable whatever the algorithm.
+    return 0;
+}
+
+int FlowListModel::compare(int column, int left, int right) const
+{
+    if (column == PathColumn) {
+        const int c = path(left).compare(path(right));
+        return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    return compareNumbers(sortKey(column, left), sortKey(column, right));
+}
+
+bool FlowListModel::lessThan(int column, int left, int right) const
+{
+    const int c = compare(column, left, right);
     return c != 0 ? c < 0 : left < right;
 }
 
@@ -231,8 +382,14 @@ QString FlowListModel::displayText(int row, int column) const
             return QString();
         return QDateTime::fromMSecsSinceEpoch(qint64(s.timestampStart * 1000))
             .toString(QStringLiteral("HH:mm:ss.zzz"));
+    case ClientColumn:
+        if (r.clientPort == 0)
+            return text(r.client);
+        return text(r.client) + QLatin1Char(':') + QString::number(r.clientPort);
     case MethodColumn:
         return text(r.method);
+    case SchemeColumn:
+        return text(r.scheme);
     case HostColumn:
         return text(r.host);
     case PathColumn:
@@ -246,7 +403,7 @@ QString FlowListModel::displayText(int row, int column) const
     case ContentTypeColumn:
         return text(r.contentType);
     case SizeColumn:
-        if (s.statusCode == 0)
+        if (s.statusCode == 0 && !(r.flags & TcpFlag))
             return QString();
         return QLocale().formattedDataSize(s.responseBodySize, 1,
                                            QLocale::DataSizeTraditionalFormat);
@@ -260,25 +417,53 @@ QString FlowListModel::displayText(int row, int column) const
     }
     case VersionColumn:
         return text(r.version);
+    case TlsColumn:
+        return text(r.tls);
     case ColumnCount:
         break;
     }
     return QString();
 }
 
-QVariant FlowListModel::data(const QModelIndex& index, int role) const
+QVariant FlowListModel::background(int row) const
 {
-    if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
+    // A light tint of the palette's base colour, so it reads in light and dark themes alike
+    // and never hides the text or the selection.
+    QColor hue;
+    switch (rowState(row)) {
+    case RowState::Normal:
         return {};
+    case RowState::Error:
+        hue = QColor(0xe0, 0x40, 0x40);
+        break;
+    case RowState::Intercepted:
+        hue = QColor(0xf0, 0xa0, 0x00);
+        break;
+    case RowState::WebSocket:
+        hue = QColor(0x30, 0x90, 0xe0);
+        break;
+    case RowState::Tcp:
+        hue = QColor(0x90, 0x60, 0xd0);
+        break;
+    case RowState::Replayed:
+        hue = QColor(0x30, 0xb0, 0x60);
+        break;
+    }
+    const QColor base = QGuiApplication::palette().color(QPalette::Base);
+    return QBrush(mix(base, hue, base.lightnessF() < 0.5 ? 0.22 : 0.14));
+}
+
+QVariant FlowListModel::rowData(int row, int column, int role) const
+{
     switch (role) {
     case Qt::DisplayRole:
-        return displayText(index.row(), index.column());
+        return displayText(row, column);
     case Qt::ToolTipRole:
-        if (index.column() == PathColumn || index.column() == HostColumn)
-            return displayText(index.row(), index.column());
+        if (column == PathColumn || column == HostColumn)
+            return displayText(row, column);
         return {};
     case Qt::TextAlignmentRole:
-        switch (index.column()) {
+        switch (column) {
         case IndexColumn:
         case StatusColumn:
         case SizeColumn:
@@ -287,19 +472,31 @@ QVariant FlowListModel::data(const QModelIndex& index, int role) const
         default:
             return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
         }
+    case Qt::BackgroundRole:
+        return background(row);
     case Qt::ForegroundRole: {
-        const FlowStore::Summary& s = m_store.summary(index.row());
-        if (s.hasError || s.statusCode >= 500)
-            return QBrush(QColor(0xc6, 0x28, 0x28));
-        if (s.statusCode >= 400)
-            return QBrush(QColor(0xd8, 0x6a, 0x00));
-        return {};
+        const FlowStore::Summary& s = m_store.summary(row);
+        if (s.statusCode < 400 && !s.hasError)
+            return {};
+        const QColor text = QGuiApplication::palette().color(QPalette::Text);
+        const QColor hue =
+            s.statusCode >= 500 || s.hasError ? QColor(0xe0, 0x30, 0x30) : QColor(0xe0, 0x80, 0x00);
+        return QBrush(mix(text, hue, 0.7));
     }
     case FlowIdRole:
-        return m_store.summary(index.row()).id;
+        return m_store.summary(row).id;
+    case StoreRowRole:
+        return row;
     default:
         return {};
     }
+}
+
+QVariant FlowListModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
+        return {};
+    return rowData(index.row(), index.column(), role);
 }
 
 QVariant FlowListModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -311,8 +508,12 @@ QVariant FlowListModel::headerData(int section, Qt::Orientation orientation, int
         return tr("#");
     case TimeColumn:
         return tr("Time");
+    case ClientColumn:
+        return tr("Client");
     case MethodColumn:
         return tr("Method");
+    case SchemeColumn:
+        return tr("Scheme");
     case HostColumn:
         return tr("Host");
     case PathColumn:
@@ -327,6 +528,8 @@ QVariant FlowListModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Duration");
     case VersionColumn:
         return tr("Version");
+    case TlsColumn:
+        return tr("TLS");
     case ColumnCount:
         break;
     }

@@ -1,22 +1,27 @@
 #pragma once
-// The flow table's model (DESIGN "The desktop app", CONVENTIONS 9-10): one row per flow in
-// arrival order, fed by FlowHub batches. It owns the session's FlowStore, which keeps finished
-// flows encoded (a million of them fit in memory); a row is the store's position plus a compact
-// struct of what the table shows and sorts by that FlowStore::Summary lacks: four interned
-// strings (method, host, HTTP version, content type: few distinct values) and the path in a
-// ByteArena. That is 24 bytes and the path's bytes per row, never a full HttpFlow copy.
+// The session's flows as a table in arrival order (DESIGN "The desktop app", CONVENTIONS 9-10),
+// fed by FlowHub batches. It owns the session's FlowStore, which keeps finished flows encoded
+// (a million of them fit in memory); a row is the store's position plus a compact struct of
+// what the table shows, sorts and cheaply filters by that FlowStore::Summary lacks: ids of
+// interned values (method, scheme, host, client address, HTTP version, content type, TLS
+// version: few distinct values each), two ports, state flags and the path in a ByteArena.
+// That is 48 bytes and the path's bytes per row, never a full HttpFlow copy.
+//
+// The window does not show this model directly: FlowTableModel (flow_table_model.h) filters
+// and sorts it through its own row index, and FlowStructureModel groups it by host and path.
+// Both work on the compact data below, so neither decodes a flow unless a filter needs more
+// than the compact data holds (CompactFilter).
 //
 // A batch is one beginInsertRows for its new flows and one dataChanged per run of updated
-// rows. Display text is made in data(); the detail pane and the filter decode a flow with
-// flowAt() (a few microseconds).
+// rows. Display text is made in data(); the detail pane decodes a flow with flowAt() (a few
+// microseconds). Row colours are derived from the application palette, so they stay subtle
+// in a dark theme as in a light one.
 
-#include "filter/filter.h"
 #include "flow/byte_arena.h"
 #include "flow/flow_store.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
-#include <functional>
 #include <vector>
 
 namespace spyglass {
@@ -29,7 +34,9 @@ public:
     {
         IndexColumn,
         TimeColumn,
+        ClientColumn,
         MethodColumn,
+        SchemeColumn,
         HostColumn,
         PathColumn,
         StatusColumn,
@@ -37,11 +44,23 @@ public:
         SizeColumn,
         DurationColumn,
         VersionColumn,
+        TlsColumn,
         ColumnCount
     };
     enum Role
     {
         FlowIdRole = Qt::UserRole + 1, // QUuid
+        StoreRowRole,                  // int: the row in this model (and in the store)
+    };
+    // What a row is, for its colour; the first that applies wins.
+    enum class RowState
+    {
+        Normal,
+        Error,       // an error, or a 5xx answer
+        Intercepted, // paused by the intercept filter
+        WebSocket,
+        Tcp,
+        Replayed,
     };
 
     explicit FlowListModel(QObject* parent = nullptr);
@@ -63,34 +82,75 @@ public:
     int rowOf(const QUuid& id) const;
     const FlowStore& store() const { return m_store; }
 
-    // For FlowFilterProxyModel: whether `row` matches, and the order of two rows by a column
-    // (compared on the compact row data, without decoding).
-    bool rowMatches(int row, const filter::Filter& filter) const;
+    // Row data for FlowTableModel and FlowStructureModel (rows must be in range).
+    QVariant rowData(int row, int column, int role) const;
+    QString hostText(int row) const;
+    QByteArrayView path(int row) const;
+    RowState rowState(int row) const;
+
+    // Sorting on compact data. Every column but PathColumn orders by sortKey(); compare() is
+    // the full order of two rows by a column (-1, 0, 1), equal rows left to the caller (who
+    // keeps arrival order). Ranks of interned text are recomputed when new values appear;
+    // the relative order of known values never changes, so a sorted index stays sorted.
+    static bool hasSortKey(int column) { return column != PathColumn; }
+    qint64 sortKey(int column, int row) const;
+    int compare(int column, int left, int right) const;
+    // Arrival order as a tie-break (left < right when the keys are equal).
     bool lessThan(int column, int left, int right) const;
 
+    // Fills `out` with the fields the compact row holds (kind, method, scheme, host, port,
+    // path, whether there is a response, its status code, WebSocket, error, replay), enough
+    // for the filter operators CompactFilter lets through. False when the row's flow cannot
+    // be told apart from that by those operators (a Host header unlike the request's host):
+    // then the flow must be decoded. `out` is scratch reused across rows.
+    bool fillCompactFlow(int row, HttpFlow& out) const;
+
 private:
+    enum RowFlag : quint8
+    {
+        TcpFlag = 1,
+        WebSocketFlag = 2,
+        ReplayFlag = 4,
+        InterceptedFlag = 8,
+        HasResponseFlag = 16,
+        HostHeaderDiffersFlag = 32,
+    };
     struct Row
     {
         quint32 method = 0;
+        quint32 scheme = 0;
         quint32 host = 0;
+        quint32 client = 0;
         quint32 version = 0;
         quint32 contentType = 0;
+        quint32 tls = 0;
+        quint16 port = 0;
+        quint16 clientPort = 0;
+        quint8 flags = 0;
         const char* path = nullptr; // in m_paths
     };
+    // An interned value: the bytes as the flow had them (for the filter) and the text shown.
+    struct Value
+    {
+        QByteArray raw;
+        QString text;
+    };
 
-    quint32 intern(const QString& text);
-    quint32 intern(const QByteArray& key, const std::function<QString()>& makeText);
-    const QString& text(quint32 id) const { return m_strings[id]; }
+    quint32 intern(const QByteArray& key, const QByteArray& raw,
+                   QString (*makeText)(const HttpFlow&), const HttpFlow& flow);
+    const QString& text(quint32 id) const { return m_values[id].text; }
+    quint32 rank(quint32 id) const;
     void fillRow(Row& row, const HttpFlow& flow);
     QString displayText(int row, int column) const;
+    QVariant background(int row) const;
     static double durationOf(const FlowStore::Summary& s);
 
     FlowStore m_store;
     std::vector<Row> m_rows;
-    int m_rowCount = 0;       // rows announced to views; m_rows may be ahead inside applyBatch()
-    QList<QString> m_strings; // id -> text; id 0 is ""
-    QHash<QString, quint32> m_stringIds;
-    QHash<QByteArray, quint32> m_keyIds; // raw value with a kind prefix -> string id
+    int m_rowCount = 0;          // rows announced to views; m_rows may be ahead inside applyBatch()
+    std::vector<Value> m_values; // id -> value; id 0 is empty
+    QHash<QByteArray, quint32> m_valueIds; // kind prefix + what makes the value -> id
+    mutable std::vector<quint32> m_ranks;  // id -> rank of its text; empty when stale
     ByteArena m_paths;
 };
 

@@ -2,8 +2,10 @@
 
 #include "filter_bar.h"
 #include "flow_detail_view.h"
-#include "flow_filter_proxy_model.h"
 #include "flow_list_model.h"
+#include "flow_structure_model.h"
+#include "flow_table_model.h"
+#include "flow_table_view.h"
 
 #include "io/session_reader.h"
 #include "io/session_writer.h"
@@ -11,18 +13,22 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QScrollBar>
 #include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTableView>
+#include <QTabWidget>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace spyglass {
@@ -36,16 +42,16 @@ constexpr int OpenBatchSize = 10000;
 const QString GeometryKey = QStringLiteral("mainWindow/geometry");
 const QString StateKey = QStringLiteral("mainWindow/state");
 const QString SplitterKey = QStringLiteral("mainWindow/splitter");
-const QString HeaderKey = QStringLiteral("flowList/header");
+const QString HeaderKey = QStringLiteral("flowList/columns");
+const QString ListTabKey = QStringLiteral("flowList/tab");
 
 } // namespace
 
 MainWindow::MainWindow(ProxyEngine* engine, const Options& options, QWidget* parent)
     : QMainWindow(parent), m_engine(engine), m_options(options), m_model(new FlowListModel(this)),
-      m_proxy(new FlowFilterProxyModel(this))
+      m_table(new FlowTableModel(m_model, this))
 {
     setWindowTitle(tr("Spyglass"));
-    m_proxy->setFlowModel(m_model);
     createActions();
     createMenus();
     createToolBar();
@@ -55,18 +61,23 @@ MainWindow::MainWindow(ProxyEngine* engine, const Options& options, QWidget* par
 
     connect(&m_engine->hub(), &FlowHub::flowsChanged, this, &MainWindow::onFlowsChanged);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshDetail);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
+    connect(m_table, &QAbstractItemModel::rowsInserted, this, [this] {
         updateFlowCount();
-        if (m_followTail)
+        // Follow new flows at the bottom while unsorted (sorted, they land anywhere).
+        if (m_followTail && m_table->sortColumn() < 0)
             m_view->scrollToBottom();
     });
-    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] {
+    connect(m_table, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] {
         const QScrollBar* bar = m_view->verticalScrollBar();
         m_followTail = bar->value() >= bar->maximum();
     });
-    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateFlowCount);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateFlowCount);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateFlowCount);
+    connect(m_table, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateFlowCount);
+    connect(m_table, &QAbstractItemModel::modelReset, this, [this] {
+        updateFlowCount();
+        reselectShownFlow();
+    });
+    connect(m_table, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateFlowCount);
+    connect(m_table, &FlowTableModel::filterProgress, this, &MainWindow::onFilterProgress);
     updateProxyState();
     updateFlowCount();
 }
@@ -174,33 +185,26 @@ void MainWindow::createCentralWidget()
     auto* central = new QWidget(this);
     m_filterBar = new FilterBar(central);
     connect(m_filterBar, &FilterBar::filterChanged, this, [this](const filter::Filter& f) {
-        m_proxy->setFlowFilter(f);
+        m_table->setFilter(f);
         updateFlowCount();
     });
 
-    m_view = new QTableView(central);
-    m_view->setModel(m_proxy);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setWordWrap(false);
-    m_view->setShowGrid(false);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    // Fixed row heights: the view never measures a million rows.
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    QHeaderView* header = m_view->horizontalHeader();
-    header->setSectionsMovable(true);
-    header->setHighlightSections(false);
-    header->setStretchLastSection(false);
-    header->setSortIndicator(-1, Qt::AscendingOrder);
+    m_view = new FlowTableView(central);
+    m_view->setModel(m_table);
     m_view->setSortingEnabled(true);
-    const int widths[FlowListModel::ColumnCount] = {50, 90, 60, 180, 320, 55, 140, 70, 70, 75};
-    for (int c = 0; c < FlowListModel::ColumnCount; ++c)
-        header->resizeSection(c, widths[c]);
-    header->setSectionResizeMode(FlowListModel::PathColumn, QHeaderView::Interactive);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) { onCurrentChanged(current); });
+
+    m_tree = new QTreeView(central);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setToolTip(tr("Flows by host and path; select a resource to see its latest flow"));
+    m_listTabs = new QTabWidget(central);
+    m_listTabs->setDocumentMode(true);
+    m_listTabs->addTab(m_view, tr("Sequence"));
+    m_listTabs->addTab(m_tree, tr("Structure"));
+    m_listTabs->setTabToolTip(0, tr("Every flow in order, filtered and sorted"));
+    m_listTabs->setTabToolTip(1, tr("Flows grouped by host and path"));
+    connect(m_listTabs, &QTabWidget::currentChanged, this, &MainWindow::onListTabChanged);
 
     // mitmproxy's keys in the list: j/k down/up, g/G first/last.
     auto listKey = [this](QKeySequence key, auto slot) {
@@ -210,7 +214,7 @@ void MainWindow::createCentralWidget()
     listKey(QKeySequence(Qt::Key_J), [this] { moveCurrent(1); });
     listKey(QKeySequence(Qt::Key_K), [this] { moveCurrent(-1); });
     listKey(QKeySequence(Qt::Key_G), [this] { moveToRow(0); });
-    listKey(QKeySequence(Qt::SHIFT | Qt::Key_G), [this] { moveToRow(m_proxy->rowCount() - 1); });
+    listKey(QKeySequence(Qt::SHIFT | Qt::Key_G), [this] { moveToRow(m_table->rowCount() - 1); });
     // Escape in the filter bar goes back to the list.
     auto* back = new QShortcut(QKeySequence(Qt::Key_Escape), m_filterBar, nullptr, nullptr,
                                Qt::WidgetShortcut);
@@ -219,7 +223,7 @@ void MainWindow::createCentralWidget()
     m_detail = new FlowDetailView(central);
     m_splitter = new QSplitter(Qt::Vertical, central);
     m_splitter->setObjectName(QStringLiteral("flowSplitter"));
-    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(m_listTabs);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
@@ -239,6 +243,13 @@ void MainWindow::createStatusBar()
     m_statusCount->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_statusCount->setMinimumWidth(m_statusCount->fontMetrics().horizontalAdvance(
         tr("%1 of %2").arg(1000000).arg(tr("%1 flows").arg(1000000))));
+    m_filterProgress = new QProgressBar(this);
+    m_filterProgress->setRange(0, 100);
+    m_filterProgress->setMaximumWidth(160);
+    m_filterProgress->setFormat(tr("Filtering %p%"));
+    m_filterProgress->setToolTip(tr("Applying the filter; the list keeps the old rows until then"));
+    m_filterProgress->hide();
+    statusBar()->addPermanentWidget(m_filterProgress);
     statusBar()->addPermanentWidget(m_statusCount);
     statusBar()->addPermanentWidget(m_statusAddress);
 }
@@ -251,7 +262,11 @@ void MainWindow::restoreSettings()
     restoreState(settings.value(StateKey).toByteArray());
     if (!m_splitter->restoreState(settings.value(SplitterKey).toByteArray()))
         m_splitter->setSizes({480, 320});
-    m_view->horizontalHeader()->restoreState(settings.value(HeaderKey).toByteArray());
+    if (m_view->restoreColumnState(settings.value(HeaderKey).toByteArray())) {
+        const QHeaderView* header = m_view->horizontalHeader();
+        m_table->sort(header->sortIndicatorSection(), header->sortIndicatorOrder());
+    }
+    showStructure(settings.value(ListTabKey).toInt() == 1);
 }
 
 void MainWindow::saveSettings() const
@@ -260,7 +275,8 @@ void MainWindow::saveSettings() const
     settings.setValue(GeometryKey, saveGeometry());
     settings.setValue(StateKey, saveState());
     settings.setValue(SplitterKey, m_splitter->saveState());
-    settings.setValue(HeaderKey, m_view->horizontalHeader()->saveState());
+    settings.setValue(HeaderKey, m_view->columnState());
+    settings.setValue(ListTabKey, m_listTabs->currentIndex());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -317,7 +333,7 @@ void MainWindow::updateProxyState()
 void MainWindow::updateFlowCount()
 {
     const int total = m_model->rowCount();
-    const int shown = m_proxy->rowCount();
+    const int shown = m_table->rowCount();
     const QString flows = total == 1 ? tr("1 flow") : tr("%1 flows").arg(total);
     m_statusCount->setText(shown == total ? flows : tr("%1 of %2").arg(shown).arg(flows));
 }
@@ -340,8 +356,59 @@ void MainWindow::onFlowsChanged(const QList<FlowSnapshot>& batch)
 
 void MainWindow::onCurrentChanged(const QModelIndex& current)
 {
-    const QModelIndex source = m_proxy->mapToSource(current);
-    m_detail->setFlow(source.isValid() ? m_model->flowAt(source.row()) : nullptr);
+    m_detail->setFlow(current.isValid() ? m_table->flowAt(current.row()) : nullptr);
+}
+
+void MainWindow::onStructureCurrentChanged(const QModelIndex& current)
+{
+    const int row = m_structure ? m_structure->storeRow(current) : -1;
+    if (row >= 0)
+        m_detail->setFlow(m_model->flowAt(row));
+}
+
+void MainWindow::showStructure(bool structure)
+{
+    m_listTabs->setCurrentIndex(structure ? 1 : 0);
+}
+
+void MainWindow::onListTabChanged(int tab)
+{
+    if (tab != 1 || m_structure)
+        return;
+    m_structure = new FlowStructureModel(m_model, this);
+    if (!m_structure->isReady()) {
+        statusBar()->showMessage(tr("Grouping the flows by host and path…"));
+        connect(m_structure, &FlowStructureModel::ready, statusBar(), &QStatusBar::clearMessage);
+    }
+    m_tree->setModel(m_structure);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(FlowStructureModel::NameColumn, QHeaderView::Stretch);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& current) { onStructureCurrentChanged(current); });
+}
+
+void MainWindow::onFilterProgress(qint64 done, qint64 total)
+{
+    const bool running = m_table->isFiltering() && total > 0;
+    m_filterProgress->setVisible(running);
+    if (running)
+        m_filterProgress->setValue(int(done * 100 / total));
+}
+
+void MainWindow::reselectShownFlow()
+{
+    // A new filter's rows replace the old ones at once: keep the flow the pane shows.
+    m_filterProgress->hide();
+    const FlowSnapshot& shown = m_detail->flow();
+    if (!shown)
+        return;
+    const int row = m_table->viewRow(m_model->rowOf(shown->id));
+    if (row < 0)
+        return;
+    const QModelIndex at = m_table->index(row, qMax(0, m_view->currentIndex().column()));
+    m_view->selectionModel()->setCurrentIndex(at, QItemSelectionModel::ClearAndSelect |
+                                                      QItemSelectionModel::Rows);
+    m_view->scrollTo(at);
 }
 
 void MainWindow::refreshDetail(const QModelIndex& topLeft, const QModelIndex& bottomRight)
@@ -362,11 +429,11 @@ void MainWindow::moveCurrent(int delta)
 
 void MainWindow::moveToRow(int proxyRow)
 {
-    if (m_proxy->rowCount() == 0)
+    if (m_table->rowCount() == 0)
         return;
-    proxyRow = qBound(0, proxyRow, m_proxy->rowCount() - 1);
+    proxyRow = qBound(0, proxyRow, m_table->rowCount() - 1);
     const int column = qMax(0, m_view->currentIndex().column());
-    m_view->setCurrentIndex(m_proxy->index(proxyRow, column));
+    m_view->setCurrentIndex(m_table->index(proxyRow, column));
 }
 
 void MainWindow::clearFlows()
@@ -381,12 +448,23 @@ bool MainWindow::openSession(const QString& path, QString* error)
     clearFlows();
     QList<FlowSnapshot> batch;
     batch.reserve(OpenBatchSize);
+    // A million flows take seconds to read: the first rows are painted at once and the window
+    // repaints every ~100 ms meanwhile (user input waits, so nothing re-enters this).
+    QElapsedTimer sincePaint;
+    sincePaint.start();
+    bool painted = false;
     const SessionReader::Result r = SessionReader::stream(path, [&](HttpFlow&& flow) {
         flow.live = false; // nothing of an opened session is in flight
         batch.append(std::make_shared<const HttpFlow>(std::move(flow)));
         if (batch.size() >= OpenBatchSize) {
             m_model->applyBatch(batch);
             batch.clear();
+            if (!painted || sincePaint.elapsed() >= 100) {
+                updateFlowCount();
+                QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
+                painted = true;
+                sincePaint.restart();
+            }
         }
         return true;
     });

@@ -1,11 +1,14 @@
 #pragma once
 // The desktop app's window (DESIGN "The desktop app"): a toolbar to start and stop the proxy
-// and clear the session, the filter bar, the flow table over FlowListModel (through
-// FlowFilterProxyModel) above the detail pane in a splitter, and a status bar with the listen
-// address and the flow count. It talks to the engine only through the ProxyEngine facade
+// and clear the session, the filter bar, the flow list above the detail pane in a splitter,
+// and a status bar with the listen address, the flow count and a filter's progress. The list
+// has two tabs: Sequence (FlowTableView over FlowTableModel, FlowListModel's filtered and
+// sorted index) and Structure (a tree by host and path, FlowStructureModel, made when first
+// shown). It talks to the engine only through the ProxyEngine facade
 // (CONVENTIONS 11): it starts and stops it and takes FlowHub's batches.
 //
-// Window geometry, the splitter and the table's columns are kept in QSettings between runs.
+// Window geometry, the splitter, the list's tab and the table's columns (order, sizes, hidden
+// ones, sort) are kept in QSettings between runs.
 // Sessions are opened with SessionReader and saved with SessionWriter, streamed one flow at a
 // time so that a million-flow session is never held twice.
 
@@ -18,15 +21,19 @@
 class QAction;
 class QLabel;
 class QModelIndex;
+class QProgressBar;
 class QSplitter;
-class QTableView;
+class QTabWidget;
+class QTreeView;
 
 namespace spyglass {
 
 class FilterBar;
 class FlowDetailView;
-class FlowFilterProxyModel;
 class FlowListModel;
+class FlowStructureModel;
+class FlowTableModel;
+class FlowTableView;
 class ProxyEngine;
 class SessionWriter;
 
@@ -52,8 +59,13 @@ public:
     void saveSettings() const;
 
     FlowListModel* flowModel() const { return m_model; }
-    FlowFilterProxyModel* proxyModel() const { return m_proxy; }
-    QTableView* flowView() const { return m_view; }
+    FlowTableModel* tableModel() const { return m_table; }
+    FlowTableView* flowView() const { return m_view; }
+    QTabWidget* listTabs() const { return m_listTabs; }
+    QTreeView* structureView() const { return m_tree; }
+    // Null until the Structure tab was first shown.
+    FlowStructureModel* structureModel() const { return m_structure; }
+    void showStructure(bool structure);
     FlowDetailView* detailView() const { return m_detail; }
     FilterBar* filterBar() const { return m_filterBar; }
     QSplitter* splitter() const { return m_splitter; }
@@ -73,6 +85,10 @@ private:
     void restoreSettings();
     void onFlowsChanged(const QList<spyglass::FlowSnapshot>& batch);
     void onCurrentChanged(const QModelIndex& current);
+    void onStructureCurrentChanged(const QModelIndex& current);
+    void onListTabChanged(int tab);
+    void onFilterProgress(qint64 done, qint64 total);
+    void reselectShownFlow();
     void refreshDetail(const QModelIndex& topLeft, const QModelIndex& bottomRight);
     void moveCurrent(int delta);
     void moveToRow(int proxyRow);
@@ -90,14 +106,18 @@ private:
     QString m_sessionPath;
 
     FlowListModel* m_model;
-    FlowFilterProxyModel* m_proxy;
+    FlowTableModel* m_table;
+    FlowStructureModel* m_structure = nullptr;
     FilterBar* m_filterBar = nullptr;
-    QTableView* m_view = nullptr;
+    QTabWidget* m_listTabs = nullptr;
+    FlowTableView* m_view = nullptr;
+    QTreeView* m_tree = nullptr;
     FlowDetailView* m_detail = nullptr;
     QSplitter* m_splitter = nullptr;
     QLabel* m_toolbarAddress = nullptr;
     QLabel* m_statusAddress = nullptr;
     QLabel* m_statusCount = nullptr;
+    QProgressBar* m_filterProgress = nullptr;
     bool m_followTail = true;
 
     QAction* m_startStop = nullptr;

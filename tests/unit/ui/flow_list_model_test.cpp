@@ -2,9 +2,12 @@
 // by id, the display text of every column, and a million rows.
 
 #include "flow_list_model.h"
-#include "synthetic_flows.h"
+#include "varied_flows.h"
 
 #include <QAbstractItemModelTester>
+#include <QBrush>
+#include <QGuiApplication>
+#include <QPalette>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -24,6 +27,7 @@ private slots:
     void clearEmptiesTheModel();
     void flowAtDecodesTheRow();
     void sortsOnCompactData();
+    void coloursRowsByState();
     void millionRows();
 };
 
@@ -71,6 +75,9 @@ void FlowListModelTest::showsEveryColumn()
     QCOMPARE(cell(model, 1, FlowListModel::DurationColumn), QStringLiteral("42 ms"));
     QCOMPARE(cell(model, 1, FlowListModel::VersionColumn), QStringLiteral("HTTP/1.1"));
     QCOMPARE(cell(model, 0, FlowListModel::TimeColumn).size(), 12); // HH:mm:ss.zzz
+    QCOMPARE(cell(model, 1, FlowListModel::ClientColumn), QStringLiteral("127.0.0.1:40004"));
+    QCOMPARE(cell(model, 1, FlowListModel::SchemeColumn), QStringLiteral("https"));
+    QCOMPARE(cell(model, 1, FlowListModel::TlsColumn), QString()); // no TLS recorded
     QCOMPARE(model.data(model.index(1, 0), FlowListModel::FlowIdRole).toUuid(), flow->id);
     QVERIFY(model.data(model.index(1, 0), Qt::ForegroundRole).isValid()); // a 404 is coloured
     QCOMPARE(model.headerData(FlowListModel::HostColumn, Qt::Horizontal).toString(),
@@ -178,6 +185,47 @@ void FlowListModelTest::sortsOnCompactData()
     QVERIFY(model.lessThan(FlowListModel::MethodColumn, 0, 1)); // GET < POST (i=2)
     QVERIFY(model.lessThan(FlowListModel::TimeColumn, 1, 2));
     QVERIFY(model.lessThan(FlowListModel::IndexColumn, 0, 1));
+}
+
+void FlowListModelTest::coloursRowsByState()
+{
+    FlowListModel model;
+    QList<FlowSnapshot> batch;
+    for (int i = 0; i < 13; ++i)
+        batch.append(test::variedFlow(i));
+    model.applyBatch(batch);
+    // varied_flows.h: 1 error, 3 TCP, 5 WebSocket, 6 replay, 10 still running (no state).
+    QCOMPARE(model.rowState(0), FlowListModel::RowState::Normal);
+    QCOMPARE(model.rowState(1), FlowListModel::RowState::Error);
+    QCOMPARE(model.rowState(3), FlowListModel::RowState::Tcp);
+    QCOMPARE(model.rowState(5), FlowListModel::RowState::WebSocket);
+    QCOMPARE(model.rowState(6), FlowListModel::RowState::Replayed);
+    QCOMPARE(cell(model, 3, FlowListModel::MethodColumn), QStringLiteral("TCP"));
+    QCOMPARE(cell(model, 3, FlowListModel::HostColumn), QStringLiteral("10.0.0.3:5432"));
+    QCOMPARE(cell(model, 12, FlowListModel::TlsColumn), QStringLiteral("TLSv1.3"));
+    QVERIFY(!model.data(model.index(0, 0), Qt::BackgroundRole).isValid());
+
+    // Tints of the palette's base: light stays light, dark stays dark, states differ.
+    const QPalette original = QGuiApplication::palette();
+    for (const QColor base : {QColor(0xff, 0xff, 0xff), QColor(0x20, 0x20, 0x24)}) {
+        QPalette p = original;
+        p.setColor(QPalette::Base, base);
+        p.setColor(QPalette::Text, base.lightnessF() < 0.5 ? Qt::white : Qt::black);
+        QGuiApplication::setPalette(p);
+        QSet<QRgb> seen;
+        for (int row : {1, 3, 5, 6}) {
+            const QColor c =
+                model.data(model.index(row, 0), Qt::BackgroundRole).value<QBrush>().color();
+            QVERIFY(c != base);
+            QCOMPARE(c.lightnessF() < 0.5, base.lightnessF() < 0.5);
+            seen.insert(c.rgb());
+        }
+        QCOMPARE(seen.size(), 4);
+        const QColor error =
+            model.data(model.index(1, 0), Qt::ForegroundRole).value<QBrush>().color();
+        QCOMPARE(error.lightnessF() < 0.5, base.lightnessF() >= 0.5); // readable on the base
+    }
+    QGuiApplication::setPalette(original);
 }
 
 void FlowListModelTest::millionRows()

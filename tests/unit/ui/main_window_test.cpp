@@ -6,8 +6,10 @@
 #include "content_view.h"
 #include "filter_bar.h"
 #include "flow_detail_view.h"
-#include "flow_filter_proxy_model.h"
 #include "flow_list_model.h"
+#include "flow_structure_model.h"
+#include "flow_table_model.h"
+#include "flow_table_view.h"
 #include "main_window.h"
 #include "message_view.h"
 #include "server/proxy_engine.h"
@@ -15,11 +17,14 @@
 
 #include <QDir>
 #include <QHeaderView>
+#include <QMenu>
 #include <QSettings>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 using namespace spyglass;
 using spyglass::test::uiFlow;
@@ -33,6 +38,9 @@ private slots:
     void filterBarValidates();
     void listKeysMove();
     void remembersGeometryAndSplitter();
+    void remembersColumnsAndTab();
+    void filterKeepsTheShownFlow();
+    void structureTabShowsFlows();
     void savesAndOpensSessions();
     void hexDumpLayout();
 
@@ -72,7 +80,7 @@ void MainWindowTest::showsFlowsFromTheHub()
     QCOMPARE(window.flowModel()->rowCount(), 12);
     QCOMPARE(window.flowView()->model()->rowCount(), 12);
 
-    window.flowView()->setCurrentIndex(window.proxyModel()->index(4, 0));
+    window.flowView()->setCurrentIndex(window.tableModel()->index(4, 0));
     QVERIFY(window.detailView()->flow());
     QCOMPARE(window.detailView()->flow()->request.path, QByteArray("/item/4"));
     QVERIFY(window.detailView()->requestView()->headersText().startsWith(
@@ -84,14 +92,14 @@ void MainWindowTest::showsFlowsFromTheHub()
     window.detailView()->setCurrentIndex(1);
 
     // The running flow ends while shown: the pane follows.
-    window.flowView()->setCurrentIndex(window.proxyModel()->index(11, 0));
+    window.flowView()->setCurrentIndex(window.tableModel()->index(11, 0));
     QVERIFY(window.detailView()->responseView()->headersText().contains(QStringLiteral("Waiting")));
     engine.hub().publish(test::answered(window.detailView()->flow(), 11));
     engine.hub().flush();
     QCOMPARE(window.flowModel()->rowCount(), 12);
     QVERIFY(window.detailView()->responseView()->headersText().startsWith(
         QStringLiteral("HTTP/2.0 200 OK")));
-    window.flowView()->setCurrentIndex(window.proxyModel()->index(4, 0));
+    window.flowView()->setCurrentIndex(window.tableModel()->index(4, 0));
 
     const QString shot = QDir::current().absoluteFilePath(QStringLiteral("main_window_test.png"));
     QVERIFY(window.grab().save(shot));
@@ -110,16 +118,16 @@ void MainWindowTest::filterBarValidates()
     QVERIFY(!bar->errorMessage().isEmpty());
     QCOMPARE(bar->toolTip(), bar->errorMessage());
     QVERIFY(bar->styleSheet().contains(QStringLiteral("background")));
-    QCOMPARE(window.proxyModel()->rowCount(), 10); // a bad expression filters nothing
+    QCOMPARE(window.tableModel()->rowCount(), 10); // a bad expression filters nothing
 
     bar->setText(QStringLiteral("~m POST"));
     QVERIFY(bar->isValid());
     QVERIFY(bar->styleSheet().isEmpty());
-    QTRY_COMPARE(window.proxyModel()->rowCount(), 3); // after the typing pause
-    QCOMPARE(window.proxyModel()->flowFilter().expression(), QStringLiteral("~m POST"));
+    QTRY_COMPARE(window.tableModel()->rowCount(), 3); // after the typing pause
+    QCOMPARE(window.tableModel()->filter().expression(), QStringLiteral("~m POST"));
 
     bar->setExpression(QString());
-    QCOMPARE(window.proxyModel()->rowCount(), 10);
+    QCOMPARE(window.tableModel()->rowCount(), 10);
 }
 
 void MainWindowTest::listKeysMove()
@@ -132,7 +140,7 @@ void MainWindowTest::listKeysMove()
     feed(engine, 5);
     QTableView* view = window.flowView();
     view->setFocus();
-    view->setCurrentIndex(window.proxyModel()->index(0, 0));
+    view->setCurrentIndex(window.tableModel()->index(0, 0));
     QTest::keyClick(view, Qt::Key_J);
     QCOMPARE(view->currentIndex().row(), 1);
     QTest::keyClick(view, Qt::Key_J);
@@ -168,6 +176,106 @@ void MainWindowTest::remembersGeometryAndSplitter()
     QCOMPARE(again.size(), QSize(900, 700));
     QCOMPARE(again.splitter()->sizes(), sizes);
     QCOMPARE(again.flowView()->horizontalHeader()->sectionSize(FlowListModel::HostColumn), 333);
+}
+
+void MainWindowTest::remembersColumnsAndTab()
+{
+    ProxyEngine engine;
+    QByteArray saved;
+    {
+        MainWindow window(&engine, Options{});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        FlowTableView* view = window.flowView();
+        QHeaderView* header = view->horizontalHeader();
+        // Defaults: client, scheme and TLS hidden.
+        QVERIFY(header->isSectionHidden(FlowListModel::ClientColumn));
+        QVERIFY(!header->isSectionHidden(FlowListModel::StatusColumn));
+        // Through the header's menu: show TLS, hide Status.
+        std::unique_ptr<QMenu> menu(view->columnMenu());
+        for (QAction* a : menu->actions()) {
+            if (a->data().toInt() == FlowListModel::TlsColumn && a->isCheckable())
+                a->setChecked(true);
+            if (a->data().toInt() == FlowListModel::StatusColumn && a->isCheckable())
+                a->setChecked(false);
+        }
+        QVERIFY(!header->isSectionHidden(FlowListModel::TlsColumn));
+        QVERIFY(header->isSectionHidden(FlowListModel::StatusColumn));
+        header->moveSection(header->visualIndex(FlowListModel::HostColumn), 0);
+        header->resizeSection(FlowListModel::PathColumn, 222);
+        view->sortByColumn(FlowListModel::SizeColumn, Qt::DescendingOrder);
+        QCOMPARE(window.tableModel()->sortColumn(), int(FlowListModel::SizeColumn));
+        window.showStructure(true);
+        window.close(); // saves
+        saved = view->columnState();
+    }
+    MainWindow again(&engine, Options{});
+    QHeaderView* header = again.flowView()->horizontalHeader();
+    QCOMPARE(again.flowView()->columnState(), saved);
+    QCOMPARE(header->logicalIndex(0), int(FlowListModel::HostColumn));
+    QVERIFY(!header->isSectionHidden(FlowListModel::TlsColumn));
+    QVERIFY(header->isSectionHidden(FlowListModel::StatusColumn));
+    QVERIFY(header->isSectionHidden(FlowListModel::ClientColumn));
+    QCOMPARE(header->sectionSize(FlowListModel::PathColumn), 222);
+    QCOMPARE(header->sortIndicatorSection(), int(FlowListModel::SizeColumn));
+    QCOMPARE(again.tableModel()->sortColumn(), int(FlowListModel::SizeColumn));
+    QCOMPARE(again.tableModel()->sortOrder(), Qt::DescendingOrder);
+    QCOMPARE(again.listTabs()->currentIndex(), 1);
+    QVERIFY(again.structureModel());
+
+    // A state from another column set is refused and the defaults stay.
+    QVERIFY(!again.flowView()->restoreColumnState(QByteArray("nonsense")));
+    QCOMPARE(header->count(), int(FlowListModel::ColumnCount));
+    // Hiding the last visible column is refused.
+    for (int c = 0; c < FlowListModel::ColumnCount; ++c)
+        again.flowView()->setColumnVisible(c, false);
+    QCOMPARE(header->hiddenSectionCount(), header->count() - 1);
+    again.showStructure(false);
+    again.close();
+    QSettings().clear();
+}
+
+void MainWindowTest::filterKeepsTheShownFlow()
+{
+    ProxyEngine engine;
+    MainWindow window(&engine, Options{});
+    feed(engine, 10);
+    window.flowView()->setCurrentIndex(window.tableModel()->index(5, 0));
+    QCOMPARE(window.detailView()->flow()->request.path, QByteArray("/item/5"));
+    window.filterBar()->setExpression(QStringLiteral("~m POST"));
+    QTRY_VERIFY(!window.tableModel()->isFiltering());
+    QCOMPARE(window.tableModel()->rowCount(), 3);
+    QCOMPARE(window.flowView()->currentIndex().row(), 1); // /item/2, /item/5, /item/8
+    QCOMPARE(window.detailView()->flow()->request.path, QByteArray("/item/5"));
+}
+
+void MainWindowTest::structureTabShowsFlows()
+{
+    ProxyEngine engine;
+    MainWindow window(&engine, Options{});
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    feed(engine, 12);
+    QVERIFY(!window.structureModel()); // made when first shown
+    window.showStructure(true);
+    FlowStructureModel* tree = window.structureModel();
+    QVERIFY(tree);
+    QTRY_VERIFY(tree->isReady());
+    QCOMPARE(window.structureView()->model(), tree);
+    QCOMPARE(tree->rowCount(), 7); // a0 .. a6.example.com
+    const QModelIndex leaf = tree->indexOfFlow(4);
+    QVERIFY(leaf.isValid());
+    QCOMPARE(leaf.data().toString(), QStringLiteral("4"));
+    window.structureView()->setCurrentIndex(leaf);
+    QCOMPARE(window.detailView()->flow()->request.path, QByteArray("/item/4"));
+    feed(engine, 14); // the same twelve again (new ids) and two more
+    QCOMPARE(tree->index(0, FlowStructureModel::CountColumn).data().toInt(), 4); // a0: 0, 7 twice
+    window.structureView()->expandToDepth(1);
+    const QString shot =
+        QDir::current().absoluteFilePath(QStringLiteral("main_window_structure.png"));
+    QVERIFY(window.grab().save(shot));
+    qInfo("screenshot: %s", qPrintable(shot));
+    window.showStructure(false);
 }
 
 void MainWindowTest::savesAndOpensSessions()

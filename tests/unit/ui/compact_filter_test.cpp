@@ -1,0 +1,108 @@
+// CompactFilter: which expressions are decided on compact row data, and that its answer is
+// the filter's own on the decoded flow for every kind of flow the list holds.
+
+#include "compact_filter.h"
+#include "flow_list_model.h"
+#include "varied_flows.h"
+
+#include <QTest>
+
+using namespace spyglass;
+
+class CompactFilterTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void tellsWhatNeedsDecoding_data();
+    void tellsWhatNeedsDecoding();
+    void agreesWithTheFilter_data();
+    void agreesWithTheFilter();
+};
+
+static filter::Filter parse(const QString& expression)
+{
+    auto parsed = filter::Filter::parse(expression);
+    if (const auto* e = std::get_if<filter::ParseError>(&parsed))
+        qFatal("bad test filter %s: %s", qPrintable(expression), qPrintable(e->message));
+    return std::get<filter::Filter>(parsed);
+}
+
+void CompactFilterTest::tellsWhatNeedsDecoding_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<bool>("decode");
+    QTest::newRow("method") << "~m POST" << false;
+    QTest::newRow("bare word") << "item/4" << false;
+    QTest::newRow("combined") << "~d example & !(~c 404 | ~e) ~s" << false;
+    QTest::newRow("flags") << "~websocket | ~tcp | ~http | ~replay | ~q" << false;
+    QTest::newRow("header") << "~h Accept" << true;
+    QTest::newRow("body inside not") << "~m GET & !~b item" << true;
+    QTest::newRow("content type") << "~t json" << true;
+    QTest::newRow("marked") << "~marked" << true;
+    QTest::newRow("source") << "~src 127.0.0.1" << true;
+}
+
+void CompactFilterTest::tellsWhatNeedsDecoding()
+{
+    QFETCH(QString, expression);
+    QFETCH(bool, decode);
+    const CompactFilter f(parse(expression));
+    QVERIFY(!f.matchesAll());
+    QCOMPARE(f.needsDecode(), decode);
+    QCOMPARE(f.expression(), expression);
+    QVERIFY(CompactFilter().matchesAll());
+}
+
+void CompactFilterTest::agreesWithTheFilter_data()
+{
+    QTest::addColumn<QString>("expression");
+    for (const char* e : {"~m POST",
+                          "~m CONNECT",
+                          "item/1",
+                          "~u https://a3",
+                          "~u :8443/",
+                          "~u ^http://",
+                          "~d a2.example.com",
+                          "~d bücher",
+                          "~d other.example.org",
+                          "~c 404",
+                          "~c 101",
+                          "~s",
+                          "~q",
+                          "~e",
+                          "~websocket",
+                          "~tcp",
+                          "~http",
+                          "~replay",
+                          "!~s & ~http",
+                          "~d example | ~tcp",
+                          "~meta x",
+                          "~m GET ~c 200 !~u 7$",
+                          "~h Accept | ~m POST",
+                          "~t json & ~c 200",
+                          "~b item"})
+        QTest::newRow(e) << QString::fromUtf8(e);
+}
+
+void CompactFilterTest::agreesWithTheFilter()
+{
+    QFETCH(QString, expression);
+    FlowListModel model;
+    QList<FlowSnapshot> batch;
+    for (int i = 0; i < 400; ++i)
+        batch.append(test::variedFlow(i));
+    model.applyBatch(batch);
+    const filter::Filter plain = parse(expression);
+    const CompactFilter compact(plain);
+    int matched = 0;
+    for (int r = 0; r < model.rowCount(); ++r) {
+        const bool expected = plain.matches(*model.flowAt(r));
+        QVERIFY2(compact.matches(model, r) == expected,
+                 qPrintable(QStringLiteral("row %1 (flow %2)").arg(r).arg(r % 13)));
+        matched += expected;
+    }
+    qInfo("%s: %d of %d rows", qPrintable(expression), matched, model.rowCount());
+}
+
+QTEST_MAIN(CompactFilterTest)
+#include "compact_filter_test.moc"
