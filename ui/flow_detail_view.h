@@ -1,6 +1,9 @@
 #pragma once
-// The detail pane: the selected flow's request and response (MessageView each) in tabs, plus
-// an error line when the exchange failed. It holds the one snapshot it shows.
+// The detail pane: the selected flow in tabs. Request and Response (MessageView each, with an
+// error line when the exchange failed), WebSocket messages (for a flow that upgraded), the TCP
+// stream (for a raw TCP flow, instead of request and response), Timing (a waterfall) and
+// Connection (both ends, TLS, the certificate chain). Tabs that do not apply are hidden. It
+// holds the one snapshot it shows; a newer snapshot of the same flow updates in place.
 
 #include "flow/flow.h"
 
@@ -8,7 +11,10 @@
 
 namespace spyglass {
 
+class ConnectionView;
 class MessageView;
+class MessagesView;
+class TimingView;
 
 class FlowDetailView : public QTabWidget
 {
@@ -21,11 +27,19 @@ public:
     const FlowSnapshot& flow() const { return m_flow; }
     MessageView* requestView() const { return m_request; }
     MessageView* responseView() const { return m_response; }
+    MessagesView* webSocketView() const { return m_webSocket; }
+    MessagesView* tcpView() const { return m_tcp; }
+    TimingView* timingView() const { return m_timing; }
+    ConnectionView* connectionView() const { return m_connection; }
 
 private:
     FlowSnapshot m_flow;
     MessageView* m_request;
     MessageView* m_response;
+    MessagesView* m_webSocket;
+    MessagesView* m_tcp;
+    TimingView* m_timing;
+    ConnectionView* m_connection;
 };
 
 } // namespace spyglass
