@@ -37,8 +37,10 @@ constexpr int kMaxExtraConnections = 8;
 CodecLimits limitsFrom(const Context& ctx)
 {
     CodecLimits l;
-    if (ctx.options)
+    if (ctx.options) {
         l.maxHeadSize = ctx.options->maxHeadSize;
+        l.extendedConnect = ctx.options->websocket;
+    }
     return l;
 }
 
@@ -128,6 +130,12 @@ void HttpLayer::onReply(const Event& event, CommandId id)
 {
     if (id == m_keepaliveId) {
         onKeepalive();
+        return;
+    }
+    if (auto w = m_websocketRoutes.find(id); w != m_websocketRoutes.end()) {
+        const int streamId = w->second;
+        m_websocketRoutes.erase(w);
+        runWebSocket(streamId, event);
         return;
     }
     if (auto t = m_tlsRoutes.find(id); t != m_tlsRoutes.end()) {
@@ -259,6 +267,8 @@ void HttpLayer::processClientOutput(CodecOutput& out)
     for (const QString& d : out.debug)
         log(LogLevel::Debug, d);
     for (const HttpEvent& e : out.events) {
+        if (clientEventToWebSocket(e))
+            continue;
         deliverToStream(e);
         if (const auto* data = std::get_if<RequestData>(&e))
             settleRequestData(data->streamId, data->data.size());
@@ -325,7 +335,7 @@ void HttpLayer::streamFinished(HttpStream& stream)
 
 void HttpLayer::maybeCloseIdleClient()
 {
-    if (m_clientEof && m_streams.empty() && !m_tunnel)
+    if (m_clientEof && m_streams.empty() && m_websockets.empty() && !m_tunnel)
         closeClient();
 }
 
@@ -363,6 +373,10 @@ void HttpLayer::sendToServer(const ConnectionPtr& server, const HttpEvent& event
 void HttpLayer::onServerData(ServerConn& sc, const QByteArray& data)
 {
     sc.lastActivity = now();
+    if (sc.websocketStream) {
+        runWebSocket(sc.websocketStream, DataReceived{sc.conn, data});
+        return;
+    }
     CodecOutput out;
     sc.codec->receiveData(data, out);
     processServerOutput(sc, out);
@@ -370,6 +384,10 @@ void HttpLayer::onServerData(ServerConn& sc, const QByteArray& data)
 
 void HttpLayer::onServerClosed(ServerConn& sc)
 {
+    if (sc.websocketStream) {
+        runWebSocket(sc.websocketStream, ConnectionClosed{sc.conn});
+        return;
+    }
     CodecOutput out;
     sc.codec->receiveClose(out);
     out.close = true;
@@ -388,6 +406,8 @@ void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
     for (const HttpEvent& e : out.events) {
         // Upstream codecs answer with the stream ids the layer gave them.
         const int id = streamIdOf(e);
+        if (serverEventToWebSocket(conn, e))
+            continue;
         auto it = m_streams.find(id);
         if (it == m_streams.end()) {
             // A late answer for an abandoned stream: its bytes still count for the window.
@@ -669,12 +689,6 @@ HttpLayer::ServerConn* HttpLayer::serverOfStream(int streamId)
     return sc && sc->codec ? sc : nullptr;
 }
 
-namespace {
-// Body bytes one side may have waiting for the other side's window before the proxy stops
-// acknowledging what it receives (and so stops the sender).
-constexpr qint64 kMaxPendingPerStream = 256 * 1024;
-} // namespace
-
 void HttpLayer::settleRequestData(int streamId, qint64 bytes)
 {
     if (m_clientClosed)
@@ -727,6 +741,10 @@ void HttpLayer::settleResponseData(const ConnectionPtr& server, int streamId, qi
 void HttpLayer::onServerDrained(const std::vector<int>& streams)
 {
     for (const int id : streams) {
+        if (m_websockets.contains(id)) {
+            settleWebSocket(id);
+            continue;
+        }
         if (m_clientPausedFor == id) {
             m_clientPausedFor = 0;
             if (!m_clientClosed)
@@ -748,6 +766,10 @@ void HttpLayer::onServerDrained(const std::vector<int>& streams)
 void HttpLayer::onClientDrained(const std::vector<int>& streams)
 {
     for (const int id : streams) {
+        if (m_websockets.contains(id)) {
+            settleWebSocket(id);
+            continue;
+        }
         for (auto& sc : m_servers) {
             if (sc->pausedFor == id) {
                 sc->pausedFor = 0;

@@ -5,6 +5,8 @@
 #include "options/options.h"
 #include "options/proxy_mode.h"
 
+#include <QRandomGenerator>
+
 namespace spyglass::layers {
 
 using namespace proxy;
@@ -104,6 +106,16 @@ void HttpStream::process(const HttpEvent& event)
 {
     if (m_failed)
         return;
+    const bool tunnelBytes =
+        std::holds_alternative<RequestData>(event) ||
+        std::holds_alternative<RequestTrailers>(event) ||
+        std::holds_alternative<RequestEndOfMessage>(event) ||
+        (m_responseComplete && (std::holds_alternative<ResponseData>(event) ||
+                                std::holds_alternative<ResponseEndOfMessage>(event)));
+    if (!m_protocol.isEmpty() && tunnelBytes) {
+        onTunnelData(event);
+        return;
+    }
     std::visit(
         [this](const auto& e) {
             using T = std::decay_t<decltype(e)>;
@@ -256,6 +268,12 @@ void HttpStream::onRequestHeaders(const RequestHeaders& e)
         return;
     }
 
+    if (!e.protocol.isEmpty()) {
+        m_protocol = e.protocol;
+        if (!startExtendedConnect())
+            return;
+    }
+
     QString error;
     if (!resolveDestination(error)) {
         fail(error, 400);
@@ -264,6 +282,63 @@ void HttpStream::onRequestHeaders(const RequestHeaders& e)
     if (m_requestComplete)
         m_flow->request.timestampEnd = m_flow->request.timestampStart;
     runHook(m_isConnect ? HookKind::HttpConnect : HookKind::RequestHeaders);
+}
+
+bool HttpStream::startExtendedConnect()
+{
+    if (!equalsIgnoreCase(m_protocol, "websocket") || !m_layer.context().opts().websocket) {
+        fail(QStringLiteral("extended CONNECT for the protocol \"%1\" is not supported (only "
+                            "websocket)")
+                 .arg(QString::fromLatin1(m_protocol)),
+             501);
+        return false;
+    }
+    // The request as the HTTP/1.1 upgrade it stands for (RFC 8441 5: the key and the
+    // Upgrade fields are what HTTP/2 leaves out).
+    Headers& h = m_flow->request.headers;
+    h.set("Upgrade", "websocket");
+    h.set("Connection", "Upgrade");
+    QByteArray key;
+    const auto& services = m_layer.context().services;
+    for (int i = 0; i < 4; ++i) {
+        const quint32 r = services && services->random ? services->random()
+                                                       : QRandomGenerator::global()->generate();
+        for (int b = 0; b < 4; ++b)
+            key += char((r >> (8 * b)) & 0xff);
+    }
+    h.set("Sec-WebSocket-Key", key.toBase64());
+    if (!h.contains("sec-websocket-version"))
+        h.set("Sec-WebSocket-Version", "13");
+    // What follows on the stream belongs to the WebSocket, not to the request.
+    m_requestComplete = true;
+    return true;
+}
+
+void HttpStream::onTunnelData(const HttpEvent& event)
+{
+    // A client that does not wait for the answer: keep its bytes for the WebSocket, within
+    // reason (it should send nothing before the 200, RFC 8441 5).
+    constexpr qsizetype kMaxEarlyData = 1 << 20;
+    if (const auto* d = std::get_if<RequestData>(&event)) {
+        m_earlyTunnelData += d->data;
+        if (m_earlyTunnelData.size() > kMaxEarlyData)
+            fail(QStringLiteral("the client sent more than %1 bytes on its WebSocket stream before "
+                                "the handshake was answered")
+                     .arg(kMaxEarlyData),
+                 400);
+    } else if (std::holds_alternative<RequestEndOfMessage>(event)) {
+        m_tunnelClientEnded = true;
+    } else if (const auto* r = std::get_if<ResponseData>(&event)) {
+        // An HTTP/2 server that speaks first, while the hooks on its answer run.
+        m_earlyServerData += r->data;
+        if (m_earlyServerData.size() > kMaxEarlyData)
+            fail(QStringLiteral("the server sent more than %1 bytes on its WebSocket stream "
+                                "while its answer was being handled")
+                     .arg(kMaxEarlyData),
+                 502);
+    } else if (std::holds_alternative<ResponseEndOfMessage>(event)) {
+        m_tunnelServerEnded = true;
+    }
 }
 
 void HttpStream::afterRequestHeadersHook()
@@ -404,6 +479,13 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
     m_wait = Wait::Nothing;
     m_server = conn;
     m_flow->server = *conn;
+    if (!m_protocol.isEmpty() && m_layer.serverIsHttp2(conn) &&
+        !m_layer.serverSupportsExtendedConnect(conn)) {
+        fail(QStringLiteral("the server speaks HTTP/2 without extended CONNECT (RFC 8441), so "
+                            "a WebSocket cannot be opened to it over HTTP/2"),
+             501);
+        return;
+    }
     if (m_isConnect) {
         sendConnectEstablished();
         return;
@@ -429,7 +511,7 @@ void HttpStream::sendRequestHead()
     const bool noBody = !m_requestStreaming && m_flow->request.body.content.isEmpty() &&
                         m_flow->request.trailers.isEmpty() &&
                         !head.headers.hasToken("transfer-encoding", "chunked");
-    m_layer.sendToServer(m_server, RequestHeaders{m_streamId, head, noBody});
+    m_layer.sendToServer(m_server, RequestHeaders{m_streamId, head, noBody, m_protocol});
     m_requestHeadSent = true;
     if (noBody) {
         m_requestSentComplete = true;
@@ -577,9 +659,24 @@ void HttpStream::afterResponseHook()
             fail(m_flow->error->message, 0);
             return;
         }
+        const int status = m_flow->response->statusCode;
+        if (!m_protocol.isEmpty() && !m_flow->websocket && status >= 200 && status < 300) {
+            // A 2xx on the HTTP/2 stream would tell the client its WebSocket is open.
+            fail(QStringLiteral("the server answered %1 instead of switching to WebSocket")
+                     .arg(status),
+                 502);
+            return;
+        }
         sendResponseToClient();
     }
     finish();
+    if (!m_protocol.isEmpty() && m_flow->websocket && m_server) {
+        // The stream is a WebSocket from now on: the layer relays and records it.
+        HttpLayer::TunnelStart start{std::exchange(m_earlyTunnelData, {}), m_tunnelClientEnded,
+                                     std::exchange(m_earlyServerData, {}), m_tunnelServerEnded};
+        m_layer.startStreamWebSocket(m_streamId, std::exchange(m_server, {}), m_flow,
+                                     std::move(start));
+    }
 }
 
 void HttpStream::sendResponseToClient()

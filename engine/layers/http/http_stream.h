@@ -8,6 +8,14 @@
 // Response side: headers -> [responseheaders hook] -> body buffered (or streamed) ->
 //                [response hook] -> forwarded to the client
 // CONNECT (regular mode): [http_connect hook] -> server connection (eager) -> 200 -> tunnel.
+// WebSocket over HTTP/2 (RFC 8441): an extended CONNECT from an HTTP/2 client (an event
+// with `protocol` "websocket") is recorded as the HTTP/1.1 upgrade it stands for: GET with
+// Upgrade: websocket, Connection: Upgrade and a fresh Sec-WebSocket-Key added, answered 101
+// (the codecs translate 101 <-> 200 at the HTTP/2 wire). An HTTP/1.1 server gets exactly
+// that request; an HTTP/2 server gets the extended CONNECT if it enables RFC 8441, else the
+// client is answered 501. After the 101 the stream hands itself to HttpLayer's per-stream
+// WebSocket (startStreamWebSocket) with whatever the client sent meanwhile; any other
+// answer goes to the client as an ordinary response (a 2xx that is no 101 becomes 502).
 // While a hook or a connection is pending, later events for this stream wait in a queue
 // (CONVENTIONS 3): sibling streams carry on.
 
@@ -72,6 +80,9 @@ private:
     void sendResponseToClient();
     void sendConnectEstablished();
     bool resolveDestination(QString& error);
+    // RFC 8441: the extended CONNECT's request becomes the HTTP/1.1 upgrade (see the top).
+    bool startExtendedConnect();
+    void onTunnelData(const http::HttpEvent& event);
 
     // Ends the exchange with an error: tells the client (status != 0, if it can still be
     // told anything), records the error on the flow and runs the error hook.
@@ -101,6 +112,11 @@ private:
     bool m_failed = false;
     bool m_done = false;
     QByteArray m_pendingRequestData; // body bytes waiting for the upstream connection
+    QByteArray m_protocol;           // an extended CONNECT's :protocol (RFC 8441)
+    QByteArray m_earlyTunnelData;    // ... and what its client sent before the answer
+    bool m_tunnelClientEnded = false;
+    QByteArray m_earlyServerData; // an HTTP/2 server's WebSocket bytes before the hand-over
+    bool m_tunnelServerEnded = false;
     QString m_serverGoneError;       // the server closed while our events were queued
 };
 
