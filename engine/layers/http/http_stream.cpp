@@ -671,7 +671,10 @@ void HttpStream::afterResponseHook()
     }
     finish();
     if (!m_protocol.isEmpty() && m_flow->websocket && m_server) {
-        // The stream is a WebSocket from now on: the layer relays and records it.
+        // The stream is a WebSocket from now on: the layer relays and records it. What
+        // either side sent while the hooks ran is still queued: it goes first.
+        for (; !m_queue.empty(); m_queue.pop_front())
+            onTunnelData(m_queue.front());
         HttpLayer::TunnelStart start{std::exchange(m_earlyTunnelData, {}), m_tunnelClientEnded,
                                      std::exchange(m_earlyServerData, {}), m_tunnelServerEnded};
         m_layer.startStreamWebSocket(m_streamId, std::exchange(m_server, {}), m_flow,
