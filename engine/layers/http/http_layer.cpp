@@ -542,6 +542,42 @@ bool HttpLayer::openExtraConnection(HttpStream& stream)
     return true;
 }
 
+void HttpLayer::requestHttp1Server(HttpStream& stream, const ConnectionPtr& server)
+{
+    const int id = stream.streamId();
+    if (ServerConn* old = findServer(server))
+        detach(*old, id);
+    serveWaiting();
+    // A connection of the stream's own, to where `server` goes, the way `server` went there
+    // (TLS with its SNI, the same upstream proxy), asking for HTTP/1.1 only.
+    auto sc = std::make_unique<ServerConn>();
+    sc->extra = m_mode == Mode::Transparent;
+    sc->http1Only = true;
+    sc->conn = makeConnection(Connection::Role::Server);
+    sc->conn->peer = server->peer;
+    sc->conn->via = server->via;
+    sc->conn->tls = server->tls;
+    sc->conn->sni = server->sni;
+    if (server->tls)
+        sc->conn->alpnOffers = {QByteArrayLiteral("http/1.1")};
+    sc->streams.push_back(id);
+    if (server->tls) {
+        Context ctx = m_context;
+        ctx.server = sc->conn;
+        auto inbox = std::make_unique<UpstreamInbox>(ctx);
+        sc->inbox = inbox.get();
+        sc->tls = std::make_unique<tls::ServerTlsLayer>(ctx, std::move(inbox));
+    }
+    log(LogLevel::Debug, QStringLiteral("stream %1: %2 speaks HTTP/2 without extended CONNECT; "
+                                        "the WebSocket goes over a new HTTP/1.1 connection")
+                             .arg(id)
+                             .arg(QString::fromLatin1(server->peer.toString())));
+    const Command open = makeOpenConnection(sc->conn);
+    m_routes[std::get<OpenConnection>(open).id] = id;
+    m_servers.push_back(std::move(sc));
+    emitForServer(*m_servers.back(), open);
+}
+
 void HttpLayer::armKeepalive()
 {
     const int seconds = m_context.options ? m_context.options->http2PingKeepalive : 0;
@@ -614,7 +650,8 @@ void HttpLayer::onOpenCompleted(const OpenConnectionCompleted& e, int streamId)
         return;
     }
     sc->open = true;
-    sc->codec = makeUpstreamCodec(*sc->conn);
+    sc->codec = sc->http1Only ? std::make_unique<Http1ClientCodec>(limitsFrom(m_context))
+                              : makeUpstreamCodec(*sc->conn);
     sc->lastActivity = now();
     armKeepalive();
     if (it == m_streams.end()) {

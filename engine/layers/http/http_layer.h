@@ -103,6 +103,10 @@ public:
     // What an upstream connection's codec says (false while it is not open).
     bool serverIsHttp2(const ConnectionPtr& server);
     bool serverSupportsExtendedConnect(const ConnectionPtr& server);
+    // For a WebSocket that an HTTP/2 server cannot take (no RFC 8441): the stream leaves
+    // `server` and gets a connection of its own to the same server that speaks HTTP/1.1
+    // (ALPN http/1.1 only); stream.onServerConnection follows.
+    void requestHttp1Server(HttpStream& stream, const ConnectionPtr& server);
     void streamFinished(HttpStream& stream);
     double now() const { return m_context.now(); }
 
@@ -121,6 +125,7 @@ private:
         std::unique_ptr<proxy::Layer> tls;
         UpstreamInbox* inbox = nullptr;
         int websocketStream = 0; // an HTTP/1.1 connection after 101: that stream's WebSocket
+        bool http1Only = false;  // opened for a WebSocket the HTTP/2 server cannot take
     };
 
     // A WebSocket inside one HTTP/2 client stream (RFC 8441), see the top.

@@ -4,7 +4,6 @@
 #include "layers/http/http_layer.h"
 
 #include "layers/http/http_stream.h"
-#include "layers/tls/server_tls_layer.h"
 #include "layers/websocket/websocket_layer.h"
 
 namespace spyglass::layers {

@@ -481,9 +481,11 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
     m_flow->server = *conn;
     if (!m_protocol.isEmpty() && m_layer.serverIsHttp2(conn) &&
         !m_layer.serverSupportsExtendedConnect(conn)) {
-        fail(QStringLiteral("the server speaks HTTP/2 without extended CONNECT (RFC 8441), so "
-                            "a WebSocket cannot be opened to it over HTTP/2"),
-             501);
+        // No RFC 8441 there (or its SETTINGS have not said so yet): the WebSocket goes over
+        // an HTTP/1.1 connection of its own, as a browser would do without the proxy.
+        m_server.reset();
+        m_wait = Wait::Connection;
+        m_layer.requestHttp1Server(*this, conn);
         return;
     }
     if (m_isConnect) {

@@ -37,18 +37,22 @@ struct Driver
     bool serverClosed = false;
     HttpFlowPtr flow; // of the last hook
 
-    explicit Driver(bool http2Server = false, bool originEnables = true)
+    std::optional<OpenConnection> opened; // a new upstream connection the layer asked for
+    QByteArray toOther;                   // what went to it
+
+    // cleartext: prior-knowledge HTTP/2 inside a plain tunnel (h2c on both sides).
+    explicit Driver(bool http2Server = false, bool originEnables = true, bool cleartext = false)
     {
         client->peer = {"127.0.0.1", 50000};
         client->state = ConnectionState::Open;
-        client->tls = true;
-        client->alpn = "h2";
+        client->tls = !cleartext;
+        client->alpn = cleartext ? "" : "h2";
         server->peer = {"example.com", 443};
         server->state = ConnectionState::Open;
-        server->tls = true;
+        server->tls = !cleartext;
         server->sni = "example.com";
         if (http2Server) {
-            server->alpn = "h2";
+            server->alpn = cleartext ? "" : "h2";
             H2PeerOptions o;
             o.enableConnectProtocol = originEnables;
             origin = std::make_unique<H2Peer>(H2Peer::Role::Server, o);
@@ -60,7 +64,9 @@ struct Driver
         c.services = std::make_shared<Services>();
         c.services->clock = [] { return 1000.0; };
         c.services->random = [] { return 0x01020304u; };
-        layer = std::make_unique<HttpLayer>(c, HttpLayer::Mode::Transparent);
+        layer = std::make_unique<HttpLayer>(c, HttpLayer::Mode::Transparent,
+                                            cleartext ? HttpLayer::ClientProtocol::Http2
+                                                      : HttpLayer::ClientProtocol::FromAlpn);
         run(Start{});
     }
 
@@ -74,6 +80,8 @@ struct Driver
                     QVERIFY(origin->feed(s->data));
                 else if (s->connection == server)
                     toServer += s->data;
+                else
+                    toOther += s->data;
             } else if (auto* h = std::get_if<Hook>(&c)) {
                 hooks << h->hook->kind;
                 flow = h->hook->flow;
@@ -87,8 +95,8 @@ struct Driver
             } else if (auto* cc = std::get_if<CloseConnection>(&c)) {
                 if (cc->connection == server && !cc->halfClose)
                     serverClosed = true;
-            } else if (std::holds_alternative<OpenConnection>(c)) {
-                QFAIL("no new connection expected");
+            } else if (auto* o = std::get_if<OpenConnection>(&c)) {
+                opened = *o;
             }
         }
     }
@@ -317,15 +325,43 @@ private Q_SLOTS:
         QVERIFY(!d.flow->websocket->closedByClient);
     }
 
-    // An HTTP/2 server without it: the client is told 501.
-    void http2ServerWithoutExtendedConnect()
+    // An HTTP/2 server without it: the WebSocket goes over a new HTTP/1.1 connection to the
+    // same server (a plain one here: h2c inside a plain tunnel), while the HTTP/2 one stays.
+    void http2ServerWithoutExtendedConnectFallsBackToHttp1()
     {
-        Driver d(true, false);
+        Driver d(true, false, true);
         d.pump();
         const qint32 id = d.openWebSocket();
-        QCOMPARE(d.browser.streams[id].field(":status"), QByteArray("501"));
         QVERIFY(d.origin->streams.empty());
-        QVERIFY(d.flow && d.flow->error);
+        QVERIFY(d.opened);
+        const ConnectionPtr h1 = d.opened->connection;
+        QCOMPARE(h1->peer.toString(), d.server->peer.toString());
+        QVERIFY(!h1->tls);
+        h1->state = ConnectionState::Open;
+        d.run(OpenConnectionCompleted{d.opened->id, h1, {}});
+        d.pump();
+        QVERIFY2(d.toOther.startsWith("GET /chat HTTP/1.1\r\n"), d.toOther.constData());
+        QVERIFY(d.toOther.contains("Upgrade: websocket\r\n"));
+        d.toOther.clear();
+        d.run(DataReceived{h1, kSwitching + serverFrame(Opcode::Text, "hi")});
+        d.pump();
+        H2Peer::Stream& s = d.browser.streams[id];
+        QCOMPARE(s.field(":status"), QByteArray("200"));
+        QCOMPARE(s.data, serverFrame(Opcode::Text, "hi"));
+        d.browser.sendBody(id, clientFrame(Opcode::Text, "yo"), false);
+        d.pump();
+        QCOMPARE(d.toOther, clientFrame(Opcode::Text, "yo"));
+        QCOMPARE(d.flow->websocket->messages.size(), 2);
+        // A plain request on the same client connection still goes over HTTP/2.
+        d.origin->onRequest = [](H2Peer& p, qint32 up) {
+            p.respond(up, Fields{{":status", "200"}}, "plain", true);
+        };
+        const qint32 get = d.browser.request(Fields{{":method", "GET"},
+                                                    {":scheme", "http"},
+                                                    {":path", "/plain"},
+                                                    {":authority", "example.com"}});
+        d.pump();
+        QCOMPARE(d.browser.streams[get].data, QByteArray("plain"));
     }
 };
 
