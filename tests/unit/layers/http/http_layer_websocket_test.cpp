@@ -233,6 +233,41 @@ private Q_SLOTS:
         QVERIFY(d.flow->websocket->closedByClient);
     }
 
+    // The client's whole connection goes away: every WebSocket stream on it loses its
+    // connection (1006), its server gets a Close 1001 and is closed, and so is the client.
+    void clientConnectionLost()
+    {
+        Driver d;
+        d.openWebSocket();
+        d.fromServer(kSwitching);
+        d.toServer.clear();
+        d.client->state = ConnectionState::Closed;
+        d.run(ConnectionClosed{d.client});
+        d.pump();
+        QVERIFY(d.toServer.startsWith('\x88'));
+        QVERIFY(d.serverClosed);
+        QCOMPARE(d.flow->websocket->closeCode, 1006);
+        QCOMPARE(d.hooks.last(), HookKind::WebsocketEnd);
+        QVERIFY(!d.flow->live);
+    }
+
+    // A WebSocket on one stream does not hold up a plain request on another: it gets a
+    // connection of its own to the HTTP/1.1 server.
+    void siblingStreamGetsItsOwnConnection()
+    {
+        Driver d;
+        d.openWebSocket();
+        d.fromServer(kSwitching);
+        const qint32 get = d.browser.request(Fields{{":method", "GET"},
+                                                    {":scheme", "https"},
+                                                    {":path", "/plain"},
+                                                    {":authority", "example.com"}});
+        d.pump();
+        QVERIFY(d.opened);
+        QVERIFY(d.opened->connection != d.server);
+        QVERIFY(d.browser.streams[get].blocks.isEmpty());
+    }
+
     // While a websocket_message hook is out, the client's DATA are not acknowledged (its
     // window shrinks) and the HTTP/1.1 server is not read; both resume with the answer.
     void flowControlWhileAHookRuns()
