@@ -239,6 +239,10 @@ void HttpLayer::onClientData(const QByteArray& data)
 {
     if (m_clientClosed)
         return;
+    if (m_clientWebSocket) {
+        runWebSocket(m_clientWebSocket, DataReceived{m_context.client, data});
+        return;
+    }
     CodecOutput out;
     m_clientCodec->receiveData(data, out);
     processClientOutput(out);
@@ -249,6 +253,10 @@ void HttpLayer::onClientClosed()
     m_clientEof = true;
     if (m_clientClosed)
         return;
+    if (m_clientWebSocket) {
+        runWebSocket(m_clientWebSocket, ConnectionClosed{m_context.client});
+        return;
+    }
     CodecOutput out;
     m_clientCodec->receiveClose(out);
     processClientOutput(out);

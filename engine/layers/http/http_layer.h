@@ -25,6 +25,8 @@
 // layer sees two connections as usual: one that stands for the client's stream (its DATA in,
 // ResponseData out, END_STREAM as EOF, a reset as a lost connection) and the upstream one --
 // the HTTP/1.1 connection after its 101, or again a stand-in for the upstream HTTP/2 stream.
+// The same serves the reverse: an HTTP/1.1 client whose upgrade went to an HTTP/2 server as
+// extended CONNECT; its connection is then the client side.
 // Flow control: the client's (or an HTTP/2 server's) DATA are acknowledged only while the
 // WebSocketLayer is not waiting for a hook and the other side has taken what it was given
 // (at most kMaxPendingPerStream waiting); an HTTP/1.1 server is not read meanwhile.
@@ -132,7 +134,9 @@ private:
     struct StreamWebSocket
     {
         int streamId = 0;
-        ConnectionPtr clientEnd; // stands for the client's stream in `layer`
+        ConnectionPtr clientEnd; // stands for the client's stream in `layer`, or is the
+                                 // client's connection (an HTTP/1.1 client after its 101)
+        bool clientIsStream = true;
         ConnectionPtr server;    // the upstream connection
         ConnectionPtr serverEnd; // `server` itself (HTTP/1.1) or a stand-in for its stream
         bool serverIsStream = false;
@@ -210,6 +214,7 @@ private:
     int m_clientPausedFor = 0; // an HTTP/1 client's reading paused until this stream drains
     std::map<int, std::unique_ptr<StreamWebSocket>> m_websockets;
     std::unordered_map<proxy::CommandId, int> m_websocketRoutes; // hook id -> stream id
+    int m_clientWebSocket = 0; // an HTTP/1.1 client's connection belongs to this stream's
     std::unique_ptr<proxy::Layer> m_tunnel;
     bool m_clientEof = false;
     bool m_clientClosed = false;

@@ -61,7 +61,17 @@ void HttpLayer::startStreamWebSocket(int streamId, ConnectionPtr server, HttpFlo
     auto ws = std::make_unique<StreamWebSocket>();
     ws->streamId = streamId;
     ws->server = server;
-    ws->clientEnd = standIn(*m_context.client);
+    if (m_clientHttp2) {
+        ws->clientEnd = standIn(*m_context.client);
+    } else {
+        // An HTTP/1.1 client after its 101: the connection itself, and what it sent since.
+        ws->clientIsStream = false;
+        ws->clientEnd = m_context.client;
+        start.fromClient = m_clientCodec->takeUnparsed() + start.fromClient;
+        start.clientEnded = start.clientEnded || m_clientEof;
+        m_clientWebSocket = streamId;
+    }
+    const bool clientIsStream = ws->clientIsStream;
     QByteArray serverRest = std::move(start.fromServer);
     if (sc->codec && sc->codec->isMultiplexed()) {
         ws->serverIsStream = true;
@@ -89,7 +99,8 @@ void HttpLayer::startStreamWebSocket(int streamId, ConnectionPtr server, HttpFlo
     if (!serverRest.isEmpty())
         runWebSocket(streamId, DataReceived{serverEnd, serverRest});
     if (start.clientEnded && webSocketOf(streamId)) {
-        clearState(*clientEnd, ConnectionState::CanRead);
+        if (clientIsStream)
+            clearState(*clientEnd, ConnectionState::CanRead);
         runWebSocket(streamId, ConnectionClosed{clientEnd});
     }
     if (start.serverEnded && serverIsStream && webSocketOf(streamId)) {
@@ -102,7 +113,7 @@ bool HttpLayer::clientEventToWebSocket(const HttpEvent& event)
 {
     const int id = streamIdOf(event);
     StreamWebSocket* ws = webSocketOf(id);
-    if (!ws)
+    if (!ws || !ws->clientIsStream)
         return false;
     const ConnectionPtr end = ws->clientEnd;
     if (const auto* d = std::get_if<RequestData>(&event)) {
@@ -148,21 +159,35 @@ void HttpLayer::runWebSocket(int streamId, const Event& event)
     StreamWebSocket* ws = webSocketOf(streamId);
     if (!ws)
         return;
+    const ConnectionPtr rawClient = ws->clientIsStream ? nullptr : ws->clientEnd;
     Commands commands = ws->layer->handleEvent(event);
+    bool closeRawClient = false;
     for (Command& c : commands) {
         ws = webSocketOf(streamId); // sending may end it (the client connection failing)
         if (!ws)
             break;
+        if (auto* close = std::get_if<CloseConnection>(&c);
+            close && rawClient && close->connection == rawClient && !close->halfClose) {
+            // Last: closing the client's connection closes the upstream ones with it, and
+            // the server's side of the WebSocket is to end properly first.
+            closeRawClient = true;
+            continue;
+        }
         runWebSocketCommand(*ws, c);
     }
     settleWebSocket(streamId);
+    if (closeRawClient)
+        closeClient(); // the connection was the WebSocket's and the WebSocket is over
 }
 
 void HttpLayer::runWebSocketCommand(StreamWebSocket& ws, Command& command)
 {
     const int id = ws.streamId;
     if (auto* send = std::get_if<SendData>(&command)) {
-        if (send->connection == ws.clientEnd) {
+        if (send->connection == ws.clientEnd && !ws.clientIsStream) {
+            if (!m_clientClosed)
+                m_out.push_back(std::move(command));
+        } else if (send->connection == ws.clientEnd) {
             if (!ws.clientEndSent)
                 sendToClient(ResponseData{id, send->data});
         } else if (send->connection == ws.serverEnd) {
@@ -175,7 +200,10 @@ void HttpLayer::runWebSocketCommand(StreamWebSocket& ws, Command& command)
             }
         }
     } else if (auto* close = std::get_if<CloseConnection>(&command)) {
-        if (close->connection == ws.clientEnd) {
+        if (close->connection == ws.clientEnd && !ws.clientIsStream) {
+            if (!m_clientClosed)
+                m_out.push_back(std::move(command)); // a half close (runWebSocket does the rest)
+        } else if (close->connection == ws.clientEnd) {
             // END_STREAM: a half close and a full one look the same on a stream; the client
             // ends its side in turn (or resets it).
             clearState(*ws.clientEnd, ConnectionState::CanWrite);
@@ -218,6 +246,24 @@ void HttpLayer::settleWebSocket(int streamId)
     if (!ws)
         return;
     WebSocketLayer& layer = wsLayer(ws->layer);
+    if (!ws->clientIsStream) {
+        // An HTTP/1.1 client: not read while its bytes cannot move on.
+        ServerConn* up = findServer(ws->server);
+        const bool hold = !layer.isDone() &&
+                          (layer.isWaiting() ||
+                           (up && up->codec &&
+                            up->codec->pendingOutput(streamId) > kMaxPendingPerStream));
+        if (hold && !m_clientPausedFor && !m_clientClosed) {
+            m_clientPausedFor = streamId;
+            m_out.push_back(PauseReading{m_context.client, true});
+        } else if (!hold && m_clientPausedFor == streamId) {
+            m_clientPausedFor = 0;
+            if (!m_clientClosed)
+                m_out.push_back(PauseReading{m_context.client, false});
+        }
+        if (layer.isDone())
+            m_clientWebSocket = 0;
+    }
     if (layer.isDone()) {
         // Whatever is still owed goes back, so the connections' windows stay open.
         if (ws->owedToClient > 0 && !m_clientClosed) {

@@ -5,6 +5,7 @@
 #include "options/options.h"
 #include "options/proxy_mode.h"
 
+#include <QCryptographicHash>
 #include <QRandomGenerator>
 
 namespace spyglass::layers {
@@ -479,6 +480,16 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
     m_wait = Wait::Nothing;
     m_server = conn;
     m_flow->server = *conn;
+    const bool http1Upgrade = m_protocol.isEmpty() && !m_layer.clientIsHttp2() &&
+                              m_layer.context().opts().websocket &&
+                              m_flow->request.method == "GET" &&
+                              m_flow->request.headers.hasToken("upgrade", "websocket");
+    if (http1Upgrade && m_layer.serverIsHttp2(conn) && m_layer.serverSupportsExtendedConnect(conn)) {
+        // The reverse translation: an HTTP/1.1 client's upgrade to an HTTP/2 server that
+        // takes RFC 8441 goes as extended CONNECT; its 200 comes back as the 101.
+        m_protocol = "websocket";
+        m_reverseUpgrade = true;
+    }
     if (!m_protocol.isEmpty() && m_layer.serverIsHttp2(conn) &&
         !m_layer.serverSupportsExtendedConnect(conn)) {
         // No RFC 8441 there (or its SETTINGS have not said so yet): the WebSocket goes over
@@ -570,6 +581,17 @@ void HttpStream::onResponseHeaders(const ResponseHeaders& e)
     m_flow->response->timestampStart = m_layer.now();
     m_flow->server = *m_server;
     m_responseComplete = e.endStream;
+    if (m_reverseUpgrade && e.response.statusCode == 101) {
+        // What the HTTP/1.1 client needs of a 101 that HTTP/2 does not carry (RFC 6455 4.2.2).
+        Headers& h = m_flow->response->headers;
+        h.set("Upgrade", "websocket");
+        h.set("Connection", "Upgrade");
+        const QByteArray key = m_flow->request.headers.value("sec-websocket-key").trimmed();
+        h.set("Sec-WebSocket-Accept",
+              QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                       QCryptographicHash::Sha1)
+                  .toBase64());
+    }
     runHook(HookKind::ResponseHeaders);
 }
 

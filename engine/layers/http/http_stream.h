@@ -17,6 +17,10 @@
 // (HttpLayer::requestHttp1Server), as a browser would without the proxy. After the 101 the stream hands itself to HttpLayer's per-stream
 // WebSocket (startStreamWebSocket) with whatever the client sent meanwhile; any other
 // answer goes to the client as an ordinary response (a 2xx that is no 101 becomes 502).
+// The reverse: an HTTP/1.1 client's WebSocket upgrade to an HTTP/2 server goes as extended
+// CONNECT when the server enables RFC 8441 (its 200 becomes a 101 with the
+// Sec-WebSocket-Accept the client's key calls for) and the client's connection then belongs
+// to that stream's WebSocket; without RFC 8441 it goes as before (a plain GET over HTTP/2).
 // While a hook or a connection is pending, later events for this stream wait in a queue
 // (CONVENTIONS 3): sibling streams carry on.
 
@@ -118,6 +122,7 @@ private:
     bool m_tunnelClientEnded = false;
     QByteArray m_earlyServerData; // an HTTP/2 server's WebSocket bytes before the hand-over
     bool m_tunnelServerEnded = false;
+    bool m_reverseUpgrade = false; // an HTTP/1.1 client's upgrade sent as extended CONNECT
     QString m_serverGoneError;       // the server closed while our events were queued
 };
 

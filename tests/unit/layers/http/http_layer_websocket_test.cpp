@@ -40,13 +40,19 @@ struct Driver
     std::optional<OpenConnection> opened; // a new upstream connection the layer asked for
     QByteArray toOther;                   // what went to it
 
+    bool rawClient = false; // an HTTP/1.1 client, played by hand
+    QByteArray toClient;    // what it received
+
     // cleartext: prior-knowledge HTTP/2 inside a plain tunnel (h2c on both sides).
-    explicit Driver(bool http2Server = false, bool originEnables = true, bool cleartext = false)
+    // http1Client: the client speaks HTTP/1.1 (TLS), `browser` stays unused.
+    explicit Driver(bool http2Server = false, bool originEnables = true, bool cleartext = false,
+                    bool http1Client = false)
+        : rawClient(http1Client)
     {
         client->peer = {"127.0.0.1", 50000};
         client->state = ConnectionState::Open;
         client->tls = !cleartext;
-        client->alpn = cleartext ? "" : "h2";
+        client->alpn = cleartext ? "" : http1Client ? "http/1.1" : "h2";
         server->peer = {"example.com", 443};
         server->state = ConnectionState::Open;
         server->tls = !cleartext;
@@ -74,7 +80,9 @@ struct Driver
     {
         for (Command& c : layer->handleEvent(event)) {
             if (auto* s = std::get_if<SendData>(&c)) {
-                if (s->connection == client)
+                if (s->connection == client && rawClient)
+                    toClient += s->data;
+                else if (s->connection == client)
                     QVERIFY(browser.feed(s->data));
                 else if (s->connection == server && origin)
                     QVERIFY(origin->feed(s->data));
@@ -106,7 +114,7 @@ struct Driver
     {
         for (int round = 0; round < 10000; ++round) {
             bool moved = false;
-            if (const QByteArray b = browser.take(); !b.isEmpty()) {
+            if (const QByteArray b = rawClient ? QByteArray() : browser.take(); !b.isEmpty()) {
                 run(DataReceived{client, b});
                 moved = true;
             }
@@ -358,6 +366,43 @@ private Q_SLOTS:
         QCOMPARE(d.hooks.last(), HookKind::WebsocketEnd);
         QCOMPARE(d.flow->websocket->closeCode, 1000);
         QVERIFY(!d.flow->websocket->closedByClient);
+    }
+
+    // The reverse: an HTTP/1.1 client's upgrade to an HTTP/2 server that enables RFC 8441
+    // goes as extended CONNECT; the server's 200 reaches the client as a valid 101.
+    void http1ClientToHttp2Server()
+    {
+        Driver d(true, true, false, true);
+        d.pump(); // the origin's SETTINGS
+        d.run(DataReceived{d.client, "GET /chat HTTP/1.1\r\nHost: example.com\r\n"
+                                     "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                     "Sec-WebSocket-Version: 13\r\n\r\n"});
+        d.pump();
+        QCOMPARE(d.origin->streams.size(), size_t(1));
+        const qint32 up = d.origin->streams.begin()->first;
+        QCOMPARE(d.origin->streams[up].field(":method"), QByteArray("CONNECT"));
+        QCOMPARE(d.origin->streams[up].field(":protocol"), QByteArray("websocket"));
+        d.origin->respond(up, Fields{{":status", "200"}}, {}, false);
+        d.origin->sendBody(up, serverFrame(Opcode::Text, "hi"), false);
+        d.pump();
+        QVERIFY2(d.toClient.startsWith("HTTP/1.1 101 Switching Protocols\r\n"),
+                 d.toClient.constData());
+        QVERIFY2(d.toClient.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+                 d.toClient.constData());
+        QVERIFY(d.toClient.endsWith(serverFrame(Opcode::Text, "hi")));
+        d.run(DataReceived{d.client, clientFrame(Opcode::Text, "yo")});
+        d.pump();
+        QCOMPARE(d.origin->streams[up].data, clientFrame(Opcode::Text, "yo"));
+        QCOMPARE(d.flow->websocket->messages.size(), 2);
+        d.run(DataReceived{d.client, clientFrame(Opcode::Close, closeBody(1000, ""))});
+        d.pump();
+        d.origin->sendBody(up, serverFrame(Opcode::Close, closeBody(1000, "")), true);
+        d.pump();
+        QVERIFY(d.toClient.endsWith(serverFrame(Opcode::Close, closeBody(1000, ""))));
+        QVERIFY(d.origin->streams[up].ended);
+        QCOMPARE(d.hooks.last(), HookKind::WebsocketEnd);
+        QCOMPARE(d.flow->websocket->closeCode, 1000);
     }
 
     // An HTTP/2 server without it: the WebSocket goes over a new HTTP/1.1 connection to the
