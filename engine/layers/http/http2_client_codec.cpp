@@ -31,9 +31,8 @@ bool Http2ClientCodec::canOpenStream() const
 
 bool Http2ClientCodec::supportsExtendedConnect() const
 {
-    return !sessionFailed() &&
-           nghttp2_session_get_remote_settings(session(),
-                                               NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL) == 1;
+    return !sessionFailed() && nghttp2_session_get_remote_settings(
+                                   session(), NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL) == 1;
 }
 
 void Http2ClientCodec::onHead(Stream& stream, bool endStream)

@@ -249,10 +249,10 @@ void HttpLayer::settleWebSocket(int streamId)
     if (!ws->clientIsStream) {
         // An HTTP/1.1 client: not read while its bytes cannot move on.
         ServerConn* up = findServer(ws->server);
-        const bool hold = !layer.isDone() &&
-                          (layer.isWaiting() ||
-                           (up && up->codec &&
-                            up->codec->pendingOutput(streamId) > kMaxPendingPerStream));
+        const bool hold =
+            !layer.isDone() &&
+            (layer.isWaiting() ||
+             (up && up->codec && up->codec->pendingOutput(streamId) > kMaxPendingPerStream));
         if (hold && !m_clientPausedFor && !m_clientClosed) {
             m_clientPausedFor = streamId;
             m_out.push_back(PauseReading{m_context.client, true});
@@ -287,7 +287,8 @@ void HttpLayer::settleWebSocket(int streamId)
                 m_out.push_back(PauseReading{sc->conn, false});
             removeServer(ws->server); // its WebSocketLayer closed it
         }
-        std::erase_if(m_websocketRoutes, [streamId](const auto& r) { return r.second == streamId; });
+        std::erase_if(m_websocketRoutes,
+                      [streamId](const auto& r) { return r.second == streamId; });
         m_websockets.erase(streamId);
         serveWaiting();
         maybeCloseIdleClient();

@@ -480,11 +480,11 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
     m_wait = Wait::Nothing;
     m_server = conn;
     m_flow->server = *conn;
-    const bool http1Upgrade = m_protocol.isEmpty() && !m_layer.clientIsHttp2() &&
-                              m_layer.context().opts().websocket &&
-                              m_flow->request.method == "GET" &&
-                              m_flow->request.headers.hasToken("upgrade", "websocket");
-    if (http1Upgrade && m_layer.serverIsHttp2(conn) && m_layer.serverSupportsExtendedConnect(conn)) {
+    const bool http1Upgrade =
+        m_protocol.isEmpty() && !m_layer.clientIsHttp2() && m_layer.context().opts().websocket &&
+        m_flow->request.method == "GET" && m_flow->request.headers.hasToken("upgrade", "websocket");
+    if (http1Upgrade && m_layer.serverIsHttp2(conn) &&
+        m_layer.serverSupportsExtendedConnect(conn)) {
         // The reverse translation: an HTTP/1.1 client's upgrade to an HTTP/2 server that
         // takes RFC 8441 goes as extended CONNECT; its 200 comes back as the 101.
         m_protocol = "websocket";

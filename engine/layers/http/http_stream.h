@@ -14,9 +14,10 @@
 // (the codecs translate 101 <-> 200 at the HTTP/2 wire). An HTTP/1.1 server gets exactly
 // that request; an HTTP/2 server gets the extended CONNECT if its SETTINGS enabled RFC 8441,
 // else the stream gets an HTTP/1.1 connection of its own to the same server
-// (HttpLayer::requestHttp1Server), as a browser would without the proxy. After the 101 the stream hands itself to HttpLayer's per-stream
-// WebSocket (startStreamWebSocket) with whatever the client sent meanwhile; any other
-// answer goes to the client as an ordinary response (a 2xx that is no 101 becomes 502).
+// (HttpLayer::requestHttp1Server), as a browser would without the proxy. After the 101 the
+// stream hands itself to HttpLayer's per-stream WebSocket (startStreamWebSocket) with what
+// either side sent meanwhile; any other answer goes to the client as an ordinary response
+// (a 2xx that is no 101 becomes 502).
 // The reverse: an HTTP/1.1 client's WebSocket upgrade to an HTTP/2 server goes as extended
 // CONNECT when the server enables RFC 8441 (its 200 becomes a 101 with the
 // Sec-WebSocket-Accept the client's key calls for) and the client's connection then belongs
@@ -123,7 +124,7 @@ private:
     QByteArray m_earlyServerData; // an HTTP/2 server's WebSocket bytes before the hand-over
     bool m_tunnelServerEnded = false;
     bool m_reverseUpgrade = false; // an HTTP/1.1 client's upgrade sent as extended CONNECT
-    QString m_serverGoneError;       // the server closed while our events were queued
+    QString m_serverGoneError;     // the server closed while our events were queued
 };
 
 } // namespace spyglass::layers

@@ -389,11 +389,11 @@ private Q_SLOTS:
         H2Peer peer(H2Peer::Role::Client);
         Exchange ex{codec, peer, [](const HttpEvent& e, HttpCodec& c, CodecOutput& out) {
                         if (const auto* h = std::get_if<RequestHeaders>(&e)) {
-                            Response r = makeResponse(101, Headers{{"Upgrade", "websocket"},
-                                                                   {"Connection", "Upgrade"},
-                                                                   {"Sec-WebSocket-Accept", "x"},
-                                                                   {"Sec-WebSocket-Protocol",
-                                                                    "chat"}});
+                            Response r =
+                                makeResponse(101, Headers{{"Upgrade", "websocket"},
+                                                          {"Connection", "Upgrade"},
+                                                          {"Sec-WebSocket-Accept", "x"},
+                                                          {"Sec-WebSocket-Protocol", "chat"}});
                             c.send(ResponseHeaders{h->streamId, r, true}, out);
                         }
                         if (const auto* d = std::get_if<RequestData>(&e))

@@ -22,8 +22,8 @@ using Fields = QList<std::pair<QByteArray, QByteArray>>;
 
 struct H2PeerOptions
 {
-    bool autoWindowUpdate = true;     // false: the test calls consume() itself
-    quint32 maxConcurrentStreams = 0; // 0: not advertised
+    bool autoWindowUpdate = true;       // false: the test calls consume() itself
+    quint32 maxConcurrentStreams = 0;   // 0: not advertised
     bool enableConnectProtocol = false; // server: SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441)
 };
 

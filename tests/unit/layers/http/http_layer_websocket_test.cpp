@@ -28,8 +28,8 @@ struct Driver
     H2Peer browser{H2Peer::Role::Client};
     std::unique_ptr<H2Peer> origin; // an HTTP/2 server; else the server speaks HTTP/1.1
 
-    QByteArray toServer;         // what an HTTP/1.1 server received
-    QList<HookKind> hooks;       // every hook, in order
+    QByteArray toServer;          // what an HTTP/1.1 server received
+    QList<HookKind> hooks;        // every hook, in order
     std::optional<HookKind> hold; // hooks of this kind are kept in `held`, not answered
     std::deque<Hook> held;
     std::deque<Hook> replies;
@@ -154,8 +154,11 @@ struct Driver
 
     qint32 openWebSocket(const Fields& extra = {})
     {
-        Fields head{{":method", "CONNECT"}, {":protocol", "websocket"}, {":scheme", "https"},
-                    {":path", "/chat"},     {":authority", "example.com"}};
+        Fields head{{":method", "CONNECT"},
+                    {":protocol", "websocket"},
+                    {":scheme", "https"},
+                    {":path", "/chat"},
+                    {":authority", "example.com"}};
         head += Fields{{"sec-websocket-version", "13"}};
         head += extra;
         const qint32 id = browser.request(head, {}, false);
