@@ -56,8 +56,17 @@ void HttpLayer::startStreamWebSocket(int streamId, ConnectionPtr server, HttpFlo
                                      TunnelStart start)
 {
     ServerConn* sc = findServer(server);
-    if (!sc || m_clientClosed)
+    if (m_clientClosed)
         return;
+    if (!sc) {
+        // The server left while the handshake's hooks ran: the client learns it at once.
+        flow->error = FlowError{QStringLiteral("server closed the connection right after the "
+                                               "WebSocket handshake"),
+                                now()};
+        flow->live = false;
+        abortClient(streamId);
+        return;
+    }
     auto ws = std::make_unique<StreamWebSocket>();
     ws->streamId = streamId;
     ws->server = server;
@@ -287,8 +296,7 @@ void HttpLayer::settleWebSocket(int streamId)
                 m_out.push_back(PauseReading{sc->conn, false});
             removeServer(ws->server); // its WebSocketLayer closed it
         }
-        std::erase_if(m_websocketRoutes,
-                      [streamId](const auto& r) { return r.second == streamId; });
+        // Routes of hooks still out stay until their answers come (and find nobody).
         m_websockets.erase(streamId);
         serveWaiting();
         maybeCloseIdleClient();

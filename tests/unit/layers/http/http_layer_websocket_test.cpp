@@ -36,6 +36,7 @@ struct Driver
     bool serverPaused = false;
     bool serverClosed = false;
     HttpFlowPtr flow; // of the last hook
+    QStringList warnings;
 
     std::optional<OpenConnection> opened; // a new upstream connection the layer asked for
     QByteArray toOther;                   // what went to it
@@ -105,6 +106,8 @@ struct Driver
                     serverClosed = true;
             } else if (auto* o = std::get_if<OpenConnection>(&c)) {
                 opened = *o;
+            } else if (auto* l = std::get_if<Log>(&c); l && l->level >= LogLevel::Warn) {
+                warnings << l->message;
             }
         }
     }
@@ -227,6 +230,8 @@ private Q_SLOTS:
         d.pump();
         QVERIFY(d.browser.streams[id].closed);
         QCOMPARE(d.browser.streams[id].closeCode, quint32(NGHTTP2_NO_ERROR));
+        // Every hook was answered, websocket_end's too, and none went astray.
+        QVERIFY2(d.warnings.isEmpty(), qPrintable(d.warnings.join(QStringLiteral("; "))));
     }
 
     // A client reset is a lost connection: the server gets a Close 1001 and is closed.
