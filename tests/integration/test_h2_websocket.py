@@ -9,7 +9,9 @@ client is websockets' own sans-I/O Connection (frames, masking, permessage-defla
 Checked: text and binary echo, a 1 MiB message through both flow-control windows, a close
 by the client and one by the server, a sibling stream on the same connection meanwhile, the
 dump line and the HAR's _webSocketMessages; an upgrade the origin refuses (403 reaches the
-client, recorded as an ordinary flow); with --set websocket=false the setting is not sent."""
+client, recorded as an ordinary flow); with --set websocket=false the setting is not sent.
+Against an HTTP/2-only origin that enables RFC 8441 (python-h2): the extended CONNECT goes
+upstream as it came, and an HTTP/1.1 client's upgrade (websockets) is translated into one."""
 
 import asyncio
 import base64
@@ -405,6 +407,144 @@ def h2_websocket_refused_upstream(env):
         check(any(url in ln for ln in p.lines()), f"no dump line for {url}")
     finally:
         server.stop()
+
+
+class H2WebSocketOrigin:
+    """An HTTP/2-only origin over TLS (ALPN h2) that enables RFC 8441 and echoes WebSocket
+    messages on every extended CONNECT stream (python-h2 + websockets' sans-I/O Connection).
+    Records the :protocol and header fields of each extended CONNECT it gets."""
+
+    def __init__(self, tls):
+        self.requests = []
+        self.received = []
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(*tls)
+        self.ctx.set_alpn_protocols(["h2"])
+        self.sock = socket.socket()
+        self.sock.bind((T.HOST, 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.stopping = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.stopping:
+            try:
+                raw, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
+
+    def _serve(self, raw):
+        try:
+            s = self.ctx.wrap_socket(raw, server_side=True)
+            s.settimeout(TIMEOUT)
+            conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False))
+            conn.initiate_connection()
+            conn.update_settings({h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL: 1})
+            s.sendall(conn.data_to_send())
+            sockets = {}
+            while True:
+                data = s.recv(65536)
+                if not data:
+                    return
+                for ev in conn.receive_data(data):
+                    if isinstance(ev, h2.events.RequestReceived):
+                        head = dict((k.decode(), v.decode()) for k, v in ev.headers)
+                        self.requests.append(head)
+                        conn.send_headers(ev.stream_id, [(":status", "200")])
+                        sockets[ev.stream_id] = wsconn.Connection(wsconn.Side.SERVER,
+                                                                  max_size=None)
+                    elif isinstance(ev, h2.events.DataReceived):
+                        conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+                        ws = sockets[ev.stream_id]
+                        ws.receive_data(ev.data)
+                        for m in ws.events_received():
+                            if m.opcode == wsframes.Opcode.TEXT:
+                                self.received.append(m.data.decode())
+                                ws.send_text(m.data)
+                            elif m.opcode == wsframes.Opcode.BINARY:
+                                self.received.append(m.data)
+                                ws.send_binary(m.data)
+                        out = ws.data_to_send()
+                        payload = b"".join(out)
+                        if payload:
+                            conn.send_data(ev.stream_id, payload)
+                        if b"" in out:
+                            conn.end_stream(ev.stream_id)
+                    elif isinstance(ev, h2.events.StreamEnded):
+                        ws = sockets.get(ev.stream_id)
+                        if ws is not None:
+                            ws.receive_eof()
+                s.sendall(conn.data_to_send())
+        except (OSError, h2.exceptions.ProtocolError, ssl.SSLError):
+            pass
+
+    def stop(self):
+        self.stopping = True
+        self.sock.close()
+
+
+@case(mitmdump_gap="no WebSocket over HTTP/2 (mitmproxy issue #4607)")
+def h2_websocket_to_an_rfc8441_origin(env):
+    """HTTP/2 on both sides: the extended CONNECT goes upstream as it came."""
+    need_websockets()
+    p = env.new_proxy(env.trust_test_ca)
+    origin = H2WebSocketOrigin((env.ca.leaf_pem, env.ca.leaf_key))
+    try:
+        c = H2WebSocketClient(p, "localhost", origin.port, p.ca_file)
+        head = c.open_websocket("/h2chat", deflate=False)
+        check_eq(head.get(":status"), "200", f"answer to extended CONNECT {head}")
+        c.send("hello")
+        check_eq(c.recv(), "hello", "echoed text")
+        c.send(BINARY)
+        check_eq(c.recv(), BINARY, "echoed binary")
+        c.close(1000, "")
+        c.wait_closed()
+        c.close_socket()
+        check_eq(len(origin.requests), 1, "extended CONNECTs at the origin")
+        got = origin.requests[0]
+        check_eq((got.get(":method"), got.get(":protocol"), got.get(":path")),
+                 ("CONNECT", "websocket", "/h2chat"), "what the origin got")
+        check("sec-websocket-key" not in got, f"an HTTP/1.1-only field went upstream: {got}")
+        url = f"https://localhost:{origin.port}/h2chat"
+        line = wait_ws_line(p, url)
+        check_eq(line.group("count"), "4", "messages on the dump line")
+    finally:
+        origin.stop()
+
+
+@case(mitmdump_gap="no WebSocket over HTTP/2 (mitmproxy issue #4607)")
+def h1_websocket_to_an_rfc8441_origin(env):
+    """The reverse: an HTTP/1.1 client (websockets) reaches an HTTP/2-only origin."""
+    need_websockets()
+    p = env.new_proxy(env.trust_test_ca)
+    origin = H2WebSocketOrigin((env.ca.leaf_pem, env.ca.leaf_key))
+
+    async def talk():
+        sock = T.tunnel(p.port, "localhost", origin.port)
+        sock.setblocking(False)
+        ctx = ssl.create_default_context(cafile=p.ca_file)
+        ctx.set_alpn_protocols(["http/1.1"])
+        ws = await asyncio.wait_for(websockets.connect(
+            f"wss://localhost:{origin.port}/h1chat", sock=sock, ssl=ctx,
+            server_hostname="localhost", compression=None, open_timeout=TIMEOUT,
+            close_timeout=TIMEOUT), TIMEOUT)
+        try:
+            await ws.send("hello")
+            echoed = await asyncio.wait_for(ws.recv(), TIMEOUT)
+            await asyncio.wait_for(ws.close(1000, "done"), TIMEOUT)
+        finally:
+            await ws.close()
+        return echoed
+
+    try:
+        check_eq(asyncio.run(talk()), "hello", "echoed text")
+        check_eq(origin.requests[0].get(":protocol"), "websocket", "what the origin got")
+        p.wait_for_stdout(r"GET https://localhost:\d+/h1chat HTTP/1\.1 -> 101 .*websocket "
+                          r"2 messages, closed by client 1000", timeout=TIMEOUT)
+    finally:
+        origin.stop()
 
 
 @case(spyglass_only=True)

@@ -73,6 +73,7 @@ public:
     bool isClosing() const override;    // GOAWAY sent or received, an error, or the peer gone
 
     bool isMultiplexed() const override; // always: streams run side by side
+    bool peerSettingsKnown() const override { return m_peerSettingsSeen; }
     void acknowledge(int streamId, qint64 bytes, CodecOutput& out) override;
     qint64 pendingOutput(int streamId) const override;
     void abortStream(int streamId, CodecOutput& out) override;
@@ -228,6 +229,7 @@ private:
     std::map<int, qint32> m_byLayerId;
     std::set<int> m_waiting; // layer ids whose pendingOutput was above zero after the last call
 
+    bool m_peerSettingsSeen = false; // the peer's first SETTINGS has arrived
     bool m_goawaySent = false;
     bool m_goawayReceived = false;
     qint32 m_goawayLastId = 0;

@@ -366,6 +366,10 @@ int Http2CodecBase::frameReceived(qint32 h2Id, int frameType, quint8 flags, quin
             stream->peerResetCode = errorCode;
         }
         return 0;
+    case NGHTTP2_SETTINGS:
+        if (!(flags & NGHTTP2_FLAG_ACK))
+            m_peerSettingsSeen = true;
+        return 0;
     case NGHTTP2_GOAWAY:
         m_goawayReceived = true;
         m_goawayCode = errorCode;

@@ -85,6 +85,9 @@ public:
     // True when the peer (an HTTP/2 server) said it takes RFC 8441 extended CONNECT
     // (SETTINGS_ENABLE_CONNECT_PROTOCOL = 1), so a RequestHeaders with a `protocol` may be sent.
     virtual bool supportsExtendedConnect() const { return false; }
+    // False while what the peer supports is not known yet (HTTP/2: its SETTINGS, the first
+    // frame it must send, has not arrived).
+    virtual bool peerSettingsKnown() const { return true; }
     // A liveness probe (HTTP/2: PING; answers to the peer's PINGs are automatic).
     virtual void sendPing(CodecOutput& /*out*/) {}
     // Ends the connection gracefully (HTTP/2: GOAWAY NO_ERROR; open streams finish, then

@@ -432,6 +432,17 @@ void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
     }
     if (!out.drained.empty())
         onServerDrained(out.drained);
+    if (ServerConn* s = findServer(conn);
+        s && !s->settingsWaiters.empty() && s->codec && s->codec->peerSettingsKnown()) {
+        for (const int id : std::exchange(s->settingsWaiters, {})) {
+            if (auto it = m_streams.find(id); it != m_streams.end()) {
+                HttpStream& stream = *it->second;
+                stream.onServerConnection(conn, {});
+                if (stream.finished())
+                    streamFinished(stream);
+            }
+        }
+    }
     ServerConn* still = findServer(conn);
     if (out.close && still) {
         if (conn->state != ConnectionState::Closed)

@@ -109,6 +109,10 @@ public:
     // `server` and gets a connection of its own to the same server that speaks HTTP/1.1
     // (ALPN http/1.1 only); stream.onServerConnection follows.
     void requestHttp1Server(HttpStream& stream, const ConnectionPtr& server);
+    // Whether what `server` supports is known (an HTTP/2 server's SETTINGS have arrived);
+    // if not, awaitServerSettings calls stream.onServerConnection again once they have.
+    bool serverSettingsKnown(const ConnectionPtr& server);
+    void awaitServerSettings(HttpStream& stream, const ConnectionPtr& server);
     void streamFinished(HttpStream& stream);
     double now() const { return m_context.now(); }
 
@@ -128,6 +132,7 @@ private:
         UpstreamInbox* inbox = nullptr;
         int websocketStream = 0; // an HTTP/1.1 connection after 101: that stream's WebSocket
         bool http1Only = false;  // opened for a WebSocket the HTTP/2 server cannot take
+        std::vector<int> settingsWaiters; // streams waiting for its SETTINGS (RFC 8441)
     };
 
     // A WebSocket inside one HTTP/2 client stream (RFC 8441), see the top.

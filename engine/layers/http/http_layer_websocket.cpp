@@ -46,6 +46,18 @@ bool HttpLayer::serverSupportsExtendedConnect(const ConnectionPtr& server)
     return sc && sc->codec && sc->codec->supportsExtendedConnect();
 }
 
+bool HttpLayer::serverSettingsKnown(const ConnectionPtr& server)
+{
+    const ServerConn* sc = findServer(server);
+    return !sc || !sc->codec || sc->codec->peerSettingsKnown();
+}
+
+void HttpLayer::awaitServerSettings(HttpStream& stream, const ConnectionPtr& server)
+{
+    if (ServerConn* sc = findServer(server))
+        sc->settingsWaiters.push_back(stream.streamId());
+}
+
 HttpLayer::StreamWebSocket* HttpLayer::webSocketOf(int streamId)
 {
     const auto it = m_websockets.find(streamId);

@@ -483,6 +483,13 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
     const bool http1Upgrade =
         m_protocol.isEmpty() && !m_layer.clientIsHttp2() && m_layer.context().opts().websocket &&
         m_flow->request.method == "GET" && m_flow->request.headers.hasToken("upgrade", "websocket");
+    if ((http1Upgrade || !m_protocol.isEmpty()) && m_layer.serverIsHttp2(conn) &&
+        !m_layer.serverSettingsKnown(conn)) {
+        // Whether it takes RFC 8441 is in its SETTINGS, its first frame: wait for them.
+        m_wait = Wait::Connection;
+        m_layer.awaitServerSettings(*this, conn);
+        return;
+    }
     if (http1Upgrade && m_layer.serverIsHttp2(conn) &&
         m_layer.serverSupportsExtendedConnect(conn)) {
         // The reverse translation: an HTTP/1.1 client's upgrade to an HTTP/2 server that

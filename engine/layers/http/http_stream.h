@@ -12,14 +12,13 @@
 // with `protocol` "websocket") is recorded as the HTTP/1.1 upgrade it stands for: GET with
 // Upgrade: websocket, Connection: Upgrade and a fresh Sec-WebSocket-Key added, answered 101
 // (the codecs translate 101 <-> 200 at the HTTP/2 wire). An HTTP/1.1 server gets exactly
-// that request; an HTTP/2 server gets the extended CONNECT if its SETTINGS enabled RFC 8441,
-// else the stream gets an HTTP/1.1 connection of its own to the same server
-// (HttpLayer::requestHttp1Server), as a browser would without the proxy. After the 101 the
-// stream hands itself to HttpLayer's per-stream WebSocket (startStreamWebSocket) with what
-// either side sent meanwhile; any other answer goes to the client as an ordinary response
-// (a 2xx that is no 101 becomes 502).
-// The reverse: an HTTP/1.1 client's WebSocket upgrade to an HTTP/2 server goes as extended
-// CONNECT when the server enables RFC 8441 (its 200 becomes a 101 with the
+// that request; an HTTP/2 server gets the extended CONNECT if its SETTINGS (waited for, on a
+// fresh connection) enabled RFC 8441, else the stream gets an HTTP/1.1 connection of its own
+// to the same server (HttpLayer::requestHttp1Server), as a browser would without the proxy. After
+// the 101 the stream hands itself to HttpLayer's per-stream WebSocket (startStreamWebSocket) with
+// what either side sent meanwhile; any other answer goes to the client as an ordinary response (a
+// 2xx that is no 101 becomes 502). The reverse: an HTTP/1.1 client's WebSocket upgrade to an HTTP/2
+// server goes as extended CONNECT when the server enables RFC 8441 (its 200 becomes a 101 with the
 // Sec-WebSocket-Accept the client's key calls for) and the client's connection then belongs
 // to that stream's WebSocket; without RFC 8441 it goes as before (a plain GET over HTTP/2).
 // While a hook or a connection is pending, later events for this stream wait in a queue

@@ -413,6 +413,19 @@ private Q_SLOTS:
         QCOMPARE(d.flow->websocket->closeCode, 1000);
     }
 
+    // A fresh HTTP/2 connection whose SETTINGS have not come yet: the stream waits for them
+    // rather than guess (and then uses RFC 8441, which they enable).
+    void waitsForTheServersSettings()
+    {
+        Driver d(true, true);
+        const qint32 id = d.openWebSocket(); // the origin's SETTINGS move only after this
+        QCOMPARE(d.origin->streams.size(), size_t(1));
+        const H2Peer::Stream& o = d.origin->streams.begin()->second;
+        QCOMPARE(o.field(":protocol"), QByteArray("websocket"));
+        QVERIFY(!d.opened);
+        QVERIFY(d.browser.streams[id].blocks.isEmpty()); // no answer yet
+    }
+
     // An HTTP/2 server without it: the WebSocket goes over a new HTTP/1.1 connection to the
     // same server (a plain one here: h2c inside a plain tunnel), while the HTTP/2 one stays.
     void http2ServerWithoutExtendedConnectFallsBackToHttp1()
