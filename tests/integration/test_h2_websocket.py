@@ -10,7 +10,8 @@ Checked: text and binary echo, a 1 MiB message through both flow-control windows
 by the client and one by the server, a sibling stream on the same connection meanwhile, the
 dump line and the HAR's _webSocketMessages; an upgrade the origin refuses (403 reaches the
 client, recorded as an ordinary flow); with --set websocket=false the setting is not sent.
-Against an HTTP/2-only origin that enables RFC 8441 (python-h2): the extended CONNECT goes
+Against an HTTP/2 origin without RFC 8441 the WebSocket gets an HTTP/1.1 connection of its
+own. Against an HTTP/2-only origin that enables RFC 8441 (python-h2): the extended CONNECT goes
 upstream as it came, and an HTTP/1.1 client's upgrade (websockets) is translated into one."""
 
 import asyncio
@@ -543,6 +544,111 @@ def h1_websocket_to_an_rfc8441_origin(env):
         check_eq(origin.requests[0].get(":protocol"), "websocket", "what the origin got")
         p.wait_for_stdout(r"GET https://localhost:\d+/h1chat HTTP/1\.1 -> 101 .*websocket "
                           r"2 messages, closed by client 1000", timeout=TIMEOUT)
+    finally:
+        origin.stop()
+
+
+class DualOrigin:
+    """An origin over TLS that offers ALPN h2 and http/1.1, like most web servers: HTTP/2
+    without RFC 8441 (python-h2 answers 200 "h2" to anything), and WebSocket echo over
+    HTTP/1.1 only (websockets' sans-I/O ServerConnection). Records which ALPN each
+    connection chose."""
+
+    def __init__(self, tls):
+        self.alpns = []
+        self.received = []
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(*tls)
+        self.ctx.set_alpn_protocols(["h2", "http/1.1"])
+        self.sock = socket.socket()
+        self.sock.bind((T.HOST, 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                raw, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
+
+    def _serve(self, raw):
+        try:
+            s = self.ctx.wrap_socket(raw, server_side=True)
+            s.settimeout(TIMEOUT)
+            alpn = s.selected_alpn_protocol()
+            self.alpns.append(alpn)
+            if alpn == "h2":
+                self._h2(s)
+            else:
+                self._ws(s)
+        except (OSError, h2.exceptions.ProtocolError, ssl.SSLError):
+            pass
+
+    def _h2(self, s):
+        conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False))
+        conn.initiate_connection()
+        s.sendall(conn.data_to_send())
+        while True:
+            data = s.recv(65536)
+            if not data:
+                return
+            for ev in conn.receive_data(data):
+                if isinstance(ev, h2.events.RequestReceived):
+                    conn.send_headers(ev.stream_id, [(":status", "200")])
+                    conn.send_data(ev.stream_id, b"h2", end_stream=True)
+            s.sendall(conn.data_to_send())
+
+    def _ws(self, s):
+        from websockets.server import ServerConnection
+        ws = ServerConnection(max_size=None)
+        while True:
+            data = s.recv(65536)
+            if not data:
+                return
+            ws.receive_data(data)
+            for ev in ws.events_received():
+                if isinstance(ev, websockets.http11.Request):
+                    ws.send_response(ws.accept(ev))
+                elif ev.opcode == wsframes.Opcode.TEXT:
+                    self.received.append(ev.data.decode())
+                    ws.send_text(ev.data)
+            out = ws.data_to_send()
+            if out:
+                s.sendall(b"".join(out))
+            if b"" in out:
+                return
+
+    def stop(self):
+        self.sock.close()
+
+
+@case(mitmdump_gap="no WebSocket over HTTP/2 (mitmproxy issue #4607)")
+def h2_websocket_falls_back_to_http1(env):
+    """An origin that speaks HTTP/2 without RFC 8441: the stream's WebSocket gets an HTTP/1.1
+    connection of its own (TLS, ALPN http/1.1), while plain requests stay on HTTP/2."""
+    need_websockets()
+    import websockets.http11  # noqa: F401
+    p = env.new_proxy(env.trust_test_ca)
+    origin = DualOrigin((env.ca.leaf_pem, env.ca.leaf_key))
+    try:
+        c = H2WebSocketClient(p, "localhost", origin.port, p.ca_file)
+        head = c.open_websocket("/fallback", deflate=False)
+        check_eq(head.get(":status"), "200", f"answer to extended CONNECT {head}")
+        c.send("hello")
+        check_eq(c.recv(), "hello", "echoed text")
+        sid = c.get("/plain")
+        c.wait(lambda: c.streams[sid]["ended"], "the plain GET")
+        check_eq(bytes(c.streams[sid]["data"]), b"h2", "the plain GET went over HTTP/2")
+        c.close(1000, "")
+        c.wait_closed()
+        c.close_socket()
+        check_eq(sorted(origin.alpns), ["h2", "http/1.1"], "ALPN of the origin's connections")
+        check_eq(origin.received, ["hello"], "what the origin's WebSocket got")
+        line = wait_ws_line(p, f"https://localhost:{origin.port}/fallback")
+        check_eq(line.group("count"), "2", "messages on the dump line")
     finally:
         origin.stop()
 
