@@ -11,9 +11,13 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_PACKAGES=(build-essential cmake ninja-build pkgconf file qt6-base-dev qt6-tools-dev
     libssl-dev libnghttp2-dev node-llhttp zlib1g-dev libgoogle-perftools-dev libbrotli-dev
-    libzstd-dev)
+    libzstd-dev librsvg2-bin)
+# The packaging tests (tests/packaging) build and check the .deb and .rpm: rpm, lintian,
+# desktop-file-utils, appstream, yamllint. test_transparent makes network namespaces: iproute2,
+# iptables. test_export_cli runs the exported httpie commands: httpie.
 TEST_PACKAGES=(curl ca-certificates openssl python3 git clang-14 clang-format-14 libclang-rt-14-dev
-    nginx nghttp2-client python3-h2 python3-websockets)
+    nginx nghttp2-client python3-h2 python3-websockets rpm lintian desktop-file-utils appstream
+    yamllint iproute2 iptables httpie)
 
 need_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

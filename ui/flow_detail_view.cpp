@@ -26,7 +26,9 @@ void FlowDetailView::setFlow(const FlowSnapshot& flow)
         QStringLiteral("%1 %2 %3")
             .arg(QString::fromLatin1(rq.method), QString::fromUtf8(rq.url()),
                  QString::fromLatin1(rq.httpVersion));
-    m_request->setMessage(requestLine, rq.headers, rq.body);
+    const qsizetype mark = rq.path.indexOf('?');
+    m_request->setMessage(requestLine, rq.headers, rq.body,
+                          mark < 0 ? QByteArray() : rq.path.mid(mark + 1));
 
     if (flow->response) {
         const Response& rs = *flow->response;

@@ -114,6 +114,10 @@ void MainWindow::createActions()
         m_filterBar->setFocus(Qt::ShortcutFocusReason);
         m_filterBar->selectAll();
     });
+
+    m_about = new QAction(tr("&About Spyglass"), this);
+    m_about->setMenuRole(QAction::AboutRole);
+    connect(m_about, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
 void MainWindow::createMenus()
@@ -129,6 +133,25 @@ void MainWindow::createMenus()
     proxy->addAction(m_clear);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_focusFilter);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_about);
+}
+
+QString MainWindow::aboutText()
+{
+    // SPYGLASS_VERSION is project()'s VERSION (engine/CMakeLists.txt), as in --version.
+    return tr("<h3>Spyglass %1</h3>"
+              "<p>An HTTPS-intercepting proxy: it records every exchange between an "
+              "application and the network, decrypting TLS with certificates from its own "
+              "certificate authority.</p>"
+              "<p>Built with Qt %2, running on Qt %3.</p>")
+        .arg(QStringLiteral(SPYGLASS_VERSION), QStringLiteral(QT_VERSION_STR),
+             QString::fromLatin1(qVersion()));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Spyglass"), aboutText());
 }
 
 void MainWindow::createToolBar()

@@ -58,6 +58,8 @@ public:
     FilterBar* filterBar() const { return m_filterBar; }
     QSplitter* splitter() const { return m_splitter; }
     QString listenAddress() const;
+    // The About box's text (Help > About): the version is the CMake project's.
+    static QString aboutText();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -80,6 +82,7 @@ private:
     void openSessionDialog();
     void saveSessionDialog();
     void showError(const QString& title, const QString& message);
+    void showAbout();
 
     ProxyEngine* m_engine;
     Options m_options;
@@ -104,6 +107,7 @@ private:
     QAction* m_saveAs = nullptr;
     QAction* m_quit = nullptr;
     QAction* m_focusFilter = nullptr;
+    QAction* m_about = nullptr;
 };
 
 } // namespace spyglass

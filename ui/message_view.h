@@ -1,20 +1,16 @@
 #pragma once
 // One side of an exchange in the detail pane: the start line and header fields, then the body
-// as text or as a hex dump. A body with a Content-Encoding the engine knows (gzip, deflate,
-// br, zstd) is shown decoded, as browsers' developer tools do.
-//
-// Limits, so that a 100 MB download does not freeze the window: text shows the first 2 MiB,
-// hex the first 256 KiB, decoding stops at 16 MiB; the view says when it cut.
+// (BodyView: content views, search). A body with a Content-Encoding the engine knows (gzip,
+// deflate, br, zstd) is shown decoded, the note saying so; decoding stops at 16 MiB.
 
 #include <QByteArray>
 #include <QWidget>
 
-class QComboBox;
-class QLabel;
 class QPlainTextEdit;
 
 namespace spyglass {
 
+class BodyView;
 class Headers;
 struct BodyInfo;
 
@@ -22,35 +18,21 @@ class MessageView : public QWidget
 {
     Q_OBJECT
 public:
-    enum class BodyMode
-    {
-        Text,
-        Hex
-    };
-
     explicit MessageView(QWidget* parent = nullptr);
 
-    void setMessage(const QString& startLine, const Headers& headers, const BodyInfo& body);
+    // `query` is the request URL's query string (for the Query view); empty for responses.
+    void setMessage(const QString& startLine, const Headers& headers, const BodyInfo& body,
+                    const QByteArray& query = {});
     // No message (a request without a response yet): shows `note` instead.
     void showNote(const QString& note);
 
-    void setBodyMode(BodyMode mode);
-    BodyMode bodyMode() const;
     QString headersText() const;
     QString bodyText() const;
-
-    // The first `limit` bytes of `data` as lines of "offset  16 hex bytes  ASCII".
-    static QString hexDump(QByteArrayView data, qsizetype limit);
+    BodyView* body() const { return m_body; }
 
 private:
-    void showBody();
-
     QPlainTextEdit* m_headers;
-    QComboBox* m_mode;
-    QLabel* m_bodyInfo;
-    QPlainTextEdit* m_body;
-    QByteArray m_bodyBytes; // decoded when possible
-    QString m_bodyNote;
+    BodyView* m_body;
 };
 
 } // namespace spyglass

@@ -21,7 +21,7 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
                                         QStringLiteral("PORT"));
     const QCommandLineOption mode(
         QStringLiteral("mode"),
-        QStringLiteral("Proxy mode, repeatable: regular, reverse:URL, socks5; "
+        QStringLiteral("Proxy mode, repeatable: regular, upstream:URL, reverse:URL, socks5; "
                        "MODE@PORT listens on PORT (regular)."),
         QStringLiteral("MODE"));
     const QCommandLineOption confdir(QStringLiteral("confdir"),
@@ -39,6 +39,11 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     const QCommandLineOption read({QStringLiteral("r"), QStringLiteral("read")},
                                   QStringLiteral("Read flows from a session FILE."),
                                   QStringLiteral("FILE"));
+    const QCommandLineOption exportFormat(
+        QStringLiteral("export"),
+        QStringLiteral("Print the flows as FORMAT instead of one line each: curl, httpie, raw, "
+                       "raw_request, raw_response, or har (written at exit)."),
+        QStringLiteral("FORMAT"));
     const QCommandLineOption noServer({QStringLiteral("n"), QStringLiteral("no-server")},
                                       QStringLiteral("Start no proxy."));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
@@ -52,8 +57,8 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
                                      QStringLiteral("Print the version and exit."));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help and exit."));
-    p.addOptions({listenHost, listenPort, mode, confdir, set, save, har, read, noServer, quiet,
-                  script, options, version, help});
+    p.addOptions({listenHost, listenPort, mode, confdir, set, save, har, read, exportFormat,
+                  noServer, quiet, script, options, version, help});
     p.addPositionalArgument(QStringLiteral("filter"),
                             QStringLiteral("Filter expression: which flows to print and save."),
                             QStringLiteral("[FILTER-EXPRESSION]"));
@@ -77,6 +82,10 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     out.saveFile = p.value(save);
     out.harFile = p.value(har);
     out.readFile = p.value(read);
+    out.exportFormat = p.value(exportFormat);
+    if (p.isSet(exportFormat) && out.exportFormat.isEmpty())
+        return QStringLiteral("unknown export format '' (formats: curl, httpie, raw, raw_request, "
+                              "raw_response, har)");
     out.scripts = p.values(script);
     out.filter = p.positionalArguments().join(QLatin1Char(' '));
 

@@ -12,9 +12,10 @@ namespace spyglass {
 struct CommandLine
 {
     Options options;
-    QString saveFile; // -w
-    QString harFile;  // --har
-    QString readFile; // -r
+    QString saveFile;     // -w
+    QString harFile;      // --har
+    QString readFile;     // -r
+    QString exportFormat; // --export: curl, httpie, raw, raw_request, raw_response, har
     bool noServer = false;
     bool quiet = false;
     bool listOptions = false;

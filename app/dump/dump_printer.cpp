@@ -56,7 +56,7 @@ QString tcpLine(const HttpFlow& flow)
     return line + QStringLiteral(", open");
 }
 
-QString dumpLine(const HttpFlow& flow)
+QString dumpLine(const HttpFlow& flow, bool showHost)
 {
     if (flow.kind == FlowKind::Tcp)
         return tcpLine(flow);
@@ -64,7 +64,19 @@ QString dumpLine(const HttpFlow& flow)
     const QString dash = QStringLiteral("-");
     const QString client = QString::fromLatin1(flow.client.peer.toString());
     const QString method = r.method.isEmpty() ? dash : QString::fromLatin1(r.method);
-    const QString url = r.host.isEmpty() && r.path.isEmpty() ? dash : QString::fromUtf8(r.url());
+    QString url = r.host.isEmpty() && r.path.isEmpty() ? dash : QString::fromUtf8(r.url());
+    if (showHost && !r.isConnect() && !r.hostHeader().isEmpty()) {
+        Request shown = r;
+        const QByteArray hostHeader = r.hostHeader();
+        const qsizetype colon = hostHeader.lastIndexOf(':');
+        const bool hasPort = colon > 0 && !hostHeader.endsWith(']');
+        shown.host = hasPort ? hostHeader.left(colon) : hostHeader;
+        if (shown.host.startsWith('[') && shown.host.endsWith(']'))
+            shown.host = shown.host.mid(1, shown.host.size() - 2);
+        shown.port =
+            hasPort ? quint16(hostHeader.mid(colon + 1).toUShort()) : defaultPort(r.scheme);
+        url = QString::fromUtf8(shown.url());
+    }
     const QString version = r.httpVersion.isEmpty() ? dash : QString::fromLatin1(r.httpVersion);
     QString line = client + QLatin1Char(' ') + method + QLatin1Char(' ') + url + QLatin1Char(' ') +
                    version + QStringLiteral(" -> ");

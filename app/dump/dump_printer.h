@@ -15,7 +15,9 @@
 
 namespace spyglass {
 
-QString dumpLine(const HttpFlow& flow);
+// `showHost` (the showhost option): the URL names the Host header's host, as mitmproxy's
+// pretty_url does.
+QString dumpLine(const HttpFlow& flow, bool showHost = false);
 // The TCP flow line above (flow.kind == FlowKind::Tcp).
 QString tcpLine(const HttpFlow& flow);
 // "websocket 12 messages, closed by client 4000 \"bye\""

@@ -1,13 +1,18 @@
 // spyglass-dump: the headless proxy (mitmdump's counterpart). Wiring only: the command line,
 // the engine facade, one line per finished flow on stdout, session and HAR files (both limited
 // to the flows that match the trailing filter expression), and a clean exit on SIGINT/SIGTERM
-// that writes everything out first.
+// that writes everything out first. `--export FORMAT` prints each such flow in an export format
+// (io/flow_export.h) instead of its line: curl and httpie commands one per line, raw formats
+// separated by a blank line ("\r\n\r\n", the separator of mitmproxy's raw format), and `har`
+// one HAR document on stdout at exit. It works with -r (then -n makes it a converter) and with
+// live traffic alike.
 
 #include "command_line.h"
 #include "dump_printer.h"
 
 #include "filter/filter.h"
 #include "flow/flow_store.h"
+#include "io/flow_export.h"
 #include "io/har_writer.h"
 #include "io/session_reader.h"
 #include "io/session_writer.h"
@@ -63,11 +68,18 @@ int fail(const QString& message)
 class FlowSink
 {
 public:
-    FlowSink(bool quiet, SessionWriter* session, filter::Filter filter)
-        : m_quiet(quiet), m_session(session), m_filter(std::move(filter)),
+    FlowSink(bool quiet, bool showHost, SessionWriter* session, filter::Filter filter)
+        : m_quiet(quiet), m_showHost(showHost), m_session(session), m_filter(std::move(filter)),
           m_filtering(!m_filter.expression().isEmpty())
     {
     }
+    // Print flows in `format` (a FlowExport format) instead of dump lines.
+    void setExport(const QString& format, const Options& options)
+    {
+        m_exportFormat = format;
+        m_exportOptions = options;
+    }
+    bool exportFailed() const { return m_exportFailed; }
 
     void take(const QList<FlowSnapshot>& batch)
     {
@@ -83,8 +95,10 @@ public:
             if (!m_filter.matches(*f))
                 continue;
             kept.append(f);
-            if (!m_quiet)
-                std::fprintf(stdout, "%s\n", qPrintable(dumpLine(*f)));
+            if (!m_exportFormat.isEmpty())
+                printExport(*f);
+            else if (!m_quiet)
+                std::fprintf(stdout, "%s\n", qPrintable(dumpLine(*f, m_showHost)));
             if (m_session && m_session->isOpen()) {
                 const QString err = m_session->append(*f);
                 if (!err.isEmpty() && !m_sessionFailed) {
@@ -99,7 +113,34 @@ public:
     const FlowStore& store() const { return m_store; }
 
 private:
+    void printExport(const HttpFlow& f)
+    {
+        QString err;
+        const QByteArray out = FlowExport::exportFlow(m_exportFormat, f, m_exportOptions, &err);
+        if (!err.isEmpty()) {
+            m_exportFailed = true;
+            std::fprintf(stderr, "spyglass-dump: cannot export %s as %s: %s\n",
+                         qPrintable(QString::fromLatin1(
+                             f.kind == FlowKind::Tcp ? f.server.peer.toString() : f.request.url())),
+                         qPrintable(m_exportFormat), qPrintable(err));
+            return;
+        }
+        const bool commandLine =
+            m_exportFormat == QLatin1String("curl") || m_exportFormat == QLatin1String("httpie");
+        if (!commandLine && m_exported > 0)
+            std::fwrite("\r\n\r\n", 1, 4, stdout);
+        std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
+        if (commandLine)
+            std::fputc('\n', stdout);
+        ++m_exported;
+    }
+
+    QString m_exportFormat;
+    Options m_exportOptions;
+    qsizetype m_exported = 0;
+    bool m_exportFailed = false;
     bool m_quiet;
+    bool m_showHost;
     SessionWriter* m_session;
     filter::Filter m_filter;
     bool m_filtering;
@@ -170,6 +211,11 @@ int main(int argc, char** argv)
         flowFilter = std::get<filter::Filter>(std::move(parsed));
     }
 
+    const bool harToStdout = cli.exportFormat == QLatin1String("har");
+    if (!cli.exportFormat.isEmpty() && !harToStdout && !FlowExport::isFormat(cli.exportFormat))
+        return fail(QStringLiteral("unknown export format '%1' (formats: %2, har)")
+                        .arg(cli.exportFormat, FlowExport::formats().join(QStringLiteral(", "))));
+
     QList<FlowSnapshot> loaded;
     if (!cli.readFile.isEmpty()) {
         QString err;
@@ -183,7 +229,11 @@ int main(int argc, char** argv)
         if (const QString err = session.open(cli.saveFile); !err.isEmpty())
             return fail(err);
     }
-    FlowSink sink(cli.quiet, cli.saveFile.isEmpty() ? nullptr : &session, flowFilter);
+    // With --export har the flows are only collected: the HAR goes to stdout at exit.
+    FlowSink sink(cli.quiet || harToStdout, cli.options.showhost,
+                  cli.saveFile.isEmpty() ? nullptr : &session, flowFilter);
+    if (!cli.exportFormat.isEmpty() && !harToStdout)
+        sink.setExport(cli.exportFormat, cli.options);
     sink.take(loaded);
 
     auto finish = [&]() -> int {
@@ -198,6 +248,17 @@ int main(int argc, char** argv)
                 code = 1;
             }
         }
+        if (harToStdout) {
+            const FlowStore& store = sink.store();
+            QList<FlowSnapshot> flows;
+            flows.reserve(store.size());
+            for (qsizetype i = 0; i < store.size(); ++i)
+                flows.append(store.at(i));
+            const QByteArray har = HarWriter::toHar(flows);
+            std::fwrite(har.constData(), 1, size_t(har.size()), stdout);
+        }
+        if (sink.exportFailed())
+            code = 1;
         session.close();
         std::fflush(stdout);
         return code;

@@ -18,6 +18,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 
 using namespace spyglass;
 
@@ -33,6 +34,14 @@ int fail(const QString& message)
 
 int main(int argc, char** argv)
 {
+    // --version answers before QApplication exists, so it works without a display (package
+    // checks, ssh). SPYGLASS_VERSION is project()'s VERSION (engine/CMakeLists.txt).
+    for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::printf("spyglass %s\n", SPYGLASS_VERSION);
+            return 0;
+        }
+    }
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Spyglass"));
     QApplication::setApplicationName(QStringLiteral("spyglass"));

@@ -1,5 +1,10 @@
 #include "options/option_registry.h"
 
+#include "addons/block_list.h"
+#include "addons/flow_spec.h"
+#include "addons/map_local.h"
+#include "addons/map_remote.h"
+#include "addons/modify_body.h"
 #include "options/proxy_mode.h"
 
 #include <QRegularExpression>
@@ -125,6 +130,109 @@ OptionSpec sizeOption(const char* name, std::optional<qint64> Options::*member, 
         }};
 }
 
+// A list of mitmproxy-syntax specs: each --set adds one, checked by `validate`; an empty
+// value empties the list (so a running engine's list can be cleared).
+OptionSpec specListOption(const char* name, QStringList Options::*member,
+                          std::function<QString(const QString&)> validate, const char* help)
+{
+    OptionSpec s{QString::fromLatin1(name),
+                 QStringLiteral("str list"),
+                 QString::fromUtf8(help),
+                 {},
+                 [member](const Options& o) { return (o.*member).join(QLatin1Char(',')); },
+                 [member, validate](Options& o, const QString& v) -> QString {
+                     if (v.isEmpty()) {
+                         (o.*member).clear();
+                         return {};
+                     }
+                     if (QString err = validate(v); !err.isEmpty())
+                         return err;
+                     (o.*member).append(v);
+                     return {};
+                 }};
+    s.isList = true;
+    return s;
+}
+
+OptionSpec filterOption(const char* name, QString Options::*member, const char* help)
+{
+    return OptionSpec{QString::fromLatin1(name),
+                      QStringLiteral("str"),
+                      QString::fromUtf8(help),
+                      {},
+                      [member](const Options& o) { return o.*member; },
+                      [member](Options& o, const QString& v) -> QString {
+                          QString error;
+                          if (!v.isEmpty() && !addons::FlowSpec::parseFilter(v, &error))
+                              return error;
+                          o.*member = v;
+                          return {};
+                      }};
+}
+
+template <class Spec> std::function<QString(const QString&)> specValidator()
+{
+    return [](const QString& v) {
+        QString error;
+        Spec::parse(v, &error);
+        return error;
+    };
+}
+
+void addAddonOptions(std::vector<OptionSpec>& v)
+{
+    v.push_back(boolOption("block_global", &Options::blockGlobal,
+                           "Block connections from public IP addresses."));
+    v.push_back(boolOption("block_private", &Options::blockPrivate,
+                           "Block connections from local (private) IP addresses. This option "
+                           "does not affect loopback addresses (connections from the local "
+                           "machine), which are always permitted."));
+    v.push_back(specListOption(
+        "block_list", &Options::blockList, specValidator<addons::BlockList::Spec>(),
+        "Block matching requests and return an empty response with the specified HTTP status. "
+        "Option syntax is \"/flow-filter/status-code\", where flow-filter describes which "
+        "requests this rule should be applied to and status-code is the HTTP status code to "
+        "return for blocked requests. The separator (\"/\" in the example) can be any "
+        "character. Setting a non-standard status code of 444 will close the connection "
+        "without sending a response."));
+    v.push_back(boolOption("anticache", &Options::anticache,
+                           "Strip out request headers that might cause the server to return "
+                           "304-not-modified."));
+    v.push_back(boolOption("anticomp", &Options::anticomp,
+                           "Try to convince servers to send us un-compressed data."));
+    v.push_back(specListOption(
+        "map_remote", &Options::mapRemote, specValidator<addons::MapRemote::Spec>(),
+        "Map remote resources to another remote URL using a pattern of the form "
+        "\"[/flow-filter]/url-regex/replacement\", where the separator can be any character."));
+    v.push_back(specListOption(
+        "map_local", &Options::mapLocal, specValidator<addons::MapLocal::Spec>(),
+        "Map remote resources to a local file using a pattern of the form "
+        "\"[/flow-filter]/url-regex/file-or-directory-path\", where the separator can be any "
+        "character."));
+    v.push_back(specListOption(
+        "modify_body", &Options::modifyBody, specValidator<addons::ModifyBody::Spec>(),
+        "Replacement pattern of the form \"[/flow-filter]/regex/[@]replacement\", where the "
+        "separator can be any character. The @ allows to provide a file path that is used to "
+        "read the replacement string."));
+    v.push_back(specListOption(
+        "modify_headers", &Options::modifyHeaders,
+        [](const QString& v) {
+            QString error;
+            addons::FlowSpec::parse(v, true, &error);
+            return error;
+        },
+        "Header modify pattern of the form \"[/flow-filter]/header-name/[@]header-value\", where "
+        "the separator can be any character. The @ allows to provide a file path that is used "
+        "to read the header value string. An empty header-value removes existing header-name "
+        "headers."));
+    v.push_back(filterOption("stickyauth", &Options::stickyauth,
+                             "Set sticky auth filter. Matched against requests."));
+    v.push_back(filterOption("stickycookie", &Options::stickycookie,
+                             "Set sticky cookie filter. Matched against requests."));
+    v.push_back(boolOption("showhost", &Options::showhost,
+                           "Use the Host header to construct URLs for display."));
+}
+
 std::vector<OptionSpec> makeAll()
 {
     std::vector<OptionSpec> v;
@@ -136,9 +244,9 @@ std::vector<OptionSpec> makeAll()
             QStringLiteral("mode"),
             QStringLiteral("str list"),
             QStringLiteral("Proxy mode, repeatable, each on its own port with MODE@PORT (else "
-                           "listen_port): regular, reverse:SCHEME://HOST[:PORT] (http, https, tcp, "
-                           "tls), socks5. The first value replaces the default. upstream: is not "
-                           "available in this version."),
+                           "listen_port): regular, upstream:SCHEME://HOST[:PORT] (http, https, "
+                           "socks5), reverse:SCHEME://HOST[:PORT] (http, https, tcp, tls), socks5, "
+                           "transparent (Linux). The first value replaces the default."),
             {},
             [](const Options& o) { return o.mode.join(','); },
             [](Options& o, const QString& v) -> QString {
@@ -172,6 +280,21 @@ std::vector<OptionSpec> makeAll()
             o.proxyauth = v;
             return {};
         }});
+    v.push_back(OptionSpec{
+        QStringLiteral("upstream_auth"),
+        QStringLiteral("str"),
+        QStringLiteral("Add HTTP Basic authentication to upstream proxy requests (upstream mode): "
+                       "Proxy-Authorization on absolute-form requests and CONNECT to an http(s) "
+                       "parent, RFC 1929 user/password for a socks5 parent. Format: "
+                       "username:password."),
+        {},
+        [](const Options& o) { return o.upstreamAuth; },
+        [](Options& o, const QString& v) -> QString {
+            if (!v.isEmpty() && !v.contains(QLatin1Char(':')))
+                return QStringLiteral("upstream_auth: expected username:password");
+            o.upstreamAuth = v;
+            return {};
+        }});
     v.push_back(strOption("confdir", &Options::confdir,
                           "Location of the CA and other configuration files."));
     v.push_back(choiceOption(
@@ -184,7 +307,8 @@ std::vector<OptionSpec> makeAll()
     v.push_back(intOption("connect_timeout", &Options::connectTimeout, 1, 3600,
                           "Give up opening an upstream connection after this many seconds."));
     v.push_back(intOption("handshake_timeout", &Options::handshakeTimeout, 1, 3600,
-                          "Give up a TLS handshake after this many seconds."));
+                          "Give up a TLS handshake, or an upstream proxy's tunnel handshake "
+                          "(CONNECT, SOCKS5), after this many seconds."));
     v.push_back(intOption("worker_threads", &Options::workerThreads, 0, 256,
                           "Number of worker threads handling connections (0: one per core)."));
     v.push_back(regexListOption(
@@ -229,6 +353,13 @@ std::vector<OptionSpec> makeAll()
     v.push_back(boolOption("websocket", &Options::websocket,
                            "Enable/disable WebSocket support. WebSocket support is enabled by "
                            "default."));
+    v.push_back(boolOption(
+        "export_preserve_original_ip", &Options::exportPreserveOriginalIp,
+        "When exporting a request as an external command, make an effort to connect to the "
+        "same IP as in the original request. This helps with reproducibility in cases where the "
+        "behaviour depends on the particular host we are connecting to. Currently this only "
+        "affects curl exports."));
+    addAddonOptions(v);
     return v;
 }
 

@@ -23,6 +23,7 @@ struct Options
     // makes clients (SOCKS5 for now) authenticate with "user:pass".
     bool keepHostHeader = false;
     QString proxyauth;
+    QString upstreamAuth; // "user:pass" for the parent proxy of upstream mode
 
     // Connections
     QString connectionStrategy = QStringLiteral("eager"); // eager | lazy
@@ -49,6 +50,23 @@ struct Options
 
     // WebSocket: off makes a 101 upgrade a TCP flow (bytes recorded, not parsed as messages).
     bool websocket = true;
+
+    // Addons (engine/addons/, docs/options.md): mitmproxy's names and value syntax. These may
+    // change while the proxy runs (ProxyEngine::setOption).
+    bool blockGlobal = true;   // refuse clients from globally reachable addresses
+    bool blockPrivate = false; // refuse clients from private networks
+    QStringList blockList;     // "/FILTER/STATUS"
+    bool anticache = false;
+    bool anticomp = false;
+    QStringList mapRemote;     // "[/FILTER]/URL-REGEX/REPLACEMENT"
+    QStringList mapLocal;      // "[/FILTER]/URL-REGEX/FILE-OR-DIRECTORY"
+    QStringList modifyBody;    // "[/FILTER]/REGEX/[@]REPLACEMENT"
+    QStringList modifyHeaders; // "[/FILTER]/NAME/[@]VALUE"
+    QString stickyauth;        // a filter; empty = off
+    QString stickycookie;      // a filter; empty = off
+    bool showhost = false;     // display URLs with the Host header (spyglass-dump)
+    // Export (io/flow_export.h): curl commands pin the server's recorded IP with --resolve.
+    bool exportPreserveOriginalIp = false;
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").

@@ -22,7 +22,23 @@ std::optional<quint16> parsePort(QStringView text)
     return quint16(n);
 }
 
+QString availableModes()
+{
+    return ProxyMode::transparentSupported()
+               ? QStringLiteral("regular, upstream:URL, reverse:URL, socks5, transparent")
+               : QStringLiteral("regular, upstream:URL, reverse:URL, socks5");
+}
+
 } // namespace
+
+bool ProxyMode::transparentSupported()
+{
+#ifdef Q_OS_LINUX
+    return true;
+#else
+    return false;
+#endif
+}
 
 std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
 {
@@ -60,16 +76,24 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
         m.kind = kind == QLatin1String("regular") ? Kind::Regular : Kind::Socks5;
         return m;
     }
-    if (kind == QLatin1String("transparent") || kind == QLatin1String("wireguard") ||
-        kind == QLatin1String("local") || kind == QLatin1String("socks4") ||
-        kind == QLatin1String("dns") || kind == QLatin1String("tun"))
-        return fail(QStringLiteral("%1 mode is not supported in this version; available: "
-                                   "regular, reverse:URL, socks5")
-                        .arg(kind));
+    if (kind == QLatin1String("transparent")) {
+        if (!data.isEmpty())
+            return fail(QStringLiteral("transparent takes no argument"));
+        if (!transparentSupported())
+            return fail(QStringLiteral("transparent mode needs Linux (the original destination "
+                                       "of a redirected connection comes from netfilter's "
+                                       "SO_ORIGINAL_DST); available here: %1")
+                            .arg(availableModes()));
+        m.kind = Kind::Transparent;
+        return m;
+    }
+    if (kind == QLatin1String("wireguard") || kind == QLatin1String("local") ||
+        kind == QLatin1String("socks4") || kind == QLatin1String("dns") ||
+        kind == QLatin1String("tun"))
+        return fail(QStringLiteral("%1 mode is not supported in this version; available: %2")
+                        .arg(kind, availableModes()));
     if (kind != QLatin1String("reverse") && kind != QLatin1String("upstream"))
-        return fail(QStringLiteral("unknown mode '%1'; available: regular, reverse:URL, "
-                                   "socks5")
-                        .arg(kind));
+        return fail(QStringLiteral("unknown mode '%1'; available: %2").arg(kind, availableModes()));
 
     m.kind = kind == QLatin1String("reverse") ? Kind::Reverse : Kind::Upstream;
     if (data.isEmpty())
@@ -85,7 +109,7 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
 
     m.scheme = url.scheme().toLower().toLatin1();
     const QStringList schemes = m.kind == Kind::Reverse ? QStringList{"http", "https", "tcp", "tls"}
-                                                        : QStringList{"http", "https"};
+                                                        : QStringList{"http", "https", "socks5"};
     if (!schemes.contains(QString::fromLatin1(m.scheme)))
         return fail(QStringLiteral("scheme '%1' is not supported for %2 mode; use one of %3")
                         .arg(QString::fromLatin1(m.scheme), kind, schemes.join(", ")));
@@ -98,6 +122,8 @@ std::optional<ProxyMode> ProxyMode::parse(const QString& spec, QString* error)
         m.port = m.kind == Kind::Upstream ? 8080 : 80;
     } else if (m.scheme == "https") {
         m.port = 443;
+    } else if (m.scheme == "socks5") {
+        m.port = 1080;
     } else {
         return fail(QStringLiteral("%1:// needs a port").arg(QString::fromLatin1(m.scheme)));
     }
@@ -120,6 +146,8 @@ QString ProxyMode::kindName() const
         return QStringLiteral("upstream");
     case Kind::Socks5:
         return QStringLiteral("socks5");
+    case Kind::Transparent:
+        return QStringLiteral("transparent");
     }
     return {};
 }
@@ -135,10 +163,6 @@ QString checkModes(const QStringList& specs, int listenPort, std::vector<ProxyMo
         auto m = ProxyMode::parse(s, &error);
         if (!m)
             return error;
-        if (m->kind == ProxyMode::Kind::Upstream)
-            return QStringLiteral("%1 mode is not supported in this version; available: "
-                                  "regular, reverse:URL, socks5")
-                .arg(m->kindName());
         const int port = m->effectivePort(listenPort);
         if (port != 0) {
             auto [it, fresh] = byPort.emplace(port, s);

@@ -1,6 +1,7 @@
 #include "server/connection_handler.h"
 
 #include "server/hook_runner.h"
+#include "server/own_connections.h"
 #include "server/socket_stream.h"
 
 #include <QDateTime>
@@ -102,6 +103,8 @@ void ConnectionHandler::start()
     wire(addPeer(m_client, socket));
 
     m_context = Context{m_client, nullptr, m_config.options, m_config.services, m_config.mode};
+    if (m_config.mode && m_config.mode->kind == ProxyMode::Kind::Transparent)
+        m_context.server = originalDestination(*socket);
     if (m_config.rootLayer)
         m_layer = m_config.rootLayer(m_context);
     if (!m_layer) {
@@ -119,6 +122,32 @@ void ConnectionHandler::start()
     }
     m_lastActivity.start();
     post(Start{});
+}
+
+ConnectionPtr ConnectionHandler::originalDestination(const SocketStream& socket) const
+{
+    // mitmproxy's TransparentProxy layer: the server of a redirected connection is where the
+    // client was going. When there is none, or the client is one of our own upstream sockets
+    // that a local OUTPUT rule sent back to us, the peer stays empty and `error` tells the
+    // user why; the TransparentLayer reports it and closes the client.
+    ConnectionPtr server = makeConnection(Connection::Role::Server);
+    Address destination;
+    QString why;
+    if (!socket.originalDestination(&destination, &why)) {
+        server->error = QStringLiteral("no original destination for this connection (%1); only "
+                                       "connections redirected by the firewall can be served, "
+                                       "see docs/transparent.md")
+                            .arg(why);
+    } else if (OwnConnections::contains(m_client->peer)) {
+        server->error =
+            QStringLiteral("this is Spyglass's own connection to %1, redirected back to it (a "
+                           "loop): exclude Spyglass's traffic from the REDIRECT rule, e.g. "
+                           "iptables -m owner ! --uid-owner USER, see docs/transparent.md")
+                .arg(QString::fromLatin1(destination.toString()));
+    } else {
+        server->peer = destination;
+    }
+    return server;
 }
 
 // ---- the event queue -----------------------------------------------------------------------

@@ -73,6 +73,9 @@ private:
     struct Peer;
     struct Mailbox;
 
+    // Transparent mode: a server Connection to the socket's original destination (or, when
+    // there is none, without a peer and with the reason in `error`).
+    ConnectionPtr originalDestination(const SocketStream& socket) const;
     void post(proxy::Event event);
     void pump();
     void execute(const proxy::Command& command);

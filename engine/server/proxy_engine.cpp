@@ -1,6 +1,9 @@
 #include "server/proxy_engine.h"
 
+#include "addons/addon_manager.h"
+#include "addons/client_gate_layer.h"
 #include "layers/modes/root_layer.h"
+#include "options/option_registry.h"
 #include "proxy/context.h"
 #include "server/hook_runner.h"
 #include "server/proxy_server.h"
@@ -11,59 +14,77 @@
 #include <QDateTime>
 #include <QRandomGenerator>
 
+#include <mutex>
+
 namespace spyglass {
 
 namespace {
 
-// Publishes flows to the hub at the moments the window and the dump care about: when a
-// request starts (so long uploads show up live) and when the exchange ends.
-class PublishingHooks : public HookRunner
+// The engine's HookRunner: the addons first (addons/addon_manager.h, which may finish later
+// when one of them waits), then publishing to the hub at the moments the window and the dump
+// care about: when a request starts (so long uploads show up live) and when the exchange ends.
+class EngineHooks : public HookRunner
 {
 public:
-    PublishingHooks(FlowHub& hub, bool live) : m_hub(hub), m_live(live) {}
+    EngineHooks(FlowHub& hub, bool live, addons::AddonManager& addons)
+        : m_hub(hub), m_live(live), m_addons(addons)
+    {
+    }
 
     bool run(const proxy::HookPtr& hook, std::function<void()> complete) override
     {
-        Q_UNUSED(complete);
-        if (!hook->flow)
-            return true;
-        switch (hook->kind) {
+        if (!m_addons.run(hook, [this, hook, complete] {
+                publish(*hook);
+                complete();
+            }))
+            return false;
+        publish(*hook);
+        return true;
+    }
+
+    void publish(const proxy::HookData& hook)
+    {
+        if (!hook.flow)
+            return;
+        switch (hook.kind) {
         case proxy::HookKind::RequestHeaders:
         case proxy::HookKind::WebsocketStart:
         case proxy::HookKind::WebsocketMessage:
         case proxy::HookKind::TcpStart:
         case proxy::HookKind::TcpMessage:
             if (m_live)
-                m_hub.publish(std::make_shared<const HttpFlow>(*hook->flow));
+                m_hub.publish(std::make_shared<const HttpFlow>(*hook.flow));
             break;
         case proxy::HookKind::Response:
         case proxy::HookKind::Error:
         case proxy::HookKind::WebsocketEnd:
         case proxy::HookKind::TcpEnd:
         case proxy::HookKind::TcpError:
-            m_hub.publish(std::make_shared<const HttpFlow>(*hook->flow));
+            m_hub.publish(std::make_shared<const HttpFlow>(*hook.flow));
             break;
         default:
             break;
         }
-        return true;
     }
 
-    // The HTTP hooks this runner acts on; every other kind is answered at once anyway.
+    // The hooks publishing needs, and those the enabled addons act on; every other kind is
+    // not even emitted.
     quint64 wanted() const
     {
         using proxy::HookKind;
         using proxy::Services;
         quint64 skipped = Services::bit(HookKind::HttpConnect) | Services::bit(HookKind::Request) |
-                          Services::bit(HookKind::ResponseHeaders);
+                          Services::bit(HookKind::ResponseHeaders) |
+                          Services::bit(HookKind::ClientConnected);
         if (!m_live)
             skipped |= Services::bit(HookKind::RequestHeaders);
-        return ~skipped;
+        return ~skipped | m_addons.wantedHooks();
     }
 
 private:
     FlowHub& m_hub;
     const bool m_live;
+    addons::AddonManager& m_addons;
 };
 
 } // namespace
@@ -73,13 +94,24 @@ struct ProxyEngine::Private
     std::shared_ptr<const CertificateAuthority> ca;
     std::unique_ptr<CertStore> certs;
     std::shared_ptr<const TlsContexts> tls;
-    std::unique_ptr<PublishingHooks> hooks;
+    std::unique_ptr<addons::AddonManager> addons;
+    std::unique_ptr<EngineHooks> hooks;
+    std::shared_ptr<proxy::Services> services;
     std::unique_ptr<ProxyServer> server;
+    // Guards `options` and the order of addon reconfigurations (setOption from any thread).
+    mutable std::mutex optionsMutex;
+    Options options;
 };
 
 ProxyEngine::ProxyEngine(QObject* parent)
     : QObject(parent), d(std::make_unique<Private>()), m_hub(30)
 {
+    // Addons log from worker threads; the signal is queued to receivers elsewhere.
+    d->addons = std::make_unique<addons::AddonManager>(
+        [this](proxy::LogLevel level, const QString& message) {
+            if (level >= proxy::LogLevel::Info)
+                Q_EMIT logMessage(int(level), message);
+        });
 }
 
 ProxyEngine::~ProxyEngine()
@@ -100,7 +132,15 @@ bool ProxyEngine::start(const Options& options, QString* error)
     if (!d->tls)
         return false;
     d->certs = std::make_unique<CertStore>(d->ca);
-    d->hooks = std::make_unique<PublishingHooks>(m_hub, m_liveUpdates);
+    {
+        std::lock_guard lock(d->optionsMutex);
+        if (const QString err = d->addons->configure(*opts); !err.isEmpty()) {
+            *error = err;
+            return false;
+        }
+        d->options = *opts;
+    }
+    d->hooks = std::make_unique<EngineHooks>(m_hub, m_liveUpdates, *d->addons);
 
     auto services = std::make_shared<proxy::Services>();
     services->certs = d->certs.get();
@@ -112,7 +152,13 @@ bool ProxyEngine::start(const Options& options, QString* error)
     ServerConfig config;
     config.options = opts;
     config.services = services;
-    config.rootLayer = [](proxy::Context ctx) { return layers::makeRootLayer(std::move(ctx)); };
+    config.rootLayer = [](proxy::Context ctx) -> std::unique_ptr<proxy::Layer> {
+        // client_connected runs first, when an addon wants it (block_global).
+        if (ctx.services && ctx.services->wants(proxy::HookKind::ClientConnected))
+            return std::make_unique<addons::ClientGateLayer>(std::move(ctx),
+                                                             &layers::makeRootLayer);
+        return layers::makeRootLayer(std::move(ctx));
+    };
     config.hooks = d->hooks.get();
     config.log = [this](proxy::LogLevel level, const QString& message) {
         // Debug lines (codec repairs, dropped bytes) would cost a queued signal each on a
@@ -120,6 +166,7 @@ bool ProxyEngine::start(const Options& options, QString* error)
         if (level >= proxy::LogLevel::Info)
             Q_EMIT logMessage(int(level), message);
     };
+    d->services = services;
     d->server = std::make_unique<ProxyServer>(config);
     if (!d->server->listen(error)) {
         d->server.reset();
@@ -134,7 +181,41 @@ void ProxyEngine::stop()
         d->server->stop();
         d->server.reset();
     }
+    d->services.reset();
     m_hub.flush();
+}
+
+bool ProxyEngine::setOption(const QString& name, const QString& value, QString* error)
+{
+    if (!addons::AddonManager::optionNames().contains(name)) {
+        *error = OptionRegistry::find(name)
+                     ? QStringLiteral("%1 cannot be changed while the proxy runs").arg(name)
+                     : QStringLiteral("unknown option '%1'").arg(name);
+        return false;
+    }
+    std::lock_guard lock(d->optionsMutex);
+    Options next = d->options;
+    if (const QString err = OptionRegistry::apply(next, name + QLatin1Char('=') + value);
+        !err.isEmpty()) {
+        *error = err;
+        return false;
+    }
+    if (const QString err = d->addons->configure(next); !err.isEmpty()) {
+        // Put back what was in force (it configured fine before).
+        d->addons->configure(d->options);
+        *error = err;
+        return false;
+    }
+    d->options = std::move(next);
+    if (d->services && d->hooks)
+        d->services->wantedHooks.store(d->hooks->wanted(), std::memory_order_relaxed);
+    return true;
+}
+
+Options ProxyEngine::options() const
+{
+    std::lock_guard lock(d->optionsMutex);
+    return d->options;
 }
 
 bool ProxyEngine::isRunning() const

@@ -38,6 +38,15 @@ public:
     void setLiveUpdates(bool live) { m_liveUpdates = live; }
     const CertificateAuthority* certificateAuthority() const;
 
+    // Changes an addon option (block_list, modify_headers, map_local, ... : the names in
+    // addons::AddonManager::optionNames()) while the proxy runs, from any thread. The value
+    // is parsed as `--set NAME=VALUE` is: a list option gets one entry added, and an empty
+    // value empties it. The new configuration applies to every hook that starts after the
+    // call returns; nothing changes on a bad value (false and a one-line message).
+    bool setOption(const QString& name, const QString& value, QString* error);
+    // The options in force (those given to start(), with setOption's changes).
+    Options options() const;
+
 Q_SIGNALS:
     // From any thread; delivered queued to receivers on other threads.
     void logMessage(int level, const QString& message);

@@ -1,5 +1,7 @@
 #include "server/socket_stream.h"
 
+#include "server/own_connections.h"
+
 #include <QHostInfo>
 #include <QNetworkInterface>
 #include <QPointer>
@@ -185,6 +187,14 @@ Address fromSockaddr(const sockaddr_storage& storage)
     return out;
 }
 
+#ifdef Q_OS_LINUX
+// netfilter's getsockopt names (linux/netfilter_ipv4.h SO_ORIGINAL_DST and
+// linux/netfilter_ipv6/ip6_tables.h IP6T_SO_ORIGINAL_DST, both 80), spelled out here because
+// those kernel headers clash with glibc's <netinet/in.h>.
+constexpr int kSoOriginalDst = 80;
+constexpr int kIp6tSoOriginalDst = 80;
+#endif
+
 QString secondsText(int ms)
 {
     return QString::number(ms / 1000.0);
@@ -198,6 +208,7 @@ SocketStream::~SocketStream()
 {
     if (m_lookupId != -1)
         QHostInfo::abortHostLookup(m_lookupId);
+    forgetOwnAddress();
     if (m_fd != -1)
         closeNative(m_fd);
 }
@@ -309,12 +320,14 @@ void SocketStream::tryNextCandidate()
         do {
             rc = ::connect(NativeFd(fd), reinterpret_cast<const sockaddr*>(&storage), len);
         } while (rc != 0 && interrupted(lastError()));
+        const int e = rc == 0 ? 0 : lastError();
+        if (rc == 0 || inProgress(e))
+            rememberOwnAddress(fd); // bound now: before anybody can accept it
         if (rc == 0) {
             m_fd = fd;
             becomeConnected();
             return;
         }
-        const int e = lastError();
         if (inProgress(e)) {
             m_fd = fd;
             m_phase = Phase::Connecting;
@@ -345,6 +358,7 @@ void SocketStream::onConnectWritable()
         return;
     }
     dropNotifiers();
+    forgetOwnAddress();
     closeNative(m_fd);
     m_fd = -1;
     m_phase = Phase::Resolving;
@@ -403,6 +417,64 @@ void SocketStream::fillAddresses()
     std::memset(&storage, 0, sizeof(storage));
     if (::getpeername(NativeFd(m_fd), reinterpret_cast<sockaddr*>(&storage), &len) == 0)
         m_peer = fromSockaddr(storage);
+}
+
+void SocketStream::rememberOwnAddress(qintptr fd)
+{
+    forgetOwnAddress();
+    sockaddr_storage storage;
+    SockLen len = sizeof(storage);
+    std::memset(&storage, 0, sizeof(storage));
+    if (::getsockname(NativeFd(fd), reinterpret_cast<sockaddr*>(&storage), &len) != 0)
+        return;
+    m_ownAddress = fromSockaddr(storage);
+    OwnConnections::add(m_ownAddress);
+}
+
+void SocketStream::forgetOwnAddress()
+{
+    OwnConnections::remove(m_ownAddress);
+    m_ownAddress = {};
+}
+
+bool SocketStream::originalDestination(Address* out, QString* error) const
+{
+    const auto fail = [&](const QString& why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (m_fd == -1)
+        return fail(QStringLiteral("the socket is closed"));
+#ifdef Q_OS_LINUX
+    // As mitmproxy's platform/linux.py: the local address decides which table to ask, not the
+    // socket's family. An IPv4 client on a dual-stack socket (local ::ffff:a.b.c.d, which
+    // hostText() shows as a.b.c.d) is tracked by the IPv4 table only.
+    const bool v4 = !m_local.host.contains(':');
+    sockaddr_storage storage;
+    std::memset(&storage, 0, sizeof(storage));
+    SockLen len = v4 ? SockLen(sizeof(sockaddr_in)) : SockLen(sizeof(sockaddr_in6));
+    const int rc = v4 ? ::getsockopt(NativeFd(m_fd), SOL_IP, kSoOriginalDst, &storage, &len)
+                      : ::getsockopt(NativeFd(m_fd), SOL_IPV6, kIp6tSoOriginalDst, &storage, &len);
+    if (rc != 0) {
+        const int e = lastError();
+        if (e == ENOENT)
+            return fail(QStringLiteral("netfilter has no record of it: no REDIRECT rule "
+                                       "matched, or connection tracking is off"));
+        if (e == ENOPROTOOPT)
+            return fail(QStringLiteral("the kernel has no %1 connection tracking (nf_conntrack)")
+                            .arg(v4 ? QStringLiteral("IPv4") : QStringLiteral("IPv6")));
+        return fail(QStringLiteral("SO_ORIGINAL_DST: %1").arg(errorText(e)));
+    }
+    const Address found = fromSockaddr(storage);
+    if (!found.isValid())
+        return fail(QStringLiteral("SO_ORIGINAL_DST gave no usable address"));
+    *out = found;
+    return true;
+#else
+    Q_UNUSED(out);
+    return fail(QStringLiteral("transparent mode needs Linux"));
+#endif
 }
 
 // ---- the data path -------------------------------------------------------------------------
@@ -657,6 +729,7 @@ void SocketStream::closeDescriptor()
         m_timer->deleteLater();
         m_timer = nullptr;
     }
+    forgetOwnAddress();
     if (m_fd != -1) {
         closeNative(m_fd);
         m_fd = -1;

@@ -77,6 +77,11 @@ public:
     }
     Address localAddress() const { return m_local; }
     Address peerAddress() const { return m_peer; }
+    // Transparent mode (Linux): where an adopted client meant to connect before the firewall
+    // redirected it to us (netfilter SO_ORIGINAL_DST / IP6T_SO_ORIGINAL_DST). For a connection
+    // that was not redirected but is tracked, that is our own address. False with `error`
+    // when netfilter knows nothing of it, and always on other systems.
+    bool originalDestination(Address* out, QString* error) const;
 
     // "1.2.3.4" for an IPv4-mapped IPv6 address, else the usual text, never brackets.
     static QByteArray hostText(const QHostAddress& address);
@@ -120,6 +125,9 @@ private:
     void makeNotifiers();
     void dropNotifiers();
     void fillAddresses();
+    // Outgoing sockets are listed in OwnConnections while their descriptor is open.
+    void rememberOwnAddress(qintptr fd);
+    void forgetOwnAddress();
 
     qintptr m_fd = -1;
     Phase m_phase = Phase::Idle;
@@ -148,6 +156,7 @@ private:
 
     Address m_local;
     Address m_peer;
+    Address m_ownAddress; // registered in OwnConnections (outgoing sockets only)
 };
 
 } // namespace spyglass

@@ -1,6 +1,7 @@
 #include "server/worker_thread.h"
 
 #include "server/connection_handler.h"
+#include "server/epoll_event_dispatcher.h"
 #include "server/socket_stream.h"
 
 namespace spyglass {
@@ -32,6 +33,11 @@ WorkerThread::~WorkerThread()
 
 void WorkerThread::start()
 {
+#ifdef __linux__
+    if (!m_thread.isRunning() && EpollEventDispatcher::wanted())
+        if (auto* dispatcher = EpollEventDispatcher::create())
+            m_thread.setEventDispatcher(dispatcher); // the thread owns it
+#endif
     m_thread.start();
 }
 

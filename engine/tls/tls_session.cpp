@@ -4,6 +4,8 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
+
 namespace spyglass {
 
 namespace {
@@ -196,13 +198,22 @@ TlsSession::ReadResult TlsSession::read()
     if (!m_ssl || !m_handshakeDone || m_fatal)
         return result;
     ERR_clear_error();
-    char buffer[kReadChunk];
     while (true) {
-        const int n = SSL_read(m_ssl.get(), buffer, kReadChunk);
-        if (n > 0) {
-            result.data.append(buffer, n);
+        // Nothing buffered on either side of OpenSSL: SSL_read would only say WANT_READ, at the
+        // price of a call and an error-queue round trip per received segment.
+        const qsizetype buffered = qsizetype(BIO_ctrl_pending(m_readBio));
+        if (buffered == 0 && !SSL_has_pending(m_ssl.get()))
+            break;
+        // Plaintext is never longer than the ciphertext it comes from: decrypt straight into
+        // the result, sized once.
+        const qsizetype old = result.data.size();
+        const qsizetype wanted = buffered + qsizetype(SSL_pending(m_ssl.get()));
+        const int room = int(std::clamp<qsizetype>(wanted, 256, qsizetype(kReadChunk) * 4));
+        result.data.resize(old + room);
+        const int n = SSL_read(m_ssl.get(), result.data.data() + old, room);
+        result.data.resize(old + qMax(n, 0));
+        if (n > 0)
             continue;
-        }
         const int sslError = SSL_get_error(m_ssl.get(), n);
         if (sslError == SSL_ERROR_WANT_READ || sslError == SSL_ERROR_WANT_WRITE)
             break;

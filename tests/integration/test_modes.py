@@ -168,8 +168,8 @@ def bad_modes_exit_2(env):
         (["--mode", "sideways"], "unknown mode 'sideways'"),
         (["--mode", "reverse:ftp://x.com"], "scheme 'ftp'"),
         (["--mode", "reverse:tcp://x.com"], "needs a port"),
-        (["--mode", "transparent"], "not supported"),
-        (["--mode", "upstream:http://127.0.0.1:3128"], "not supported"),
+        (["--mode", "wireguard"], "not supported"),
+        (["--mode", "upstream:ftp://127.0.0.1:3128"], "scheme 'ftp'"),
         (["--set", "proxyauth=@htpasswd"], "only username:password"),
         (["--mode", "regular", "--mode", "reverse:http://x.com"], "both listen on port"),
     ]

@@ -9,6 +9,7 @@
 #include "layers/tls/server_tls_layer.h"
 #include "layers/websocket/websocket_layer.h"
 #include "options/options.h"
+#include "options/proxy_mode.h"
 
 namespace spyglass::layers {
 
@@ -80,7 +81,8 @@ std::unique_ptr<HttpCodec> HttpLayer::makeUpstreamCodec(const Connection& server
     // with prior knowledge (gRPC, h2c) gets the same towards the server, which is what such
     // servers need; everybody else gets HTTP/1.1.
     const bool cleartextH2 = !server.tls && m_clientHttp2 && !m_context.client->tls;
-    const bool h2 = server.tls ? server.alpn == "h2" : cleartextH2;
+    const bool toParentProxy = server.via.isValid() && server.peer == server.via; // upstream
+    const bool h2 = !toParentProxy && (server.tls ? server.alpn == "h2" : cleartextH2);
     if (h2 && (!m_context.options || m_context.options->http2))
         return std::make_unique<Http2ClientCodec>(limitsFrom(m_context));
     return std::make_unique<Http1ClientCodec>(limitsFrom(m_context));
@@ -518,10 +520,37 @@ void HttpLayer::requestServer(HttpStream& stream, const Address& address)
     sc->conn = makeConnection(Connection::Role::Server);
     sc->conn->peer = address;
     sc->streams.push_back(stream.streamId());
+    if (const auto& mode = m_context.mode;
+        mode && mode->upstreamHttp() && address == Address{mode->host, mode->port})
+        toParentProxy(*sc);
     const Command open = makeOpenConnection(sc->conn);
     m_routes[std::get<OpenConnection>(open).id] = stream.streamId();
     m_servers.push_back(std::move(sc));
-    m_out.push_back(open);
+    emitForServer(*m_servers.back(), open);
+}
+
+void HttpLayer::toParentProxy(ServerConn& sc)
+{
+    // Upstream mode: a connection to the HTTP parent that carries absolute-form requests for
+    // any host (peer == via tells UpstreamProxyLayer not to tunnel it). upstream:https speaks
+    // TLS to the parent, run by a ServerTlsLayer this layer hosts, as for extra connections.
+    const ProxyMode& mode = *m_context.mode;
+    Connection& c = *sc.conn;
+    c.via = c.peer;
+    c.tls = mode.serverTls();
+    c.alpnOffers = {"http/1.1"};
+    const bool ipLiteral = std::all_of(mode.host.begin(), mode.host.end(), [](char ch) {
+        return ch == ':' || ch == '.' || (ch >= '0' && ch <= '9');
+    });
+    if (c.tls && !ipLiteral)
+        c.sni = mode.host;
+    if (c.tls) {
+        Context ctx = m_context;
+        ctx.server = sc.conn;
+        auto inbox = std::make_unique<UpstreamInbox>(ctx);
+        sc.inbox = inbox.get();
+        sc.tls = std::make_unique<tls::ServerTlsLayer>(ctx, std::move(inbox));
+    }
 }
 
 bool HttpLayer::openExtraConnection(HttpStream& stream)
@@ -659,6 +688,9 @@ void HttpLayer::onOpenCompleted(const OpenConnectionCompleted& e, int streamId)
     if (!e.error.isEmpty() || !sc) {
         removeServer(e.connection);
         if (it != m_streams.end()) {
+            // The flow records where it tried to go (and through which upstream proxy).
+            if (e.connection && it->second->flow())
+                it->second->flow()->server = *e.connection;
             it->second->onServerConnection(
                 nullptr, e.error.isEmpty() ? QStringLiteral("connection lost") : e.error);
             if (it->second->finished())

@@ -162,6 +162,8 @@ private:
     void onOpenCompleted(const proxy::OpenConnectionCompleted& e, int streamId);
     void attach(ServerConn& sc, HttpStream& stream);
     bool openExtraConnection(HttpStream& stream);
+    // Upstream mode: makes `sc` a connection to the HTTP(S) parent proxy.
+    void toParentProxy(ServerConn& sc);
     // Sends a command for `sc` up: through its hosted TLS layer when it has one.
     void emitForServer(ServerConn& sc, proxy::Command command);
     void feedHostedTls(ServerConn& sc, const proxy::Event& event);

@@ -282,6 +282,9 @@ void HttpStream::onRequestHeaders(const RequestHeaders& e)
     }
     if (m_requestComplete)
         m_flow->request.timestampEnd = m_flow->request.timestampStart;
+    m_hookedScheme = m_flow->request.scheme;
+    m_hookedHost = m_flow->request.host;
+    m_hookedPort = m_flow->request.port;
     runHook(m_isConnect ? HookKind::HttpConnect : HookKind::RequestHeaders);
 }
 
@@ -344,6 +347,10 @@ void HttpStream::onTunnelData(const HttpEvent& event)
 
 void HttpStream::afterRequestHeadersHook()
 {
+    if (m_flow->error) {
+        kill();
+        return;
+    }
     if (m_isConnect) {
         if (m_layer.context().opts().connectionStrategy == QLatin1String("lazy")) {
             sendConnectEstablished();
@@ -436,13 +443,28 @@ void HttpStream::afterRequestHook()
 {
     m_requestHookDone = true;
     if (m_flow->error) {
-        fail(m_flow->error->message, 0); // killed by an addon
+        kill(); // by an addon (block_list 444, a script)
         return;
     }
     if (m_flow->response) {
         // Answered without a server (map_local, block_list, a script).
         m_responseComplete = true;
+        m_flow->live = false;
         runHook(HookKind::Response);
+        return;
+    }
+    // An addon may have sent the request elsewhere (map_remote, a script): a plain proxy
+    // request can go to any http:// server; inside a tunnel the server is the tunnel's.
+    const Request& r = m_flow->request;
+    const bool moved =
+        r.scheme != m_hookedScheme || r.host != m_hookedHost || r.port != m_hookedPort;
+    if (moved && (m_layer.mode() == HttpLayer::Mode::Transparent || r.scheme != "http")) {
+        fail(QStringLiteral("the request was redirected to %1, but %2")
+                 .arg(QString::fromUtf8(r.url()),
+                      m_layer.mode() == HttpLayer::Mode::Transparent
+                          ? QStringLiteral("inside a tunnel only the path can change")
+                          : QStringLiteral("a plain proxy request can only go to http:// URLs")),
+             502);
         return;
     }
     connectToServer();
@@ -451,7 +473,13 @@ void HttpStream::afterRequestHook()
 void HttpStream::connectToServer()
 {
     m_wait = Wait::Connection;
-    m_layer.requestServer(*this, Address{m_flow->request.host, m_flow->request.port});
+    // Upstream mode with an HTTP parent: plain requests go to the parent (absolute-form),
+    // over connections kept for any host; tunnels are opened by UpstreamProxyLayer.
+    const auto& mode = m_layer.context().mode;
+    if (!m_isConnect && mode && mode->upstreamHttp() && m_layer.mode() == HttpLayer::Mode::Regular)
+        m_layer.requestServer(*this, Address{mode->host, mode->port});
+    else
+        m_layer.requestServer(*this, Address{m_flow->request.host, m_flow->request.port});
 }
 
 void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& error)
@@ -499,7 +527,7 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
     }
     if (!m_protocol.isEmpty() && m_layer.serverIsHttp2(conn) &&
         !m_layer.serverSupportsExtendedConnect(conn)) {
-        // No RFC 8441 there (or its SETTINGS have not said so yet): the WebSocket goes over
+        // No RFC 8441 there (its SETTINGS said so): the WebSocket goes over
         // an HTTP/1.1 connection of its own, as a browser would do without the proxy.
         m_server.reset();
         m_wait = Wait::Connection;
@@ -520,6 +548,13 @@ void HttpStream::sendRequestHead()
     head.body = {};
     head.trailers = {};
     head.headers.remove("proxy-connection");
+    if (m_server->via.isValid() && m_server->peer == m_server->via) {
+        // To an HTTP parent proxy (upstream mode): absolute-form, and its credentials.
+        head.path = m_flow->request.url();
+        const QString& auth = m_layer.context().opts().upstreamAuth;
+        if (!auth.isEmpty())
+            head.headers.set("Proxy-Authorization", "Basic " + auth.toUtf8().toBase64());
+    }
     if (!m_requestStreaming) {
         // The body may have been changed by an addon: make the framing match it.
         if (!m_flow->request.headers.contains("transfer-encoding")) {
@@ -687,7 +722,7 @@ void HttpStream::afterResponseHook()
 {
     if (!m_responseStreaming) {
         if (m_flow->error) {
-            fail(m_flow->error->message, 0);
+            kill();
             return;
         }
         const int status = m_flow->response->statusCode;
@@ -762,6 +797,16 @@ void HttpStream::fail(const QString& message, int status)
         m_layer.abortClient(m_streamId);
     }
     runHook(HookKind::Error);
+}
+
+void HttpStream::kill()
+{
+    // mitmproxy's flow.kill(): no answer at all. HTTP/1 closes the client connection, HTTP/2
+    // resets the stream; the flow keeps the error ("Connection killed.").
+    const QString message = m_flow->error->message;
+    m_flow->error.reset();
+    fail(message, 0);
+    m_layer.abortClient(m_streamId);
 }
 
 void HttpStream::afterErrorHook()

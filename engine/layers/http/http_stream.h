@@ -5,6 +5,9 @@
 //
 // Request side:  headers -> [requestheaders hook] -> body buffered (or streamed beyond
 //                stream_large_bodies) -> [request hook] -> server connection -> forwarded
+//                What the request hook leaves is what happens: the (edited) request goes
+//                upstream; a response set there is answered without a server; an error set
+//                there (a killed flow) closes the client without an answer.
 // Response side: headers -> [responseheaders hook] -> body buffered (or streamed) ->
 //                [response hook] -> forwarded to the client
 // CONNECT (regular mode): [http_connect hook] -> server connection (eager) -> 200 -> tunnel.
@@ -92,6 +95,8 @@ private:
     // Ends the exchange with an error: tells the client (status != 0, if it can still be
     // told anything), records the error on the flow and runs the error hook.
     void fail(const QString& message, int status);
+    // A hook set flow->error (an addon killed the flow): end it without answering.
+    void kill();
     void runHook(proxy::HookKind kind);
     bool wantsHook(proxy::HookKind kind) const;
     void finish();
@@ -124,6 +129,10 @@ private:
     bool m_tunnelServerEnded = false;
     bool m_reverseUpgrade = false; // an HTTP/1.1 client's upgrade sent as extended CONNECT
     QString m_serverGoneError;     // the server closed while our events were queued
+    // Where the request was going when the hooks got it; one may change it (map_remote).
+    QByteArray m_hookedScheme;
+    QByteArray m_hookedHost;
+    quint16 m_hookedPort = 0;
 };
 
 } // namespace spyglass::layers

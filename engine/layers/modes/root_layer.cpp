@@ -2,6 +2,8 @@
 
 #include "layers/modes/reverse_proxy_layer.h"
 #include "layers/modes/socks5_layer.h"
+#include "layers/modes/transparent_layer.h"
+#include "layers/modes/upstream_proxy_layer.h"
 #include "layers/next_layer.h"
 #include "options/proxy_mode.h"
 
@@ -16,8 +18,13 @@ std::unique_ptr<proxy::Layer> makeRootLayer(proxy::Context context)
             ReverseProxyLayer::targetContext(std::move(context)));
     case ProxyMode::Kind::Socks5:
         return std::make_unique<Socks5Layer>(std::move(context));
+    case ProxyMode::Kind::Transparent: // context.server: the original destination, if any
+        return std::make_unique<TransparentLayer>(std::move(context));
+    case ProxyMode::Kind::Upstream: {
+        auto child = std::make_unique<NextLayer>(context);
+        return std::make_unique<UpstreamProxyLayer>(std::move(context), std::move(child));
+    }
     case ProxyMode::Kind::Regular:
-    case ProxyMode::Kind::Upstream: // refused by checkModes() in this version
         break;
     }
     return std::make_unique<NextLayer>(std::move(context));

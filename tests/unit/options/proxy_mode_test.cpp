@@ -56,9 +56,53 @@ private Q_SLOTS:
         QCOMPARE(m->kind, ProxyMode::Kind::Upstream);
         QCOMPARE(m->host, QByteArray("proxy.local"));
         QCOMPARE(m->port, quint16(3128));
+        QVERIFY(m->upstreamHttp());
+        QVERIFY(!m->serverTls());
         m = ProxyMode::parse("upstream:http://proxy.local", &error);
         QVERIFY2(m, qPrintable(error));
         QCOMPARE(m->port, quint16(8080));
+        m = ProxyMode::parse("upstream:https://proxy.local@9000", &error);
+        QVERIFY2(m, qPrintable(error));
+        QCOMPARE(m->port, quint16(443));
+        QVERIFY(m->serverTls());
+        QVERIFY(m->upstreamHttp());
+        QCOMPARE(m->listenPort, std::optional<quint16>(9000));
+        m = ProxyMode::parse("upstream:socks5://127.0.0.1", &error);
+        QVERIFY2(m, qPrintable(error));
+        QCOMPARE(m->scheme, QByteArray("socks5"));
+        QCOMPARE(m->host, QByteArray("127.0.0.1"));
+        QCOMPARE(m->port, quint16(1080));
+        QVERIFY(!m->upstreamHttp());
+        QVERIFY(!m->serverTls());
+        m = ProxyMode::parse("upstream:SOCKS5://[::1]:1081", &error);
+        QVERIFY2(m, qPrintable(error));
+        QCOMPARE(m->host, QByteArray("::1"));
+        QCOMPARE(m->port, quint16(1081));
+        // Reverse mode has no socks5 target; upstream has no tcp/tls parent.
+        QVERIFY(!ProxyMode::parse("reverse:socks5://x.com:1080", &error));
+        QVERIFY(!ProxyMode::parse("upstream:tcp://x.com:1", &error));
+        QVERIFY2(error.contains("use one of http, https, socks5"), qPrintable(error));
+    }
+    void transparent()
+    {
+        QString error;
+        auto m = ProxyMode::parse("transparent@9000", &error);
+        if (!ProxyMode::transparentSupported()) {
+            QVERIFY(!m);
+            QVERIFY2(error.contains("needs Linux"), qPrintable(error));
+            return;
+        }
+        QVERIFY2(m, qPrintable(error));
+        QCOMPARE(m->kind, ProxyMode::Kind::Transparent);
+        QCOMPARE(m->kindName(), QString("transparent"));
+        QCOMPARE(m->effectivePort(8080), 9000);
+        m = ProxyMode::parse("Transparent", &error);
+        QVERIFY2(m, qPrintable(error));
+        QCOMPARE(m->effectivePort(8080), 8080);
+        QCOMPARE(checkModes({"regular", "transparent@8081"}, 8080), QString());
+        QVERIFY(checkModes({"regular", "transparent"}, 8080).contains("both listen on port"));
+        QVERIFY(!ProxyMode::parse("sideways", &error));
+        QVERIFY2(error.contains("transparent"), qPrintable(error)); // listed as available
     }
     void badSpecs_data()
     {
@@ -68,16 +112,18 @@ private Q_SLOTS:
                                << "empty";
         QTest::newRow("unknown") << "sideways"
                                  << "unknown mode 'sideways'";
-        QTest::newRow("transparent") << "transparent"
-                                     << "not supported in this version";
+        QTest::newRow("wireguard") << "wireguard"
+                                   << "not supported in this version";
+        QTest::newRow("transparent with data") << "transparent:x"
+                                               << "takes no argument";
         QTest::newRow("no url") << "reverse"
                                 << "needs a URL";
         QTest::newRow("not a url") << "reverse:example.com"
                                    << "SCHEME://HOST";
         QTest::newRow("bad scheme") << "reverse:ftp://x.com"
                                     << "scheme 'ftp'";
-        QTest::newRow("socks upstream") << "upstream:socks5://x.com:1080"
-                                        << "scheme 'socks5'";
+        QTest::newRow("socks4 upstream") << "upstream:socks4://x.com:1080"
+                                         << "scheme 'socks4'";
         QTest::newRow("tcp without port") << "reverse:tcp://x.com"
                                           << "needs a port";
         QTest::newRow("path") << "reverse:http://x.com/api"
@@ -110,7 +156,9 @@ private Q_SLOTS:
         QVERIFY(checkModes({"regular@9000", "reverse:http://a@9000"}, 8080).contains("9000"));
         QCOMPARE(checkModes({"regular", "reverse:http://a"}, 0), QString()); // any free port, twice
         QVERIFY(!checkModes({}, 8080).isEmpty());
-        QVERIFY(checkModes({"upstream:http://p:3128"}, 8080).contains("not supported"));
+        QCOMPARE(checkModes({"upstream:http://p:3128", "upstream:socks5://p@9000"}, 8080, &modes),
+                 QString());
+        QCOMPARE(modes.at(1).kind, ProxyMode::Kind::Upstream);
     }
     void registryReplacesTheDefaultThenAppends()
     {
@@ -120,7 +168,7 @@ private Q_SLOTS:
         QCOMPARE(o.mode, QStringList{"socks5@1080"});
         QCOMPARE(OptionRegistry::apply(o, "mode=regular"), QString());
         QCOMPARE(o.mode, (QStringList{"socks5@1080", "regular"}));
-        QVERIFY(OptionRegistry::apply(o, "mode=transparent").startsWith("mode: invalid mode"));
+        QVERIFY(OptionRegistry::apply(o, "mode=wireguard").startsWith("mode: invalid mode"));
     }
     void authOptions()
     {
@@ -128,8 +176,11 @@ private Q_SLOTS:
         QCOMPARE(OptionRegistry::apply(o, "proxyauth=alice:secret"), QString());
         QCOMPARE(o.proxyauth, QString("alice:secret"));
         QVERIFY(OptionRegistry::apply(o, "proxyauth=@htpasswd").contains("only username:password"));
-        // upstream_auth arrives with upstream mode; until then it is not an option.
-        QVERIFY(!OptionRegistry::apply(o, "upstream_auth=u:p").isEmpty());
+        QCOMPARE(OptionRegistry::apply(o, "upstream_auth=u:p:with:colons"), QString());
+        QCOMPARE(o.upstreamAuth, QString("u:p:with:colons"));
+        QVERIFY(OptionRegistry::apply(o, "upstream_auth=nocolon").contains("username:password"));
+        QCOMPARE(OptionRegistry::apply(o, "upstream_auth="), QString());
+        QVERIFY(o.upstreamAuth.isEmpty());
         QCOMPARE(OptionRegistry::apply(o, "keep_host_header=true"), QString());
         QVERIFY(o.keepHostHeader);
     }

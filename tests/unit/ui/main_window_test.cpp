@@ -3,6 +3,7 @@
 // splitter survive a restart, and a session saved is a session opened. It also leaves a
 // screenshot (main_window_test.png in the working directory) for a person to look at.
 
+#include "content_view.h"
 #include "filter_bar.h"
 #include "flow_detail_view.h"
 #include "flow_filter_proxy_model.h"
@@ -78,7 +79,8 @@ void MainWindowTest::showsFlowsFromTheHub()
         QStringLiteral("GET https://a4.example.com/item/4 HTTP/1.1\n")));
     QVERIFY(window.detailView()->responseView()->headersText().startsWith(
         QStringLiteral("HTTP/1.1 404 Not Found")));
-    QCOMPARE(window.detailView()->responseView()->bodyText(), QStringLiteral("{\"item\": 4}"));
+    QCOMPARE(window.detailView()->responseView()->bodyText(),
+             QStringLiteral("{\n  \"item\": 4\n}")); // Auto: JSON, pretty-printed
     window.detailView()->setCurrentIndex(1);
 
     // The running flow ends while shown: the pane follows.
@@ -200,9 +202,9 @@ void MainWindowTest::savesAndOpensSessions()
 
 void MainWindowTest::hexDumpLayout()
 {
-    QCOMPARE(MessageView::hexDump("AB\x01", 16),
+    QCOMPARE(ContentView::hexDump("AB\x01", 16),
              QStringLiteral("00000000  41 42 01                                          AB.\n"));
-    QCOMPARE(MessageView::hexDump(QByteArray(40, 'x'), 20).count(QLatin1Char('\n')), 2);
+    QCOMPARE(ContentView::hexDump(QByteArray(40, 'x'), 20).count(QLatin1Char('\n')), 2);
 }
 
 QTEST_MAIN(MainWindowTest)

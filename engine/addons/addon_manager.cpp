@@ -1,0 +1,101 @@
+#include "addons/addon_manager.h"
+
+#include "addons/anticache.h"
+#include "addons/anticomp.h"
+#include "addons/block.h"
+#include "addons/block_list.h"
+#include "addons/map_local.h"
+#include "addons/map_remote.h"
+#include "addons/modify_body.h"
+#include "addons/modify_headers.h"
+#include "addons/sticky_auth.h"
+#include "addons/sticky_cookie.h"
+#include "proxy/context.h"
+
+namespace spyglass::addons {
+
+namespace {
+
+std::vector<std::unique_ptr<Addon>> defaultAddons()
+{
+    std::vector<std::unique_ptr<Addon>> v;
+    v.push_back(std::make_unique<Block>());
+    v.push_back(std::make_unique<BlockList>());
+    v.push_back(std::make_unique<AntiCache>());
+    v.push_back(std::make_unique<AntiComp>());
+    v.push_back(std::make_unique<MapRemote>());
+    v.push_back(std::make_unique<MapLocal>());
+    v.push_back(std::make_unique<ModifyBody>());
+    v.push_back(std::make_unique<ModifyHeaders>());
+    v.push_back(std::make_unique<StickyAuth>());
+    v.push_back(std::make_unique<StickyCookie>());
+    return v;
+}
+
+} // namespace
+
+AddonManager::AddonManager(LogSink log) : AddonManager(defaultAddons(), std::move(log)) {}
+
+AddonManager::AddonManager(std::vector<std::unique_ptr<Addon>> addons, LogSink log)
+    : m_addons(std::move(addons))
+{
+    for (auto& a : m_addons)
+        a->setLogSink(log);
+}
+
+AddonManager::~AddonManager() = default;
+
+const QStringList& AddonManager::optionNames()
+{
+    static const QStringList names{
+        QStringLiteral("block_global"),   QStringLiteral("block_private"),
+        QStringLiteral("block_list"),     QStringLiteral("anticache"),
+        QStringLiteral("anticomp"),       QStringLiteral("map_remote"),
+        QStringLiteral("map_local"),      QStringLiteral("modify_body"),
+        QStringLiteral("modify_headers"), QStringLiteral("stickyauth"),
+        QStringLiteral("stickycookie"),   QStringLiteral("showhost"),
+    };
+    return names;
+}
+
+QString AddonManager::configure(const Options& options)
+{
+    for (auto& a : m_addons) {
+        const QString err = a->configure(options);
+        if (!err.isEmpty())
+            return err;
+    }
+    return {};
+}
+
+quint64 AddonManager::wantedHooks() const
+{
+    quint64 bits = 0;
+    for (const auto& a : m_addons)
+        bits |= a->wantedHooks();
+    return bits;
+}
+
+bool AddonManager::run(const proxy::HookPtr& hook, std::function<void()> done)
+{
+    return runFrom(0, hook, done);
+}
+
+bool AddonManager::runFrom(size_t index, const proxy::HookPtr& hook,
+                           const std::function<void()>& done)
+{
+    const quint64 bit = proxy::Services::bit(hook->kind);
+    for (size_t i = index; i < m_addons.size(); ++i) {
+        if (!(m_addons[i]->wantedHooks() & bit))
+            continue;
+        auto next = [this, i, hook, done] {
+            if (runFrom(i + 1, hook, done))
+                done();
+        };
+        if (!m_addons[i]->run(hook, next))
+            return false;
+    }
+    return true;
+}
+
+} // namespace spyglass::addons

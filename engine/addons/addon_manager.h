@@ -1,0 +1,49 @@
+#pragma once
+// Runs the addons for every hook (mitmproxy's AddonManager), in mitmproxy's default addon
+// order: block (block_global, block_private), block_list, anticache, anticomp, map_remote,
+// map_local, modify_body, modify_headers, stickyauth, stickycookie. An addon only sees the hooks
+// it asks for (Addon::wantedHooks); the union is what the engine puts in
+// Services::wantedHooks, so a proxy with no addon enabled emits no extra hook.
+//
+// Threads: `run` is called on worker threads, concurrently; `configure` from any thread. The
+// addon list itself never changes after construction; each addon swaps its own snapshot.
+// When an addon answers later (returns false), the rest of the chain runs from its
+// `complete` call, then `done`.
+
+#include "addons/addon.h"
+
+#include <QStringList>
+#include <memory>
+#include <vector>
+
+namespace spyglass::addons {
+
+class AddonManager
+{
+public:
+    // The default addons, in order.
+    explicit AddonManager(LogSink log = {});
+    // These addons, in this order (tests).
+    AddonManager(std::vector<std::unique_ptr<Addon>> addons, LogSink log = {});
+    ~AddonManager();
+
+    // Configures every addon from `options`; the first error, if any, as "name: message".
+    QString configure(const Options& options);
+    // Union of the addons' wanted hooks (Services::bit masks).
+    quint64 wantedHooks() const;
+    // Runs the addons that want hook->kind. Returns true when all finished now; otherwise
+    // returns false and calls `done` once the last one has finished.
+    bool run(const proxy::HookPtr& hook, std::function<void()> done);
+
+    const std::vector<std::unique_ptr<Addon>>& addons() const { return m_addons; }
+
+    // The names of the options the addons read: these can change while the proxy runs.
+    static const QStringList& optionNames();
+
+private:
+    bool runFrom(size_t index, const proxy::HookPtr& hook, const std::function<void()>& done);
+
+    std::vector<std::unique_ptr<Addon>> m_addons;
+};
+
+} // namespace spyglass::addons

@@ -1,0 +1,187 @@
+#include "addons/addon_manager.h"
+
+#include "addon_flows.h"
+#include "proxy/context.h"
+
+#include <thread>
+
+using namespace spyglass;
+using namespace spyglass::addons;
+using namespace spyglass::proxy;
+using namespace spyglass::test;
+
+namespace {
+
+// Records the order it ran in; may hold the hook until release() (as intercept will).
+class Recorder : public Addon
+{
+public:
+    Recorder(QString name, QStringList* trace, bool async = false)
+        : m_name(std::move(name)), m_trace(trace), m_async(async)
+    {
+    }
+    QString name() const override { return m_name; }
+    QString configure(const Options& o) override
+    {
+        if (o.stickyauth == QLatin1String("fail-") + m_name)
+            return m_name + QStringLiteral(": refused");
+        return {};
+    }
+    quint64 wantedHooks() const override { return Services::bit(HookKind::Request); }
+    bool run(const HookPtr& hook, const std::function<void()>& complete) override
+    {
+        m_trace->append(m_name);
+        hook->flow->request.headers.add("X-Seen", m_name.toUtf8());
+        if (!m_async)
+            return true;
+        m_pending = complete;
+        return false;
+    }
+    void release() { std::exchange(m_pending, {})(); }
+
+private:
+    QString m_name;
+    QStringList* m_trace;
+    bool m_async;
+    std::function<void()> m_pending;
+};
+
+HookPtr requestHook()
+{
+    auto hook = std::make_shared<HookData>();
+    hook->kind = HookKind::Request;
+    hook->flow = std::make_shared<HttpFlow>(requestFlow("http://example.com/"));
+    return hook;
+}
+
+} // namespace
+
+class AddonManagerTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void runsInOrderSynchronously()
+    {
+        QStringList trace;
+        std::vector<std::unique_ptr<Addon>> v;
+        v.push_back(std::make_unique<Recorder>("a", &trace));
+        v.push_back(std::make_unique<Recorder>("b", &trace));
+        AddonManager m(std::move(v));
+        bool done = false;
+        QVERIFY(m.run(requestHook(), [&] { done = true; }));
+        QVERIFY(!done); // finished now: `done` is only for later completion
+        QCOMPARE(trace, (QStringList{"a", "b"}));
+    }
+
+    void continuesAfterAnAddonCompletesLater()
+    {
+        QStringList trace;
+        std::vector<std::unique_ptr<Addon>> v;
+        v.push_back(std::make_unique<Recorder>("a", &trace));
+        auto held = std::make_unique<Recorder>("held", &trace, true);
+        Recorder* heldPtr = held.get();
+        v.push_back(std::move(held));
+        v.push_back(std::make_unique<Recorder>("c", &trace));
+        AddonManager m(std::move(v));
+        int done = 0;
+        const HookPtr hook = requestHook();
+        QVERIFY(!m.run(hook, [&] { ++done; }));
+        QCOMPARE(trace, (QStringList{"a", "held"}));
+        // Completion may come from another thread (the window resuming a flow).
+        std::thread t([heldPtr] { heldPtr->release(); });
+        t.join();
+        QCOMPARE(trace, (QStringList{"a", "held", "c"}));
+        QCOMPARE(done, 1);
+        QCOMPARE(hook->flow->request.headers.values("x-seen"),
+                 (QList<QByteArray>{"a", "held", "c"}));
+    }
+
+    void skipsAddonsThatDoNotWantTheHook()
+    {
+        QStringList trace;
+        std::vector<std::unique_ptr<Addon>> v;
+        v.push_back(std::make_unique<Recorder>("a", &trace));
+        AddonManager m(std::move(v));
+        auto hook = requestHook();
+        hook->kind = HookKind::Response;
+        QVERIFY(m.run(hook, [] {}));
+        QVERIFY(trace.isEmpty());
+    }
+
+    void configureReportsTheFirstError()
+    {
+        QStringList trace;
+        std::vector<std::unique_ptr<Addon>> v;
+        v.push_back(std::make_unique<Recorder>("a", &trace));
+        v.push_back(std::make_unique<Recorder>("b", &trace));
+        AddonManager m(std::move(v));
+        Options o;
+        o.stickyauth = "fail-b";
+        QCOMPARE(m.configure(o), QStringLiteral("b: refused"));
+        QVERIFY(m.configure(Options{}).isEmpty());
+    }
+
+    // The default set, in mitmproxy's order; only block_global wants a hook by default.
+    void defaultAddons()
+    {
+        AddonManager m;
+        QStringList names;
+        for (const auto& a : m.addons())
+            names << a->name();
+        QCOMPARE(names, (QStringList{"block", "block_list", "anticache", "anticomp", "map_remote",
+                                     "map_local", "modify_body", "modify_headers", "stickyauth",
+                                     "stickycookie"}));
+        QVERIFY(m.configure(Options{}).isEmpty());
+        QCOMPARE(m.wantedHooks(), Services::bit(HookKind::ClientConnected));
+        QVERIFY(m.configure(optionsWith({"block_global=false"})).isEmpty());
+        QCOMPARE(m.wantedHooks(), quint64(0));
+        QVERIFY(m.configure(optionsWith({"block_global=false", "block_list=/~q/404",
+                                         "modify_headers=/X/y"}))
+                    .isEmpty());
+        QCOMPARE(m.wantedHooks(),
+                 Services::bit(HookKind::Request) | Services::bit(HookKind::Response));
+    }
+
+    // block_list runs before modify_headers: the blocked response still gets its headers.
+    void orderMattersForAnsweredRequests()
+    {
+        AddonManager m;
+        QVERIFY(
+            m.configure(optionsWith({"block_list=/~q/403", "modify_headers=/~s/X-B/1"})).isEmpty());
+        auto hook = requestHook();
+        QVERIFY(m.run(hook, [] {}));
+        QCOMPARE(hook->flow->response->statusCode, 403);
+        hook->kind = HookKind::Response;
+        QVERIFY(m.run(hook, [] {}));
+        QCOMPARE(hook->flow->response->headers.value("x-b"), QByteArray("1"));
+    }
+
+    // Hooks from many threads while the configuration changes under them.
+    void concurrentHooksAndConfigure()
+    {
+        AddonManager m;
+        QVERIFY(m.configure(optionsWith({"modify_headers=/X-A/1"})).isEmpty());
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> workers;
+        std::atomic<int> bad{0};
+        for (int i = 0; i < 4; ++i)
+            workers.emplace_back([&] {
+                while (!stop.load()) {
+                    auto hook = requestHook();
+                    m.run(hook, [] {});
+                    const QByteArray v = hook->flow->request.headers.value("x-a");
+                    if (v != "1" && v != "2" && !v.isEmpty())
+                        ++bad;
+                }
+            });
+        for (int i = 0; i < 200; ++i)
+            m.configure(optionsWith({QStringLiteral("modify_headers=/X-A/%1").arg(i % 2 + 1)}));
+        stop = true;
+        for (auto& t : workers)
+            t.join();
+        QCOMPARE(bad.load(), 0);
+    }
+};
+
+QTEST_APPLESS_MAIN(AddonManagerTest)
+#include "addon_manager_test.moc"
