@@ -29,6 +29,12 @@ bool Http2ClientCodec::canOpenStream() const
            nghttp2_session_get_remote_settings(session(), NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
 }
 
+bool Http2ClientCodec::supportsExtendedConnect() const
+{
+    return !sessionFailed() && nghttp2_session_get_remote_settings(
+                                   session(), NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL) == 1;
+}
+
 void Http2ClientCodec::onHead(Stream& stream, bool endStream)
 {
     if (stream.tooLarge) {
@@ -50,6 +56,14 @@ void Http2ClientCodec::onHead(Stream& stream, bool endStream)
     response.statusCode = status;
     response.reason = defaultReason(status);
     response.headers = std::move(stream.fields);
+    if (!stream.protocol.isEmpty() && status < 300 && !endStream) {
+        // RFC 8441: the extended CONNECT succeeded. The layer sees the 101 of the HTTP/1.1
+        // upgrade it stands for, complete; the stream's DATA are the protocol's bytes.
+        response.statusCode = 101;
+        response.reason = defaultReason(101);
+        emitHead(stream, ResponseHeaders{stream.layerId, std::move(response), true}, false);
+        return;
+    }
     emitHead(stream, ResponseHeaders{stream.layerId, std::move(response), endStream}, endStream);
 }
 
@@ -118,6 +132,20 @@ void Http2ClientCodec::sendHeaders(const RequestHeaders& event)
     if (authority.isEmpty())
         authority = hostPort(request, scheme);
 
+    if (!event.protocol.isEmpty()) {
+        // RFC 8441 extended CONNECT, for a request that reads as an HTTP/1.1 upgrade.
+        FieldList fields{{":method", "CONNECT"},
+                         {":protocol", event.protocol},
+                         {":scheme", scheme},
+                         {":authority", authority},
+                         {":path", request.path.isEmpty() ? QByteArray("/") : request.path}};
+        for (auto&& field : outboundFields(request.headers, true))
+            if (field.first != "sec-websocket-key")
+                fields.append(std::move(field));
+        if (Stream* s = submitRequest(event.streamId, "CONNECT", fields, false))
+            s->protocol = event.protocol;
+        return;
+    }
     FieldList fields{{":method", request.method}};
     if (request.isConnect()) {
         fields.append(Headers::Field{":authority", authority});

@@ -24,6 +24,13 @@
 //  - A request sent while isClosing() is answered at once with a ResponseProtocolError.
 //    canOpenStream() says whether the server's SETTINGS_MAX_CONCURRENT_STREAMS leaves room
 //    now; requests beyond it wait inside nghttp2 until a stream closes.
+//  - Extended CONNECT (RFC 8441): a RequestHeaders with a `protocol` (its request reads as
+//    the HTTP/1.1 upgrade, see Http2ServerCodec) goes out as :method CONNECT, :protocol,
+//    :scheme, :authority, :path and the fields minus Sec-WebSocket-Key (and what HTTP/2
+//    never carries), and the stream stays open. Only once supportsExtendedConnect() (the
+//    server's SETTINGS_ENABLE_CONNECT_PROTOCOL). A 2xx answer comes back as a complete 101
+//    Switching Protocols head; then ResponseData are the protocol's bytes and
+//    ResponseEndOfMessage the server's END_STREAM. Any other answer is an ordinary response.
 //  - RequestProtocolError (the client's request broke off) resets the stream with CANCEL.
 
 #include "layers/http/http2_common.h"
@@ -37,6 +44,7 @@ public:
     ~Http2ClientCodec() override;
 
     bool canOpenStream() const override;
+    bool supportsExtendedConnect() const override;
 
 private:
     void dispatch(const HttpEvent& event) override;

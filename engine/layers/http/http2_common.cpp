@@ -89,7 +89,9 @@ Http2CodecBase::Http2CodecBase(Side side, CodecLimits limits) : m_side(side), m_
         {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, headList}};
     if (side == Side::Server)
         settings.push_back({NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, kHttp2MaxConcurrentStreams});
-    else
+    if (side == Side::Server && limits.extendedConnect)
+        settings.push_back({NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1});
+    if (side == Side::Client)
         settings.push_back({NGHTTP2_SETTINGS_ENABLE_PUSH, 0});
     nghttp2_submit_settings(session, NGHTTP2_FLAG_NONE, settings.data(), settings.size());
     nghttp2_session_set_local_window_size(session, NGHTTP2_FLAG_NONE, 0, kHttp2ConnectionWindow);

@@ -23,6 +23,11 @@
 //  - Fields we write: names lower-cased, connection-specific fields dropped (Connection and
 //    the fields it names, Keep-Alive, Proxy-Connection, Transfer-Encoding, Upgrade,
 //    HTTP2-Settings), TE only as "trailers", CR/LF/NUL in values made spaces.
+//  - RFC 8441 extended CONNECT (`:protocol`): the server codec advertises
+//    SETTINGS_ENABLE_CONNECT_PROTOCOL when CodecLimits::extendedConnect is set; the client
+//    codec sends one when the layer's RequestHeaders carries a `protocol` (see the two
+//    subclasses for how such a request reads). Either way the stream stays open after a 2xx
+//    (or 101) answer and carries the protocol's bytes as body data, like CONNECT.
 //  - A stream the peer resets or that breaks before it is complete gets one ProtocolError
 //    event; after that nothing more for it. A connection error (garbage, a bad preface, a bad
 //    frame) sends GOAWAY with the error, fails every open stream with nghttp2's reason, and
@@ -68,6 +73,7 @@ public:
     bool isClosing() const override;    // GOAWAY sent or received, an error, or the peer gone
 
     bool isMultiplexed() const override; // always: streams run side by side
+    bool peerSettingsKnown() const override { return m_peerSettingsSeen; }
     void acknowledge(int streamId, qint64 bytes, CodecOutput& out) override;
     qint64 pendingOutput(int streamId) const override;
     void abortStream(int streamId, CodecOutput& out) override;
@@ -87,6 +93,11 @@ protected:
         qint32 h2Id = 0;
         int layerId = 0;
         QByteArray method; // of the request (HEAD and CONNECT change what a response is)
+        // RFC 8441 extended CONNECT: the :protocol; the stream is a tunnel once answered 2xx.
+        QByteArray protocol;
+        // After our END_STREAM, reset the stream (NO_ERROR) if the peer has not ended its
+        // side: an extended CONNECT answered with an error has nothing more to say.
+        bool resetAfterEnd = false;
 
         // Inbound: the header block being received, then the message.
         Headers pseudo;
@@ -218,6 +229,7 @@ private:
     std::map<int, qint32> m_byLayerId;
     std::set<int> m_waiting; // layer ids whose pendingOutput was above zero after the last call
 
+    bool m_peerSettingsSeen = false; // the peer's first SETTINGS has arrived
     bool m_goawaySent = false;
     bool m_goawayReceived = false;
     qint32 m_goawayLastId = 0;

@@ -366,6 +366,10 @@ int Http2CodecBase::frameReceived(qint32 h2Id, int frameType, quint8 flags, quin
             stream->peerResetCode = errorCode;
         }
         return 0;
+    case NGHTTP2_SETTINGS:
+        if (!(flags & NGHTTP2_FLAG_ACK))
+            m_peerSettingsSeen = true;
+        return 0;
     case NGHTTP2_GOAWAY:
         m_goawayReceived = true;
         m_goawayCode = errorCode;
@@ -419,9 +423,15 @@ int Http2CodecBase::frameSent(qint32 h2Id, int frameType, quint8 flags, quint32 
             stream->outDone = true;
             // The codec answered a request it refused: the rest of it is not wanted
             // (RFC 9113 8.1, RST_STREAM NO_ERROR after a complete response).
-            if (stream->answeredByCodec &&
-                !nghttp2_session_get_stream_remote_close(session(), h2Id))
+            if ((stream->answeredByCodec || stream->resetAfterEnd) &&
+                !nghttp2_session_get_stream_remote_close(session(), h2Id)) {
                 nghttp2_submit_rst_stream(session(), NGHTTP2_FLAG_NONE, h2Id, NGHTTP2_NO_ERROR);
+                if (stream->resetAfterEnd) {
+                    // The exchange is over for the layer: nothing more to report on it.
+                    giveBackWindow(*stream);
+                    stream->finished = true;
+                }
+            }
         }
         return 0;
     case NGHTTP2_RST_STREAM:

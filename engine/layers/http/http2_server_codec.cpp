@@ -73,6 +73,22 @@ void Http2ServerCodec::onHead(Stream& stream, bool endStream)
                    .arg(quotedLatin1(host), quotedLatin1(request.authority)));
         return;
     }
+    const QByteArray protocol = stream.pseudo.value(":protocol");
+    if (request.isConnect() && !protocol.isEmpty()) {
+        // RFC 8441: nghttp2 checked :scheme, :path and :authority. The request reads as the
+        // HTTP/1.1 GET it stands for; the event's `protocol` says what it is.
+        if (!splitAuthority(request.authority, request.scheme, &request.host, &request.port)) {
+            refuse(stream, 400,
+                   QStringLiteral("invalid :authority %1").arg(quotedLatin1(request.authority)));
+            return;
+        }
+        request.method = "GET";
+        stream.method = "CONNECT";
+        stream.protocol = protocol;
+        emitHead(stream, RequestHeaders{stream.layerId, std::move(request), false, protocol},
+                 false);
+        return;
+    }
     if (request.isConnect()) {
         if (!http1ParseAuthority(request.authority, &request.host, &request.port)) {
             refuse(stream, 400,
@@ -169,17 +185,25 @@ void Http2ServerCodec::sendHeaders(Stream& stream, const ResponseHeaders& event)
         submitResponse(stream, {{":status", "502"}}, true);
         return;
     }
-    if (status == 101) {
+    const bool extended = !stream.protocol.isEmpty();
+    if (status == 101 && !extended) {
         out().debug << QStringLiteral("dropped 101 for stream %1: HTTP/2 has no protocol "
                                       "upgrade")
                            .arg(stream.layerId);
         return;
     }
-    const bool informational = status < 200;
-    const bool tunnel = stream.method == "CONNECT" && status >= 200 && status < 300;
+    // An extended CONNECT (RFC 8441) succeeds with a 2xx: the 101 of the HTTP/1.1 upgrade it
+    // was translated into becomes 200, and what only the HTTP/1.1 handshake needs stays out.
+    const int sent = extended && status == 101 ? 200 : status;
+    const bool informational = sent < 200;
+    const bool tunnel = stream.method == "CONNECT" && sent >= 200 && sent < 300;
+    if (extended && !tunnel && !informational)
+        stream.resetAfterEnd = true;
     const bool bodyless = stream.method == "HEAD" || status == 204 || status == 304;
-    FieldList fields{{":status", QByteArray::number(status)}};
+    FieldList fields{{":status", QByteArray::number(sent)}};
     for (auto&& field : outboundFields(response.headers, false)) {
+        if (extended && tunnel && field.first == "sec-websocket-accept")
+            continue;
         // RFC 9110 8.6: no Content-Length in a 1xx, a 204 or a 2xx to CONNECT.
         if (field.first == "content-length" && (informational || status == 204 || tunnel))
             continue;

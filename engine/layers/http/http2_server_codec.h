@@ -24,6 +24,16 @@
 //    ResponseData / RequestData are then the tunnel's bytes, ResponseEndOfMessage its close.
 //    Trailers go out as a final HEADERS frame. ResponseProtocolError resets the stream
 //    (INTERNAL_ERROR): the client learns the response broke off.
+//  - Extended CONNECT (RFC 8441, only with CodecLimits::extendedConnect: the codec then
+//    advertises SETTINGS_ENABLE_CONNECT_PROTOCOL): `:method CONNECT`, `:protocol P`,
+//    `:scheme`, `:path`, `:authority` becomes RequestHeaders with protocol P and a request
+//    that reads as the HTTP/1.1 upgrade it stands for: method GET, scheme, authority, path,
+//    host and port as for any request (the Upgrade fields are HttpStream's to add). The
+//    answer: a 101 (the upgrade's) or a 2xx goes out as :status 200 and keeps the stream
+//    open, ResponseData / RequestData being the protocol's bytes, ResponseEndOfMessage and
+//    RequestEndOfMessage each side's END_STREAM; Sec-WebSocket-Accept is left out. Any
+//    other final status ends the stream: END_STREAM, then RST_STREAM NO_ERROR if the client
+//    has not ended its side.
 //  - canOpenStream() is false: a server opens no streams (no server push).
 
 #include "layers/http/http2_common.h"

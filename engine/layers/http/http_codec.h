@@ -33,6 +33,9 @@ struct CodecOutput
 struct CodecLimits
 {
     qint64 maxHeadSize = 64 * 1024; // request line / status line + all header fields
+    // RFC 8441: the client-facing HTTP/2 codec advertises SETTINGS_ENABLE_CONNECT_PROTOCOL and
+    // accepts extended CONNECT (`:protocol`). HttpLayer sets it when the websocket option is on.
+    bool extendedConnect = false;
 };
 
 class HttpCodec
@@ -79,6 +82,12 @@ public:
     virtual qint64 pendingOutput(int /*streamId*/) const { return 0; }
     // Cancels one exchange (HTTP/2: RST_STREAM CANCEL for that stream only, no event for it).
     virtual void abortStream(int /*streamId*/, CodecOutput& out) { out.close = true; }
+    // True when the peer (an HTTP/2 server) said it takes RFC 8441 extended CONNECT
+    // (SETTINGS_ENABLE_CONNECT_PROTOCOL = 1), so a RequestHeaders with a `protocol` may be sent.
+    virtual bool supportsExtendedConnect() const { return false; }
+    // False while what the peer supports is not known yet (HTTP/2: its SETTINGS, the first
+    // frame it must send, has not arrived).
+    virtual bool peerSettingsKnown() const { return true; }
     // A liveness probe (HTTP/2: PING; answers to the peer's PINGs are automatic).
     virtual void sendPing(CodecOutput& /*out*/) {}
     // Ends the connection gracefully (HTTP/2: GOAWAY NO_ERROR; open streams finish, then

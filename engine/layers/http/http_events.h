@@ -17,6 +17,10 @@ struct RequestHeaders
     int streamId = 0;
     Request request;
     bool endStream = false; // no body follows (no RequestData, RequestEndOfMessage implied)
+    // RFC 8441 extended CONNECT (HTTP/2 only): the `:protocol` ("websocket"). `request` then
+    // reads as the HTTP/1.1 request it stands for (method GET, see Http2ServerCodec), and the
+    // stream stays open after the answer: RequestData / ResponseData are the protocol's bytes.
+    QByteArray protocol = {};
 };
 
 struct RequestData

@@ -38,8 +38,10 @@ constexpr int kMaxExtraConnections = 8;
 CodecLimits limitsFrom(const Context& ctx)
 {
     CodecLimits l;
-    if (ctx.options)
+    if (ctx.options) {
         l.maxHeadSize = ctx.options->maxHeadSize;
+        l.extendedConnect = ctx.options->websocket;
+    }
     return l;
 }
 
@@ -130,6 +132,12 @@ void HttpLayer::onReply(const Event& event, CommandId id)
 {
     if (id == m_keepaliveId) {
         onKeepalive();
+        return;
+    }
+    if (auto w = m_websocketRoutes.find(id); w != m_websocketRoutes.end()) {
+        const int streamId = w->second;
+        m_websocketRoutes.erase(w);
+        runWebSocket(streamId, event);
         return;
     }
     if (auto t = m_tlsRoutes.find(id); t != m_tlsRoutes.end()) {
@@ -233,6 +241,10 @@ void HttpLayer::onClientData(const QByteArray& data)
 {
     if (m_clientClosed)
         return;
+    if (m_clientWebSocket) {
+        runWebSocket(m_clientWebSocket, DataReceived{m_context.client, data});
+        return;
+    }
     CodecOutput out;
     m_clientCodec->receiveData(data, out);
     processClientOutput(out);
@@ -243,6 +255,10 @@ void HttpLayer::onClientClosed()
     m_clientEof = true;
     if (m_clientClosed)
         return;
+    if (m_clientWebSocket) {
+        runWebSocket(m_clientWebSocket, ConnectionClosed{m_context.client});
+        return;
+    }
     CodecOutput out;
     m_clientCodec->receiveClose(out);
     processClientOutput(out);
@@ -261,6 +277,8 @@ void HttpLayer::processClientOutput(CodecOutput& out)
     for (const QString& d : out.debug)
         log(LogLevel::Debug, d);
     for (const HttpEvent& e : out.events) {
+        if (clientEventToWebSocket(e))
+            continue;
         deliverToStream(e);
         if (const auto* data = std::get_if<RequestData>(&e))
             settleRequestData(data->streamId, data->data.size());
@@ -327,7 +345,7 @@ void HttpLayer::streamFinished(HttpStream& stream)
 
 void HttpLayer::maybeCloseIdleClient()
 {
-    if (m_clientEof && m_streams.empty() && !m_tunnel)
+    if (m_clientEof && m_streams.empty() && m_websockets.empty() && !m_tunnel)
         closeClient();
 }
 
@@ -365,6 +383,10 @@ void HttpLayer::sendToServer(const ConnectionPtr& server, const HttpEvent& event
 void HttpLayer::onServerData(ServerConn& sc, const QByteArray& data)
 {
     sc.lastActivity = now();
+    if (sc.websocketStream) {
+        runWebSocket(sc.websocketStream, DataReceived{sc.conn, data});
+        return;
+    }
     CodecOutput out;
     sc.codec->receiveData(data, out);
     processServerOutput(sc, out);
@@ -372,6 +394,10 @@ void HttpLayer::onServerData(ServerConn& sc, const QByteArray& data)
 
 void HttpLayer::onServerClosed(ServerConn& sc)
 {
+    if (sc.websocketStream) {
+        runWebSocket(sc.websocketStream, ConnectionClosed{sc.conn});
+        return;
+    }
     CodecOutput out;
     sc.codec->receiveClose(out);
     out.close = true;
@@ -390,6 +416,8 @@ void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
     for (const HttpEvent& e : out.events) {
         // Upstream codecs answer with the stream ids the layer gave them.
         const int id = streamIdOf(e);
+        if (serverEventToWebSocket(conn, e))
+            continue;
         auto it = m_streams.find(id);
         if (it == m_streams.end()) {
             // A late answer for an abandoned stream: its bytes still count for the window.
@@ -406,6 +434,17 @@ void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
     }
     if (!out.drained.empty())
         onServerDrained(out.drained);
+    if (ServerConn* s = findServer(conn);
+        s && !s->settingsWaiters.empty() && s->codec && s->codec->peerSettingsKnown()) {
+        for (const int id : std::exchange(s->settingsWaiters, {})) {
+            if (auto it = m_streams.find(id); it != m_streams.end()) {
+                HttpStream& stream = *it->second;
+                stream.onServerConnection(conn, {});
+                if (stream.finished())
+                    streamFinished(stream);
+            }
+        }
+    }
     ServerConn* still = findServer(conn);
     if (out.close && still) {
         if (conn->state != ConnectionState::Closed)
@@ -551,6 +590,42 @@ bool HttpLayer::openExtraConnection(HttpStream& stream)
     return true;
 }
 
+void HttpLayer::requestHttp1Server(HttpStream& stream, const ConnectionPtr& server)
+{
+    const int id = stream.streamId();
+    if (ServerConn* old = findServer(server))
+        detach(*old, id);
+    serveWaiting();
+    // A connection of the stream's own, to where `server` goes, the way `server` went there
+    // (TLS with its SNI, the same upstream proxy), asking for HTTP/1.1 only.
+    auto sc = std::make_unique<ServerConn>();
+    sc->extra = m_mode == Mode::Transparent;
+    sc->http1Only = true;
+    sc->conn = makeConnection(Connection::Role::Server);
+    sc->conn->peer = server->peer;
+    sc->conn->via = server->via;
+    sc->conn->tls = server->tls;
+    sc->conn->sni = server->sni;
+    if (server->tls)
+        sc->conn->alpnOffers = {QByteArrayLiteral("http/1.1")};
+    sc->streams.push_back(id);
+    if (server->tls) {
+        Context ctx = m_context;
+        ctx.server = sc->conn;
+        auto inbox = std::make_unique<UpstreamInbox>(ctx);
+        sc->inbox = inbox.get();
+        sc->tls = std::make_unique<tls::ServerTlsLayer>(ctx, std::move(inbox));
+    }
+    log(LogLevel::Debug, QStringLiteral("stream %1: %2 speaks HTTP/2 without extended CONNECT; "
+                                        "the WebSocket goes over a new HTTP/1.1 connection")
+                             .arg(id)
+                             .arg(QString::fromLatin1(server->peer.toString())));
+    const Command open = makeOpenConnection(sc->conn);
+    m_routes[std::get<OpenConnection>(open).id] = id;
+    m_servers.push_back(std::move(sc));
+    emitForServer(*m_servers.back(), open);
+}
+
 void HttpLayer::armKeepalive()
 {
     const int seconds = m_context.options ? m_context.options->http2PingKeepalive : 0;
@@ -626,7 +701,8 @@ void HttpLayer::onOpenCompleted(const OpenConnectionCompleted& e, int streamId)
         return;
     }
     sc->open = true;
-    sc->codec = makeUpstreamCodec(*sc->conn);
+    sc->codec = sc->http1Only ? std::make_unique<Http1ClientCodec>(limitsFrom(m_context))
+                              : makeUpstreamCodec(*sc->conn);
     sc->lastActivity = now();
     armKeepalive();
     if (it == m_streams.end()) {
@@ -701,12 +777,6 @@ HttpLayer::ServerConn* HttpLayer::serverOfStream(int streamId)
     return sc && sc->codec ? sc : nullptr;
 }
 
-namespace {
-// Body bytes one side may have waiting for the other side's window before the proxy stops
-// acknowledging what it receives (and so stops the sender).
-constexpr qint64 kMaxPendingPerStream = 256 * 1024;
-} // namespace
-
 void HttpLayer::settleRequestData(int streamId, qint64 bytes)
 {
     if (m_clientClosed)
@@ -759,6 +829,10 @@ void HttpLayer::settleResponseData(const ConnectionPtr& server, int streamId, qi
 void HttpLayer::onServerDrained(const std::vector<int>& streams)
 {
     for (const int id : streams) {
+        if (m_websockets.contains(id)) {
+            settleWebSocket(id);
+            continue;
+        }
         if (m_clientPausedFor == id) {
             m_clientPausedFor = 0;
             if (!m_clientClosed)
@@ -780,6 +854,10 @@ void HttpLayer::onServerDrained(const std::vector<int>& streams)
 void HttpLayer::onClientDrained(const std::vector<int>& streams)
 {
     for (const int id : streams) {
+        if (m_websockets.contains(id)) {
+            settleWebSocket(id);
+            continue;
+        }
         for (auto& sc : m_servers) {
             if (sc->pausedFor == id) {
                 sc->pausedFor = 0;

@@ -18,6 +18,18 @@
 // tunnel whose server is busy with an HTTP/1 exchange gets extra connections to the same
 // server (with TLS run by a ServerTlsLayer this layer hosts for each), up to a limit, so a
 // slow stream does not hold up its siblings.
+//
+// WebSocket over HTTP/2 (RFC 8441): an HTTP/2 client's extended CONNECT runs as an HttpStream
+// (http_stream.h says how it is recorded and translated); once answered, the stream hosts a
+// WebSocketLayer of its own (http_layer_websocket.cpp), while its siblings carry on. That
+// layer sees two connections as usual: one that stands for the client's stream (its DATA in,
+// ResponseData out, END_STREAM as EOF, a reset as a lost connection) and the upstream one --
+// the HTTP/1.1 connection after its 101, or again a stand-in for the upstream HTTP/2 stream.
+// The same serves the reverse: an HTTP/1.1 client whose upgrade went to an HTTP/2 server as
+// extended CONNECT; its connection is then the client side.
+// Flow control: the client's (or an HTTP/2 server's) DATA are acknowledged only while the
+// WebSocketLayer is not waiting for a hook and the other side has taken what it was given
+// (at most kMaxPendingPerStream waiting); an HTTP/1.1 server is not read meanwhile.
 
 #include "layers/http/http_codec.h"
 #include "proxy/layer.h"
@@ -77,6 +89,30 @@ public:
     // stack, or to a WebSocketLayer recording into `websocketFlow` when that is given.
     // `server` by value: it outlives the pool entry.
     void startTunnel(ConnectionPtr server, HttpFlowPtr websocketFlow = nullptr);
+    // What either side of a stream's WebSocket said before the hand-over.
+    struct TunnelStart
+    {
+        QByteArray fromClient;
+        bool clientEnded = false;
+        QByteArray fromServer; // an HTTP/2 server's (HTTP/1.1: still in its codec)
+        bool serverEnded = false;
+    };
+    // An HTTP/2 client's extended CONNECT on `streamId` was answered 101 by `server` (whose
+    // stream has the same id when it speaks HTTP/2): from now on a WebSocketLayer relays the
+    // stream and records into `flow`.
+    void startStreamWebSocket(int streamId, ConnectionPtr server, HttpFlowPtr flow,
+                              TunnelStart start);
+    // What an upstream connection's codec says (false while it is not open).
+    bool serverIsHttp2(const ConnectionPtr& server);
+    bool serverSupportsExtendedConnect(const ConnectionPtr& server);
+    // For a WebSocket that an HTTP/2 server cannot take (no RFC 8441): the stream leaves
+    // `server` and gets a connection of its own to the same server that speaks HTTP/1.1
+    // (ALPN http/1.1 only); stream.onServerConnection follows.
+    void requestHttp1Server(HttpStream& stream, const ConnectionPtr& server);
+    // Whether what `server` supports is known (an HTTP/2 server's SETTINGS have arrived);
+    // if not, awaitServerSettings calls stream.onServerConnection again once they have.
+    bool serverSettingsKnown(const ConnectionPtr& server);
+    void awaitServerSettings(HttpStream& stream, const ConnectionPtr& server);
     void streamFinished(HttpStream& stream);
     double now() const { return m_context.now(); }
 
@@ -94,6 +130,26 @@ private:
         // below that collects what TLS hands down (decrypted data, open/close).
         std::unique_ptr<proxy::Layer> tls;
         UpstreamInbox* inbox = nullptr;
+        int websocketStream = 0; // an HTTP/1.1 connection after 101: that stream's WebSocket
+        bool http1Only = false;  // opened for a WebSocket the HTTP/2 server cannot take
+        std::vector<int> settingsWaiters; // streams waiting for its SETTINGS (RFC 8441)
+    };
+
+    // A WebSocket inside one HTTP/2 client stream (RFC 8441), see the top.
+    struct StreamWebSocket
+    {
+        int streamId = 0;
+        ConnectionPtr clientEnd; // stands for the client's stream in `layer`, or is the
+                                 // client's connection (an HTTP/1.1 client after its 101)
+        bool clientIsStream = true;
+        ConnectionPtr server;    // the upstream connection
+        ConnectionPtr serverEnd; // `server` itself (HTTP/1.1) or a stand-in for its stream
+        bool serverIsStream = false;
+        std::unique_ptr<proxy::Layer> layer; // a WebSocketLayer
+        qint64 owedToClient = 0;             // client DATA not acknowledged yet
+        qint64 owedToServer = 0;             // the HTTP/2 server's DATA not acknowledged yet
+        bool clientEndSent = false;
+        bool serverEndSent = false;
     };
 
     void onClientData(const QByteArray& data);
@@ -134,6 +190,21 @@ private:
     void forwardToTunnel(const proxy::Event& event);
     std::unique_ptr<http::HttpCodec> makeUpstreamCodec(const Connection& server) const;
 
+    // --- WebSocket streams (http_layer_websocket.cpp) ---
+    // An event of the client codec or of `server`'s codec for a WebSocket stream: handled
+    // (true) or not one of those (false).
+    bool clientEventToWebSocket(const http::HttpEvent& event);
+    bool serverEventToWebSocket(const ConnectionPtr& server, const http::HttpEvent& event);
+    void runWebSocket(int streamId, const proxy::Event& event);
+    void runWebSocketCommand(StreamWebSocket& ws, proxy::Command& command);
+    // Acknowledges owed DATA, pauses or resumes an HTTP/1.1 server, ends a finished one.
+    void settleWebSocket(int streamId);
+    StreamWebSocket* webSocketOf(int streamId);
+
+    // Body bytes one side may have waiting for the other side's window before the proxy
+    // stops acknowledging what it receives (and so stops the sender).
+    static constexpr qint64 kMaxPendingPerStream = 256 * 1024;
+
     const Mode m_mode;
     proxy::Commands m_out;
     std::unique_ptr<http::HttpCodec> m_clientCodec;
@@ -148,6 +219,9 @@ private:
     proxy::CommandId m_keepaliveId = 0;
     int m_highestStreamId = 0;
     int m_clientPausedFor = 0; // an HTTP/1 client's reading paused until this stream drains
+    std::map<int, std::unique_ptr<StreamWebSocket>> m_websockets;
+    std::unordered_map<proxy::CommandId, int> m_websocketRoutes; // hook id -> stream id
+    int m_clientWebSocket = 0; // an HTTP/1.1 client's connection belongs to this stream's
     std::unique_ptr<proxy::Layer> m_tunnel;
     bool m_clientEof = false;
     bool m_clientClosed = false;

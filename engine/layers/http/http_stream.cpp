@@ -5,6 +5,9 @@
 #include "options/options.h"
 #include "options/proxy_mode.h"
 
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+
 namespace spyglass::layers {
 
 using namespace proxy;
@@ -104,6 +107,16 @@ void HttpStream::process(const HttpEvent& event)
 {
     if (m_failed)
         return;
+    const bool tunnelBytes =
+        std::holds_alternative<RequestData>(event) ||
+        std::holds_alternative<RequestTrailers>(event) ||
+        std::holds_alternative<RequestEndOfMessage>(event) ||
+        (m_responseComplete && (std::holds_alternative<ResponseData>(event) ||
+                                std::holds_alternative<ResponseEndOfMessage>(event)));
+    if (!m_protocol.isEmpty() && tunnelBytes) {
+        onTunnelData(event);
+        return;
+    }
     std::visit(
         [this](const auto& e) {
             using T = std::decay_t<decltype(e)>;
@@ -256,6 +269,12 @@ void HttpStream::onRequestHeaders(const RequestHeaders& e)
         return;
     }
 
+    if (!e.protocol.isEmpty()) {
+        m_protocol = e.protocol;
+        if (!startExtendedConnect())
+            return;
+    }
+
     QString error;
     if (!resolveDestination(error)) {
         fail(error, 400);
@@ -267,6 +286,63 @@ void HttpStream::onRequestHeaders(const RequestHeaders& e)
     m_hookedHost = m_flow->request.host;
     m_hookedPort = m_flow->request.port;
     runHook(m_isConnect ? HookKind::HttpConnect : HookKind::RequestHeaders);
+}
+
+bool HttpStream::startExtendedConnect()
+{
+    if (!equalsIgnoreCase(m_protocol, "websocket") || !m_layer.context().opts().websocket) {
+        fail(QStringLiteral("extended CONNECT for the protocol \"%1\" is not supported (only "
+                            "websocket)")
+                 .arg(QString::fromLatin1(m_protocol)),
+             501);
+        return false;
+    }
+    // The request as the HTTP/1.1 upgrade it stands for (RFC 8441 5: the key and the
+    // Upgrade fields are what HTTP/2 leaves out).
+    Headers& h = m_flow->request.headers;
+    h.set("Upgrade", "websocket");
+    h.set("Connection", "Upgrade");
+    QByteArray key;
+    const auto& services = m_layer.context().services;
+    for (int i = 0; i < 4; ++i) {
+        const quint32 r = services && services->random ? services->random()
+                                                       : QRandomGenerator::global()->generate();
+        for (int b = 0; b < 4; ++b)
+            key += char((r >> (8 * b)) & 0xff);
+    }
+    h.set("Sec-WebSocket-Key", key.toBase64());
+    if (!h.contains("sec-websocket-version"))
+        h.set("Sec-WebSocket-Version", "13");
+    // What follows on the stream belongs to the WebSocket, not to the request.
+    m_requestComplete = true;
+    return true;
+}
+
+void HttpStream::onTunnelData(const HttpEvent& event)
+{
+    // A client that does not wait for the answer: keep its bytes for the WebSocket, within
+    // reason (it should send nothing before the 200, RFC 8441 5).
+    constexpr qsizetype kMaxEarlyData = 1 << 20;
+    if (const auto* d = std::get_if<RequestData>(&event)) {
+        m_earlyTunnelData += d->data;
+        if (m_earlyTunnelData.size() > kMaxEarlyData)
+            fail(QStringLiteral("the client sent more than %1 bytes on its WebSocket stream before "
+                                "the handshake was answered")
+                     .arg(kMaxEarlyData),
+                 400);
+    } else if (std::holds_alternative<RequestEndOfMessage>(event)) {
+        m_tunnelClientEnded = true;
+    } else if (const auto* r = std::get_if<ResponseData>(&event)) {
+        // An HTTP/2 server that speaks first, while the hooks on its answer run.
+        m_earlyServerData += r->data;
+        if (m_earlyServerData.size() > kMaxEarlyData)
+            fail(QStringLiteral("the server sent more than %1 bytes on its WebSocket stream "
+                                "while its answer was being handled")
+                     .arg(kMaxEarlyData),
+                 502);
+    } else if (std::holds_alternative<ResponseEndOfMessage>(event)) {
+        m_tunnelServerEnded = true;
+    }
 }
 
 void HttpStream::afterRequestHeadersHook()
@@ -432,6 +508,32 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
     m_wait = Wait::Nothing;
     m_server = conn;
     m_flow->server = *conn;
+    const bool http1Upgrade =
+        m_protocol.isEmpty() && !m_layer.clientIsHttp2() && m_layer.context().opts().websocket &&
+        m_flow->request.method == "GET" && m_flow->request.headers.hasToken("upgrade", "websocket");
+    if ((http1Upgrade || !m_protocol.isEmpty()) && m_layer.serverIsHttp2(conn) &&
+        !m_layer.serverSettingsKnown(conn)) {
+        // Whether it takes RFC 8441 is in its SETTINGS, its first frame: wait for them.
+        m_wait = Wait::Connection;
+        m_layer.awaitServerSettings(*this, conn);
+        return;
+    }
+    if (http1Upgrade && m_layer.serverIsHttp2(conn) &&
+        m_layer.serverSupportsExtendedConnect(conn)) {
+        // The reverse translation: an HTTP/1.1 client's upgrade to an HTTP/2 server that
+        // takes RFC 8441 goes as extended CONNECT; its 200 comes back as the 101.
+        m_protocol = "websocket";
+        m_reverseUpgrade = true;
+    }
+    if (!m_protocol.isEmpty() && m_layer.serverIsHttp2(conn) &&
+        !m_layer.serverSupportsExtendedConnect(conn)) {
+        // No RFC 8441 there (its SETTINGS said so): the WebSocket goes over
+        // an HTTP/1.1 connection of its own, as a browser would do without the proxy.
+        m_server.reset();
+        m_wait = Wait::Connection;
+        m_layer.requestHttp1Server(*this, conn);
+        return;
+    }
     if (m_isConnect) {
         sendConnectEstablished();
         return;
@@ -464,7 +566,7 @@ void HttpStream::sendRequestHead()
     const bool noBody = !m_requestStreaming && m_flow->request.body.content.isEmpty() &&
                         m_flow->request.trailers.isEmpty() &&
                         !head.headers.hasToken("transfer-encoding", "chunked");
-    m_layer.sendToServer(m_server, RequestHeaders{m_streamId, head, noBody});
+    m_layer.sendToServer(m_server, RequestHeaders{m_streamId, head, noBody, m_protocol});
     m_requestHeadSent = true;
     if (noBody) {
         m_requestSentComplete = true;
@@ -521,6 +623,17 @@ void HttpStream::onResponseHeaders(const ResponseHeaders& e)
     m_flow->response->timestampStart = m_layer.now();
     m_flow->server = *m_server;
     m_responseComplete = e.endStream;
+    if (m_reverseUpgrade && e.response.statusCode == 101) {
+        // What the HTTP/1.1 client needs of a 101 that HTTP/2 does not carry (RFC 6455 4.2.2).
+        Headers& h = m_flow->response->headers;
+        h.set("Upgrade", "websocket");
+        h.set("Connection", "Upgrade");
+        const QByteArray key = m_flow->request.headers.value("sec-websocket-key").trimmed();
+        h.set("Sec-WebSocket-Accept",
+              QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                       QCryptographicHash::Sha1)
+                  .toBase64());
+    }
     runHook(HookKind::ResponseHeaders);
 }
 
@@ -612,9 +725,27 @@ void HttpStream::afterResponseHook()
             kill();
             return;
         }
+        const int status = m_flow->response->statusCode;
+        if (!m_protocol.isEmpty() && !m_flow->websocket && status >= 200 && status < 300) {
+            // A 2xx on the HTTP/2 stream would tell the client its WebSocket is open.
+            fail(QStringLiteral("the server answered %1 instead of switching to WebSocket")
+                     .arg(status),
+                 502);
+            return;
+        }
         sendResponseToClient();
     }
     finish();
+    if (!m_protocol.isEmpty() && m_flow->websocket && m_server) {
+        // The stream is a WebSocket from now on: the layer relays and records it. What
+        // either side sent while the hooks ran is still queued: it goes first.
+        for (; !m_queue.empty(); m_queue.pop_front())
+            onTunnelData(m_queue.front());
+        HttpLayer::TunnelStart start{std::exchange(m_earlyTunnelData, {}), m_tunnelClientEnded,
+                                     std::exchange(m_earlyServerData, {}), m_tunnelServerEnded};
+        m_layer.startStreamWebSocket(m_streamId, std::exchange(m_server, {}), m_flow,
+                                     std::move(start));
+    }
 }
 
 void HttpStream::sendResponseToClient()

@@ -11,6 +11,19 @@
 // Response side: headers -> [responseheaders hook] -> body buffered (or streamed) ->
 //                [response hook] -> forwarded to the client
 // CONNECT (regular mode): [http_connect hook] -> server connection (eager) -> 200 -> tunnel.
+// WebSocket over HTTP/2 (RFC 8441): an extended CONNECT from an HTTP/2 client (an event
+// with `protocol` "websocket") is recorded as the HTTP/1.1 upgrade it stands for: GET with
+// Upgrade: websocket, Connection: Upgrade and a fresh Sec-WebSocket-Key added, answered 101
+// (the codecs translate 101 <-> 200 at the HTTP/2 wire). An HTTP/1.1 server gets exactly
+// that request; an HTTP/2 server gets the extended CONNECT if its SETTINGS (waited for, on a
+// fresh connection) enabled RFC 8441, else the stream gets an HTTP/1.1 connection of its own
+// to the same server (HttpLayer::requestHttp1Server), as a browser would without the proxy. After
+// the 101 the stream hands itself to HttpLayer's per-stream WebSocket (startStreamWebSocket) with
+// what either side sent meanwhile; any other answer goes to the client as an ordinary response (a
+// 2xx that is no 101 becomes 502). The reverse: an HTTP/1.1 client's WebSocket upgrade to an HTTP/2
+// server goes as extended CONNECT when the server enables RFC 8441 (its 200 becomes a 101 with the
+// Sec-WebSocket-Accept the client's key calls for) and the client's connection then belongs
+// to that stream's WebSocket; without RFC 8441 it goes as before (a plain GET over HTTP/2).
 // While a hook or a connection is pending, later events for this stream wait in a queue
 // (CONVENTIONS 3): sibling streams carry on.
 
@@ -75,6 +88,9 @@ private:
     void sendResponseToClient();
     void sendConnectEstablished();
     bool resolveDestination(QString& error);
+    // RFC 8441: the extended CONNECT's request becomes the HTTP/1.1 upgrade (see the top).
+    bool startExtendedConnect();
+    void onTunnelData(const http::HttpEvent& event);
 
     // Ends the exchange with an error: tells the client (status != 0, if it can still be
     // told anything), records the error on the flow and runs the error hook.
@@ -106,7 +122,13 @@ private:
     bool m_failed = false;
     bool m_done = false;
     QByteArray m_pendingRequestData; // body bytes waiting for the upstream connection
-    QString m_serverGoneError;       // the server closed while our events were queued
+    QByteArray m_protocol;           // an extended CONNECT's :protocol (RFC 8441)
+    QByteArray m_earlyTunnelData;    // ... and what its client sent before the answer
+    bool m_tunnelClientEnded = false;
+    QByteArray m_earlyServerData; // an HTTP/2 server's WebSocket bytes before the hand-over
+    bool m_tunnelServerEnded = false;
+    bool m_reverseUpgrade = false; // an HTTP/1.1 client's upgrade sent as extended CONNECT
+    QString m_serverGoneError;     // the server closed while our events were queued
     // Where the request was going when the hooks got it; one may change it (map_remote).
     QByteArray m_hookedScheme;
     QByteArray m_hookedHost;

@@ -73,6 +73,11 @@ public:
     QString name() const override { return QStringLiteral("WebSocketLayer"); }
 
     const HttpFlowPtr& flow() const { return m_flow; }
+    // Waiting for a hook's answer: what the peers send meanwhile only piles up (a host that
+    // can hold its peers back, HttpLayer for an HTTP/2 stream, does so).
+    bool isWaiting() const { return m_waitingFor != 0; }
+    // The WebSocket is over (both Closes, an error or a lost connection).
+    bool isDone() const { return m_state == State::Done; }
 
     // Whether the finished exchange `flow` continues as a WebSocket connection for this
     // layer: a 101 answer to a request with `Upgrade: websocket`, and the websocket option on.

@@ -64,6 +64,8 @@ inline QString describe(const HttpEvent& event)
                       << QString::fromLatin1(r.httpVersion) << describeHeaders(r.headers);
                 if (e.endStream)
                     parts << QStringLiteral("end");
+                if (!e.protocol.isEmpty())
+                    parts << QStringLiteral("protocol=") + QString::fromLatin1(e.protocol);
                 return parts.join(' ');
             } else if constexpr (std::is_same_v<T, ResponseHeaders>) {
                 const Response& r = e.response;

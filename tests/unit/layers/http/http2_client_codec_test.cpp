@@ -268,6 +268,83 @@ private Q_SLOTS:
         QVERIFY(codec.isIdle());
     }
 
+    // RFC 8441 towards an HTTP/2 server that enables it: the request that reads as an
+    // HTTP/1.1 upgrade goes out as extended CONNECT (no Sec-WebSocket-Key, no Upgrade), the
+    // server's 200 comes back as a complete 101, then DATA are the WebSocket's bytes.
+    void extendedConnect()
+    {
+        Http2ClientCodec codec;
+        H2PeerOptions options;
+        options.enableConnectProtocol = true;
+        H2Peer peer(H2Peer::Role::Server, options);
+        Exchange ex(codec, peer);
+        QVERIFY(!codec.supportsExtendedConnect());
+        ex.call([](HttpCodec& c, CodecOutput& out) { c.sendPing(out); });
+        QVERIFY(ex.pump());
+        QVERIFY(codec.supportsExtendedConnect());
+        Request r;
+        r.method = "GET";
+        r.scheme = "https";
+        r.host = "example.com";
+        r.port = 443;
+        r.authority = "example.com";
+        r.path = "/ws";
+        r.httpVersion = "HTTP/2.0";
+        r.headers = Headers{{"Upgrade", "websocket"},
+                            {"Connection", "Upgrade"},
+                            {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                            {"Sec-WebSocket-Version", "13"}};
+        ex.call([&](HttpCodec& c, CodecOutput& out) {
+            c.send(RequestHeaders{1, r, true, "websocket"}, out);
+        });
+        QVERIFY(ex.pump());
+        SPYGLASS_COMPARE_LINES(describePeerStreams(peer),
+                               QStringList{"#1 {:method: CONNECT, :protocol: websocket, :scheme: "
+                                           "https, :authority: example.com, :path: /ws, "
+                                           "sec-websocket-version: 13}"});
+        QVERIFY(!peer.streams[1].ended);
+        peer.respond(1, Fields{{":status", "200"}}, {}, false);
+        QVERIFY(ex.pump());
+        ex.call([](HttpCodec& c, CodecOutput& out) { c.send(RequestData{1, "hello"}, out); });
+        QVERIFY(ex.pump());
+        QCOMPARE(peer.streams[1].data, QByteArray("hello"));
+        peer.sendBody(1, "world", true);
+        QVERIFY(ex.pump());
+        SPYGLASS_COMPARE_LINES(ex.transcript.lines(),
+                               (QStringList{"ResponseHeaders#1 101 Switching Protocols HTTP/2.0 "
+                                            "{} end",
+                                            "ResponseData#1 \"world\"", "ResponseEndOfMessage#1"}));
+        ex.call([](HttpCodec& c, CodecOutput& out) { c.send(RequestEndOfMessage{1}, out); });
+        QVERIFY(ex.pump());
+        QVERIFY(peer.streams[1].ended);
+        QVERIFY(codec.isIdle());
+    }
+
+    // A refusal is an ordinary response.
+    void extendedConnectRefused()
+    {
+        Http2ClientCodec codec;
+        H2PeerOptions options;
+        options.enableConnectProtocol = true;
+        H2Peer peer(H2Peer::Role::Server, options);
+        Exchange ex(codec, peer);
+        Request r;
+        r.method = "GET";
+        r.scheme = "https";
+        r.authority = "example.com";
+        r.path = "/ws";
+        r.httpVersion = "HTTP/2.0";
+        ex.call([&](HttpCodec& c, CodecOutput& out) {
+            c.send(RequestHeaders{1, r, true, "websocket"}, out);
+        });
+        QVERIFY(ex.pump());
+        peer.respond(1, Fields{{":status", "404"}}, "gone", true);
+        QVERIFY(ex.pump());
+        SPYGLASS_COMPARE_LINES(ex.transcript.lines(),
+                               (QStringList{"ResponseHeaders#1 404 Not Found HTTP/2.0 {}",
+                                            "ResponseData#1 \"gone\"", "ResponseEndOfMessage#1"}));
+    }
+
     void informationalResponsesAreDropped()
     {
         const Script script = [](Exchange& ex, H2Peer& peer) {

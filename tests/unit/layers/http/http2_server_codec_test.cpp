@@ -370,6 +370,125 @@ private Q_SLOTS:
         QVERIFY(codec.isIdle());
     }
 
+    // RFC 8441: a WebSocket in an HTTP/2 stream. The codec advertises the setting only when
+    // asked; the extended CONNECT reads as the GET it stands for; the 101 of the upgrade it
+    // was translated into goes out as 200 without Sec-WebSocket-Accept, and the stream then
+    // carries the WebSocket's bytes both ways until each side's END_STREAM.
+    void extendedConnect()
+    {
+        {
+            Http2ServerCodec plain;
+            H2Peer peer(H2Peer::Role::Client);
+            Exchange ex{plain, peer};
+            QVERIFY(ex.pump());
+            QVERIFY(!peer.remoteEnablesConnectProtocol());
+        }
+        CodecLimits limits;
+        limits.extendedConnect = true;
+        Http2ServerCodec codec(limits);
+        H2Peer peer(H2Peer::Role::Client);
+        Exchange ex{codec, peer, [](const HttpEvent& e, HttpCodec& c, CodecOutput& out) {
+                        if (const auto* h = std::get_if<RequestHeaders>(&e)) {
+                            Response r =
+                                makeResponse(101, Headers{{"Upgrade", "websocket"},
+                                                          {"Connection", "Upgrade"},
+                                                          {"Sec-WebSocket-Accept", "x"},
+                                                          {"Sec-WebSocket-Protocol", "chat"}});
+                            c.send(ResponseHeaders{h->streamId, r, true}, out);
+                        }
+                        if (const auto* d = std::get_if<RequestData>(&e))
+                            c.send(ResponseData{d->streamId, "echo:" + d->data}, out);
+                    }};
+        QVERIFY(ex.pump());
+        QVERIFY(peer.remoteEnablesConnectProtocol());
+        const qint32 id = peer.request(Fields{{":method", "CONNECT"},
+                                              {":protocol", "websocket"},
+                                              {":scheme", "https"},
+                                              {":path", "/chat?x=1"},
+                                              {":authority", "example.com"},
+                                              {"sec-websocket-version", "13"},
+                                              {"sec-websocket-protocol", "chat"}},
+                                       {}, false);
+        QVERIFY(ex.pump());
+        peer.sendBody(id, "frame", false);
+        QVERIFY(ex.pump());
+        SPYGLASS_COMPARE_LINES(ex.transcript.lines(),
+                               (QStringList{"RequestHeaders#1 GET scheme=https host=example.com "
+                                            "port=443 authority=example.com path=/chat?x=1 "
+                                            "HTTP/2.0 {sec-websocket-version: 13, "
+                                            "sec-websocket-protocol: chat} protocol=websocket",
+                                            "RequestData#1 \"frame\""}));
+        QCOMPARE(peer.streams[id].field(":status"), QByteArray("200"));
+        QCOMPARE(peer.streams[id].field("sec-websocket-protocol"), QByteArray("chat"));
+        QVERIFY(peer.streams[id].field("sec-websocket-accept").isNull());
+        QVERIFY(peer.streams[id].field("upgrade").isNull());
+        QCOMPARE(peer.streams[id].data, QByteArray("echo:frame"));
+        QVERIFY(!peer.streams[id].ended);
+        // The proxy ends its side first; the client's END_STREAM follows.
+        ex.call([](HttpCodec& c, CodecOutput& out) { c.send(ResponseEndOfMessage{1}, out); });
+        QVERIFY(ex.pump());
+        QVERIFY(peer.streams[id].ended);
+        QVERIFY(!codec.isIdle());
+        peer.sendBody(id, {}, true);
+        QVERIFY(ex.pump());
+        QCOMPARE(ex.transcript.lines().last(), "RequestEndOfMessage#1");
+        QVERIFY(codec.isIdle());
+        QVERIFY(peer.streams[id].closed);
+        QCOMPARE(peer.streams[id].closeCode, quint32(NGHTTP2_NO_ERROR));
+    }
+
+    // The upgrade refused upstream: the client gets that status and the stream ends (with a
+    // RST_STREAM NO_ERROR, since the client's side is still open).
+    void extendedConnectRefused()
+    {
+        CodecLimits limits;
+        limits.extendedConnect = true;
+        Http2ServerCodec codec(limits);
+        H2Peer peer(H2Peer::Role::Client);
+        Exchange ex{codec, peer, [](const HttpEvent& e, HttpCodec& c, CodecOutput& out) {
+                        if (const auto* h = std::get_if<RequestHeaders>(&e)) {
+                            c.send(ResponseHeaders{h->streamId, makeResponse(403), false}, out);
+                            c.send(ResponseData{h->streamId, "no"}, out);
+                            c.send(ResponseEndOfMessage{h->streamId}, out);
+                        }
+                    }};
+        const qint32 id = peer.request(Fields{{":method", "CONNECT"},
+                                              {":protocol", "websocket"},
+                                              {":scheme", "https"},
+                                              {":path", "/"},
+                                              {":authority", "example.com"}},
+                                       {}, false);
+        QVERIFY(ex.pump());
+        QCOMPARE(peer.streams[id].field(":status"), QByteArray("403"));
+        QCOMPARE(peer.streams[id].data, QByteArray("no"));
+        QVERIFY(peer.streams[id].ended);
+        QVERIFY(peer.streams[id].reset);
+        QCOMPARE(peer.streams[id].resetCode, quint32(NGHTTP2_NO_ERROR));
+        QVERIFY(codec.isIdle());
+        SPYGLASS_COMPARE_LINES(ex.transcript.lines(),
+                               (QStringList{"RequestHeaders#1 GET scheme=https host=example.com "
+                                            "port=443 authority=example.com path=/ HTTP/2.0 {} "
+                                            "protocol=websocket"}));
+    }
+
+    // Without the setting, :protocol is malformed (nghttp2 resets the stream).
+    void extendedConnectWithoutTheSettingIsRefused()
+    {
+        Http2ServerCodec codec;
+        H2Peer peer(H2Peer::Role::Client);
+        Exchange ex{codec, peer};
+        const qint32 id = peer.request(Fields{{":method", "CONNECT"},
+                                              {":protocol", "websocket"},
+                                              {":scheme", "https"},
+                                              {":path", "/"},
+                                              {":authority", "example.com"}},
+                                       {}, false);
+        QVERIFY(ex.pump());
+        QVERIFY(peer.streams[id].reset);
+        for (const QString& line : ex.transcript.lines())
+            QVERIFY2(!line.startsWith("RequestHeaders"), qPrintable(line));
+    }
+
     void informationalAndBodylessResponses()
     {
         Http2ServerCodec codec;

@@ -22,8 +22,9 @@ using Fields = QList<std::pair<QByteArray, QByteArray>>;
 
 struct H2PeerOptions
 {
-    bool autoWindowUpdate = true;     // false: the test calls consume() itself
-    quint32 maxConcurrentStreams = 0; // 0: not advertised
+    bool autoWindowUpdate = true;       // false: the test calls consume() itself
+    quint32 maxConcurrentStreams = 0;   // 0: not advertised
+    bool enableConnectProtocol = false; // server: SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441)
 };
 
 class H2Peer
@@ -85,6 +86,8 @@ public:
         std::vector<nghttp2_settings_entry> iv;
         if (options.maxConcurrentStreams)
             iv.push_back({NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options.maxConcurrentStreams});
+        if (options.enableConnectProtocol)
+            iv.push_back({NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1});
         nghttp2_submit_settings(m_session, NGHTTP2_FLAG_NONE, iv.data(), iv.size());
     }
     ~H2Peer() { nghttp2_session_del(m_session); }
@@ -92,6 +95,12 @@ public:
     H2Peer& operator=(const H2Peer&) = delete;
 
     nghttp2_session* session() { return m_session; }
+    // What the codec's SETTINGS said about RFC 8441 extended CONNECT.
+    bool remoteEnablesConnectProtocol()
+    {
+        return nghttp2_session_get_remote_settings(m_session,
+                                                   NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL) == 1;
+    }
     std::map<qint32, Stream> streams;
     int goaways = 0;
     quint32 goawayCode = 0;
