@@ -42,7 +42,8 @@ static void die(const char* what)
     exit(1);
 }
 
-static void writeAll(int fd, const char* data, size_t n)
+/* 0 when everything went out, -1 when the peer is gone. */
+static int writeAll(int fd, const char* data, size_t n)
 {
     while (n > 0) {
         ssize_t w = send(fd, data, n, MSG_NOSIGNAL);
@@ -53,11 +54,12 @@ static void writeAll(int fd, const char* data, size_t n)
                 usleep(100);
                 continue;
             }
-            die("send");
+            return -1;
         }
         data += w;
         n -= (size_t)w;
     }
+    return 0;
 }
 
 /* Reads until "\r\n\r\n"; returns the bytes after it (kept in buf), -1 on error. */
@@ -228,13 +230,19 @@ static void serve(int port)
                                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                                    "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n",
                                    accept);
-                writeAll(p->fd, reply, (size_t)len);
+                if (writeAll(p->fd, reply, (size_t)len) != 0) {
+                    close(p->fd);
+                    free(p->buf);
+                    free(p);
+                    continue;
+                }
                 size_t head = (size_t)(end + 4 - (char*)p->buf);
                 memmove(p->buf, p->buf + head, p->have - head);
                 p->have -= head;
                 p->upgraded = 1;
             }
             size_t off = 0;
+            int gone = 0;
             for (;;) {
                 uint64_t payload;
                 int masked;
@@ -257,8 +265,17 @@ static void serve(int port)
                 }
                 size_t oh = frameHeader(out, payload, 0);
                 memcpy(out + oh, data, payload);
-                writeAll(p->fd, (char*)out, oh + payload);
+                if (writeAll(p->fd, (char*)out, oh + payload) != 0) {
+                    gone = 1;
+                    break;
+                }
                 off += total;
+            }
+            if (gone) {
+                close(p->fd);
+                free(p->buf);
+                free(p);
+                continue;
             }
             memmove(p->buf, p->buf + off, p->have - off);
             p->have -= off;
@@ -282,7 +299,8 @@ static void sendMessage(struct Conn* c, const unsigned char* payload, size_t siz
     h += 4;
     for (size_t j = 0; j < size; ++j)
         scratch[h + j] = payload[j] ^ key[j & 3];
-    writeAll(c->fd, (char*)scratch, h + size);
+    if (writeAll(c->fd, (char*)scratch, h + size) != 0)
+        die("send message");
 }
 
 static void client(const char* host, int port, int conns, double seconds, size_t size,
@@ -302,7 +320,8 @@ static void client(const char* host, int port, int conns, double seconds, size_t
             int n = snprintf(head, sizeof head,
                              "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\n\r\n", host, port, host,
                              port);
-            writeAll(fd, head, (size_t)n);
+            if (writeAll(fd, head, (size_t)n) != 0)
+                die("send CONNECT");
             if (readHead(fd, head, sizeof head, &headLen) != 0 || strncmp(head + 9, "200", 3))
                 die("CONNECT refused");
         }
@@ -311,7 +330,8 @@ static void client(const char* host, int port, int conns, double seconds, size_t
                          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                          "Sec-WebSocket-Version: 13\r\n\r\n",
                          host, port);
-        writeAll(fd, head, (size_t)n);
+        if (writeAll(fd, head, (size_t)n) != 0)
+            die("send upgrade");
         ssize_t extra = readHead(fd, head, sizeof head, &headLen);
         if (extra != 0 || strncmp(head + 9, "101", 3)) {
             fprintf(stderr, "upgrade refused: %.40s\n", head);

@@ -76,8 +76,11 @@ public:
         quint64 skipped = Services::bit(HookKind::HttpConnect) | Services::bit(HookKind::Request) |
                           Services::bit(HookKind::ResponseHeaders) |
                           Services::bit(HookKind::ClientConnected);
-        if (!m_live)
-            skipped |= Services::bit(HookKind::RequestHeaders);
+        if (!m_live) // only the end of a flow is published
+            skipped |= Services::bit(HookKind::RequestHeaders) |
+                       Services::bit(HookKind::WebsocketStart) |
+                       Services::bit(HookKind::WebsocketMessage) |
+                       Services::bit(HookKind::TcpStart) | Services::bit(HookKind::TcpMessage);
         return ~skipped | m_addons.wantedHooks();
     }
 

@@ -430,6 +430,17 @@ WebSocketData& WebSocketLayer::data()
 
 void WebSocketLayer::runHook(HookKind kind, bool wait)
 {
+    if (m_context.services && !m_context.services->wants(kind)) {
+        // Nobody listens (no script, no live window, no addon): carry on as if it had been
+        // answered at once, without a hook round trip per message.
+        if (wait && m_state == State::Starting) {
+            m_state = State::Open;
+            pump();
+        } else if (wait && m_pending) {
+            afterMessageHook(); // inside pump(), which goes on reading
+        }
+        return;
+    }
     auto hook = std::make_shared<HookData>();
     hook->kind = kind;
     hook->flow = m_flow;
