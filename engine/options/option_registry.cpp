@@ -5,6 +5,7 @@
 #include "addons/map_local.h"
 #include "addons/map_remote.h"
 #include "addons/modify_body.h"
+#include "layers/http/proxy_auth.h"
 #include "options/proxy_mode.h"
 
 #include <QRegularExpression>
@@ -269,14 +270,16 @@ std::vector<OptionSpec> makeAll()
     v.push_back(OptionSpec{
         QStringLiteral("proxyauth"),
         QStringLiteral("str"),
-        QStringLiteral("Require proxy authentication. Only the form username:password is "
-                       "accepted in this version, and only SOCKS5 mode checks it (RFC 1929)."),
+        QStringLiteral("Require proxy authentication. Format: \"username:pass\", \"any\" to "
+                       "accept any user/pass combination, \"@path\" to use an Apache htpasswd "
+                       "file (bcrypt or SHA-1 entries). HTTP proxy ports answer 407 (reverse "
+                       "mode: 401) until the client sends Basic credentials; SOCKS5 asks with "
+                       "RFC 1929."),
         {},
         [](const Options& o) { return o.proxyauth; },
         [](Options& o, const QString& v) -> QString {
-            if (!v.isEmpty() && (!v.contains(QLatin1Char(':')) || v.startsWith(QLatin1Char('@'))))
-                return QStringLiteral("proxyauth: only username:password is supported in this "
-                                      "version");
+            if (const QString problem = layers::ProxyAuth::validate(v); !problem.isEmpty())
+                return problem;
             o.proxyauth = v;
             return {};
         }});

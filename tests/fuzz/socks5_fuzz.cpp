@@ -47,8 +47,7 @@ void fuzzServerSide(const QByteArray& data, quint8 config)
     auto options = std::make_shared<Options>();
     if (config & 2)
         options->proxyauth = QStringLiteral("user:secret");
-    options->connectionStrategy =
-        (config & 4) ? QStringLiteral("lazy") : QStringLiteral("eager");
+    options->connectionStrategy = (config & 4) ? QStringLiteral("lazy") : QStringLiteral("eager");
     const bool serverFails = config & 8;
 
     Context ctx;
@@ -119,9 +118,9 @@ struct Outcome
 
 Outcome runClient(const QByteArray& data, quint8 config, const std::vector<qsizetype>& cuts)
 {
-    layers::tunnel::Socks5ClientHandshake hs({"example.com", 443},
-                                             (config & 2) ? QByteArray("user:secret") : QByteArray(),
-                                             {"127.0.0.1", 1080});
+    layers::tunnel::Socks5ClientHandshake hs(
+        {"example.com", 443}, (config & 2) ? QByteArray("user:secret") : QByteArray(),
+        {"127.0.0.1", 1080});
     Outcome o;
     layers::tunnel::HandshakeStep step = hs.start();
     o.sent += step.send;

@@ -170,7 +170,7 @@ def bad_modes_exit_2(env):
         (["--mode", "reverse:tcp://x.com"], "needs a port"),
         (["--mode", "wireguard"], "not supported"),
         (["--mode", "upstream:ftp://127.0.0.1:3128"], "scheme 'ftp'"),
-        (["--set", "proxyauth=@htpasswd"], "only username:password"),
+        (["--set", "proxyauth=@/nonexistent/htpasswd"], "cannot read the htpasswd file"),
         (["--mode", "regular", "--mode", "reverse:http://x.com"], "both listen on port"),
     ]
     for args, message in cases:

@@ -1,6 +1,7 @@
 #include "layers/http/http_stream.h"
 
 #include "layers/http/http_layer.h"
+#include "layers/http/proxy_auth.h"
 #include "layers/websocket/websocket_layer.h"
 #include "options/options.h"
 #include "options/proxy_mode.h"
@@ -282,10 +283,49 @@ void HttpStream::onRequestHeaders(const RequestHeaders& e)
     }
     if (m_requestComplete)
         m_flow->request.timestampEnd = m_flow->request.timestampStart;
+    if (!authorize())
+        m_isConnect = false; // answered like any request: no tunnel is opened
     m_hookedScheme = m_flow->request.scheme;
     m_hookedHost = m_flow->request.host;
     m_hookedPort = m_flow->request.port;
     runHook(m_isConnect ? HookKind::HttpConnect : HookKind::RequestHeaders);
+}
+
+// proxyauth (proxy_auth.h, mitmproxy's proxyauth addon): on an HTTP proxy port every request
+// and CONNECT carries Proxy-Authorization (a tunnel's requests were authorised at CONNECT);
+// in reverse mode the server's own Authorization/401 pair is used. A refusal is a 407 (401)
+// response prepared here and sent like an answer without a server: the connection stays open,
+// so the client can retry with credentials on it, as curl and browsers do.
+bool HttpStream::authorize()
+{
+    const Options& o = m_layer.context().opts();
+    if (o.proxyauth.isEmpty())
+        return true;
+    const auto& mode = m_layer.context().mode;
+    const bool reverse = mode && mode->kind == ProxyMode::Kind::Reverse;
+    if (!reverse && m_layer.mode() != HttpLayer::Mode::Regular)
+        return true;
+    const QByteArray field = reverse ? "authorization" : "proxy-authorization";
+    Request& r = m_flow->request;
+    QByteArray user;
+    QByteArray pass;
+    const QByteArray given = r.headers.value(field);
+    if (ProxyAuth::parseBasic(given, &user, &pass) && ProxyAuth::verify(o.proxyauth, user, pass)) {
+        r.headers.remove(field);
+        return true;
+    }
+    const int status = reverse ? 401 : 407;
+    const QString why = given.isEmpty()
+                            ? QStringLiteral("authentication required (proxyauth)")
+                            : QStringLiteral("authentication failed for user '%1' (proxyauth)")
+                                  .arg(QString::fromUtf8(user));
+    m_layer.log(LogLevel::Info, QStringLiteral("%1: %2").arg(QString::fromUtf8(r.url()), why));
+    Response answer = Response::make(status, errorPage(status, why));
+    answer.httpVersion = r.httpVersion;
+    answer.headers.set(reverse ? "WWW-Authenticate" : "Proxy-Authenticate",
+                       "Basic realm=\"spyglass\"");
+    m_flow->response = std::move(answer);
+    return false;
 }
 
 bool HttpStream::startExtendedConnect()
@@ -378,7 +418,8 @@ void HttpStream::afterRequestHeadersHook()
         cont.reason = "Continue";
         m_layer.sendToClient(ResponseHeaders{m_streamId, cont, false});
     }
-    if (!m_requestComplete && o.streamLargeBodies && cl && *cl > *o.streamLargeBodies) {
+    if (!m_requestComplete && o.streamLargeBodies && cl && *cl > *o.streamLargeBodies &&
+        !m_flow->response) {
         startRequestStreaming();
         return;
     }

@@ -99,6 +99,7 @@ private:
     void kill();
     void runHook(proxy::HookKind kind);
     bool wantsHook(proxy::HookKind kind) const;
+    bool authorize();
     void finish();
 
     HttpLayer& m_layer;

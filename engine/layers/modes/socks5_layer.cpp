@@ -1,5 +1,6 @@
 #include "layers/modes/socks5_layer.h"
 
+#include "layers/http/proxy_auth.h"
 #include "layers/next_layer.h"
 #include "options/options.h"
 
@@ -89,9 +90,7 @@ bool Socks5Layer::onAuth(Commands& out)
     const QByteArray user = m_buffer.mid(2, ulen);
     const QByteArray pass = m_buffer.mid(3 + ulen, plen);
     m_buffer.remove(0, 3 + ulen + plen);
-    const QString expected = m_context.opts().proxyauth;
-    const qsizetype colon = expected.indexOf(QLatin1Char(':'));
-    if (user != expected.left(colon).toUtf8() || pass != expected.mid(colon + 1).toUtf8()) {
+    if (!ProxyAuth::verify(m_context.opts().proxyauth, user, pass)) {
         fail(out, QByteArray("\x01\x01", 2),
              QStringLiteral("authentication failed for user '%1'").arg(QString::fromUtf8(user)));
         return false;

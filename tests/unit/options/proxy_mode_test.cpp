@@ -175,7 +175,10 @@ private Q_SLOTS:
         Options o;
         QCOMPARE(OptionRegistry::apply(o, "proxyauth=alice:secret"), QString());
         QCOMPARE(o.proxyauth, QString("alice:secret"));
-        QVERIFY(OptionRegistry::apply(o, "proxyauth=@htpasswd").contains("only username:password"));
+        QVERIFY(OptionRegistry::apply(o, "proxyauth=@/nonexistent/htpasswd")
+                    .contains("cannot read the htpasswd file"));
+        QVERIFY(OptionRegistry::apply(o, "proxyauth=nocolon").contains("username:password"));
+        QCOMPARE(OptionRegistry::apply(o, "proxyauth=any"), QString());
         QCOMPARE(OptionRegistry::apply(o, "upstream_auth=u:p:with:colons"), QString());
         QCOMPARE(o.upstreamAuth, QString("u:p:with:colons"));
         QVERIFY(OptionRegistry::apply(o, "upstream_auth=nocolon").contains("username:password"));
