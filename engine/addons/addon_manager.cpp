@@ -4,6 +4,7 @@
 #include "addons/anticomp.h"
 #include "addons/block.h"
 #include "addons/block_list.h"
+#include "addons/intercept.h"
 #include "addons/map_local.h"
 #include "addons/map_remote.h"
 #include "addons/modify_body.h"
@@ -29,6 +30,7 @@ std::vector<std::unique_ptr<Addon>> defaultAddons()
     v.push_back(std::make_unique<ModifyHeaders>());
     v.push_back(std::make_unique<StickyAuth>());
     v.push_back(std::make_unique<StickyCookie>());
+    v.push_back(std::make_unique<Intercept>()); // last, as the tools add it after the defaults
     return v;
 }
 
@@ -54,6 +56,7 @@ const QStringList& AddonManager::optionNames()
         QStringLiteral("map_local"),      QStringLiteral("modify_body"),
         QStringLiteral("modify_headers"), QStringLiteral("stickyauth"),
         QStringLiteral("stickycookie"),   QStringLiteral("showhost"),
+        QStringLiteral("intercept"),      QStringLiteral("intercept_active"),
     };
     return names;
 }

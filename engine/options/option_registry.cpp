@@ -232,6 +232,13 @@ void addAddonOptions(std::vector<OptionSpec>& v)
                              "Set sticky cookie filter. Matched against requests."));
     v.push_back(boolOption("showhost", &Options::showhost,
                            "Use the Host header to construct URLs for display."));
+    v.push_back(filterOption("intercept", &Options::intercept,
+                             "Intercept filter expression: matching requests, responses and "
+                             "WebSocket messages are held until the window (or the engine "
+                             "facade) resumes, edits or kills them."));
+    v.push_back(boolOption("intercept_active", &Options::interceptActive,
+                           "Hold flows that match the intercept filter. Off keeps the filter "
+                           "and holds nothing."));
 }
 
 std::vector<OptionSpec> makeAll()

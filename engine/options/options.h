@@ -64,7 +64,10 @@ struct Options
     QStringList modifyHeaders; // "[/FILTER]/NAME/[@]VALUE"
     QString stickyauth;        // a filter; empty = off
     QString stickycookie;      // a filter; empty = off
-    bool showhost = false;     // display URLs with the Host header (spyglass-dump)
+    // Intercept (addons/intercept.h): flows matching this filter are held until resumed.
+    QString intercept;           // a filter; empty = nothing is held
+    bool interceptActive = true; // off: the filter is kept but nothing is held
+    bool showhost = false;       // display URLs with the Host header (spyglass-dump)
     // Export (io/flow_export.h): curl commands pin the server's recorded IP with --resolve.
     bool exportPreserveOriginalIp = false;
 };

@@ -6,7 +6,9 @@
 #include "flow/flow.h"
 
 #include <QList>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace spyglass::proxy {
 
@@ -62,6 +64,11 @@ struct HookData
     HttpFlowPtr flow;                             // HTTP hooks
     ConnectionPtr connection;                     // connection hooks
     std::shared_ptr<ClientHelloData> clientHello; // TlsClientHello
+    // Work for the flow's own worker thread, run in order when a hook answered later (from
+    // another thread: intercept's resume, kill, replace) comes back, before the layer goes
+    // on. Whoever answers late changes the flow only here: the worker may touch it meanwhile
+    // (a client that disconnects while its flow is held).
+    std::vector<std::function<void()>> onWorker;
 };
 
 using HookPtr = std::shared_ptr<HookData>;

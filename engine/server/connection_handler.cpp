@@ -345,6 +345,8 @@ void ConnectionHandler::hookDone(CommandId id)
         return; // completed twice, or answered "done now" and completed as well
     HookPtr hook = it->second;
     m_pendingHooks.erase(it);
+    for (const auto& work : std::exchange(hook->onWorker, {}))
+        work();
     activity(); // the idle clock restarts when the hook is answered
     post(HookCompleted{id, std::move(hook)});
 }

@@ -2,6 +2,7 @@
 
 #include "addons/addon_manager.h"
 #include "addons/client_gate_layer.h"
+#include "addons/intercept.h"
 #include "layers/modes/root_layer.h"
 #include "options/option_registry.h"
 #include "proxy/context.h"
@@ -34,7 +35,8 @@ public:
     bool run(const proxy::HookPtr& hook, std::function<void()> complete) override
     {
         if (!m_addons.run(hook, [this, hook, complete] {
-                publish(*hook);
+                // Answered later, maybe from another thread: publish on the flow's worker.
+                hook->onWorker.push_back([this, hook] { publish(*hook); });
                 complete();
             }))
             return false;
@@ -115,6 +117,49 @@ ProxyEngine::ProxyEngine(QObject* parent)
             if (level >= proxy::LogLevel::Info)
                 Q_EMIT logMessage(int(level), message);
         });
+    // A held flow is shown at once, whether or not the engine publishes live.
+    if (auto* i = interceptAddon())
+        i->setOnHold([this](const HttpFlow& flow) {
+            m_hub.publish(std::make_shared<const HttpFlow>(flow));
+        });
+}
+
+addons::Intercept* ProxyEngine::interceptAddon() const
+{
+    for (const auto& a : d->addons->addons())
+        if (auto* i = dynamic_cast<addons::Intercept*>(a.get()))
+            return i;
+    return nullptr;
+}
+
+QList<QUuid> ProxyEngine::interceptedFlows() const
+{
+    auto* i = interceptAddon();
+    return i ? i->held() : QList<QUuid>{};
+}
+
+bool ProxyEngine::resumeFlow(const QUuid& id)
+{
+    auto* i = interceptAddon();
+    return i && i->resume(id);
+}
+
+int ProxyEngine::resumeAllFlows()
+{
+    auto* i = interceptAddon();
+    return i ? i->resumeAll() : 0;
+}
+
+bool ProxyEngine::killFlow(const QUuid& id)
+{
+    auto* i = interceptAddon();
+    return i && i->kill(id);
+}
+
+bool ProxyEngine::replaceFlow(const QUuid& id, const HttpFlow& edited)
+{
+    auto* i = interceptAddon();
+    return i && i->replace(id, edited);
 }
 
 ProxyEngine::~ProxyEngine()

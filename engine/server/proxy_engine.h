@@ -7,13 +7,18 @@
 #include "flow/flow_hub.h"
 #include "options/options.h"
 
+#include <QList>
 #include <QObject>
+#include <QUuid>
 #include <memory>
 #include <vector>
 
 namespace spyglass {
 
 class CertificateAuthority;
+namespace addons {
+class Intercept;
+}
 
 class ProxyEngine : public QObject
 {
@@ -47,11 +52,25 @@ public:
     // The options in force (those given to start(), with setOption's changes).
     Options options() const;
 
+    // Intercept (the `intercept` option, addons/intercept.h). Thread-safe, from any thread:
+    // the window calls them from its own. A held flow is published with `intercepted` set;
+    // each call returns false (0) when the flow is not held (any more).
+    QList<QUuid> interceptedFlows() const;
+    bool resumeFlow(const QUuid& id);
+    int resumeAllFlows();
+    // Closes a held request or response without an answer; drops a held WebSocket message.
+    bool killFlow(const QUuid& id);
+    // Takes the request (held at request), the response (held at response) or the message
+    // (held at a WebSocket message) from `edited`, then resumes.
+    bool replaceFlow(const QUuid& id, const HttpFlow& edited);
+
 Q_SIGNALS:
     // From any thread; delivered queued to receivers on other threads.
     void logMessage(int level, const QString& message);
 
 private:
+    addons::Intercept* interceptAddon() const;
+
     struct Private;
     std::unique_ptr<Private> d;
     FlowHub m_hub;

@@ -255,7 +255,7 @@ Commands ClientTlsLayer::parseHello()
     m_helloData->sni = m_hello.sni;
     m_helloData->alpnProtocols = m_hello.alpnProtocols;
     auto hook =
-        std::make_shared<HookData>(HookData{HookKind::TlsClientHello, {}, client, m_helloData});
+        std::make_shared<HookData>(HookData{HookKind::TlsClientHello, {}, client, m_helloData, {}});
     Command command = makeHook(hook);
     m_helloHookId = std::get<Hook>(command).id;
     m_ownIds.insert(m_helloHookId);
@@ -470,8 +470,8 @@ Commands ClientTlsLayer::fail(const QString& reason, LogLevel level)
     const QString message = QStringLiteral("client TLS handshake failed: %1").arg(reason);
     client->error = message;
     out.push_back(makeLog(level, message));
-    auto hook =
-        std::make_shared<HookData>(HookData{HookKind::TlsFailedClient, {}, client, m_helloData});
+    auto hook = std::make_shared<HookData>(
+        HookData{HookKind::TlsFailedClient, {}, client, m_helloData, {}});
     Command hookCommand = makeHook(hook);
     m_ownIds.insert(std::get<Hook>(hookCommand).id);
     out.push_back(std::move(hookCommand));

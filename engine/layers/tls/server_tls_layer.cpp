@@ -217,7 +217,7 @@ Commands ServerTlsLayer::handshakeFailed(const QString& reason, bool peerGone)
         flush(out); // our alert tells the server why
     server->error = message;
     out.push_back(makeLog(LogLevel::Warn, message));
-    auto hook = std::make_shared<HookData>(HookData{HookKind::TlsFailedServer, {}, server, {}});
+    auto hook = std::make_shared<HookData>(HookData{HookKind::TlsFailedServer, {}, server, {}, {}});
     Command hookCommand = makeHook(hook);
     m_ownIds.insert(std::get<Hook>(hookCommand).id);
     out.push_back(std::move(hookCommand));

@@ -130,7 +130,7 @@ private Q_SLOTS:
             names << a->name();
         QCOMPARE(names, (QStringList{"block", "block_list", "anticache", "anticomp", "map_remote",
                                      "map_local", "modify_body", "modify_headers", "stickyauth",
-                                     "stickycookie"}));
+                                     "stickycookie", "intercept"}));
         QVERIFY(m.configure(Options{}).isEmpty());
         QCOMPARE(m.wantedHooks(), Services::bit(HookKind::ClientConnected));
         QVERIFY(m.configure(optionsWith({"block_global=false"})).isEmpty());

@@ -367,7 +367,7 @@ void ServerTlsLayerTest::otherConnectionsAndRepliesPassThrough()
     Commands fromChild;
     s.child->script = [&](const Event& e) -> Commands {
         if (std::holds_alternative<Start>(e)) {
-            auto hook = std::make_shared<HookData>(HookData{HookKind::Request, {}, {}, {}});
+            auto hook = std::make_shared<HookData>(HookData{HookKind::Request, {}, {}, {}, {}});
             fromChild = {makeOpenConnection(other), makeHook(hook), makeWakeup(5),
                          SendData{other, "plain"}, makeLog(LogLevel::Info, "child log")};
             return fromChild;
