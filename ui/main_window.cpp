@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "options/option_registry.h"
+
 #include "filter_bar.h"
 #include "flow_detail_view.h"
 #include "flow_list_model.h"
@@ -17,7 +19,10 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QHeaderView>
+#include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -126,6 +131,26 @@ void MainWindow::createActions()
         m_filterBar->selectAll();
     });
 
+    // Intercept. The single keys are mitmproxy's, active while the flow list has the focus.
+    m_intercept = new QAction(tr("&Intercept"), this);
+    m_intercept->setCheckable(true);
+    m_intercept->setChecked(m_options.interceptActive && !m_options.intercept.isEmpty());
+    m_intercept->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_intercept->setToolTip(tr("Hold the flows that match the intercept filter (Ctrl+I)"));
+    connect(m_intercept, &QAction::toggled, this, &MainWindow::setInterceptActive);
+    m_resume = new QAction(tr("&Resume"), this);
+    m_resume->setShortcut(QKeySequence(Qt::Key_A));
+    m_resume->setToolTip(tr("Let the selected intercepted flow go on (a)"));
+    connect(m_resume, &QAction::triggered, this, &MainWindow::resumeCurrent);
+    m_resumeAll = new QAction(tr("Resume &all"), this);
+    m_resumeAll->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_A));
+    m_resumeAll->setToolTip(tr("Let every intercepted flow go on (A)"));
+    connect(m_resumeAll, &QAction::triggered, this, [this] { m_engine->resumeAllFlows(); });
+    m_kill = new QAction(tr("&Kill"), this);
+    m_kill->setShortcut(QKeySequence(Qt::Key_X));
+    m_kill->setToolTip(tr("Close the selected intercepted flow without an answer (x)"));
+    connect(m_kill, &QAction::triggered, this, &MainWindow::killCurrent);
+
     m_about = new QAction(tr("&About Spyglass"), this);
     m_about->setMenuRole(QAction::AboutRole);
     connect(m_about, &QAction::triggered, this, &MainWindow::showAbout);
@@ -142,6 +167,12 @@ void MainWindow::createMenus()
     QMenu* proxy = menuBar()->addMenu(tr("&Proxy"));
     proxy->addAction(m_startStop);
     proxy->addAction(m_clear);
+    QMenu* flowMenu = menuBar()->addMenu(tr("F&low"));
+    flowMenu->addAction(m_intercept);
+    flowMenu->addSeparator();
+    flowMenu->addAction(m_resume);
+    flowMenu->addAction(m_resumeAll);
+    flowMenu->addAction(m_kill);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_focusFilter);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -178,6 +209,77 @@ void MainWindow::createToolBar()
     bar->addWidget(m_toolbarAddress);
     bar->addSeparator();
     bar->addAction(m_clear);
+    bar->addSeparator();
+    bar->addAction(m_intercept);
+    m_interceptFilter = new QLineEdit(bar);
+    m_interceptFilter->setPlaceholderText(tr("Intercept filter, e.g. ~u /api & ~m POST"));
+    m_interceptFilter->setToolTip(
+        tr("Flows matching this filter are held at their request, their response and each "
+           "WebSocket message while Intercept is on. Press Enter to apply."));
+    m_interceptFilter->setClearButtonEnabled(true);
+    m_interceptFilter->setMaximumWidth(320);
+    m_interceptFilter->setText(m_options.intercept);
+    connect(m_interceptFilter, &QLineEdit::returnPressed, this, &MainWindow::applyInterceptFilter);
+    bar->addWidget(m_interceptFilter);
+    bar->addAction(m_resumeAll);
+}
+
+bool MainWindow::setInterceptFilter(const QString& expression, QString* error)
+{
+    Options next = m_options;
+    if (const QString err = OptionRegistry::apply(next, QStringLiteral("intercept=") + expression);
+        !err.isEmpty()) {
+        *error = err;
+        return false;
+    }
+    if (m_engine->isRunning() &&
+        !m_engine->setOption(QStringLiteral("intercept"), expression, error))
+        return false;
+    m_options = next;
+    if (m_interceptFilter->text() != expression)
+        m_interceptFilter->setText(expression);
+    if (!expression.isEmpty() && !m_intercept->isChecked())
+        m_intercept->setChecked(true); // a new filter means "intercept this", as in mitmproxy
+    return true;
+}
+
+void MainWindow::setInterceptActive(bool active)
+{
+    m_options.interceptActive = active;
+    if (m_intercept->isChecked() != active)
+        m_intercept->setChecked(active);
+    QString error;
+    if (m_engine->isRunning() &&
+        !m_engine->setOption(QStringLiteral("intercept_active"),
+                             active ? QStringLiteral("true") : QStringLiteral("false"), &error))
+        showError(tr("Intercept"), error);
+    if (!active)
+        m_engine->resumeAllFlows(); // nothing stays held once intercept is off
+}
+
+void MainWindow::applyInterceptFilter()
+{
+    QString error;
+    const bool ok = setInterceptFilter(m_interceptFilter->text().trimmed(), &error);
+    QPalette palette = m_interceptFilter->parentWidget()->palette();
+    if (!ok) // readable on light and dark backgrounds alike
+        palette.setColor(QPalette::Text, QColor(0xd0, 0x40, 0x40));
+    m_interceptFilter->setPalette(palette);
+    m_interceptFilter->setToolTip(ok ? tr("Flows matching this filter are held while Intercept "
+                                          "is on. Press Enter to apply.")
+                                     : error);
+}
+
+void MainWindow::resumeCurrent()
+{
+    if (const FlowSnapshot& f = m_detail->flow())
+        m_engine->resumeFlow(f->id);
+}
+
+void MainWindow::killCurrent()
+{
+    if (const FlowSnapshot& f = m_detail->flow())
+        m_engine->killFlow(f->id);
 }
 
 void MainWindow::createCentralWidget()

@@ -20,6 +20,7 @@
 
 class QAction;
 class QLabel;
+class QLineEdit;
 class QModelIndex;
 class QProgressBar;
 class QSplitter;
@@ -70,6 +71,17 @@ public:
     FilterBar* filterBar() const { return m_filterBar; }
     QSplitter* splitter() const { return m_splitter; }
     QString listenAddress() const;
+
+    // Intercept (toolbar: the toggle and its filter; Flow menu: resume, resume all, kill).
+    // The filter and the toggle apply to the running engine at once and to the next start.
+    bool setInterceptFilter(const QString& expression, QString* error);
+    void setInterceptActive(bool active);
+    const Options& options() const { return m_options; }
+    QAction* resumeAction() const { return m_resume; }
+    QAction* resumeAllAction() const { return m_resumeAll; }
+    QAction* killAction() const { return m_kill; }
+    QAction* interceptAction() const { return m_intercept; }
+    QLineEdit* interceptFilterEdit() const { return m_interceptFilter; }
     // The About box's text (Help > About): the version is the CMake project's.
     static QString aboutText();
 
@@ -98,6 +110,9 @@ private:
     void openSessionDialog();
     void saveSessionDialog();
     void showError(const QString& title, const QString& message);
+    void resumeCurrent();
+    void killCurrent();
+    void applyInterceptFilter();
     void showAbout();
 
     ProxyEngine* m_engine;
@@ -128,6 +143,11 @@ private:
     QAction* m_quit = nullptr;
     QAction* m_focusFilter = nullptr;
     QAction* m_about = nullptr;
+    QAction* m_intercept = nullptr;
+    QAction* m_resume = nullptr;
+    QAction* m_resumeAll = nullptr;
+    QAction* m_kill = nullptr;
+    QLineEdit* m_interceptFilter = nullptr;
 };
 
 } // namespace spyglass

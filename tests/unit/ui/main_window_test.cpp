@@ -43,6 +43,7 @@ private slots:
     void structureTabShowsFlows();
     void savesAndOpensSessions();
     void hexDumpLayout();
+    void interceptControls();
 
 private:
     void feed(ProxyEngine& engine, int count);
@@ -306,6 +307,39 @@ void MainWindowTest::savesAndOpensSessions()
     other.clearFlows();
     QVERIFY2(other.openSession(autosave, &error), qPrintable(error));
     QCOMPARE(other.flowModel()->rowCount(), 2);
+}
+
+// The toolbar's intercept filter and toggle reach the running engine; a bad filter is
+// refused and marked; switching intercept off releases what is held.
+void MainWindowTest::interceptControls()
+{
+    QTemporaryDir conf;
+    Options options;
+    options.confdir = conf.path();
+    options.listenPort = 0;
+    ProxyEngine engine;
+    MainWindow window(&engine, options);
+    QString error;
+    QVERIFY2(window.startProxy(&error), qPrintable(error));
+    QVERIFY(!window.interceptAction()->isChecked());
+    QCOMPARE(window.resumeAction()->shortcut(), QKeySequence(Qt::Key_A));
+    QCOMPARE(window.killAction()->shortcut(), QKeySequence(Qt::Key_X));
+
+    window.interceptFilterEdit()->setText(QStringLiteral("~u /api"));
+    QTest::keyClick(window.interceptFilterEdit(), Qt::Key_Return);
+    QCOMPARE(engine.options().intercept, QStringLiteral("~u /api"));
+    QVERIFY(window.interceptAction()->isChecked()); // a new filter turns intercept on
+    QVERIFY(engine.options().interceptActive);
+
+    window.interceptFilterEdit()->setText(QStringLiteral("~nonsense"));
+    QTest::keyClick(window.interceptFilterEdit(), Qt::Key_Return);
+    QCOMPARE(engine.options().intercept, QStringLiteral("~u /api")); // unchanged
+    QVERIFY(window.interceptFilterEdit()->toolTip().contains(QStringLiteral("intercept")));
+
+    window.interceptAction()->trigger(); // off
+    QVERIFY(!engine.options().interceptActive);
+    QVERIFY(!window.options().interceptActive);
+    window.stopProxy();
 }
 
 void MainWindowTest::hexDumpLayout()
