@@ -11,7 +11,8 @@
 // the leak checker: the event grammar of every stream (a head first, nothing after its end or
 // its error except the one error a server stream may get after its request ended, ids as
 // promised, no empty data, nothing after close) and, when the passive whole run met no error,
-// the same transcript however the input is cut.
+// the same transcript however the input is cut. Half the runs enable extended CONNECT
+// (RFC 8441, CodecLimits::extendedConnect).
 
 #include "layers/http/http2_client_codec.h"
 #include "layers/http/http2_server_codec.h"
@@ -351,6 +352,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const bool closeAtEnd = (choice >> 1) & 1;
     CodecLimits limits;
     limits.maxHeadSize = (choice >> 2) & 1 ? 64 * 1024 : 256;
+    // RFC 8441: with SETTINGS_ENABLE_CONNECT_PROTOCOL a CONNECT with :protocol opens a stream
+    // that stays open after its head, a path of its own in both codecs.
+    limits.extendedConnect = (choice >> 3) & 1;
     const quint64 actions = choice >> 8;
 
     {
