@@ -229,6 +229,10 @@ void ProxyEngine::stop()
         d->server->stop();
         d->server.reset();
     }
+    // Whatever intercept still holds belonged to connections that are closed now: releasing
+    // it reaches no handler (their mailboxes are gone), and nothing stays listed as held.
+    if (addons::Intercept* intercept = interceptAddon())
+        intercept->resumeAll();
     d->services.reset();
     m_hub.flush();
 }

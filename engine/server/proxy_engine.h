@@ -30,7 +30,8 @@ public:
     // Loads (or creates, on first start) the CA in options.confdir and starts listening.
     // On failure returns false and a one-line reason for the user.
     bool start(const Options& options, QString* error);
-    // Stops accepting, closes every connection, joins the workers, flushes the hub.
+    // Stops accepting, closes every connection (flows held by intercept are dropped), joins
+    // the workers, flushes the hub.
     void stop();
     bool isRunning() const;
     quint16 listenPort() const;

@@ -208,6 +208,33 @@ private Q_SLOTS:
         QVERIFY(engine.interceptedFlows().isEmpty());
         engine.stop();
     }
+
+    // Stopping closes the held connections; what was held is forgotten, not listed as held
+    // into the next run, and the origin is never asked.
+    void stopForgetsHeldFlows()
+    {
+        Origin origin;
+        QTemporaryDir dir;
+        Options o;
+        o.confdir = dir.path();
+        o.listenPort = 0;
+        o.intercept = QStringLiteral("~u /held");
+        ProxyEngine engine;
+        QString error;
+        QVERIFY2(engine.start(o, &error), qPrintable(error));
+        auto held = sendRequest(engine.listenPort(), origin.port, "/held");
+        QVERIFY(held);
+        QVERIFY(waitFor([&] { return engine.interceptedFlows().size() == 1; }));
+        const QUuid id = engine.interceptedFlows().first();
+        engine.stop();
+        QVERIFY(engine.interceptedFlows().isEmpty());
+        QVERIFY(!engine.resumeFlow(id));
+        QCOMPARE(answer(*held, 2000), QByteArray());
+        QVERIFY2(engine.start(o, &error), qPrintable(error));
+        QVERIFY(engine.interceptedFlows().isEmpty());
+        engine.stop();
+        QCOMPARE(origin.requests.load(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(InterceptEngineTest)
