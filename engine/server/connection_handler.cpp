@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QTimer>
 
+#include <algorithm>
+
 #include <exception>
 #include <mutex>
 
@@ -194,7 +196,11 @@ void ConnectionHandler::pump()
             abortUpstream();
     }
     m_pumping = false;
-    scheduleCleanup();
+    // Cleanup only has work once a peer is done (a closed server connection to forget, or
+    // every peer done so the handler can go). Scheduling it after every pump cost a posted
+    // event and an eventfd wake-up per chunk of data received.
+    if (std::any_of(m_peers.begin(), m_peers.end(), [](const auto& p) { return p->done; }))
+        scheduleCleanup();
 }
 
 void ConnectionHandler::execute(const Command& command)
