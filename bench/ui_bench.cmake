@@ -6,3 +6,11 @@ target_include_directories(ui_million PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit/u
 target_link_libraries(ui_million PRIVATE spyglass_ui)
 target_compile_options(ui_million PRIVATE ${SPYGLASS_WARNINGS})
 spyglass_use_fast_malloc(ui_million)
+
+# filter_bench: Filter::matches over one million flows in memory and stored (issue 5).
+# Run: build/ui/filter_bench [flows]
+add_executable(filter_bench ${PROJECT_SOURCE_DIR}/bench/filter_bench.cpp)
+target_include_directories(filter_bench PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit/ui)
+target_link_libraries(filter_bench PRIVATE spyglass_engine)
+target_compile_options(filter_bench PRIVATE ${SPYGLASS_WARNINGS})
+spyglass_use_fast_malloc(filter_bench)
