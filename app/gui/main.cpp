@@ -10,13 +10,13 @@
 #include "io/har_writer.h"
 #include "main_window.h"
 #include "options/option_registry.h"
+#include "quit_signals.h"
 #include "server/proxy_engine.h"
 #include "tls/certificate_authority.h"
 
 #include <QApplication>
 #include <QMessageBox>
 
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -47,7 +47,6 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("spyglass"));
     QApplication::setApplicationDisplayName(QStringLiteral("Spyglass"));
     QApplication::setApplicationVersion(QStringLiteral(SPYGLASS_VERSION));
-    std::signal(SIGPIPE, SIG_IGN);
 
     CommandLine cli;
     if (const QString err = parseCommandLine(QApplication::arguments(), cli); !err.isEmpty())
@@ -80,6 +79,10 @@ int main(int argc, char** argv)
     if (!cli.saveFile.isEmpty() && !window.setAutosaveFile(cli.saveFile, &err))
         return fail(err);
     window.show();
+    // SIGTERM or Ctrl+C in the terminal (logout, a service manager) closes the window as the
+    // user would: the layout is saved, the autosave session flushed, --har written below.
+    QuitSignals quitSignals;
+    QObject::connect(&quitSignals, &QuitSignals::quitRequested, &window, &QWidget::close);
     if (!cli.noServer) {
         if (!window.startProxy(&err)) {
             // The window stays: the user can change nothing yet, but can open sessions.

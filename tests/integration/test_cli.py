@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import stat
+import subprocess
 import sys
 import time
 
@@ -254,6 +255,40 @@ def har_on_sigint(env):
     check_eq(p.proc.returncode, 0, "exit code on SIGINT")
     with open(har) as f:
         check_eq(len(json.load(f)["log"]["entries"]), 1, "HAR entries after SIGINT")
+
+
+@case(spyglass_only=True)
+def app_closes_and_writes_har_on_sigterm(env):
+    # The window closes as if the user closed it (layout saved, --har written), exit code 0.
+    app = os.path.join(os.path.dirname(T.proxy_exe()), "spyglass")
+    check(os.access(app, os.X_OK), f"{app} is not built")
+    har = os.path.join(env.tmp, "app.har")
+    port = T.free_port()
+    o = env.origin
+    run_env = T.clean_env({"QT_QPA_PLATFORM": "offscreen", "HOME": env.tmp,
+                           "XDG_CONFIG_HOME": os.path.join(env.tmp, "xdg")})
+    with open(os.path.join(env.tmp, "app.log"), "wb") as log:
+        argv = [app, "-p", str(port), "--confdir", os.path.join(env.tmp, "appconf"),
+                "--har", har]
+        proc = subprocess.Popen(argv, stdout=log, stderr=log, env=run_env)
+    try:
+        deadline = time.monotonic() + 20
+        while not T.is_listening(port, proc.pid):
+            check(proc.poll() is None and time.monotonic() < deadline,
+                  "the app did not start listening")
+            time.sleep(0.1)
+        r = T.curl(o.url("/bytes/10"), proxy=f"http://127.0.0.1:{port}")
+        check(r.rc == 0 and r.status == 200, f"{r}")
+        time.sleep(0.3)  # the flow reaches the window in the hub's next batch (30 ms)
+        proc.send_signal(signal.SIGTERM)
+        check_eq(proc.wait(15), 0, "exit code on SIGTERM")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    with open(har) as f:
+        entries = json.load(f)["log"]["entries"]
+    check_eq([e["request"]["url"] for e in entries], [o.url("/bytes/10")], "HAR entries")
 
 
 @case
