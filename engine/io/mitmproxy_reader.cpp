@@ -85,8 +85,9 @@ QByteArray derFromPem(const QByteArray& pem)
     const qsizetype bodyEnd = pem.indexOf("-----END", begin);
     if (bodyStart < 0 || bodyEnd < bodyStart)
         return {};
-    auto r = QByteArray::fromBase64Encoding(pem.mid(bodyStart, bodyEnd - bodyStart).simplified(),
-                                            QByteArray::AbortOnBase64DecodingErrors);
+    QByteArray base64 = pem.mid(bodyStart, bodyEnd - bodyStart);
+    base64.removeIf([](char c) { return c == '\n' || c == '\r' || c == ' ' || c == '\t'; });
+    auto r = QByteArray::fromBase64Encoding(base64, QByteArray::AbortOnBase64DecodingErrors);
     return r ? std::move(*r) : QByteArray();
 }
 

@@ -81,9 +81,8 @@ private slots:
     void containers()
     {
         const QByteArray list = tn(tn("a", ',') + tn("1", '#') + tn("", '~'), ']');
-        const QByteArray dict = tn(tn("k", ';') + list + tn("n", ',') + tn("2", '#') +
-                                       tn("n", ';') + tn("3", '#'),
-                                   '}');
+        const QByteArray dict = tn(
+            tn("k", ';') + list + tn("n", ',') + tn("2", '#') + tn("n", ';') + tn("3", '#'), '}');
         auto r = TnetstringReader::parse(dict);
         QVERIFY2(r.ok(), qPrintable(r.error));
         QVERIFY(r.value.isDict());
