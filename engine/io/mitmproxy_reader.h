@@ -3,8 +3,9 @@
 // sequence of tnetstring dictionaries (tnetstring.h), one per flow, each the flow's
 // `get_state()` with "version" and "type".
 //
-// Versions: flow format 7 to 21 (mitmproxy 5 to 11; 12 is mitmproxy 7.0, 17 is 8.1). The
-// fields that moved between them (mitmproxy/io/compat.py) are read under each name they had:
+// Versions: flow formats 7 to 21 (7.0 writes 12, 8.1 writes 17, 11 writes 21; 7..11 are from
+// the releases before 7.0). The fields that moved between them (mitmproxy/io/compat.py) are
+// read under each name they had:
 //  - client address: "peername" (19+) or "address"; server: "peername" (19+), else
 //    "ip_address", else "address" (the destination); server sockname: "sockname" (19+) or
 //    "source_address"; upstream proxy: "via" as (scheme, (host, port)) (19+) or "via2";
