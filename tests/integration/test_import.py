@@ -41,13 +41,13 @@ def converts(env, path, expected_lines):
 
 
 def mitmdump_capture(env):
-    o = env.origin
+    o, tls = env.origin, env.tls_origin
     flow_file = os.path.join(env.tmp, "capture.mitm")
     port = T.free_port()
     log = open(os.path.join(env.tmp, "mitmdump.log"), "wb")
     proc = subprocess.Popen([T.MITMDUMP, "--listen-host", T.HOST, "-p", str(port), "-q",
                              "--set", f"confdir={os.path.join(env.tmp, 'mitm-conf')}",
-                             "-w", flow_file],
+                             "--ssl-insecure", "-w", flow_file],
                             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                             env=T.clean_env())
     try:
@@ -63,6 +63,8 @@ def mitmdump_capture(env):
         check(r.rc == 0 and r.status == 200, f"POST through mitmdump: {r}")
         r = T.curl(o.url("/status/404"), "-x", proxy)
         check(r.rc == 0 and r.status == 404, f"404 through mitmdump: {r}")
+        r = T.curl(tls.url("/bytes/10"), "-k", "-x", proxy)
+        check(r.rc == 0 and r.status == 200, f"HTTPS through mitmdump: {r}")
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -74,7 +76,8 @@ def mitmdump_capture(env):
     check(os.path.getsize(flow_file) > 0, "mitmdump wrote no flows")
 
     out = lines(read(flow_file))
-    check_eq(len(out), 3, f"printed lines {out}")
+    check_eq(len(out), 4, f"printed lines {out}")
+    check(has_line(out, "GET", tls.url("/bytes/10"), "200"), f"HTTPS line: {out}")
     check(has_line(out, "GET", o.url("/bytes/1000"), "200", "1000b"), f"GET line: {out}")
     check(has_line(out, "POST", o.url("/echo?from=import"), "200"), f"POST line: {out}")
     check(has_line(out, "GET", o.url("/status/404"), "404"), f"404 line: {out}")
@@ -84,6 +87,9 @@ def mitmdump_capture(env):
     posts = [e for e in har["log"]["entries"] if e["request"]["method"] == "POST"]
     check_eq(len(posts), 1, "POST entries in the HAR")
     check_eq(posts[0]["request"]["postData"]["text"], "hello=mitm", "POST body")
+    https = [e for e in har["log"]["entries"] if e["request"]["url"].startswith("https:")]
+    check_eq(len(https), 1, "HTTPS entries in the HAR")
+    check_eq(https[0].get("serverIPAddress"), T.HOST, "HTTPS server address")
 
     # A filter applies to imported flows too.
     check_eq(len(lines(read(flow_file, "~m POST"))), 1, "lines matching ~m POST")
@@ -96,7 +102,7 @@ def mitmdump_capture(env):
     with open(cut, "wb") as f:
         f.write(data[:-40])
     r = read(cut)
-    check_eq(len(lines(r)), 2, "flows before the cut")
+    check_eq(len(lines(r)), 3, "flows before the cut")
     check(b"cut.mitm" in r.stderr and b"ends inside the flow" in r.stderr,
           f"warning: {T._short(r.stderr)}")
 
