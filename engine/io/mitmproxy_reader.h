@@ -17,8 +17,9 @@
 //    to it, or skipped with a warning when it is not in the file;
 //  - "request"/"response" content null (a body that was streamed) becomes a streamed body of
 //    the Content-Length size; content is kept as it travelled (mitmproxy stores it raw).
-// TCP flows become flows of kind Tcp with their messages; UDP and DNS flows (mitmproxy 10+)
-// have no counterpart here and are skipped with a warning. metadata, intercepted and
+// TCP flows become flows of kind Tcp with their messages; mitmproxy does not record which side
+// closed first, so it is guessed from the connections' end times. UDP and DNS flows (mitmproxy
+// 10+) have no counterpart here and are skipped with a warning. metadata, intercepted and
 // timestamp_created are ignored; flows are not live.
 //
 // Errors name the file and a byte offset: a first value that is not a tnetstring dictionary
