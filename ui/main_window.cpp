@@ -9,7 +9,7 @@
 #include "flow_table_model.h"
 #include "flow_table_view.h"
 
-#include "io/session_reader.h"
+#include "io/flow_file_reader.h"
 #include "io/session_writer.h"
 #include "server/proxy_engine.h"
 
@@ -555,7 +555,8 @@ bool MainWindow::openSession(const QString& path, QString* error)
     QElapsedTimer sincePaint;
     sincePaint.start();
     bool painted = false;
-    const SessionReader::Result r = SessionReader::stream(path, [&](HttpFlow&& flow) {
+    // Our sessions stream; HAR, Charles and mitmproxy captures are read whole first.
+    const FlowFileReader::Result r = FlowFileReader::stream(path, [&](HttpFlow&& flow) {
         flow.live = false; // nothing of an opened session is in flight
         batch.append(std::make_shared<const HttpFlow>(std::move(flow)));
         if (batch.size() >= OpenBatchSize) {
@@ -575,10 +576,11 @@ bool MainWindow::openSession(const QString& path, QString* error)
     if (!r.warnings.isEmpty())
         statusBar()->showMessage(r.warnings.join(QStringLiteral("; ")));
     if (!r.ok()) {
-        *error = r.errors.join(QStringLiteral("; "));
+        *error = r.error;
         return false;
     }
-    m_sessionPath = path;
+    // An import is not overwritten by Save: that asks for a new session file.
+    m_sessionPath = r.format == FlowFileReader::Format::Session ? path : QString();
     return true;
 }
 
@@ -618,7 +620,11 @@ bool MainWindow::setAutosaveFile(const QString& path, QString* error)
 void MainWindow::openSessionDialog()
 {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open session"), QString(), tr("Spyglass sessions (*.spyglass);;All files (*)"));
+        this, tr("Open session"), QString(),
+        tr("Captures (*.spyglass *.har *.chlsj *.flow *.mitm *.dump);;Spyglass sessions "
+           "(*.spyglass);;"
+           "HAR (*.har);;Charles JSON sessions (*.chlsj);;mitmproxy flows (*.flow *.mitm *.dump);;"
+           "All files (*)"));
     if (path.isEmpty())
         return;
     QString error;

@@ -13,8 +13,8 @@
 #include "filter/filter.h"
 #include "flow/flow_store.h"
 #include "io/flow_export.h"
+#include "io/flow_file_reader.h"
 #include "io/har_writer.h"
-#include "io/session_reader.h"
 #include "io/session_writer.h"
 #include "options/option_registry.h"
 #include "proxy/command.h"
@@ -128,11 +128,12 @@ private:
 QList<FlowSnapshot> readSession(const QString& path, QString* error)
 {
     QList<FlowSnapshot> flows;
-    const SessionReader::Result r = SessionReader::readAll(path);
+    // Any capture format -r reads (flow_file_reader.h); our own sessions as before.
+    const FlowFileReader::Result r = FlowFileReader::readAll(path);
     for (const QString& w : r.warnings)
         std::fprintf(stderr, "spyglass-dump: %s\n", qPrintable(w));
     if (!r.ok()) {
-        *error = r.errors.join(QStringLiteral("; "));
+        *error = r.error;
         return {};
     }
     for (const HttpFlow& f : r.flows) {
