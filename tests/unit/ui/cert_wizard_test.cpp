@@ -1,5 +1,6 @@
 #include "cert_wizard.h"
 
+#include "browser_launcher.h"
 #include "main_window.h"
 #include "proxy_tools.h"
 #include "server/proxy_engine.h"
@@ -216,6 +217,47 @@ private Q_SLOTS:
         QCOMPARE(tools->showCertWizard(), wizard); // one at a time
         wizard->close();
         shoot(window, "main_window_tools");
+    }
+
+    // Open browser through the window: the first browser on PATH gets a fresh profile, the
+    // running proxy's address and the leaf key's SPKI hash (the one Chromium matches).
+    void openBrowserFromTheWindow()
+    {
+        QTemporaryDir bin;
+        const QString record = bin.filePath("args");
+        QFile script(bin.filePath("chromium"));
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\necho \"$@\" > '" + record.toUtf8() + "'\nexec /bin/sleep 60\n");
+        script.close();
+        QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", bin.path().toUtf8()); // only the fake browser is found
+
+        Options options;
+        options.confdir = m_confdir.path();
+        options.listenPort = 0;
+        ProxyEngine engine;
+        QString error;
+        QVERIFY2(engine.start(options, &error), qPrintable(error));
+        QStringList dirs;
+        {
+            MainWindow window(&engine, options);
+            auto* tools = window.findChild<ProxyTools*>("proxyTools");
+            QVERIFY(tools->openBrowser());
+            QCOMPARE(tools->browserLauncher()->runningCount(), 1);
+            dirs = tools->browserLauncher()->profileDirs();
+            QTRY_VERIFY(QFile(record).size() > 0);
+            const QByteArray args = fileBytes(record);
+            QVERIFY(args.contains("--user-data-dir=" + dirs[0].toUtf8()));
+            QVERIFY(args.contains("--proxy-server=127.0.0.1:" +
+                                  QByteArray::number(engine.listenPort())));
+            QVERIFY(args.contains("--ignore-certificate-errors-spki-list=" +
+                                  m_ca->leafSpkiSha256Base64()));
+            QVERIFY(args.contains("http://spyglass.proxy/"));
+        } // the window goes: the browser is closed, its profile removed
+        qputenv("PATH", path);
+        QVERIFY(!QFileInfo::exists(dirs[0]));
+        engine.stop();
     }
 
 private:
