@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "proxy_tools.h"
 
 #include "options/option_registry.h"
 
@@ -62,6 +63,7 @@ MainWindow::MainWindow(ProxyEngine* engine, const Options& options, QWidget* par
     createToolBar();
     createCentralWidget();
     createStatusBar();
+    new ProxyTools(this, m_engine); // Tools menu: certificate wizard, open browser, system proxy
     restoreSettings();
 
     connect(&m_engine->hub(), &FlowHub::flowsChanged, this, &MainWindow::onFlowsChanged);

@@ -9,6 +9,7 @@
 #include "addons/map_remote.h"
 #include "addons/modify_body.h"
 #include "addons/modify_headers.h"
+#include "addons/onboarding.h"
 #include "addons/sticky_auth.h"
 #include "addons/sticky_cookie.h"
 #include "proxy/context.h"
@@ -24,6 +25,7 @@ std::vector<std::unique_ptr<Addon>> defaultAddons()
     v.push_back(std::make_unique<BlockList>());
     v.push_back(std::make_unique<AntiCache>());
     v.push_back(std::make_unique<AntiComp>());
+    v.push_back(std::make_unique<Onboarding>());
     v.push_back(std::make_unique<MapRemote>());
     v.push_back(std::make_unique<MapLocal>());
     v.push_back(std::make_unique<ModifyBody>());
@@ -50,13 +52,14 @@ AddonManager::~AddonManager() = default;
 const QStringList& AddonManager::optionNames()
 {
     static const QStringList names{
-        QStringLiteral("block_global"),   QStringLiteral("block_private"),
-        QStringLiteral("block_list"),     QStringLiteral("anticache"),
-        QStringLiteral("anticomp"),       QStringLiteral("map_remote"),
-        QStringLiteral("map_local"),      QStringLiteral("modify_body"),
-        QStringLiteral("modify_headers"), QStringLiteral("stickyauth"),
-        QStringLiteral("stickycookie"),   QStringLiteral("showhost"),
-        QStringLiteral("intercept"),      QStringLiteral("intercept_active"),
+        QStringLiteral("block_global"),    QStringLiteral("block_private"),
+        QStringLiteral("block_list"),      QStringLiteral("anticache"),
+        QStringLiteral("anticomp"),        QStringLiteral("onboarding"),
+        QStringLiteral("onboarding_host"), QStringLiteral("map_remote"),
+        QStringLiteral("map_local"),       QStringLiteral("modify_body"),
+        QStringLiteral("modify_headers"),  QStringLiteral("stickyauth"),
+        QStringLiteral("stickycookie"),    QStringLiteral("showhost"),
+        QStringLiteral("intercept"),       QStringLiteral("intercept_active"),
     };
     return names;
 }

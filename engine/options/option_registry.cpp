@@ -201,6 +201,14 @@ void addAddonOptions(std::vector<OptionSpec>& v)
                            "304-not-modified."));
     v.push_back(boolOption("anticomp", &Options::anticomp,
                            "Try to convince servers to send us un-compressed data."));
+    v.push_back(boolOption("onboarding", &Options::onboarding,
+                           "Toggle the onboarding app: the proxy answers requests for "
+                           "onboarding_host with the CA certificate and the steps to install "
+                           "it."));
+    v.push_back(strOption("onboarding_host", &Options::onboardingHost,
+                          "Onboarding app domain. The app is answered by the proxy itself, "
+                          "over plain HTTP and through CONNECT, without any upstream "
+                          "connection."));
     v.push_back(specListOption(
         "map_remote", &Options::mapRemote, specValidator<addons::MapRemote::Spec>(),
         "Map remote resources to another remote URL using a pattern of the form "

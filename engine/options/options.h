@@ -68,6 +68,9 @@ struct Options
     QString intercept;           // a filter; empty = nothing is held
     bool interceptActive = true; // off: the filter is kept but nothing is held
     bool showhost = false;       // display URLs with the Host header (spyglass-dump)
+    // Onboarding (addons/onboarding.h): the proxy answers this host with the CA and its steps.
+    bool onboarding = true;
+    QString onboardingHost = QStringLiteral("spyglass.proxy");
     // Export (io/flow_export.h): curl commands pin the server's recorded IP with --resolve.
     bool exportPreserveOriginalIp = false;
 };

@@ -392,7 +392,13 @@ void HttpStream::afterRequestHeadersHook()
         return;
     }
     if (m_isConnect) {
-        if (m_layer.context().opts().connectionStrategy == QLatin1String("lazy")) {
+        // A 2xx set by an http_connect hook (onboarding) opens the tunnel without a server,
+        // as in mitmproxy; what comes through it is answered by the hooks.
+        const bool answered = m_flow->response && m_flow->response->statusCode >= 200 &&
+                              m_flow->response->statusCode < 300;
+        if (answered)
+            m_flow->response.reset();
+        if (answered || m_layer.context().opts().connectionStrategy == QLatin1String("lazy")) {
             sendConnectEstablished();
             return;
         }

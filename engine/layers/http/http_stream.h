@@ -11,6 +11,7 @@
 // Response side: headers -> [responseheaders hook] -> body buffered (or streamed) ->
 //                [response hook] -> forwarded to the client
 // CONNECT (regular mode): [http_connect hook] -> server connection (eager) -> 200 -> tunnel.
+// A 2xx response set in the http_connect hook skips the server connection (onboarding).
 // WebSocket over HTTP/2 (RFC 8441): an extended CONNECT from an HTTP/2 client (an event
 // with `protocol` "websocket") is recorded as the HTTP/1.1 upgrade it stands for: GET with
 // Upgrade: websocket, Connection: Upgrade and a fresh Sec-WebSocket-Key added, answered 101

@@ -128,15 +128,21 @@ private Q_SLOTS:
         QStringList names;
         for (const auto& a : m.addons())
             names << a->name();
-        QCOMPARE(names, (QStringList{"block", "block_list", "anticache", "anticomp", "map_remote",
-                                     "map_local", "modify_body", "modify_headers", "stickyauth",
-                                     "stickycookie", "intercept"}));
+        QCOMPARE(names, (QStringList{"block", "block_list", "anticache", "anticomp", "onboarding",
+                                     "map_remote", "map_local", "modify_body", "modify_headers",
+                                     "stickyauth", "stickycookie", "intercept"}));
+        // onboarding is on by default (as in mitmproxy) and answers its host from three hooks.
+        const quint64 onboarding = Services::bit(HookKind::HttpConnect) |
+                                   Services::bit(HookKind::TlsClientHello) |
+                                   Services::bit(HookKind::Request);
         QVERIFY(m.configure(Options{}).isEmpty());
+        QCOMPARE(m.wantedHooks(), Services::bit(HookKind::ClientConnected) | onboarding);
+        QVERIFY(m.configure(optionsWith({"onboarding=false"})).isEmpty());
         QCOMPARE(m.wantedHooks(), Services::bit(HookKind::ClientConnected));
-        QVERIFY(m.configure(optionsWith({"block_global=false"})).isEmpty());
+        QVERIFY(m.configure(optionsWith({"block_global=false", "onboarding=false"})).isEmpty());
         QCOMPARE(m.wantedHooks(), quint64(0));
-        QVERIFY(m.configure(optionsWith({"block_global=false", "block_list=/~q/404",
-                                         "modify_headers=/X/y"}))
+        QVERIFY(m.configure(optionsWith({"block_global=false", "onboarding=false",
+                                         "block_list=/~q/404", "modify_headers=/X/y"}))
                     .isEmpty());
         QCOMPARE(m.wantedHooks(),
                  Services::bit(HookKind::Request) | Services::bit(HookKind::Response));
