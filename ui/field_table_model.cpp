@@ -3,6 +3,8 @@
 #include <QFont>
 #include <QStringDecoder>
 
+#include <algorithm>
+
 namespace spyglass {
 
 FieldTableModel::FieldTableModel(const QStringList& columns, QObject* parent)
@@ -18,8 +20,8 @@ FieldTableModel::Cell FieldTableModel::makeCell(const QByteArray& raw)
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     c.text = utf8.decode(raw);
     if (utf8.hasError()) {
-        c.binary = true;
-        return c;
+        c.latin1 = true;
+        c.text = QString::fromLatin1(raw);
     }
     for (const char ch : raw) {
         const auto u = static_cast<unsigned char>(ch);
@@ -125,7 +127,9 @@ bool FieldTableModel::setData(const QModelIndex& index, const QVariant& value, i
     if (text == c.text)
         return true;
     c.text = text;
-    c.raw = text.toUtf8();
+    const bool fits =
+        std::all_of(text.cbegin(), text.cend(), [](QChar ch) { return ch.unicode() <= 0xff; });
+    c.raw = c.latin1 && fits ? text.toLatin1() : text.toUtf8();
     Q_EMIT dataChanged(index, index, {Qt::DisplayRole, Qt::EditRole});
     markModified();
     return true;

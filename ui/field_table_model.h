@@ -4,10 +4,11 @@
 // Rows can be added, removed and moved (insertRows/removeRows/moveRows, so the standard view
 // machinery and QAbstractItemModelTester apply).
 //
-// Bytes in, bytes out, without loss: a cell shows its bytes as UTF-8 text, and a cell nobody
-// edited gives back the bytes it was given, even where UTF-8 text could not say them exactly
-// (a Latin-1 header value). A cell that is not text (control bytes, invalid UTF-8: an uploaded
-// file) shows its size and cannot be edited in place; its row can still be moved or removed.
+// Bytes in, bytes out, without loss: a cell shows its bytes as UTF-8 text, or as Latin-1 when
+// they are not UTF-8 (obs-text in an old server's header, RFC 9110 5.5), and an edit is stored
+// the same way (Latin-1 while every character fits). A cell nobody edited gives back exactly
+// the bytes it was given. A cell that is not text (control bytes: an uploaded file) shows its
+// size and cannot be edited in place; its row can still be moved or removed.
 
 #include <QAbstractTableModel>
 #include <QByteArray>
@@ -58,6 +59,7 @@ private:
         QByteArray raw;
         QString text;
         bool binary = false;
+        bool latin1 = false;
     };
     static Cell makeCell(const QByteArray& raw);
     void markModified();

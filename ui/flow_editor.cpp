@@ -47,17 +47,11 @@ FlowEditor::FlowEditor(const HttpFlow& flow, Parts parts, QWidget* parent)
     m_buttons = new QDialogButtonBox(this);
     m_accept = m_buttons->addButton(tr("Save"), QDialogButtonBox::AcceptRole);
     m_accept->setDefault(true);
-    m_resendButton = m_buttons->addButton(tr("Save and resend"), QDialogButtonBox::ActionRole);
-    m_resendButton->hide();
     QPushButton* cancel = m_buttons->addButton(QDialogButtonBox::Cancel);
     cancel->setToolTip(tr("Close without changing the flow (Esc)"));
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_accept, &QPushButton::clicked, this, [this] {
         m_resend = false;
-        accept();
-    });
-    connect(m_resendButton, &QPushButton::clicked, this, [this] {
-        m_resend = true;
         accept();
     });
 
@@ -76,9 +70,15 @@ void FlowEditor::setAcceptButton(const QString& text, const QString& toolTip)
 
 void FlowEditor::setResendButton(const QString& text, const QString& toolTip)
 {
+    if (!m_resendButton) {
+        m_resendButton = m_buttons->addButton(text, QDialogButtonBox::ActionRole);
+        connect(m_resendButton, &QPushButton::clicked, this, [this] {
+            m_resend = true;
+            accept();
+        });
+    }
     m_resendButton->setText(text);
     m_resendButton->setToolTip(toolTip);
-    m_resendButton->show();
 }
 
 bool FlowEditor::buildFlow(HttpFlow* out, QString* error) const

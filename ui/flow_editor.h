@@ -46,14 +46,14 @@ public:
 
     // The accept button's text and tooltip ("Save", "Save and resume", "Add to list").
     void setAcceptButton(const QString& text, const QString& toolTip);
-    // Shows the second button (hidden by default) with this text and tooltip.
+    // Adds the second button (none by default) with this text and tooltip.
     void setResendButton(const QString& text, const QString& toolTip);
 
     MessageEditor* requestEditor() const { return m_requestEditor; }
     MessageEditor* responseEditor() const { return m_responseEditor; } // null without one
     QTabWidget* tabs() const { return m_tabs; }
     QPushButton* acceptButton() const { return m_accept; }
-    QPushButton* resendButton() const { return m_resendButton; }
+    QPushButton* resendButton() const { return m_resendButton; } // null until set
     QLabel* errorLabel() const { return m_error; }
 
 public Q_SLOTS:
@@ -70,7 +70,7 @@ private:
     QLabel* m_error;
     QDialogButtonBox* m_buttons;
     QPushButton* m_accept;
-    QPushButton* m_resendButton;
+    QPushButton* m_resendButton = nullptr;
 };
 
 } // namespace spyglass

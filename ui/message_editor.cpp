@@ -159,8 +159,8 @@ void MessageEditor::buildUi()
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(headersBox);
     split->addWidget(bodyBox);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
     split->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -377,8 +377,7 @@ void MessageEditor::updateNote()
                    "edited as multipart fields.",
                    nullptr, int(m_binaryText.size()));
     }
-    m_note->setText(note);
-    m_note->setVisible(!note.isEmpty());
+    m_note->setText(note); // never hidden: it keeps the mode box at its own width
 }
 
 void MessageEditor::onModeChosen(int index)
