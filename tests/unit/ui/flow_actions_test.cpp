@@ -23,6 +23,8 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -140,6 +142,7 @@ private slots:
     void resendHandsOverTheEditedFlow();
     void composerMakesAValidRequest();
     void interceptedFlowGoesOnWithTheEdit();
+    void keysInTheList();
 
 private:
     struct Window
@@ -402,6 +405,40 @@ void FlowActionsTest::interceptedFlowGoesOnWithTheEdit()
     QCOMPARE(window.flowModel()->flowAt(0)->request.headers.value("x-edit"), QByteArray("changed"));
     QVERIFY(!window.flowActions()->isModified(window.flowModel()->flowAt(0)->id));
     window.stopProxy();
+}
+
+// The single keys work where a person presses them, in the focused list, and the actions are
+// in the Flow menu.
+void FlowActionsTest::keysInTheList()
+{
+    Window w;
+    FakeReplay replay;
+    w.actions()->setReplayFunction(replay.function());
+    w.feed(3);
+    w.window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&w.window));
+    w.select(1);
+    w.window.flowView()->setFocus();
+
+    QTest::keyClick(w.window.flowView(), Qt::Key_R);
+    QCOMPARE(replay.sent.size(), 1);
+    QTest::keyClick(w.window.flowView(), Qt::Key_D, Qt::ShiftModifier);
+    QCOMPARE(w.window.flowModel()->rowCount(), 4);
+    QTest::keyClick(w.window.flowView(), Qt::Key_E);
+    QTRY_VERIFY(w.actions()->editor() && w.actions()->editor()->isVisible());
+    w.actions()->editor()->reject();
+    QTRY_VERIFY(!w.actions()->editor());
+
+    QMenu* flowMenu = nullptr;
+    for (QAction* a : w.window.menuBar()->actions())
+        if (a->menu() && a->menu()->actions().contains(w.actions()->editAction()))
+            flowMenu = a->menu();
+    QVERIFY(flowMenu);
+    for (QAction* a : {w.actions()->resendAction(), w.actions()->duplicateAction(),
+                       w.actions()->revertAction(), w.actions()->newRequestAction()}) {
+        QVERIFY(flowMenu->actions().contains(a));
+        QVERIFY(!a->toolTip().isEmpty());
+    }
 }
 
 QTEST_MAIN(FlowActionsTest)
