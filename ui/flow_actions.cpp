@@ -108,6 +108,13 @@ FlowEditor* FlowActions::editFlow(const FlowSnapshot& flow, QString* error)
         *error = tr("Only HTTP flows can be edited.");
         return nullptr;
     }
+    if (flow->intercepted && flow->websocket && !flow->websocket->messages.empty()) {
+        // Held at a WebSocket message: replaceFlow would take the message, which the editor
+        // does not edit; resume or kill it instead.
+        *error = tr("The flow is held at a WebSocket message, which cannot be edited here: "
+                    "resume (a) or kill (x) it.");
+        return nullptr;
+    }
     if (flow->live && !flow->intercepted) {
         *error = tr("The flow is still running: edit it when it has finished, or intercept it.");
         return nullptr;

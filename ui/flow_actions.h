@@ -17,8 +17,9 @@
 //    replay makes a new flow marked as a replay. The function is set by whoever owns the
 //    engine (app/gui/main.cpp); without one the action is disabled.
 //
-// Actions apply to the flow the detail pane shows (the selection). What cannot be done says
-// why in the status bar.
+// A flow held at a WebSocket message is not edited here (the editor edits requests and
+// responses). Actions apply to the flow the detail pane shows (the selection). What cannot be done
+// says why in the status bar.
 
 #include "flow/flow.h"
 

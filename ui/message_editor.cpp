@@ -153,7 +153,7 @@ void MessageEditor::buildUi()
     m_text->setToolTip(tr("The body as UTF-8 text, decoded from its Content-Encoding"));
     m_bodyStack->addWidget(m_text);
     m_bodyStack->addWidget(tableWithButtons(m_form, &m_formView, tr("field")));
-    m_bodyStack->addWidget(tableWithButtons(m_parts, &m_partsView, tr("part")));
+    m_bodyStack->addWidget(partsEditor());
     bl->addWidget(m_bodyStack, 1);
 
     auto* split = new QSplitter(Qt::Vertical, this);
@@ -239,6 +239,55 @@ QWidget* MessageEditor::tableWithButtons(FieldTableModel* model, QTableView** vi
     layout->addWidget(view, 1);
     layout->addLayout(buttons);
     return box;
+}
+
+QWidget* MessageEditor::partsEditor()
+{
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(tableWithButtons(m_parts, &m_partsView, tr("part")));
+    m_partValue = new QPlainTextEdit(split);
+    m_partValue->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_partValue->setPlaceholderText(tr("The selected part's value"));
+    m_partValue->setToolTip(tr("The selected part's value, all of its lines"));
+    m_partValue->setEnabled(false);
+    split->addWidget(m_partValue);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+    connect(m_partsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MessageEditor::showPartValue);
+    connect(m_parts, &QAbstractItemModel::modelReset, this, &MessageEditor::showPartValue);
+    connect(m_parts, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+                const int row = m_partsView->currentIndex().row();
+                if (row >= topLeft.row() && row <= bottomRight.row() &&
+                    topLeft.column() <= PartValue && PartValue <= bottomRight.column() &&
+                    !m_partValue->hasFocus())
+                    showPartValue();
+            });
+    connect(m_partValue, &QPlainTextEdit::textChanged, this, [this] {
+        const int row = m_partsView->currentIndex().row();
+        if (row < 0 || !m_partValue->isEnabled())
+            return;
+        const QModelIndex at = m_parts->index(row, PartValue);
+        QString text = m_partValue->toPlainText();
+        // Lines as the value had them: CRLF when it used CRLF (browsers send textarea values
+        // so, HTML's form-data encoding), else as typed.
+        if (m_parts->data(at, Qt::EditRole).toString().contains(QStringLiteral("\r\n")))
+            text.replace(QLatin1Char('\n'), QStringLiteral("\r\n"));
+        m_parts->setData(at, text);
+    });
+    return split;
+}
+
+void MessageEditor::showPartValue()
+{
+    const int row = m_partsView->currentIndex().row();
+    const bool editable = row >= 0 && !m_parts->isBinary(row, PartValue);
+    const QSignalBlocker block(m_partValue);
+    m_partValue->setEnabled(editable);
+    QString text = row < 0 ? QString() : m_parts->data(m_parts->index(row, PartValue)).toString();
+    m_partValue->setPlainText(text.replace(QStringLiteral("\r\n"), QStringLiteral("\n")));
 }
 
 void MessageEditor::setRequest(const Request& request)

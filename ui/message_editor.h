@@ -72,6 +72,9 @@ public:
     QPlainTextEdit* bodyEdit() const { return m_text; }
     QComboBox* bodyModeEdit() const { return m_modeBox; }
     QLabel* bodyNote() const { return m_note; }
+    QTableView* partsView() const { return m_partsView; }
+    // The selected part's value, as many lines as it has (a table cell shows one).
+    QPlainTextEdit* partValueEdit() const { return m_partValue; }
 
     // Columns of partsModel().
     enum PartColumn
@@ -89,6 +92,8 @@ private:
     void loadBody(const BodyInfo& body, const Headers& headers);
     void showBodyIn(BodyMode mode, const QByteArray& decoded);
     void updateNote();
+    QWidget* partsEditor();
+    void showPartValue();
     void onModeChosen(int index);
     Headers editedHeaders() const;
     // The decoded body as the current editor has it.
@@ -127,6 +132,7 @@ private:
     QLabel* m_note = nullptr;
     QStackedWidget* m_bodyStack = nullptr;
     QPlainTextEdit* m_text = nullptr;
+    QPlainTextEdit* m_partValue = nullptr;
 };
 
 } // namespace spyglass

@@ -228,6 +228,18 @@ void FlowActionsTest::editThenRevert()
     w.actions()->editAction()->trigger();
     QVERIFY(!w.actions()->editor());
     QVERIFY(w.window.statusBar()->currentMessage().contains(QStringLiteral("running")));
+
+    // Held at a WebSocket message: not the editor's to change.
+    auto ws = std::make_shared<HttpFlow>(*uiFlow(8));
+    ws->live = true;
+    ws->intercepted = true;
+    auto messages = std::make_shared<WebSocketData>();
+    WebSocketMessage m;
+    m.content = "hello";
+    messages->messages.push_back(m);
+    ws->websocket = messages;
+    QVERIFY(!w.actions()->editFlow(ws, &error));
+    QVERIFY(error.contains(QStringLiteral("WebSocket")));
 }
 
 void FlowActionsTest::duplicateAddsACopy()

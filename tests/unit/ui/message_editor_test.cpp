@@ -127,6 +127,15 @@ private slots:
         QCOMPARE(edited->body.content, expected);
         QCOMPARE(edited->headers.value("content-length"), QByteArray::number(expected.size()));
         QCOMPARE(edited->body.size, qint64(expected.size()));
+
+        // The value pane edits the selected part's value, lines and all; not a binary one.
+        editor.partsView()->setCurrentIndex(parts->index(0, MessageEditor::PartName));
+        QCOMPARE(editor.partValueEdit()->toPlainText(), QStringLiteral("Annual report"));
+        QVERIFY(editor.partValueEdit()->isEnabled());
+        editor.partValueEdit()->setPlainText(QStringLiteral("Annual\nreport"));
+        QCOMPARE(parts->rows()[0][MessageEditor::PartValue], QByteArray("Annual\nreport"));
+        editor.partsView()->setCurrentIndex(parts->index(1, MessageEditor::PartName));
+        QVERIFY(!editor.partValueEdit()->isEnabled());
     }
 
     void formEditedAsFields()
