@@ -59,7 +59,7 @@ FlowEditor::FlowEditor(const HttpFlow& flow, Parts parts, QWidget* parent)
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_error);
     layout->addWidget(m_buttons);
-    resize(900, 680);
+    resize(920, 760);
 }
 
 void FlowEditor::setAcceptButton(const QString& text, const QString& toolTip)

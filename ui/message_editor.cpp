@@ -251,8 +251,8 @@ QWidget* MessageEditor::partsEditor()
     m_partValue->setToolTip(tr("The selected part's value, all of its lines"));
     m_partValue->setEnabled(false);
     split->addWidget(m_partValue);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     split->setChildrenCollapsible(false);
     connect(m_partsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MessageEditor::showPartValue);
@@ -411,6 +411,8 @@ void MessageEditor::showBodyIn(BodyMode mode, const QByteArray& decoded)
         }
         m_parts->setRows(rows);
         m_partsView->resizeColumnToContents(PartName);
+        if (!rows.isEmpty()) // the value pane shows the first part's value
+            m_partsView->setCurrentIndex(m_parts->index(0, PartName));
         break;
     }
     }
