@@ -4,6 +4,7 @@
 #include "options/option_registry.h"
 
 #include "filter_bar.h"
+#include "flow_actions.h"
 #include "flow_detail_view.h"
 #include "flow_list_model.h"
 #include "flow_structure_model.h"
@@ -175,6 +176,9 @@ void MainWindow::createMenus()
     flowMenu->addAction(m_resume);
     flowMenu->addAction(m_resumeAll);
     flowMenu->addAction(m_kill);
+    flowMenu->addSeparator();
+    m_flowActions = new FlowActions(m_engine, this);
+    m_flowActions->addTo(flowMenu);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_focusFilter);
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -30,6 +30,7 @@ class QTreeView;
 namespace spyglass {
 
 class FilterBar;
+class FlowActions;
 class FlowDetailView;
 class FlowListModel;
 class FlowStructureModel;
@@ -82,6 +83,8 @@ public:
     QAction* killAction() const { return m_kill; }
     QAction* interceptAction() const { return m_intercept; }
     QLineEdit* interceptFilterEdit() const { return m_interceptFilter; }
+    // Edit, Revert, Duplicate, New request and Resend (flow_actions.h).
+    FlowActions* flowActions() const { return m_flowActions; }
     // The About box's text (Help > About): the version is the CMake project's.
     static QString aboutText();
 
@@ -148,6 +151,7 @@ private:
     QAction* m_resumeAll = nullptr;
     QAction* m_kill = nullptr;
     QLineEdit* m_interceptFilter = nullptr;
+    FlowActions* m_flowActions = nullptr;
 };
 
 } // namespace spyglass
