@@ -72,30 +72,39 @@ FlowListModel* FlowListActions::source() const
     return m_table->sourceModel();
 }
 
+QList<std::pair<QString, QString>> FlowListActions::namedMarkers()
+{
+    const QList<std::pair<QString, QString>> wanted{
+        {FlowMarker::defaultMarker.toString(), tr("Default")},
+        {QStringLiteral(":red_circle:"), tr("Red")},
+        {QStringLiteral(":orange_circle:"), tr("Orange")},
+        {QStringLiteral(":yellow_circle:"), tr("Yellow")},
+        {QStringLiteral(":green_circle:"), tr("Green")},
+        {QStringLiteral(":large_blue_circle:"), tr("Blue")},
+        {QStringLiteral(":purple_circle:"), tr("Purple")},
+        {QStringLiteral(":brown_circle:"), tr("Brown")},
+        {QStringLiteral(":star:"), tr("Star")},
+        {QStringLiteral(":heart:"), tr("Heart")},
+        {QStringLiteral(":fire:"), tr("Fire")},
+        {QStringLiteral(":bug:"), tr("Bug")},
+        {QStringLiteral(":warning:"), tr("Warning")},
+        {QStringLiteral(":white_check_mark:"), tr("Check mark")},
+        {QStringLiteral(":x:"), tr("Cross")},
+        {QStringLiteral(":question:"), tr("Question")},
+        {QStringLiteral(":lock:"), tr("Lock")},
+        {QStringLiteral(":eyes:"), tr("Eyes")}};
+    QList<std::pair<QString, QString>> out;
+    for (const auto& entry : wanted)
+        if (FlowMarker::isValid(entry.first))
+            out.append(entry);
+    return out;
+}
+
 QStringList FlowListActions::menuMarkers()
 {
     QStringList out;
-    const QStringList wanted{FlowMarker::defaultMarker.toString(),
-                             QStringLiteral(":red_circle:"),
-                             QStringLiteral(":orange_circle:"),
-                             QStringLiteral(":yellow_circle:"),
-                             QStringLiteral(":green_circle:"),
-                             QStringLiteral(":large_blue_circle:"),
-                             QStringLiteral(":purple_circle:"),
-                             QStringLiteral(":brown_circle:"),
-                             QStringLiteral(":star:"),
-                             QStringLiteral(":heart:"),
-                             QStringLiteral(":fire:"),
-                             QStringLiteral(":bug:"),
-                             QStringLiteral(":warning:"),
-                             QStringLiteral(":white_check_mark:"),
-                             QStringLiteral(":x:"),
-                             QStringLiteral(":question:"),
-                             QStringLiteral(":lock:"),
-                             QStringLiteral(":eyes:")};
-    for (const QString& m : wanted)
-        if (FlowMarker::isValid(m))
-            out.append(m);
+    for (const auto& entry : namedMarkers())
+        out.append(entry.first);
     return out;
 }
 
@@ -116,11 +125,8 @@ void FlowListActions::createActions()
     m_markMenu = new QMenu(tr("M&ark"), m_window);
     m_markMenu->setToolTipsVisible(true);
     m_markMenu->setToolTip(tr("Mark the selected flows with a colour or an emoji (~marker)"));
-    for (const QString& marker : menuMarkers()) {
-        const QString name =
-            marker == FlowMarker::defaultMarker
-                ? tr("Default")
-                : marker.mid(1, marker.size() - 2).replace(QLatin1Char('_'), QLatin1Char(' '));
+    for (const auto& [code, name] : namedMarkers()) {
+        const QString marker = code; // a lambda below keeps its own copy
         const QIcon dot = MarkerIcon::icon(marker);
         QAction* a =
             dot.isNull()
@@ -169,8 +175,8 @@ void FlowListActions::createActions()
     m_saveFiltered->setToolTip(tr("Save the flows the filter shows as a Spyglass session or HAR"));
     connect(m_saveFiltered, &QAction::triggered, this, [this] { saveDialog(true); });
     m_exportHar = new QAction(tr("&Export HAR…"), this);
-    m_exportHar->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_exportHar->setToolTip(tr("Save every flow of the session as a HAR file (Ctrl+E)"));
+    m_exportHar->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H));
+    m_exportHar->setToolTip(tr("Save every flow of the session as a HAR file (Ctrl+Shift+H)"));
     connect(m_exportHar, &QAction::triggered, this, &FlowListActions::exportHarDialog);
 
     m_delete = new QAction(tr("&Delete"), this);

@@ -17,6 +17,7 @@
 
 #include <QList>
 #include <QObject>
+#include <utility>
 
 class QAction;
 class QMenu;
@@ -69,6 +70,8 @@ public:
 
     // The markers the Mark menu offers before "Other…": the default, colours, common emoji.
     static QStringList menuMarkers();
+    // The same with the names the menu shows (translated).
+    static QList<std::pair<QString, QString>> namedMarkers();
     static SaveFormat formatForPath(const QString& path);
 
     QAction* toggleMarkAction() const { return m_toggleMark; }

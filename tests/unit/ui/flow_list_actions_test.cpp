@@ -305,6 +305,18 @@ void FlowListActionsTest::saveSelectedAsHarAndFiltered()
     QCOMPARE(read.size(), 12);
     QCOMPARE(read[3].marked, QStringLiteral(":bug:"));
     QCOMPARE(read[3].comment, QStringLiteral("see ticket 12"));
+
+    // With an autosave file (-w), a mark set afterwards is appended as the flow's new version.
+    const QString autosave = m_dir.filePath(QStringLiteral("autosave.spyglass"));
+    QVERIFY(win.setAutosaveFile(autosave, &error));
+    w->engine.hub().publish(uiFlow(20));
+    w->engine.hub().flush();
+    select(win, win.tableModel()->rowCount() - 1);
+    QTest::keyClick(win.flowView(), Qt::Key_M);
+    const SessionReader::Result saved = SessionReader::readAll(autosave);
+    QCOMPARE(saved.flows.size(), 1); // finished, then marked: the last version is kept
+    QCOMPARE(saved.flows[0].request.path, QByteArray("/item/20"));
+    QCOMPARE(saved.flows[0].marked, FlowMarker::defaultMarker.toString());
 }
 
 void FlowListActionsTest::deleteRemovesRows()
@@ -506,6 +518,10 @@ void FlowListActionsTest::screenshot()
     QTest::qWait(50);
     QVERIFY(menu->grab().save(dir + QStringLiteral("/flow_list_context_menu.png")));
     delete menu;
+    actions->markMenu()->popup(win.mapToGlobal(QPoint(300, 300)));
+    QTest::qWait(50);
+    QVERIFY(actions->markMenu()->grab().save(dir + QStringLiteral("/flow_list_mark_menu.png")));
+    actions->markMenu()->hide();
 }
 
 QTEST_MAIN(FlowListActionsTest)
