@@ -223,7 +223,10 @@ QMenu* FlowListActions::contextMenu(QWidget* parent)
 
 void FlowListActions::updateEnabled()
 {
-    const bool any = !selectedStoreRows().isEmpty();
+    // Cheap on purpose: it runs on every selection change, and a selection may be a million
+    // rows (selectedRows() would list them all).
+    const bool any = m_table->rowCount() > 0 &&
+                     (m_view->selectionModel()->hasSelection() || m_view->currentIndex().isValid());
     for (QAction* a : {m_toggleMark, m_comment, m_saveSelected, m_delete})
         a->setEnabled(any);
     m_markMenu->setEnabled(any);

@@ -365,13 +365,17 @@ void FlowListActionsTest::deleteRemovesRows()
     win.listActions()->deleteAction()->trigger();
     QCOMPARE(win.tableModel()->rowCount(), 0);
     QVERIFY(!win.detailView()->flow());
+    QVERIFY(!win.listActions()->deleteAction()->isEnabled());
+    QVERIFY(!win.listActions()->copyActions().first()->isEnabled());
 }
 
 void FlowListActionsTest::listKeysMove()
 {
     auto w = makeWindow(5);
     MainWindow& win = *w->window;
+    QVERIFY(!win.listActions()->toggleMarkAction()->isEnabled()); // nothing selected yet
     select(win, 0);
+    QVERIFY(win.listActions()->toggleMarkAction()->isEnabled());
     QTest::keyClick(win.flowView(), Qt::Key_J);
     QTest::keyClick(win.flowView(), Qt::Key_J);
     QCOMPARE(win.flowView()->currentIndex().row(), 2);
