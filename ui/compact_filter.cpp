@@ -36,11 +36,14 @@ bool CompactFilter::isCompact(const filter::Node& node)
     // What FlowListModel::fillCompactFlow() sets, or what no flow field decides.
     case NodeKind::All:
     case NodeKind::Code:
+    case NodeKind::Comment:
     case NodeKind::Dns:
     case NodeKind::Domain:
     case NodeKind::Error:
     case NodeKind::HasResponse:
     case NodeKind::Http:
+    case NodeKind::Marked:
+    case NodeKind::Marker:
     case NodeKind::Meta:
     case NodeKind::Method:
     case NodeKind::NoResponse:
@@ -56,7 +59,6 @@ bool CompactFilter::isCompact(const filter::Node& node)
     case NodeKind::Body:
     case NodeKind::BodyRequest:
     case NodeKind::BodyResponse:
-    case NodeKind::Comment:
     case NodeKind::ContentType:
     case NodeKind::ContentTypeRequest:
     case NodeKind::ContentTypeResponse:
@@ -64,8 +66,6 @@ bool CompactFilter::isCompact(const filter::Node& node)
     case NodeKind::Header:
     case NodeKind::HeaderRequest:
     case NodeKind::HeaderResponse:
-    case NodeKind::Marked:
-    case NodeKind::Marker:
     case NodeKind::Src:
         return false;
     }

@@ -3,10 +3,10 @@
 // expression allows. Filter::matches() needs a whole HttpFlow, and decoding one from the
 // FlowStore costs microseconds: a million of them take seconds. Most expressions people type
 // name only what a row keeps in compact form (~m, ~d, ~u or a bare word, ~c, ~s, ~q, ~e,
-// ~websocket, ~tcp, ~http, ~replay and their combinations): for those the row's compact data is
-// copied into one scratch HttpFlow and the filter's own evaluator runs on it, so the result is
-// the filter's, by construction, without decoding. Any other operator (headers, bodies,
-// content types, addresses, marks, comments) makes the whole expression decode each row.
+// ~websocket, ~tcp, ~http, ~replay, ~marked, ~marker, ~comment and their combinations): for those
+// the row's compact data is copied into one scratch HttpFlow and the filter's own evaluator runs on
+// it, so the result is the filter's, by construction, without decoding. Any other operator
+// (headers, bodies, content types, addresses) makes the whole expression decode each row.
 //
 // Filter keeps its tree private; the expression is parsed again here with FilterParser (the
 // same parser, then the same cheapest-first ordering), once per expression.

@@ -1,5 +1,6 @@
 #include "flow_detail_view.h"
 
+#include "comment_view.h"
 #include "connection_view.h"
 #include "message_view.h"
 #include "messages_view.h"
@@ -12,7 +13,8 @@ namespace spyglass {
 FlowDetailView::FlowDetailView(QWidget* parent)
     : QTabWidget(parent), m_request(new MessageView(this)), m_response(new MessageView(this)),
       m_webSocket(new MessagesView(true, this)), m_tcp(new MessagesView(false, this)),
-      m_timing(new TimingView(this)), m_connection(new ConnectionView(this))
+      m_timing(new TimingView(this)), m_connection(new ConnectionView(this)),
+      m_comment(new CommentView(this))
 {
     addTab(m_request, tr("Request"));
     addTab(m_response, tr("Response"));
@@ -24,6 +26,8 @@ FlowDetailView::FlowDetailView(QWidget* parent)
     timingScroll->setFrameShape(QFrame::NoFrame);
     addTab(timingScroll, tr("Timing"));
     addTab(m_connection, tr("Connection"));
+    addTab(m_comment, tr("Comment"));
+    setTabToolTip(indexOf(m_comment), tr("Your note on this flow (searchable with ~comment)"));
     setTabToolTip(indexOf(m_webSocket), tr("The WebSocket messages of this flow"));
     setTabToolTip(indexOf(m_tcp), tr("The bytes each side sent on this TCP connection"));
     setTabToolTip(indexOf(timingScroll), tr("When each phase of the exchange happened"));
@@ -50,6 +54,7 @@ void FlowDetailView::setFlow(const FlowSnapshot& flow)
     m_tcp->setFlow(tcp ? flow : nullptr);
     m_timing->setFlow(flow);
     m_connection->setFlow(flow);
+    m_comment->setFlow(flow);
 
     m_flow = flow;
     if (!flow) {

@@ -2,8 +2,9 @@
 // The detail pane: the selected flow in tabs. Request and Response (MessageView each, with an
 // error line when the exchange failed), WebSocket messages (for a flow that upgraded), the TCP
 // stream (for a raw TCP flow, instead of request and response), Timing (a waterfall) and
-// Connection (both ends, TLS, the certificate chain). Tabs that do not apply are hidden. It
-// holds the one snapshot it shows; a newer snapshot of the same flow updates in place.
+// Connection (both ends, TLS, the certificate chain) and Comment (editable, CommentView). Tabs that
+// do not apply are hidden. It holds the one snapshot it shows; a newer snapshot of the same flow
+// updates in place.
 
 #include "flow/flow.h"
 
@@ -11,6 +12,7 @@
 
 namespace spyglass {
 
+class CommentView;
 class ConnectionView;
 class MessageView;
 class MessagesView;
@@ -31,6 +33,7 @@ public:
     MessagesView* tcpView() const { return m_tcp; }
     TimingView* timingView() const { return m_timing; }
     ConnectionView* connectionView() const { return m_connection; }
+    CommentView* commentView() const { return m_comment; }
 
 private:
     FlowSnapshot m_flow;
@@ -40,6 +43,7 @@ private:
     MessagesView* m_tcp;
     TimingView* m_timing;
     ConnectionView* m_connection;
+    CommentView* m_comment;
 };
 
 } // namespace spyglass

@@ -1,6 +1,8 @@
 #include "flow_list_model.h"
 
+#include "flow/flow_marker.h"
 #include "flow/http_message.h"
+#include "marker_icon.h"
 
 #include <QBrush>
 #include <QColor>
@@ -79,6 +81,11 @@ QString tlsOf(const HttpFlow& f)
                                          : QString::fromLatin1(f.client.tlsVersion);
 }
 
+QString markerSymbolOf(const HttpFlow& f)
+{
+    return FlowMarker::symbol(f.marked);
+}
+
 int compareNumbers(qint64 a, qint64 b)
 {
     return a < b ? -1 : (b < a ? 1 : 0);
@@ -142,6 +149,9 @@ void FlowListModel::fillRow(Row& row, const HttpFlow& flow)
     row.contentType = intern('t' + type, type, contentTypeOf, flow);
     row.tls = intern((flow.client.tls ? "T1" : "T0") + flow.client.tlsVersion,
                      flow.client.tlsVersion, tlsOf, flow);
+    row.marker = flow.marked.isEmpty() ? 0
+                                       : intern('k' + flow.marked.toUtf8(), flow.marked.toUtf8(),
+                                                markerSymbolOf, flow);
     row.port = rq.port;
     row.clientPort = flow.client.peer.port;
     quint8 flags = 0;
@@ -169,8 +179,12 @@ void FlowListModel::fillRow(Row& row, const HttpFlow& flow)
     row.path = m_paths.add(path);
 }
 
-void FlowListModel::applyBatch(const QList<FlowSnapshot>& batch)
+void FlowListModel::applyBatch(const QList<FlowSnapshot>& incoming)
 {
+    if (incoming.isEmpty())
+        return;
+    const QList<FlowSnapshot> batch =
+        m_userEdits.isEmpty() && m_removedLive.isEmpty() ? incoming : withUserEdits(incoming);
     if (batch.isEmpty())
         return;
     const qsizetype before = m_store.size();
@@ -186,7 +200,14 @@ void FlowListModel::applyBatch(const QList<FlowSnapshot>& batch)
         const qsizetype i = m_store.indexOf(s->id);
         if (i < 0)
             continue;
-        fillRow(m_rows[size_t(i)], *s);
+        Row& row = m_rows[size_t(i)];
+        fillRow(row, *s);
+        if (s->comment.isEmpty()) {
+            m_comments.remove(quint32(i));
+        } else {
+            m_comments.insert(quint32(i), s->comment);
+            row.flags |= HasCommentFlag;
+        }
         if (i < before)
             updated.append(int(i));
     }
@@ -219,6 +240,126 @@ void FlowListModel::clear()
     m_valueIds.insert(QByteArray(), 0);
     m_ranks.clear();
     m_paths.clear();
+    m_comments.clear();
+    m_userEdits.clear();
+    m_removedLive.clear();
+    endResetModel();
+}
+
+QList<FlowSnapshot> FlowListModel::withUserEdits(const QList<FlowSnapshot>& batch)
+{
+    QList<FlowSnapshot> out;
+    out.reserve(batch.size());
+    for (FlowSnapshot s : batch) {
+        if (!s)
+            continue;
+        if (const auto removed = m_removedLive.constFind(s->id); removed != m_removedLive.cend()) {
+            if (!s->live)
+                m_removedLive.erase(removed);
+            continue;
+        }
+        out.append(s);
+        const auto it = m_userEdits.constFind(s->id);
+        if (it == m_userEdits.constEnd())
+            continue;
+        auto copy = std::make_shared<HttpFlow>(*s);
+        if (it->marker)
+            copy->marked = *it->marker;
+        if (it->comment)
+            copy->comment = *it->comment;
+        if (!copy->live)
+            m_userEdits.erase(it); // the engine publishes nothing after the last snapshot
+        out.last() = std::move(copy);
+    }
+    return out;
+}
+
+void FlowListModel::editFlows(const QList<int>& rows, const std::function<void(HttpFlow&)>& edit)
+{
+    QList<FlowSnapshot> edited;
+    for (int row : rows) {
+        const FlowSnapshot f = flowAt(row);
+        if (!f)
+            continue;
+        auto copy = std::make_shared<HttpFlow>(*f);
+        edit(*copy);
+        if (copy->live) {
+            UserEdit& u = m_userEdits[copy->id];
+            u.marker = copy->marked;
+            u.comment = copy->comment;
+        }
+        edited.append(std::move(copy));
+    }
+    if (edited.isEmpty())
+        return;
+    applyBatch(edited);
+    Q_EMIT flowsEdited(edited);
+}
+
+void FlowListModel::setMarker(const QList<int>& rows, const QString& marker)
+{
+    editFlows(rows, [&marker](HttpFlow& f) { f.marked = marker; });
+}
+
+void FlowListModel::setComment(const QList<int>& rows, const QString& comment)
+{
+    editFlows(rows, [&comment](HttpFlow& f) { f.comment = comment; });
+}
+
+QString FlowListModel::markerOf(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return QString();
+    const quint32 id = m_rows[size_t(row)].marker;
+    return id == 0 ? QString() : QString::fromUtf8(m_values[id].raw);
+}
+
+QString FlowListModel::commentOf(int row) const
+{
+    return row < 0 || row >= rowCount() ? QString() : m_comments.value(quint32(row));
+}
+
+void FlowListModel::removeFlows(const QList<int>& rows)
+{
+    std::vector<quint32> sorted;
+    sorted.reserve(size_t(rows.size()));
+    for (int r : rows)
+        if (r >= 0 && r < rowCount())
+            sorted.push_back(quint32(r));
+    if (sorted.empty())
+        return;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    Q_EMIT flowsAboutToBeRemoved(sorted);
+    beginResetModel();
+    std::vector<qsizetype> positions(sorted.begin(), sorted.end());
+    for (quint32 r : sorted) {
+        const FlowStore::Summary& gone = m_store.summary(r);
+        m_userEdits.remove(gone.id);
+        if (gone.live)
+            m_removedLive.insert(gone.id);
+        if (m_rows[r].path)
+            m_paths.release(m_rows[r].path);
+    }
+    m_store.remove(positions);
+    size_t write = sorted.front();
+    size_t next = 0;
+    QHash<quint32, QString> comments;
+    for (auto it = m_comments.cbegin(); it != m_comments.cend(); ++it) {
+        const auto at = std::lower_bound(sorted.begin(), sorted.end(), it.key());
+        if (at == sorted.end() || *at != it.key())
+            comments.insert(it.key() - quint32(at - sorted.begin()), it.value());
+    }
+    m_comments.swap(comments);
+    for (size_t read = sorted.front(); read < m_rows.size(); ++read) {
+        if (next < sorted.size() && sorted[next] == read) {
+            ++next;
+            continue;
+        }
+        m_rows[write++] = m_rows[read];
+    }
+    m_rows.resize(write);
+    m_rowCount = int(write);
     endResetModel();
 }
 
@@ -289,6 +430,14 @@ bool FlowListModel::fillCompactFlow(int row, HttpFlow& out) const
     else if (!s.hasError)
         out.error.reset();
     out.isReplay = r.flags & ReplayFlag;
+    if (r.marker)
+        out.marked = QString::fromUtf8(m_values[r.marker].raw);
+    else if (!out.marked.isEmpty())
+        out.marked.clear();
+    if (r.flags & HasCommentFlag)
+        out.comment = m_comments.value(quint32(row));
+    else if (!out.comment.isEmpty())
+        out.comment.clear();
     return !(r.flags & HostHeaderDiffersFlag);
 }
 
@@ -348,7 +497,10 @@ qint64 FlowListModel::sortKey(int column, int row) const
         return rank(r.version);
     case TlsColumn:
         return rank(r.tls);
+    case MarkerColumn:
+        return rank(r.marker);
     case PathColumn:
+    case CommentColumn:
     case ColumnCount:
         break;
     }
@@ -359,6 +511,11 @@ int FlowListModel::compare(int column, int left, int right) const
 {
     if (column == PathColumn) {
         const int c = path(left).compare(path(right));
+        return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    if (column == CommentColumn) {
+        const int c = QString::compare(m_comments.value(quint32(left)),
+                                       m_comments.value(quint32(right)), Qt::CaseInsensitive);
         return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
     return compareNumbers(sortKey(column, left), sortKey(column, right));
@@ -419,6 +576,13 @@ QString FlowListModel::displayText(int row, int column) const
         return text(r.version);
     case TlsColumn:
         return text(r.tls);
+    case MarkerColumn:
+        // A colour mark is a dot (DecorationRole), the same on every system.
+        return MarkerIcon::colour(markerOf(row)).isValid() ? QString() : text(r.marker);
+    case CommentColumn:
+        if (!(r.flags & HasCommentFlag))
+            return QString();
+        return m_comments.value(quint32(row)).section(QLatin1Char('\n'), 0, 0);
     case ColumnCount:
         break;
     }
@@ -461,6 +625,10 @@ QVariant FlowListModel::rowData(int row, int column, int role) const
     case Qt::ToolTipRole:
         if (column == PathColumn || column == HostColumn)
             return displayText(row, column);
+        if (column == CommentColumn)
+            return m_comments.value(quint32(row));
+        if (column == MarkerColumn)
+            return markerOf(row);
         return {};
     case Qt::TextAlignmentRole:
         switch (column) {
@@ -469,9 +637,16 @@ QVariant FlowListModel::rowData(int row, int column, int role) const
         case SizeColumn:
         case DurationColumn:
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        case MarkerColumn:
+            return QVariant(Qt::AlignCenter);
         default:
             return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
         }
+    case Qt::DecorationRole:
+        if (column == MarkerColumn && m_rows[size_t(row)].marker != 0)
+            if (const QIcon icon = MarkerIcon::icon(markerOf(row)); !icon.isNull())
+                return icon;
+        return {};
     case Qt::BackgroundRole:
         return background(row);
     case Qt::ForegroundRole: {
@@ -530,6 +705,10 @@ QVariant FlowListModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Version");
     case TlsColumn:
         return tr("TLS");
+    case MarkerColumn:
+        return tr("Mark");
+    case CommentColumn:
+        return tr("Comment");
     case ColumnCount:
         break;
     }

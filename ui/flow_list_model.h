@@ -16,12 +16,19 @@
 // rows. Display text is made in data(); the detail pane decodes a flow with flowAt() (a few
 // microseconds). Row colours are derived from the application palette, so they stay subtle
 // in a dark theme as in a light one.
+//
+// Marks and comments are the user's (setMarker, setComment): the row keeps the marker
+// interned and the comment in a side table, so the table, sorting and the ~marked, ~marker and
+// ~comment filters need no decoding either.
 
 #include "flow/byte_arena.h"
 #include "flow/flow_store.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QSet>
+#include <functional>
+#include <optional>
 #include <vector>
 
 namespace spyglass {
@@ -45,6 +52,8 @@ public:
         DurationColumn,
         VersionColumn,
         TlsColumn,
+        MarkerColumn,  // the mark's symbol (flow_marker.h)
+        CommentColumn, // the comment's first line
         ColumnCount
     };
     enum Role
@@ -76,6 +85,21 @@ public:
     void applyBatch(const QList<spyglass::FlowSnapshot>& batch);
     void clear();
 
+    // Marks and comments set in the window. The stored flow is replaced by a copy with the
+    // new value (so a saved session or HAR keeps it, and filters see it at once); for a flow
+    // that is still live the value is also remembered and laid over the engine's later
+    // snapshots of it until it finishes (the engine does not know of the edit). Rows out of
+    // range are ignored. Each emits flowsEdited() with the new snapshots.
+    void setMarker(const QList<int>& rows, const QString& marker);
+    void setComment(const QList<int>& rows, const QString& comment);
+    // Removes rows (any order, duplicates allowed) from the session: one model reset, after
+    // flowsAboutToBeRemoved() with the sorted distinct rows so that FlowTableModel can keep
+    // its index instead of refiltering. A live flow removed stays away: the engine's later
+    // snapshots of it are dropped until its last one.
+    void removeFlows(const QList<int>& rows);
+    QString markerOf(int row) const;
+    QString commentOf(int row) const;
+
     // The flow of `row`, decoded now (null for a row out of range).
     FlowSnapshot flowAt(int row) const;
     // -1 when unknown.
@@ -88,11 +112,11 @@ public:
     QByteArrayView path(int row) const;
     RowState rowState(int row) const;
 
-    // Sorting on compact data. Every column but PathColumn orders by sortKey(); compare() is
+    // Sorting on compact data. Every column but Path and Comment orders by sortKey(); compare() is
     // the full order of two rows by a column (-1, 0, 1), equal rows left to the caller (who
     // keeps arrival order). Ranks of interned text are recomputed when new values appear;
     // the relative order of known values never changes, so a sorted index stays sorted.
-    static bool hasSortKey(int column) { return column != PathColumn; }
+    static bool hasSortKey(int column) { return column != PathColumn && column != CommentColumn; }
     qint64 sortKey(int column, int row) const;
     int compare(int column, int left, int right) const;
     // Arrival order as a tie-break (left < right when the keys are equal).
@@ -105,6 +129,13 @@ public:
     // then the flow must be decoded. `out` is scratch reused across rows.
     bool fillCompactFlow(int row, HttpFlow& out) const;
 
+Q_SIGNALS:
+    // Marks or comments changed by setMarker()/setComment(): the new snapshots (the window
+    // appends them to an autosave file).
+    void flowsEdited(const QList<spyglass::FlowSnapshot>& flows);
+    // Emitted by removeFlows() before the reset; `rows` sorted and distinct.
+    void flowsAboutToBeRemoved(const std::vector<quint32>& rows);
+
 private:
     enum RowFlag : quint8
     {
@@ -114,6 +145,7 @@ private:
         InterceptedFlag = 8,
         HasResponseFlag = 16,
         HostHeaderDiffersFlag = 32,
+        HasCommentFlag = 64,
     };
     struct Row
     {
@@ -124,6 +156,7 @@ private:
         quint32 version = 0;
         quint32 contentType = 0;
         quint32 tls = 0;
+        quint32 marker = 0; // interned; 0: not marked
         quint16 port = 0;
         quint16 clientPort = 0;
         quint8 flags = 0;
@@ -144,6 +177,15 @@ private:
     QString displayText(int row, int column) const;
     QVariant background(int row) const;
     static double durationOf(const FlowStore::Summary& s);
+    // Replaces the rows' flows by copies that `edit` changed.
+    void editFlows(const QList<int>& rows, const std::function<void(HttpFlow&)>& edit);
+    // The user's edits laid over live flows (see setMarker()); empty nearly always.
+    struct UserEdit
+    {
+        std::optional<QString> marker;
+        std::optional<QString> comment;
+    };
+    QList<FlowSnapshot> withUserEdits(const QList<FlowSnapshot>& batch);
 
     FlowStore m_store;
     std::vector<Row> m_rows;
@@ -152,6 +194,10 @@ private:
     QHash<QByteArray, quint32> m_valueIds; // kind prefix + what makes the value -> id
     mutable std::vector<quint32> m_ranks;  // id -> rank of its text; empty when stale
     ByteArena m_paths;
+    // Comments by row: few flows have one.
+    QHash<quint32, QString> m_comments;
+    QHash<QUuid, UserEdit> m_userEdits;
+    QSet<QUuid> m_removedLive;
 };
 
 } // namespace spyglass

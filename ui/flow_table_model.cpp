@@ -2,7 +2,11 @@
 
 #include "flow_list_model.h"
 
+#include <QBrush>
+#include <QColor>
 #include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QPalette>
 #include <QTimer>
 #include <algorithm>
 #include <numeric>
@@ -26,6 +30,8 @@ FlowTableModel::FlowTableModel(FlowListModel* source, QObject* parent)
             [this](const QModelIndex&, int first, int last) { onSourceRowsInserted(first, last); });
     connect(m_source, &QAbstractItemModel::dataChanged, this, &FlowTableModel::onSourceDataChanged);
     connect(m_source, &QAbstractItemModel::modelReset, this, &FlowTableModel::onSourceReset);
+    connect(m_source, &FlowListModel::flowsAboutToBeRemoved, this,
+            &FlowTableModel::onSourceAboutToRemove);
     connect(m_source, &QAbstractItemModel::headerDataChanged, this,
             &QAbstractItemModel::headerDataChanged);
     m_rows.resize(size_t(m_source->rowCount()));
@@ -61,7 +67,44 @@ QVariant FlowTableModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= rowCount() || index.column() >= columnCount())
         return {};
     // The index column shows the flow's number (its store row), not its place in the view.
+    if (role == HighlightRole)
+        return isHighlighted(index.row());
+    if (role == Qt::BackgroundRole && isHighlighted(index.row())) {
+        // A warm yellow over the palette's base, strong enough to stand out from the state
+        // colours, readable in light and dark themes.
+        const QColor base = QGuiApplication::palette().color(QPalette::Base);
+        const QColor hue(0xff, 0xd0, 0x30);
+        const double t = base.lightnessF() < 0.5 ? 0.32 : 0.40;
+        return QBrush(QColor::fromRgbF(float(base.redF() * (1 - t) + hue.redF() * t),
+                                       float(base.greenF() * (1 - t) + hue.greenF() * t),
+                                       float(base.blueF() * (1 - t) + hue.blueF() * t)));
+    }
     return m_source->rowData(int(rowAt(index.row())), index.column(), role);
+}
+
+void FlowTableModel::setHighlight(const filter::Filter& f)
+{
+    if (f.expression() == m_highlight.expression())
+        return;
+    m_highlight = CompactFilter(f);
+    m_highlightOn = !m_highlight.matchesAll();
+    m_highlighted.clear();
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1),
+                           {Qt::BackgroundRole, HighlightRole});
+}
+
+bool FlowTableModel::isHighlighted(int row) const
+{
+    if (!m_highlightOn || row < 0 || row >= rowCount())
+        return false;
+    const quint32 s = rowAt(row);
+    if (m_highlighted.size() <= s)
+        m_highlighted.resize(size_t(m_source->rowCount()), -1);
+    qint8& known = m_highlighted[s];
+    if (known < 0)
+        known = m_highlight.matches(*m_source, int(s)) ? 1 : 0;
+    return known == 1;
 }
 
 QVariant FlowTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -251,6 +294,8 @@ void FlowTableModel::onSourceDataChanged(const QModelIndex& topLeft, const QMode
 {
     const int first = topLeft.row();
     const int last = bottomRight.row();
+    for (int r = first; r <= last && size_t(r) < m_highlighted.size(); ++r)
+        m_highlighted[size_t(r)] = -1;
     if (m_pending) {
         for (int r = first; r <= last && r < m_scanned; ++r)
             m_recheck.push_back(quint32(r));
@@ -287,16 +332,60 @@ void FlowTableModel::onSourceDataChanged(const QModelIndex& topLeft, const QMode
     insertRows(std::move(entering));
 }
 
+void FlowTableModel::onSourceAboutToRemove(const std::vector<quint32>& rows)
+{
+    m_removalMap.assign(size_t(m_source->rowCount()), 0);
+    size_t next = 0;
+    qint32 kept = 0;
+    for (size_t r = 0; r < m_removalMap.size(); ++r) {
+        if (next < rows.size() && rows[next] == r) {
+            m_removalMap[r] = -1;
+            ++next;
+        } else {
+            m_removalMap[r] = kept++;
+        }
+    }
+}
+
 void FlowTableModel::onSourceReset()
 {
     beginResetModel();
-    m_rows.clear();
     m_viewPosValid = false;
-    if (m_pending) {
-        m_next.clear();
-        m_recheck.clear();
-        m_scanned = 0;
+    if (m_removalMap.empty()) {
+        // Cleared (or replaced): nothing of the old index holds.
+        m_rows.clear();
+        m_highlighted.clear();
+        if (m_pending) {
+            m_next.clear();
+            m_recheck.clear();
+            m_scanned = 0;
+        }
+        endResetModel();
+        return;
     }
+    // Rows removed: keep the others, renumbered; the order (filter and sort) still holds.
+    const auto renumber = [this](std::vector<quint32>& rows) {
+        size_t w = 0;
+        for (quint32 r : rows)
+            if (r < m_removalMap.size() && m_removalMap[r] >= 0)
+                rows[w++] = quint32(m_removalMap[r]);
+        rows.resize(w);
+    };
+    renumber(m_rows);
+    if (m_pending) {
+        renumber(m_next);
+        renumber(m_recheck);
+        qsizetype scanned = 0;
+        for (qsizetype r = 0; r < m_scanned && size_t(r) < m_removalMap.size(); ++r)
+            scanned += m_removalMap[size_t(r)] >= 0 ? 1 : 0;
+        m_scanned = scanned;
+    }
+    std::vector<qint8> highlighted;
+    for (size_t r = 0; r < m_highlighted.size() && r < m_removalMap.size(); ++r)
+        if (m_removalMap[r] >= 0)
+            highlighted.push_back(m_highlighted[r]);
+    m_highlighted.swap(highlighted);
+    m_removalMap.clear();
     endResetModel();
 }
 

@@ -15,6 +15,11 @@
 //    sort puts them: one beginInsertRows per run of rows landing at the same place (all at the
 //    end when unsorted). Updated flows are tested again; they leave, enter, or move (a
 //    beginMoveRows, so a selected live flow stays selected when its answer re-sorts it).
+//  - Flows removed from the session (FlowListModel::removeFlows) leave the index as one reset,
+//    the other rows kept in place and renumbered, without refiltering.
+//  - A highlight expression (the highlight bar) marks matching rows: HighlightRole is true and
+//    their background is tinted. It is decided per row when first asked (CompactFilter, so
+//    the compact operators decode nothing) and cached until the row changes.
 //  - sort() orders by keys taken from the compact rows (FlowListModel::sortKey), never text;
 //    rows with equal keys stay in arrival order, whichever the direction.
 
@@ -34,6 +39,12 @@ class FlowTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
+    enum Role
+    {
+        // bool: the row matches the highlight expression.
+        HighlightRole = Qt::UserRole + 20,
+    };
+
     // `source` must outlive this model.
     explicit FlowTableModel(FlowListModel* source, QObject* parent = nullptr);
     ~FlowTableModel() override;
@@ -60,6 +71,12 @@ public:
     // Rows per slice at most (tests use small ones to see many slices); default 50,000.
     void setMaxSliceRows(int rows) { m_maxSliceRows = qMax(1, rows); }
 
+    // Rows matching `filter` get HighlightRole and a tinted background; the empty filter
+    // highlights nothing.
+    void setHighlight(const filter::Filter& filter);
+    const filter::Filter& highlight() const { return m_highlight.filter(); }
+    bool isHighlighted(int row) const;
+
     int sortColumn() const { return m_sortColumn; }
     Qt::SortOrder sortOrder() const { return m_sortOrder; }
 
@@ -79,6 +96,7 @@ private:
     void onSourceRowsInserted(int first, int last);
     void onSourceDataChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight);
     void onSourceReset();
+    void onSourceAboutToRemove(const std::vector<quint32>& rows);
     void filterSlice();
     bool before(quint32 a, quint32 b) const;
     void sortRows(std::vector<quint32>& rows) const;
@@ -111,6 +129,15 @@ private:
     qsizetype m_scanned = 0;        // store rows tested so far
     std::vector<quint32> m_recheck; // rows below m_scanned updated since they were tested
     QTimer* m_sliceTimer;
+
+    // Set between FlowListModel::flowsAboutToBeRemoved and its reset: old store row -> new
+    // one, -1 for a removed row.
+    std::vector<qint32> m_removalMap;
+
+    CompactFilter m_highlight;
+    bool m_highlightOn = false;
+    // Per store row: -1 not decided yet, 0 no, 1 highlighted.
+    mutable std::vector<qint8> m_highlighted;
     int m_maxSliceRows = 50000;
 };
 

@@ -44,13 +44,15 @@ void FlowTableView::applyDefaults()
     QHeaderView* header = horizontalHeader();
     if (!model() || header->count() != FlowListModel::ColumnCount)
         return;
-    const int widths[FlowListModel::ColumnCount] = {60, 90,  130, 60, 55, 180, 320,
-                                                    55, 140, 70,  70, 75, 65};
+    const int widths[FlowListModel::ColumnCount] = {60,  90, 130, 60, 55, 180, 320, 55,
+                                                    140, 70, 70,  75, 65, 44,  200};
     for (int c = 0; c < FlowListModel::ColumnCount; ++c) {
         header->moveSection(header->visualIndex(c), c);
         header->resizeSection(c, widths[c]);
         header->setSectionHidden(c, false);
     }
+    // The mark reads best right after the number, as mitmproxy draws it.
+    header->moveSection(header->visualIndex(FlowListModel::MarkerColumn), 1);
     // Shown by default: what Charles and mitmweb show. The rest is one right-click away.
     for (int c :
          {FlowListModel::ClientColumn, FlowListModel::SchemeColumn, FlowListModel::TlsColumn})

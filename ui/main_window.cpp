@@ -3,13 +3,17 @@
 
 #include "options/option_registry.h"
 
+#include "file_drop_handler.h"
 #include "filter_bar.h"
 #include "flow_actions.h"
 #include "flow_detail_view.h"
+#include "flow_list_actions.h"
 #include "flow_list_model.h"
 #include "flow_structure_model.h"
 #include "flow_table_model.h"
 #include "flow_table_view.h"
+#include "recent_files.h"
+#include "status_bar_monitor.h"
 
 #include "io/flow_file_reader.h"
 #include "io/session_writer.h"
@@ -20,6 +24,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
@@ -66,6 +71,18 @@ MainWindow::MainWindow(ProxyEngine* engine, const Options& options, QWidget* par
     createStatusBar();
     new ProxyTools(this, m_engine); // Tools menu: certificate wizard, open browser, system proxy
     restoreSettings();
+    m_listActions = new FlowListActions(m_view, m_table, m_detail, &m_options, this);
+    m_listActions->populate(m_fileMenu, m_flowMenu);
+    m_recent = new RecentFiles(QStringLiteral("recentFiles"), this);
+    m_fileMenu->insertMenu(m_save, m_recent->menu());
+    connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openReporting);
+    new FileDropHandler(this, [this](const QString& path) { openReporting(path); });
+    // A mark or comment reaches the autosave file as a new version of the flow.
+    connect(m_model, &FlowListModel::flowsEdited, this, [this](const QList<FlowSnapshot>& b) {
+        for (const FlowSnapshot& f : b)
+            if (m_autosave && m_autosave->isOpen() && !f->live)
+                m_autosave->append(*f);
+    });
 
     connect(&m_engine->hub(), &FlowHub::flowsChanged, this, &MainWindow::onFlowsChanged);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshDetail);
@@ -161,7 +178,7 @@ void MainWindow::createActions()
 
 void MainWindow::createMenus()
 {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QMenu* file = m_fileMenu = menuBar()->addMenu(tr("&File"));
     file->addAction(m_open);
     file->addAction(m_save);
     file->addAction(m_saveAs);
@@ -170,7 +187,7 @@ void MainWindow::createMenus()
     QMenu* proxy = menuBar()->addMenu(tr("&Proxy"));
     proxy->addAction(m_startStop);
     proxy->addAction(m_clear);
-    QMenu* flowMenu = menuBar()->addMenu(tr("F&low"));
+    QMenu* flowMenu = m_flowMenu = menuBar()->addMenu(tr("F&low"));
     flowMenu->addAction(m_intercept);
     flowMenu->addSeparator();
     flowMenu->addAction(m_resume);
@@ -337,9 +354,21 @@ void MainWindow::createCentralWidget()
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
 
+    m_highlightBar = new FilterBar(central);
+    m_highlightBar->setHistoryKey(QStringLiteral("highlightBar/history"));
+    m_highlightBar->setPlaceholderText(tr("Highlight, e.g. ~marked | ~c 500"));
+    connect(m_highlightBar, &FilterBar::filterChanged, m_table, &FlowTableModel::setHighlight);
+    auto* highlightLabel = new QLabel(tr("&Highlight:"), central);
+    highlightLabel->setBuddy(m_highlightBar);
+    highlightLabel->setToolTip(tr("Rows matching this expression get a yellow background; the "
+                                  "filter still decides which rows are shown"));
+    auto* bars = new QHBoxLayout;
+    bars->addWidget(m_filterBar, 3);
+    bars->addWidget(highlightLabel);
+    bars->addWidget(m_highlightBar, 2);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 0);
-    layout->addWidget(m_filterBar);
+    layout->addLayout(bars);
     layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
 }
@@ -360,6 +389,7 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_filterProgress);
     statusBar()->addPermanentWidget(m_statusCount);
     statusBar()->addPermanentWidget(m_statusAddress);
+    m_monitor = new StatusBarMonitor(statusBar(), &m_engine->hub(), this);
 }
 
 void MainWindow::restoreSettings()
@@ -587,6 +617,7 @@ bool MainWindow::openSession(const QString& path, QString* error)
     }
     // An import is not overwritten by Save: that asks for a new session file.
     m_sessionPath = r.format == FlowFileReader::Format::Session ? path : QString();
+    m_recent->add(path);
     return true;
 }
 
@@ -608,6 +639,7 @@ bool MainWindow::saveSession(const QString& path, QString* error)
         return false;
     }
     m_sessionPath = path;
+    m_recent->add(path);
     statusBar()->showMessage(tr("Saved %1 flows to %2").arg(m_model->rowCount()).arg(path), 5000);
     return true;
 }
@@ -631,8 +663,12 @@ void MainWindow::openSessionDialog()
            "(*.spyglass);;"
            "HAR (*.har);;Charles JSON sessions (*.chlsj);;mitmproxy flows (*.flow *.mitm *.dump);;"
            "All files (*)"));
-    if (path.isEmpty())
-        return;
+    if (!path.isEmpty())
+        openReporting(path);
+}
+
+void MainWindow::openReporting(const QString& path)
+{
     QString error;
     if (!openSession(path, &error))
         showError(tr("Open session"), error);

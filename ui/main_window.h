@@ -9,6 +9,10 @@
 //
 // Window geometry, the splitter, the list's tab and the table's columns (order, sizes, hidden
 // ones, sort) are kept in QSettings between runs.
+// The list's actions (mark, comment, copy as, save selected or filtered, delete) are
+// FlowListActions'; File > Open Recent is RecentFiles; a file dropped on the window opens
+// (FileDropHandler); a highlight bar beside the filter tints matching rows; the status bar's
+// throughput and memory are StatusBarMonitor's.
 // Sessions are opened with SessionReader and saved with SessionWriter, streamed one flow at a
 // time so that a million-flow session is never held twice.
 
@@ -21,6 +25,7 @@
 class QAction;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QModelIndex;
 class QProgressBar;
 class QSplitter;
@@ -32,6 +37,9 @@ namespace spyglass {
 class FilterBar;
 class FlowActions;
 class FlowDetailView;
+class FlowListActions;
+class RecentFiles;
+class StatusBarMonitor;
 class FlowListModel;
 class FlowStructureModel;
 class FlowTableModel;
@@ -70,6 +78,10 @@ public:
     void showStructure(bool structure);
     FlowDetailView* detailView() const { return m_detail; }
     FilterBar* filterBar() const { return m_filterBar; }
+    FilterBar* highlightBar() const { return m_highlightBar; }
+    FlowListActions* listActions() const { return m_listActions; }
+    RecentFiles* recentFiles() const { return m_recent; }
+    StatusBarMonitor* statusMonitor() const { return m_monitor; }
     QSplitter* splitter() const { return m_splitter; }
     QString listenAddress() const;
 
@@ -111,6 +123,7 @@ private:
     void updateFlowCount();
     void toggleProxy();
     void openSessionDialog();
+    void openReporting(const QString& path);
     void saveSessionDialog();
     void showError(const QString& title, const QString& message);
     void resumeCurrent();
@@ -127,6 +140,12 @@ private:
     FlowTableModel* m_table;
     FlowStructureModel* m_structure = nullptr;
     FilterBar* m_filterBar = nullptr;
+    FilterBar* m_highlightBar = nullptr;
+    FlowListActions* m_listActions = nullptr;
+    RecentFiles* m_recent = nullptr;
+    StatusBarMonitor* m_monitor = nullptr;
+    QMenu* m_fileMenu = nullptr;
+    QMenu* m_flowMenu = nullptr;
     QTabWidget* m_listTabs = nullptr;
     FlowTableView* m_view = nullptr;
     QTreeView* m_tree = nullptr;

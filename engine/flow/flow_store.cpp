@@ -4,6 +4,8 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
+
 namespace spyglass {
 
 namespace {
@@ -209,6 +211,63 @@ QList<FlowSnapshot> FlowStore::snapshots() const
     for (qsizetype i = 0; i < m_size; ++i)
         out.append(at(i));
     return out;
+}
+
+void FlowStore::remove(const std::vector<qsizetype>& positions)
+{
+    if (positions.empty())
+        return;
+    // Release the dropped encodings first (compaction, if it runs, sees consistent entries),
+    // then slide the kept entries down over the gaps.
+    for (qsizetype p : positions) {
+        Entry& e = entry(p);
+        m_index.remove(e.summary.id);
+        if (e.blob) {
+            m_blobs.release(e.blob);
+            e.blob = nullptr;
+        }
+    }
+    const auto remap = [&positions](quint32 i) -> qint64 {
+        const auto it = std::lower_bound(positions.begin(), positions.end(), qsizetype(i));
+        if (it != positions.end() && *it == qsizetype(i))
+            return -1;
+        return qint64(i) - (it - positions.begin());
+    };
+    const auto remapHash = [&remap](auto& hash) {
+        std::remove_reference_t<decltype(hash)> moved;
+        for (auto it = hash.cbegin(); it != hash.cend(); ++it)
+            if (const qint64 to = remap(it.key()); to >= 0)
+                moved.insert(quint32(to), it.value());
+        hash.swap(moved);
+    };
+    remapHash(m_live);
+    remapHash(m_webSockets);
+    remapHash(m_tcp);
+    qsizetype write = positions.front();
+    size_t next = 0;
+    for (qsizetype read = positions.front(); read < m_size; ++read) {
+        if (next < positions.size() && positions[next] == read) {
+            ++next;
+            continue;
+        }
+        Entry& from = entry(read);
+        Entry& to = entry(write);
+        to.summary = from.summary;
+        to.blob = from.blob;
+        to.requestBody = std::move(from.requestBody);
+        to.responseBody = std::move(from.responseBody);
+        m_index.insert(to.summary.id, quint32(write));
+        ++write;
+    }
+    for (qsizetype i = write; i < m_size; ++i) {
+        Entry& e = entry(i);
+        e = Entry{};
+    }
+    m_size = write;
+    while (qsizetype(m_chunks.size()) > (m_size + ChunkSize - 1) / ChunkSize)
+        m_chunks.pop_back();
+    if (m_blobs.deadBytes() > qMax<qsizetype>(m_blobs.liveBytes(), CompactAfterDeadBytes))
+        compactBlobs();
 }
 
 void FlowStore::clear()

@@ -60,6 +60,9 @@ public:
     // new. A flow seen twice in one batch counts once; the later snapshot wins.
     qsizetype apply(const QList<FlowSnapshot>& batch);
     void clear();
+    // Drops the flows at `positions` (sorted, distinct, in range); the flows after each move
+    // up, keeping their order. O(size) however many are dropped (the window's Delete).
+    void remove(const std::vector<qsizetype>& positions);
 
     qsizetype size() const { return m_size; }
     // Flow i as a snapshot: the stored one while live, else decoded now (its bodies and

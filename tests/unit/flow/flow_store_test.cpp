@@ -346,6 +346,50 @@ private Q_SLOTS:
         }
     }
 
+    void removeDropsFlowsAndKeepsTheRestInOrder()
+    {
+        FlowStore store;
+        QList<HttpFlow> originals;
+        QList<FlowSnapshot> batch;
+        for (int n = 0; n < 2100; ++n) { // three chunks of entries
+            HttpFlow f = n % 5 == 0 ? fullFlow() : smallFlow(n);
+            f.comment = QString::number(n);
+            f.live = n % 9 == 0; // some stay snapshots
+            originals.append(f);
+            batch.append(snap(f));
+        }
+        store.apply(batch);
+        const std::vector<qsizetype> drop{0, 1, 7, 500, 1023, 1024, 1025, 2099};
+        store.remove(drop);
+        QCOMPARE(store.size(), originals.size() - qsizetype(drop.size()));
+        qsizetype at = 0;
+        for (qsizetype n = 0; n < originals.size(); ++n) {
+            if (std::find(drop.begin(), drop.end(), n) != drop.end()) {
+                QCOMPARE(store.indexOf(originals[n].id), -1);
+                continue;
+            }
+            QCOMPARE(store.indexOf(originals[n].id), at);
+            QCOMPARE(store.summary(at).id, originals[n].id);
+            compareFlows(originals[n], *store.at(at));
+            if (QTest::currentTestFailed())
+                return;
+            ++at;
+        }
+        // The store goes on as usual: an update keeps its place, a new flow appends.
+        HttpFlow changed = originals[2];
+        changed.comment = QStringLiteral("changed");
+        QCOMPARE(store.apply({snap(changed)}), 0);
+        QCOMPARE(store.at(0)->comment, QStringLiteral("changed"));
+        HttpFlow added = smallFlow(9999);
+        QCOMPARE(store.apply({snap(added)}), 1);
+        QCOMPARE(store.indexOf(added.id), store.size() - 1);
+        store.remove({0});
+        QCOMPARE(store.indexOf(added.id), store.size() - 1);
+        int visits = 0;
+        store.forEach([&](const HttpFlow&) { ++visits; });
+        QCOMPARE(visits, int(store.size()));
+    }
+
     void clearForgetsEverything()
     {
         FlowStore store;

@@ -38,7 +38,7 @@ void CompactFilterTest::tellsWhatNeedsDecoding_data()
     QTest::newRow("header") << "~h Accept" << true;
     QTest::newRow("body inside not") << "~m GET & !~b item" << true;
     QTest::newRow("content type") << "~t json" << true;
-    QTest::newRow("marked") << "~marked" << true;
+    QTest::newRow("marked") << "~marked | ~marker grapes | ~comment x" << false;
     QTest::newRow("source") << "~src 127.0.0.1" << true;
 }
 
@@ -80,7 +80,13 @@ void CompactFilterTest::agreesWithTheFilter_data()
                           "~m GET ~c 200 !~u 7$",
                           "~h Accept | ~m POST",
                           "~t json & ~c 200",
-                          "~b item"})
+                          "~b item",
+                          "~marked",
+                          "!~marked & ~m GET",
+                          "~marker grapes",
+                          "~marker ^a$",
+                          "~comment note",
+                          "~comment \"note 1\" | ~marked"})
         QTest::newRow(e) << QString::fromUtf8(e);
 }
 
@@ -89,8 +95,15 @@ void CompactFilterTest::agreesWithTheFilter()
     QFETCH(QString, expression);
     FlowListModel model;
     QList<FlowSnapshot> batch;
-    for (int i = 0; i < 400; ++i)
-        batch.append(test::variedFlow(i));
+    for (int i = 0; i < 400; ++i) {
+        // Marks and comments on some, as the list's actions set them.
+        auto f = std::make_shared<HttpFlow>(*test::variedFlow(i));
+        if (i % 3 == 0)
+            f->marked = i % 2 ? QStringLiteral(":grapes:") : QStringLiteral("a");
+        if (i % 5 == 0)
+            f->comment = QStringLiteral("note %1\nmore").arg(i);
+        batch.append(f);
+    }
     model.applyBatch(batch);
     const filter::Filter plain = parse(expression);
     const CompactFilter compact(plain);

@@ -32,6 +32,10 @@ private slots:
     void newFlowsLandInSortOrder();
     void updatedFlowsMoveWhenSorted();
     void clearEmptiesTheView();
+    void removedFlowsLeaveTheIndex();
+    void removalWhileAFilterIsApplied();
+    void marksAndCommentsRefilter();
+    void highlightFollowsChanges();
 
 private:
     static filter::Filter parse(const QString& expression);
@@ -313,6 +317,79 @@ void FlowTableModelTest::clearEmptiesTheView()
     QCOMPARE(m_table->rowCount(), 0);
     m_model->applyBatch({uiFlow(0), uiFlow(2)});
     QCOMPARE(paths(), QStringList{"/item/0"});
+}
+
+void FlowTableModelTest::removedFlowsLeaveTheIndex()
+{
+    m_table->sort(FlowListModel::PathColumn, Qt::DescendingOrder);
+    applyAndWait(QStringLiteral("!~c 404"));
+    m_model->removeFlows({8, 1, 8, 3, 99});
+    QCOMPARE(m_model->rowCount(), 7);
+    QCOMPARE(storeRows(), expectedRows(QStringLiteral("!~c 404"), FlowListModel::PathColumn,
+                                       Qt::DescendingOrder));
+    QCOMPARE(paths(), (QStringList{"/item/7", "/item/6", "/item/5", "/item/2", "/item/0"}));
+    // New flows still land in order after it.
+    m_model->applyBatch({uiFlow(55)});
+    QCOMPARE(paths().at(2), QStringLiteral("/item/55")); // "/item/6" > "/item/55" > "/item/5"
+    QCOMPARE(m_model->rowOf(m_model->flowAt(m_model->rowCount() - 1)->id), m_model->rowCount() - 1);
+}
+
+void FlowTableModelTest::removalWhileAFilterIsApplied()
+{
+    QList<FlowSnapshot> batch;
+    for (int i = 10; i < 2000; ++i)
+        batch.append(uiFlow(i));
+    m_model->applyBatch(batch);
+    m_table->setMaxSliceRows(100);
+    m_table->setFilter(parse(QStringLiteral("~m POST")));
+    for (int k = 0; k < 3; ++k)
+        QCoreApplication::processEvents();
+    QVERIFY(m_table->isFiltering());
+    QList<int> gone;
+    for (int r = 0; r < 2000; r += 7)
+        gone.append(r);
+    m_model->removeFlows(gone);
+    QTRY_VERIFY(!m_table->isFiltering());
+    QCOMPARE(storeRows(), expectedRows(QStringLiteral("~m POST"), -1, Qt::AscendingOrder));
+    QVERIFY(m_table->rowCount() > 500);
+}
+
+void FlowTableModelTest::marksAndCommentsRefilter()
+{
+    applyAndWait(QStringLiteral("~marked | ~comment todo"));
+    QCOMPARE(m_table->rowCount(), 0);
+    m_model->setMarker({2, 5}, QStringLiteral(":grapes:"));
+    QCOMPARE(paths(), (QStringList{"/item/2", "/item/5"}));
+    m_model->setComment({7}, QStringLiteral("TODO: check"));
+    QCOMPARE(paths(), (QStringList{"/item/2", "/item/5", "/item/7"}));
+    QCOMPARE(m_table->index(2, FlowListModel::CommentColumn).data().toString(),
+             QStringLiteral("TODO: check"));
+    m_model->setMarker({2}, QString());
+    QCOMPARE(paths(), (QStringList{"/item/5", "/item/7"}));
+    // Sorting by the comment column: the commented row last, ascending.
+    applyAndWait(QString());
+    m_table->sort(FlowListModel::CommentColumn, Qt::AscendingOrder);
+    QCOMPARE(paths().last(), QStringLiteral("/item/7"));
+    m_table->sort(FlowListModel::MarkerColumn, Qt::DescendingOrder);
+    QCOMPARE(paths().first(), QStringLiteral("/item/5"));
+}
+
+void FlowTableModelTest::highlightFollowsChanges()
+{
+    m_table->setHighlight(parse(QStringLiteral("~marker grapes")));
+    QSignalSpy changed(m_table.get(), &QAbstractItemModel::dataChanged);
+    QVERIFY(!m_table->isHighlighted(4));
+    m_model->setMarker({4}, QStringLiteral(":grapes:"));
+    QVERIFY(changed.count() > 0);
+    QVERIFY(m_table->isHighlighted(4));
+    QVERIFY(m_table->index(4, 0).data(FlowTableModel::HighlightRole).toBool());
+    m_model->removeFlows({0});
+    QVERIFY(m_table->isHighlighted(3)); // it moved up
+    QVERIFY(!m_table->isHighlighted(4));
+    m_table->setHighlight(filter::Filter());
+    QVERIFY(!m_table->isHighlighted(3));
+    QCOMPARE(m_table->index(3, 0).data(Qt::BackgroundRole),
+             m_model->index(3, 0).data(Qt::BackgroundRole)); // the state colour only
 }
 
 QTEST_MAIN(FlowTableModelTest)

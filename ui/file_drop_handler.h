@@ -1,0 +1,29 @@
+#pragma once
+// Files dropped onto the window open (as File > Open would). An event filter on the target
+// widget, so the window class needs no drag-and-drop code of its own: it accepts a drag that
+// carries at least one local file, and on a drop hands the first local file to `open`, from the
+// event loop right after the drop (the drag source is not kept waiting while it opens).
+
+#include <QObject>
+#include <functional>
+
+class QWidget;
+
+namespace spyglass {
+
+class FileDropHandler : public QObject
+{
+    Q_OBJECT
+public:
+    using Open = std::function<void(const QString& path)>;
+    // Installs itself on `target` (and sets acceptDrops); owned by `target`.
+    FileDropHandler(QWidget* target, Open open);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    Open m_open;
+};
+
+} // namespace spyglass
