@@ -9,6 +9,7 @@
 #include "addons/map_remote.h"
 #include "addons/modify_body.h"
 #include "addons/modify_headers.h"
+#include "addons/server_replay.h"
 #include "addons/sticky_auth.h"
 #include "addons/sticky_cookie.h"
 #include "proxy/context.h"
@@ -24,6 +25,7 @@ std::vector<std::unique_ptr<Addon>> defaultAddons()
     v.push_back(std::make_unique<BlockList>());
     v.push_back(std::make_unique<AntiCache>());
     v.push_back(std::make_unique<AntiComp>());
+    v.push_back(std::make_unique<ServerReplay>()); // mitmproxy: serverplayback before mapremote
     v.push_back(std::make_unique<MapRemote>());
     v.push_back(std::make_unique<MapLocal>());
     v.push_back(std::make_unique<ModifyBody>());
@@ -57,6 +59,18 @@ const QStringList& AddonManager::optionNames()
         QStringLiteral("modify_headers"), QStringLiteral("stickyauth"),
         QStringLiteral("stickycookie"),   QStringLiteral("showhost"),
         QStringLiteral("intercept"),      QStringLiteral("intercept_active"),
+        // server replay
+        QStringLiteral("server_replay"),
+        QStringLiteral("server_replay_extra"),
+        QStringLiteral("server_replay_kill_extra"),
+        QStringLiteral("server_replay_reuse"),
+        QStringLiteral("server_replay_refresh"),
+        QStringLiteral("server_replay_use_headers"),
+        QStringLiteral("server_replay_ignore_content"),
+        QStringLiteral("server_replay_ignore_host"),
+        QStringLiteral("server_replay_ignore_port"),
+        QStringLiteral("server_replay_ignore_params"),
+        QStringLiteral("server_replay_ignore_payload_params"),
     };
     return names;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // Runs the addons for every hook (mitmproxy's AddonManager), in mitmproxy's default addon
-// order: block (block_global, block_private), block_list, anticache, anticomp, map_remote,
-// map_local, modify_body, modify_headers, stickyauth, stickycookie, then intercept (last, as
-// mitmproxy's tools add it after the defaults). An addon only sees the hooks
+// order: block (block_global, block_private), block_list, anticache, anticomp, server_replay,
+// map_remote, map_local, modify_body, modify_headers, stickyauth, stickycookie, then intercept
+// (last, as mitmproxy's tools add it after the defaults). An addon only sees the hooks
 // it asks for (Addon::wantedHooks); the union is what the engine puts in
 // Services::wantedHooks, so a proxy with no addon enabled emits no extra hook.
 //

@@ -392,6 +392,19 @@ void HttpStream::afterRequestHeadersHook()
         return;
     }
     if (m_isConnect) {
+        if (m_flow->response) {
+            // An addon answered the CONNECT (mitmproxy's http_connect): a 2xx opens the tunnel
+            // without a server, whatever the strategy (server_replay will answer in it); any
+            // other status is the answer, and no tunnel is opened (as for a refused proxyauth).
+            const int status = m_flow->response->statusCode;
+            if (status >= 200 && status < 300) {
+                sendConnectEstablished();
+                return;
+            }
+            m_isConnect = false;
+            afterRequestHeadersHook();
+            return;
+        }
         if (m_layer.context().opts().connectionStrategy == QLatin1String("lazy")) {
             sendConnectEstablished();
             return;
