@@ -391,16 +391,13 @@ QString ServerReplay::configure(const Options& options)
     m_keys = std::move(keys);
     if (loaded) {
         m_files = options.serverReplay;
-        std::vector<Entry> entries;
-        quint64 order = 0;
-        for (HttpFlow& f : *loaded)
-            if (f.response && f.kind == FlowKind::Http)
-                entries.push_back(Entry{order++, std::make_shared<const HttpFlow>(std::move(f))});
+        std::vector<Entry> entries = entriesOf(std::move(*loaded));
+        const size_t n = entries.size();
         m_map.clear();
         fileEntries(std::move(entries));
         if (!m_files.isEmpty())
             log(proxy::LogLevel::Info,
-                QStringLiteral("server_replay: %1 recorded responses loaded").arg(order));
+                QStringLiteral("server_replay: %1 recorded responses loaded").arg(n));
     } else if (rekey) {
         std::vector<Entry> entries;
         for (auto& list : m_map)
@@ -415,13 +412,31 @@ QString ServerReplay::configure(const Options& options)
     return {};
 }
 
-void ServerReplay::setFlows(const QList<HttpFlow>& flows)
+std::vector<ServerReplay::Entry> ServerReplay::entriesOf(QList<HttpFlow> flows) const
 {
     std::vector<Entry> entries;
-    quint64 order = 0;
-    for (const HttpFlow& f : flows)
-        if (f.response && f.kind == FlowKind::Http)
-            entries.push_back(Entry{order++, std::make_shared<const HttpFlow>(f)});
+    int streamed = 0;
+    for (HttpFlow& f : flows) {
+        if (!f.response || f.kind != FlowKind::Http)
+            continue;
+        if (f.response->body.streamed) {
+            ++streamed;
+            continue;
+        }
+        const quint64 order = entries.size();
+        entries.push_back(Entry{order, std::make_shared<const HttpFlow>(std::move(f))});
+    }
+    if (streamed)
+        log(proxy::LogLevel::Warn,
+            QStringLiteral("server_replay: %1 recorded responses were streamed (their bodies were "
+                           "not recorded) and are not replayed")
+                .arg(streamed));
+    return entries;
+}
+
+void ServerReplay::setFlows(const QList<HttpFlow>& flows)
+{
+    std::vector<Entry> entries = entriesOf(flows);
     std::lock_guard lock(m_mutex);
     m_map.clear();
     fileEntries(std::move(entries));

@@ -95,6 +95,9 @@ private:
         Status,
     };
 
+    // The flows that can answer: those with a response whose body was recorded (one that
+    // was streamed past stream_large_bodies was not, and is left out with a warning).
+    std::vector<Entry> entriesOf(QList<HttpFlow> flows) const;
     // Files `entries` under m_keys (m_mutex held).
     void fileEntries(std::vector<Entry> entries);
     // Could a request to this address be answered without its server (m_mutex held)?

@@ -114,6 +114,35 @@ def https_through_connect_with_origin_down(env):
 
 
 @case(spyglass_only=True)
+def unrecorded_request_in_a_replayed_tunnel_goes_upstream(env):
+    save = os.path.join(env.tmp, "tls-live.spy")
+    origin = T.Origin((env.ca.leaf_pem, env.ca.leaf_key))
+    p = env.new_proxy(["-w", save, *env.trust_test_ca], name="live-record")
+    recorded_url = origin.url("/echo?rec=1", host="localhost")
+    r = T.curl(recorded_url, "--cacert", p.ca_file, proxy=p)
+    check(r.rc == 0 and r.status == 200, f"recording over TLS: {r}")
+    T.wait_dump_line(p, recorded_url)
+    check_eq(p.stop(), 0, "exit code of the recording proxy")
+    origin.reset()
+    # The tunnel opens without the server; the unrecorded request opens it afterwards
+    # (the client negotiated h2 with the proxy alone; the origin speaks HTTP/1.1).
+    live_url = origin.url("/echo?live=1", host="localhost")
+    for n, flags in enumerate(([], ["--http1.1"])):
+        p = env.new_proxy(["-S", save, *env.trust_test_ca], name=f"live-replay{n}")
+        connections = origin.connections
+        r = T.curl(recorded_url, "--cacert", p.ca_file, *flags, proxy=p)
+        check(r.rc == 0 and r.status == 200, f"replayed {flags}: {r}")
+        check_eq(origin.connections, connections, f"connections to the origin for a replay {flags}")
+        r = T.curl(live_url, "--cacert", p.ca_file, *flags, proxy=p)
+        check(r.rc == 0 and r.status == 200, f"forwarded {flags}: {r}")
+        check_eq(json.loads(r.body)["path"], "/echo?live=1", "path at the origin")
+        p.stop()
+    check_eq([q["path"] for q in origin.requests], ["/echo?live=1"] * 2,
+             "requests that reached the origin")
+    origin.stop()
+
+
+@case(spyglass_only=True)
 def unreadable_file_is_a_one_line_error(env):
     bad = os.path.join(env.tmp, "garbage.spy")
     with open(bad, "wb") as f:

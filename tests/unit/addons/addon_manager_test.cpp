@@ -128,9 +128,10 @@ private Q_SLOTS:
         QStringList names;
         for (const auto& a : m.addons())
             names << a->name();
-        QCOMPARE(names, (QStringList{"block", "block_list", "anticache", "anticomp", "map_remote",
-                                     "map_local", "modify_body", "modify_headers", "stickyauth",
-                                     "stickycookie", "intercept"}));
+        QCOMPARE(names, (QStringList{"block", "block_list", "anticache", "anticomp",
+                                     "server_replay", "map_remote", "map_local", "modify_body",
+                                     "modify_headers", "stickyauth", "stickycookie",
+                                     "intercept"}));
         QVERIFY(m.configure(Options{}).isEmpty());
         QCOMPARE(m.wantedHooks(), Services::bit(HookKind::ClientConnected));
         QVERIFY(m.configure(optionsWith({"block_global=false"})).isEmpty());

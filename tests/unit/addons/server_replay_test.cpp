@@ -204,6 +204,16 @@ private Q_SLOTS:
         QCOMPARE(a.count(), 0);
         QCOMPARE(a.wantedHooks(), quint64(0)); // nothing left: idle
 
+        // A response whose body was streamed (not recorded) cannot answer.
+        HttpFlow streamed = recorded("http://e.example/big", "");
+        streamed.response->body.streamed = true;
+        streamed.response->body.size = 50 << 20;
+        QStringList logged;
+        a.setLogSink([&](LogLevel, const QString& m) { logged << m; });
+        a.setFlows({streamed, recorded("http://e.example/small", "s")});
+        QCOMPARE(a.count(), 1);
+        QVERIFY2(logged.size() == 1 && logged[0].contains("streamed"), qPrintable(logged.join('|')));
+
         ServerReplay r;
         QVERIFY(r.configure(optionsWith({"server_replay_reuse=true"})).isEmpty());
         r.setFlows({recorded("http://e.example/n", "first"), recorded("http://e.example/n", "second")});
