@@ -1,10 +1,12 @@
 #include "addons/server_replay.h"
 
 #include "addon_flows.h"
+#include "addons/addon_manager.h"
 #include "filter/filter.h"
 #include "io/har_writer.h"
 #include "io/session_writer.h"
 #include "proxy/context.h"
+#include "server/proxy_engine.h"
 
 #include <QSet>
 #include <QTemporaryDir>
@@ -421,6 +423,35 @@ private Q_SLOTS:
         QVERIFY(a.configure(optionsWith({"server_replay_extra=404"})).isEmpty());
         a.httpConnect(elsewhere);
         QVERIFY(elsewhere.response);
+    }
+
+    void optionsChangeWhileTheProxyRuns()
+    {
+        int names = 0;
+        for (const OptionSpec& spec : OptionRegistry::all()) {
+            if (!spec.name.startsWith(QLatin1String("server_replay")))
+                continue;
+            ++names;
+            QVERIFY2(AddonManager::optionNames().contains(spec.name), qPrintable(spec.name));
+        }
+        QCOMPARE(names, 11);
+
+        QTemporaryDir dir;
+        const QString session = dir.filePath("rec.spy");
+        QVERIFY(SessionWriter::save(session, QList<HttpFlow>{recorded("http://e.example/", "A")})
+                    .isEmpty());
+        ProxyEngine engine;
+        QString error;
+        QVERIFY2(engine.setOption("server_replay", session, &error), qPrintable(error));
+        QVERIFY2(engine.setOption("server_replay_extra", "404", &error), qPrintable(error));
+        QVERIFY2(engine.setOption("server_replay_ignore_params", "t", &error), qPrintable(error));
+        QCOMPARE(engine.options().serverReplay, QStringList{session});
+        QCOMPARE(engine.options().serverReplayExtra, QStringLiteral("404"));
+        QVERIFY(!engine.setOption("server_replay", dir.filePath("missing.spy"), &error));
+        QVERIFY2(error.contains("missing.spy"), qPrintable(error));
+        QCOMPARE(engine.options().serverReplay, QStringList{session});
+        QVERIFY(engine.setOption("server_replay", "", &error)); // empties the list
+        QVERIFY(engine.options().serverReplay.isEmpty());
     }
 
     void concurrentConsumersTakeEachAnswerOnce()
