@@ -52,14 +52,20 @@ AddonManager::~AddonManager() = default;
 const QStringList& AddonManager::optionNames()
 {
     static const QStringList names{
-        QStringLiteral("block_global"),   QStringLiteral("block_private"),
-        QStringLiteral("block_list"),     QStringLiteral("anticache"),
-        QStringLiteral("anticomp"),       QStringLiteral("map_remote"),
-        QStringLiteral("map_local"),      QStringLiteral("modify_body"),
-        QStringLiteral("modify_headers"), QStringLiteral("stickyauth"),
-        QStringLiteral("stickycookie"),   QStringLiteral("showhost"),
-        QStringLiteral("intercept"),      QStringLiteral("intercept_active"),
-        // server replay
+        QStringLiteral("block_global"),
+        QStringLiteral("block_private"),
+        QStringLiteral("block_list"),
+        QStringLiteral("anticache"),
+        QStringLiteral("anticomp"),
+        QStringLiteral("map_remote"),
+        QStringLiteral("map_local"),
+        QStringLiteral("modify_body"),
+        QStringLiteral("modify_headers"),
+        QStringLiteral("stickyauth"),
+        QStringLiteral("stickycookie"),
+        QStringLiteral("showhost"),
+        QStringLiteral("intercept"),
+        QStringLiteral("intercept_active"),
         QStringLiteral("server_replay"),
         QStringLiteral("server_replay_extra"),
         QStringLiteral("server_replay_kill_extra"),

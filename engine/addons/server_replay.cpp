@@ -57,10 +57,10 @@ Pairs parseQuery(QByteArrayView text)
 // A parameter of a header value: boundary=..., name="...".
 QByteArray headerParam(const QByteArray& value, QByteArrayView param)
 {
-    const QRegularExpression re(QStringLiteral("(?:^|;)\\s*%1\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]*))")
-                                    .arg(QRegularExpression::escape(
-                                        QString::fromLatin1(param.data(), param.size()))),
-                                QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpression re(
+        QStringLiteral("(?:^|;)\\s*%1\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]*))")
+            .arg(QRegularExpression::escape(QString::fromLatin1(param.data(), param.size()))),
+        QRegularExpression::CaseInsensitiveOption);
     const auto m = re.match(QString::fromLatin1(value));
     if (!m.hasMatch())
         return {};
@@ -455,10 +455,10 @@ void ServerReplay::updateWanted()
 {
     using proxy::HookKind;
     using proxy::Services;
-    m_wanted.store(m_map.isEmpty() ? 0
-                                   : Services::bit(HookKind::Request) |
-                                         Services::bit(HookKind::HttpConnect) |
-                                         Services::bit(HookKind::TlsClientHello),
+    m_wanted.store(m_map.isEmpty()
+                       ? 0
+                       : Services::bit(HookKind::Request) | Services::bit(HookKind::HttpConnect) |
+                             Services::bit(HookKind::TlsClientHello),
                    std::memory_order_relaxed);
 }
 
@@ -574,7 +574,9 @@ void ServerReplay::request(HttpFlow& flow)
         return;
     case Extra::Status: {
         log(proxy::LogLevel::Warn,
-            QStringLiteral("server_playback: returned %1 non-replay request %2").arg(status).arg(url));
+            QStringLiteral("server_playback: returned %1 non-replay request %2")
+                .arg(status)
+                .arg(url));
         Response r = Response::make(status, {}, {});
         r.timestampStart = now;
         r.timestampEnd = now;

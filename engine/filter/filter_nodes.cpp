@@ -46,7 +46,7 @@ constexpr OperatorSpec operatorTable[] = {
     {"replayq", NodeKind::ReplayClient, Argument::None, Flavor::Plain,
      "Replayed requests (client replay)"},
     {"replays", NodeKind::ReplayServer, Argument::None, Flavor::Plain,
-"Replayed responses (server replay)"},
+     "Replayed responses (server replay)"},
     {"s", NodeKind::HasResponse, Argument::None, Flavor::Plain, "Flows with a response"},
     {"src", NodeKind::Src, Argument::Regex, Flavor::Plain, "Client address, as host:port"},
     {"t", NodeKind::ContentType, Argument::Regex, Flavor::Plain,

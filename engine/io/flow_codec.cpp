@@ -16,8 +16,8 @@ enum FlowFlag : quint64
     FlowIsReplay = 1 << 2,
     FlowHasResponse = 1 << 3,
     FlowHasError = 1 << 4,
-    FlowHasWebSocket = 1 << 5, // since format 1.1
-    FlowIsTcp = 1 << 6,        // since format 1.2: kind Tcp, a TCP section follows
+    FlowHasWebSocket = 1 << 5,   // since format 1.1
+    FlowIsTcp = 1 << 6,          // since format 1.2: kind Tcp, a TCP section follows
     FlowIsServerReplay = 1 << 7, // answered by server replay
 };
 enum TcpFlag : quint64

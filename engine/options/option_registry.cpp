@@ -286,8 +286,7 @@ void addServerReplayOptions(std::vector<OptionSpec>& v)
         "server_replay_ignore_params", &Options::serverReplayIgnoreParams, anyText,
         "Request parameters to be ignored while searching for a saved flow to replay."));
     v.push_back(specListOption(
-        "server_replay_ignore_payload_params", &Options::serverReplayIgnorePayloadParams,
-        anyText,
+        "server_replay_ignore_payload_params", &Options::serverReplayIgnorePayloadParams, anyText,
         "Request payload parameters (application/x-www-form-urlencoded or multipart/form-data) "
         "to be ignored while searching for a saved flow to replay."));
     v.push_back(boolOption("server_replay_ignore_host", &Options::serverReplayIgnoreHost,

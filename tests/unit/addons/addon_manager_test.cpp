@@ -130,8 +130,7 @@ private Q_SLOTS:
             names << a->name();
         QCOMPARE(names, (QStringList{"block", "block_list", "anticache", "anticomp",
                                      "server_replay", "map_remote", "map_local", "modify_body",
-                                     "modify_headers", "stickyauth", "stickycookie",
-                                     "intercept"}));
+                                     "modify_headers", "stickyauth", "stickycookie", "intercept"}));
         QVERIFY(m.configure(Options{}).isEmpty());
         QCOMPARE(m.wantedHooks(), Services::bit(HookKind::ClientConnected));
         QVERIFY(m.configure(optionsWith({"block_global=false"})).isEmpty());

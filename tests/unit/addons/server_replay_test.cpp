@@ -113,7 +113,8 @@ private Q_SLOTS:
         QVERIFY(keyOf("http://one.example:8080/x") != keyOf("http://one.example:9090/x"));
         Keys port;
         port.ignorePort = true;
-        QCOMPARE(keyOf("http://one.example:8080/x", port), keyOf("http://one.example:9090/x", port));
+        QCOMPARE(keyOf("http://one.example:8080/x", port),
+                 keyOf("http://one.example:9090/x", port));
 
         // The host comes from the Host header (mitmproxy's pretty_host).
         HttpFlow viaHeader = requestFlow("http://10.0.0.1/x");
@@ -194,7 +195,8 @@ private Q_SLOTS:
     void consumesInRecordedOrderOrReuses()
     {
         ServerReplay a;
-        a.setFlows({recorded("http://e.example/n", "first"), recorded("http://e.example/n", "second"),
+        a.setFlows({recorded("http://e.example/n", "first"),
+                    recorded("http://e.example/n", "second"),
                     recorded("http://e.example/other", "other")});
         QCOMPARE(a.count(), 3);
         QVERIFY(a.wantedHooks() & Services::bit(HookKind::Request));
@@ -214,11 +216,13 @@ private Q_SLOTS:
         a.setLogSink([&](LogLevel, const QString& m) { logged << m; });
         a.setFlows({streamed, recorded("http://e.example/small", "s")});
         QCOMPARE(a.count(), 1);
-        QVERIFY2(logged.size() == 1 && logged[0].contains("streamed"), qPrintable(logged.join('|')));
+        QVERIFY2(logged.size() == 1 && logged[0].contains("streamed"),
+                 qPrintable(logged.join('|')));
 
         ServerReplay r;
         QVERIFY(r.configure(optionsWith({"server_replay_reuse=true"})).isEmpty());
-        r.setFlows({recorded("http://e.example/n", "first"), recorded("http://e.example/n", "second")});
+        r.setFlows(
+            {recorded("http://e.example/n", "first"), recorded("http://e.example/n", "second")});
         for (int i = 0; i < 3; ++i)
             QCOMPARE(answer(r, "http://e.example/n"), QByteArray("first"));
         QCOMPARE(r.count(), 2);
@@ -341,10 +345,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString session = dir.filePath("rec.spy");
         const QString har = dir.filePath("rec.har");
-        QVERIFY(SessionWriter::save(session, QList<HttpFlow>{recorded("http://e.example/a?t=1", "A"),
-                                                             requestFlow("http://e.example/none")})
-                    .isEmpty());
-        QVERIFY(HarWriter::write(har, QList<HttpFlow>{recorded("http://e.example/b", "B")}).isEmpty());
+        QVERIFY(
+            SessionWriter::save(session, QList<HttpFlow>{recorded("http://e.example/a?t=1", "A"),
+                                                         requestFlow("http://e.example/none")})
+                .isEmpty());
+        QVERIFY(
+            HarWriter::write(har, QList<HttpFlow>{recorded("http://e.example/b", "B")}).isEmpty());
 
         ServerReplay a;
         QVERIFY(a.configure(optionsWith({"server_replay=" + session, "server_replay=" + har}))
@@ -354,8 +360,8 @@ private Q_SLOTS:
         QCOMPARE(answer(a, "http://e.example/a?t=2"), QByteArray());
 
         // A key option changed at run time re-files what is left, without reloading.
-        Options o = optionsWith({"server_replay=" + session, "server_replay=" + har,
-                                 "server_replay_ignore_params=t"});
+        Options o = optionsWith(
+            {"server_replay=" + session, "server_replay=" + har, "server_replay_ignore_params=t"});
         QVERIFY(a.configure(o).isEmpty());
         QCOMPARE(a.count(), 1);
         QCOMPARE(answer(a, "http://e.example/a?t=2"), QByteArray("A"));
