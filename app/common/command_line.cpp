@@ -51,6 +51,10 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     const QCommandLineOption script({QStringLiteral("s"), QStringLiteral("script")},
                                     QStringLiteral("Load a script (repeatable)."),
                                     QStringLiteral("FILE"));
+    const QCommandLineOption serverReplay(
+        {QStringLiteral("S"), QStringLiteral("server-replay")},
+        QStringLiteral("Replay server responses from a saved FILE (--set server_replay=FILE)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption options(QStringLiteral("options"),
                                      QStringLiteral("List every option and exit."));
     const QCommandLineOption version(QStringLiteral("version"),
@@ -58,7 +62,7 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help and exit."));
     p.addOptions({listenHost, listenPort, mode, confdir, set, save, har, read, exportFormat,
-                  noServer, quiet, script, options, version, help});
+                  noServer, quiet, script, serverReplay, options, version, help});
     p.addPositionalArgument(QStringLiteral("filter"),
                             QStringLiteral("Filter expression: which flows to print and save."),
                             QStringLiteral("[FILTER-EXPRESSION]"));
@@ -107,6 +111,9 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
             return e;
     if (p.isSet(confdir))
         if (QString e = apply("confdir", p.value(confdir)); !e.isEmpty())
+            return e;
+    for (const QString& f : p.values(serverReplay))
+        if (QString e = apply("server_replay", f); !e.isEmpty())
             return e;
     for (const QString& m : p.values(mode))
         if (QString e = apply("mode", m); !e.isEmpty())

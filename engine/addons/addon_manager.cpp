@@ -10,6 +10,7 @@
 #include "addons/modify_body.h"
 #include "addons/modify_headers.h"
 #include "addons/onboarding.h"
+#include "addons/server_replay.h"
 #include "addons/sticky_auth.h"
 #include "addons/sticky_cookie.h"
 #include "proxy/context.h"
@@ -26,6 +27,7 @@ std::vector<std::unique_ptr<Addon>> defaultAddons()
     v.push_back(std::make_unique<AntiCache>());
     v.push_back(std::make_unique<AntiComp>());
     v.push_back(std::make_unique<Onboarding>());
+    v.push_back(std::make_unique<ServerReplay>()); // mitmproxy: serverplayback before mapremote
     v.push_back(std::make_unique<MapRemote>());
     v.push_back(std::make_unique<MapLocal>());
     v.push_back(std::make_unique<ModifyBody>());
@@ -52,14 +54,33 @@ AddonManager::~AddonManager() = default;
 const QStringList& AddonManager::optionNames()
 {
     static const QStringList names{
-        QStringLiteral("block_global"),    QStringLiteral("block_private"),
-        QStringLiteral("block_list"),      QStringLiteral("anticache"),
-        QStringLiteral("anticomp"),        QStringLiteral("onboarding"),
-        QStringLiteral("onboarding_host"), QStringLiteral("map_remote"),
-        QStringLiteral("map_local"),       QStringLiteral("modify_body"),
-        QStringLiteral("modify_headers"),  QStringLiteral("stickyauth"),
-        QStringLiteral("stickycookie"),    QStringLiteral("showhost"),
-        QStringLiteral("intercept"),       QStringLiteral("intercept_active"),
+        QStringLiteral("block_global"),
+        QStringLiteral("block_private"),
+        QStringLiteral("block_list"),
+        QStringLiteral("anticache"),
+        QStringLiteral("anticomp"),
+        QStringLiteral("onboarding"),
+        QStringLiteral("onboarding_host"),
+        QStringLiteral("map_remote"),
+        QStringLiteral("map_local"),
+        QStringLiteral("modify_body"),
+        QStringLiteral("modify_headers"),
+        QStringLiteral("stickyauth"),
+        QStringLiteral("stickycookie"),
+        QStringLiteral("showhost"),
+        QStringLiteral("intercept"),
+        QStringLiteral("intercept_active"),
+        QStringLiteral("server_replay"),
+        QStringLiteral("server_replay_extra"),
+        QStringLiteral("server_replay_kill_extra"),
+        QStringLiteral("server_replay_reuse"),
+        QStringLiteral("server_replay_refresh"),
+        QStringLiteral("server_replay_use_headers"),
+        QStringLiteral("server_replay_ignore_content"),
+        QStringLiteral("server_replay_ignore_host"),
+        QStringLiteral("server_replay_ignore_port"),
+        QStringLiteral("server_replay_ignore_params"),
+        QStringLiteral("server_replay_ignore_payload_params"),
     };
     return names;
 }

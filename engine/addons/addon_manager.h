@@ -1,10 +1,10 @@
 #pragma once
 // Runs the addons for every hook (mitmproxy's AddonManager), in mitmproxy's default addon
 // order: block (block_global, block_private), block_list, anticache, anticomp, onboarding,
-// map_remote, map_local, modify_body, modify_headers, stickyauth, stickycookie, then intercept
-// (last, as mitmproxy's tools add it after the defaults). An addon only sees the hooks it asks for
-// (Addon::wantedHooks); the union is what the engine puts in Services::wantedHooks, so a proxy with
-// no addon enabled emits no extra hook.
+// server_replay, map_remote, map_local, modify_body, modify_headers, stickyauth, stickycookie,
+// then intercept (last, as mitmproxy's tools add it after the defaults). An addon only sees the
+// hooks it asks for (Addon::wantedHooks); the union is what the engine puts in
+// Services::wantedHooks, so a proxy with no addon enabled emits no extra hook.
 //
 // Threads: `run` is called on worker threads, concurrently; `configure` from any thread. The
 // addon list itself never changes after construction; each addon swaps its own snapshot.

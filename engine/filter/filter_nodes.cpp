@@ -46,7 +46,7 @@ constexpr OperatorSpec operatorTable[] = {
     {"replayq", NodeKind::ReplayClient, Argument::None, Flavor::Plain,
      "Replayed requests (client replay)"},
     {"replays", NodeKind::ReplayServer, Argument::None, Flavor::Plain,
-     "Replayed responses (server replay: not in Spyglass yet, never matches)"},
+     "Replayed responses (server replay)"},
     {"s", NodeKind::HasResponse, Argument::None, Flavor::Plain, "Flows with a response"},
     {"src", NodeKind::Src, Argument::Regex, Flavor::Plain, "Client address, as host:port"},
     {"t", NodeKind::ContentType, Argument::Regex, Flavor::Plain,
@@ -295,8 +295,9 @@ bool evaluate(const Node& n, const HttpFlow& f)
         return f.kind == FlowKind::Tcp;
     case NodeKind::Udp:
     case NodeKind::Dns:
-    case NodeKind::ReplayServer:
         return false;
+    case NodeKind::ReplayServer:
+        return f.isServerReplay;
     case NodeKind::Asset:
         return f.response && isAsset(f.response->headers);
     case NodeKind::Body:
@@ -349,6 +350,7 @@ bool evaluate(const Node& n, const HttpFlow& f)
     case NodeKind::HasResponse:
         return f.response.has_value();
     case NodeKind::Replay:
+        return f.isReplay || f.isServerReplay;
     case NodeKind::ReplayClient:
         return f.isReplay;
     case NodeKind::Src:

@@ -11,8 +11,8 @@
 //    recorded and matches nothing.
 //  - HttpFlow has no WebSocket messages, TCP flows or metadata yet: ~b does not look into
 //    messages, ~tcp/~udp/~dns never match, ~meta sees empty metadata (so `~meta ""` matches).
-//  - HttpFlow::isReplay is client replay (~replay, ~replayq); server replay does not exist yet,
-//    so ~replays never matches.
+//  - HttpFlow::isReplay is client replay (~replayq), HttpFlow::isServerReplay server replay
+//    (~replays); ~replay matches either.
 
 #include "filter/text_pattern.h"
 

@@ -51,6 +51,7 @@ struct HttpFlow
     bool live = true; // still owned by a connection handler
     bool intercepted = false;
     bool isReplay = false; // made by client replay
+    bool isServerReplay = false; // answered by server replay (addons/server_replay.h)
     QString marked;        // empty = not marked; else a character or ":emoji:" code
     QString comment;
 

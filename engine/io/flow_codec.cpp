@@ -16,8 +16,9 @@ enum FlowFlag : quint64
     FlowIsReplay = 1 << 2,
     FlowHasResponse = 1 << 3,
     FlowHasError = 1 << 4,
-    FlowHasWebSocket = 1 << 5, // since format 1.1
-    FlowIsTcp = 1 << 6,        // since format 1.2: kind Tcp, a TCP section follows
+    FlowHasWebSocket = 1 << 5,   // since format 1.1
+    FlowIsTcp = 1 << 6,          // since format 1.2: kind Tcp, a TCP section follows
+    FlowIsServerReplay = 1 << 7, // answered by server replay
 };
 enum TcpFlag : quint64
 {
@@ -582,6 +583,8 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
         flags |= FlowIntercepted;
     if (flow.isReplay)
         flags |= FlowIsReplay;
+    if (flow.isServerReplay)
+        flags |= FlowIsServerReplay;
     if (flow.response)
         flags |= FlowHasResponse;
     if (flow.error)
@@ -623,6 +626,7 @@ QString FlowCodec::decodeFlow(QByteArrayView payload, const QList<CertificateCha
     out.live = flags & FlowLive;
     out.intercepted = flags & FlowIntercepted;
     out.isReplay = flags & FlowIsReplay;
+    out.isServerReplay = flags & FlowIsServerReplay;
     out.marked = d.string();
     out.comment = d.string();
     decodeConnection(d.section(), chains, out.client);

@@ -8,6 +8,7 @@
 #include "layers/http/proxy_auth.h"
 #include "options/proxy_mode.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 
 namespace spyglass {
@@ -249,6 +250,61 @@ void addAddonOptions(std::vector<OptionSpec>& v)
                            "and holds nothing."));
 }
 
+// Server replay (addons/server_replay.h), mitmproxy's serverplayback options, grouped.
+void addServerReplayOptions(std::vector<OptionSpec>& v)
+{
+    const auto anyText = [](const QString&) { return QString(); };
+    v.push_back(specListOption(
+        "server_replay", &Options::serverReplay,
+        [](const QString& path) -> QString {
+            const QFileInfo info(expandHome(path));
+            if (!info.isFile() || !info.isReadable())
+                return QStringLiteral("cannot read %1: no such file").arg(path);
+            return {};
+        },
+        "Replay server responses from a saved file (a session file or HAR). Repeat to load "
+        "several files."));
+    v.push_back(choiceOption(
+        "server_replay_extra", &Options::serverReplayExtra,
+        {"forward", "kill", "204", "400", "404", "500"},
+        "Behaviour for extra requests during replay for which no replayable response was "
+        "found. Setting a numeric string value will return an empty HTTP response with the "
+        "respective status code."));
+    v.push_back(boolOption("server_replay_kill_extra", &Options::serverReplayKillExtra,
+                           "Kill extra requests during replay (for which no replayable response "
+                           "was found).[Deprecated, prefer to use server_replay_extra='kill']"));
+    v.push_back(boolOption("server_replay_reuse", &Options::serverReplayReuse,
+                           "Don't remove flows from server replay state after use. This makes "
+                           "it possible to replay same response multiple times."));
+    v.push_back(boolOption("server_replay_refresh", &Options::serverReplayRefresh,
+                           "Refresh server replay responses by adjusting date, expires and "
+                           "last-modified headers, as well as adjusting cookie expiration."));
+    v.push_back(specListOption(
+        "server_replay_use_headers", &Options::serverReplayUseHeaders,
+        [](const QString& name) -> QString {
+            static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
+            if (!token.match(name).hasMatch())
+                return QStringLiteral("'%1' is not a header name").arg(name);
+            return {};
+        },
+        "Request headers that need to match while searching for a saved flow to replay."));
+    v.push_back(boolOption("server_replay_ignore_content", &Options::serverReplayIgnoreContent,
+                           "Ignore request content while searching for a saved flow to replay."));
+    v.push_back(specListOption(
+        "server_replay_ignore_params", &Options::serverReplayIgnoreParams, anyText,
+        "Request parameters to be ignored while searching for a saved flow to replay."));
+    v.push_back(specListOption(
+        "server_replay_ignore_payload_params", &Options::serverReplayIgnorePayloadParams, anyText,
+        "Request payload parameters (application/x-www-form-urlencoded or multipart/form-data) "
+        "to be ignored while searching for a saved flow to replay."));
+    v.push_back(boolOption("server_replay_ignore_host", &Options::serverReplayIgnoreHost,
+                           "Ignore request destination host while searching for a saved flow to "
+                           "replay."));
+    v.push_back(boolOption("server_replay_ignore_port", &Options::serverReplayIgnorePort,
+                           "Ignore request destination port while searching for a saved flow to "
+                           "replay."));
+}
+
 std::vector<OptionSpec> makeAll()
 {
     std::vector<OptionSpec> v;
@@ -378,6 +434,7 @@ std::vector<OptionSpec> makeAll()
         "behaviour depends on the particular host we are connecting to. Currently this only "
         "affects curl exports."));
     addAddonOptions(v);
+    addServerReplayOptions(v);
     return v;
 }
 

@@ -56,6 +56,10 @@ struct ClientHelloData
     // Establish the server connection (and its TLS) before answering the client, so the
     // client gets the server's ALPN choice and certificate names. mitmproxy's default.
     bool establishServerTlsFirst = true;
+    // Where the server connection goes (empty: none, a TLS connection to the proxy itself),
+    // and whether it is open already (then its TLS is always established first).
+    Address server;
+    bool serverConnected = false;
 };
 
 struct HookData

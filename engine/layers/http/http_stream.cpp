@@ -392,13 +392,20 @@ void HttpStream::afterRequestHeadersHook()
         return;
     }
     if (m_isConnect) {
-        // A 2xx set by an http_connect hook (onboarding) opens the tunnel without a server,
-        // as in mitmproxy; what comes through it is answered by the hooks.
-        const bool answered = m_flow->response && m_flow->response->statusCode >= 200 &&
-                              m_flow->response->statusCode < 300;
-        if (answered)
-            m_flow->response.reset();
-        if (answered || m_layer.context().opts().connectionStrategy == QLatin1String("lazy")) {
+        if (m_flow->response) {
+            // An addon answered the CONNECT (mitmproxy's http_connect): a 2xx opens the tunnel
+            // without a server, whatever the strategy (server_replay will answer in it); any
+            // other status is the answer, and no tunnel is opened (as for a refused proxyauth).
+            const int status = m_flow->response->statusCode;
+            if (status >= 200 && status < 300) {
+                sendConnectEstablished();
+                return;
+            }
+            m_isConnect = false;
+            afterRequestHeadersHook();
+            return;
+        }
+        if (m_layer.context().opts().connectionStrategy == QLatin1String("lazy")) {
             sendConnectEstablished();
             return;
         }

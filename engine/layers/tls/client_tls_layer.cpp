@@ -254,6 +254,10 @@ Commands ClientTlsLayer::parseHello()
     m_helloData = std::make_shared<ClientHelloData>();
     m_helloData->sni = m_hello.sni;
     m_helloData->alpnProtocols = m_hello.alpnProtocols;
+    if (m_context.server) {
+        m_helloData->server = m_context.server->peer;
+        m_helloData->serverConnected = m_context.server->connected();
+    }
     auto hook =
         std::make_shared<HookData>(HookData{HookKind::TlsClientHello, {}, client, m_helloData, {}});
     Command command = makeHook(hook);

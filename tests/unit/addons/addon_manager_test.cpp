@@ -129,8 +129,8 @@ private Q_SLOTS:
         for (const auto& a : m.addons())
             names << a->name();
         QCOMPARE(names, (QStringList{"block", "block_list", "anticache", "anticomp", "onboarding",
-                                     "map_remote", "map_local", "modify_body", "modify_headers",
-                                     "stickyauth", "stickycookie", "intercept"}));
+                                     "server_replay", "map_remote", "map_local", "modify_body",
+                                     "modify_headers", "stickyauth", "stickycookie", "intercept"}));
         // onboarding is on by default (as in mitmproxy) and answers its host from three hooks.
         const quint64 onboarding = Services::bit(HookKind::HttpConnect) |
                                    Services::bit(HookKind::TlsClientHello) |

@@ -283,6 +283,43 @@ private Q_SLOTS:
                  pb.why());
     }
 
+    // An addon that answers the tunnel's requests itself (server_replay) answers the CONNECT
+    // in http_connect: a 2xx opens the tunnel with no server, even with the eager strategy.
+    void connectAnsweredByAHookOpensNoServer()
+    {
+        Fixture f;
+        HttpLayer layer(f.context(), HttpLayer::Mode::Regular);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        pb.feed(DataReceived{f.client, "CONNECT origin.test:8443 HTTP/1.1\r\n\r\n"});
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::HttpConnect, &h), pb.why());
+        h.hook->flow->response = Response::make(200, {}, {});
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.client, "HTTP/1.1 200 Connection established\r\n\r\n"}),
+                 pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why()); // no OpenConnection
+
+        Fixture g;
+        HttpLayer refused(g.context(), HttpLayer::Mode::Regular);
+        Playbook pb2(refused);
+        pb2.ignoreLogs();
+        pb2.feed(Start{});
+        pb2.feed(DataReceived{g.client, "CONNECT origin.test:8443 HTTP/1.1\r\n\r\n"});
+        QVERIFY2(pb2.expectHook(HookKind::HttpConnect, &h), pb2.why());
+        h.hook->flow->response = Response::make(403, "no tunnel");
+        pb2.replyHook();
+        // Any other status is the answer, with no tunnel and no server.
+        QVERIFY2(pb2.expectHook(HookKind::Request), pb2.why());
+        pb2.replyHook();
+        QVERIFY2(pb2.expectHook(HookKind::Response), pb2.why());
+        pb2.replyHook();
+        QVERIFY2(pb2.expectSendContaining(g.client, "HTTP/1.1 403 Forbidden"), pb2.why());
+        for (const auto& c : pb2.pending())
+            QVERIFY(!std::holds_alternative<OpenConnection>(c));
+    }
+
     void connectFailureIsRecorded()
     {
         Fixture f;
