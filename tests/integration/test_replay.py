@@ -3,7 +3,7 @@
 replayed without a proxy port against the same local origins, which get the requests again
 (plain HTTP and HTTPS verified against the test CA); the replayed flows are printed; a server
 that cannot be verified, or that is gone, gives error lines, never a hang; bad files are a
-one-line error and exit code 2."""
+one-line error and exit code 2; an upstream:URL mode sends replays through the parent."""
 
 import os
 import sys
@@ -107,6 +107,19 @@ def replay_while_proxying(env):
     check(r.rc == 0 and r.status == 200, f"proxying while replaying: {r}")
     check_eq(requests_seen(o), [("GET", "/echo?live=1", 0), ("GET", "/echo?live=2", 0)],
              "requests the origin got")
+
+
+@case(spyglass_only=True)
+def replay_through_upstream_parent(env):
+    # An upstream:URL mode is honoured: the replay reaches the origin through the parent.
+    o = env.origin
+    save = capture(env, "viaparent", [(o.url("/echo?up=1"), [])])
+    parent = env.new_proxy(name="parent")
+    o.reset()
+    r = replay(env, ["-n", "-C", save, "--mode", f"upstream:http://{T.HOST}:{parent.port}"])
+    check_eq(r.returncode, 0, f"exit code (stderr {T._short(r.stderr)})")
+    check_eq(requests_seen(o), [("GET", "/echo?up=1", 0)], "requests the origin got")
+    T.wait_dump_line(parent, o.url("/echo?up=1"), error=False)
 
 
 @case(spyglass_only=True)
