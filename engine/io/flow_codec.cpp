@@ -335,6 +335,7 @@ void encodeConnection(Encoder& e, const Connection& c, quint32 chainRef)
             e.byteList(c.certificateChainDer);
     }
     e.timestamps({c.timestampStart, c.timestampTcpSetup, c.timestampTlsSetup, c.timestampEnd});
+    e.address(c.peername); // 1.3
     e.endSection(s);
 }
 
@@ -375,6 +376,7 @@ void decodeConnection(Decoder d, const QList<FlowCodec::CertificateChain>& chain
         c.certificateChainDer.clear();
     }
     d.timestamps({&c.timestampStart, &c.timestampTcpSetup, &c.timestampTlsSetup, &c.timestampEnd});
+    c.peername = d.left() > 0 ? d.address() : Address{}; // 1.3; older writers have none
 }
 
 void encodeRequest(Encoder& e, const Request& r)

@@ -437,6 +437,7 @@ void ConnectionHandler::onConnected(Peer* p)
     Connection& c = *p->connection;
     c.state = ConnectionState::Open;
     c.sockname = p->socket->localAddress();
+    c.peername = p->socket->peerAddress(); // the IP the name resolved to (curl --resolve)
     c.timestampTcpSetup = now();
     const CommandId id = p->openCommand;
     p->openCommand = 0;

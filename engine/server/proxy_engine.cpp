@@ -242,7 +242,8 @@ bool ProxyEngine::start(const Options& options, QString* error)
         QStringList problems;
         replayFlows(flows, &problems);
         for (const QString& p : problems)
-            Q_EMIT logMessage(int(proxy::LogLevel::Warn), QStringLiteral("client_replay: %1").arg(p));
+            Q_EMIT logMessage(int(proxy::LogLevel::Warn),
+                              QStringLiteral("client_replay: %1").arg(p));
     }
     return true;
 }

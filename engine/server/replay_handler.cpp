@@ -78,8 +78,8 @@ HttpFlowPtr ReplayHandler::prepare(const HttpFlow& flow)
     r.body.size = r.body.content.size();
     if (r.host.isEmpty()) {
         // Where a request without a recorded destination was going: its Host (or authority).
-        const QByteArray hostPort = r.headers.value("host").isEmpty() ? r.authority
-                                                                      : r.headers.value("host");
+        const QByteArray hostPort =
+            r.headers.value("host").isEmpty() ? r.authority : r.headers.value("host");
         const qsizetype colon = hostPort.lastIndexOf(':');
         const bool hasPort = colon > 0 && !hostPort.endsWith(']');
         r.host = hasPort ? hostPort.left(colon) : hostPort;
@@ -127,8 +127,7 @@ void ReplayHandler::run(const HttpFlowPtr& flow, const ServerConfig& config,
         server->alpnOffers = {QByteArrayLiteral("http/1.1")};
     }
 
-    proxy::Context context{client, server, config.options, config.services,
-                           upstreamMode(options)};
+    proxy::Context context{client, server, config.options, config.services, upstreamMode(options)};
     std::unique_ptr<proxy::Layer> layer = std::make_unique<layers::HttpLayer>(
         context, layers::HttpLayer::Mode::Transparent,
         std::make_unique<layers::http::ReplayClientCodec>(flow));

@@ -4,6 +4,7 @@
 // once and keeps their order, a dead server gives the flow an error, client_replay files are
 // replayed at start without a listener, and unusable flows are refused with a reason.
 
+#include "io/flow_export.h"
 #include "io/session_writer.h"
 #include "server/proxy_engine.h"
 
@@ -102,9 +103,9 @@ private:
                     std::this_thread::sleep_for(std::chrono::milliseconds(m_delayMs));
                     --m_inProgress;
                     const QByteArray content = path + " " + edit + " " + body;
-                    const QByteArray reply = "HTTP/1.1 200 OK\r\nContent-Length: " +
-                                             QByteArray::number(content.size()) + "\r\n\r\n" +
-                                             content;
+                    const QByteArray reply =
+                        "HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(content.size()) +
+                        "\r\n\r\n" + content;
                     ::send(c, reply.constData(), size_t(reply.size()), MSG_NOSIGNAL);
                     continue;
                 }
@@ -225,10 +226,38 @@ private Q_SLOTS:
         const QUuid id2 = engine.replayFlow(edited, &error);
         QVERIFY2(!id2.isNull(), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(got.flows.contains(id2), 5000);
-        QCOMPARE(got.flows.value(id2)->response->body.content,
-                 QByteArray("/edited changed hello"));
+        QCOMPARE(got.flows.value(id2)->response->body.content, QByteArray("/edited changed hello"));
         QCOMPARE(got.flows.value(id2)->request.method, QByteArray("POST"));
         QCOMPARE(origin.requests.load(), 2);
+    }
+
+    void serverPeernameIsTheConnectedIp()
+    {
+        // The name dialled stays in peer; the IP it resolved to is peername, which curl
+        // exports pin with --resolve (export_preserve_original_ip).
+        Origin origin;
+        QTemporaryDir dir;
+        ProxyEngine engine;
+        engine.setLiveUpdates(false);
+        Collector got(engine);
+        QString error;
+        QVERIFY2(engine.start(baseOptions(dir), &error), qPrintable(error));
+        HttpFlow byName = recorded(origin.port, "/named");
+        byName.request.host = "localhost";
+        byName.request.headers.set("Host", "localhost:" + QByteArray::number(origin.port));
+        const QUuid id = engine.replayFlow(byName, &error);
+        QVERIFY2(!id.isNull(), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(got.flows.contains(id), 5000);
+        const FlowSnapshot f = got.flows.value(id);
+        QVERIFY2(f->response, f->error ? qPrintable(f->error->message) : "no response");
+        QCOMPARE(f->server.peer, (Address{"localhost", origin.port}));
+        QCOMPARE(f->server.peername, (Address{"127.0.0.1", origin.port}));
+        Options o;
+        o.exportPreserveOriginalIp = true;
+        const QByteArray curl = FlowExport::curl(*f, o, &error);
+        QVERIFY2(curl.contains("--resolve 'localhost:" + QByteArray::number(origin.port) +
+                               ":[127.0.0.1]'"),
+                 curl.constData());
     }
 
     void http2RequestGoesAsHttp11()
