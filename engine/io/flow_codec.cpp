@@ -335,7 +335,8 @@ void encodeConnection(Encoder& e, const Connection& c, quint32 chainRef)
             e.byteList(c.certificateChainDer);
     }
     e.timestamps({c.timestampStart, c.timestampTcpSetup, c.timestampTlsSetup, c.timestampEnd});
-    e.address(c.peername); // 1.3
+    if (c.peername.isValid())
+        e.address(c.peername); // 1.3, only when known: a section without it reads as none
     e.endSection(s);
 }
 
