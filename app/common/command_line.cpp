@@ -46,6 +46,11 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
         QStringLiteral("FORMAT"));
     const QCommandLineOption noServer({QStringLiteral("n"), QStringLiteral("no-server")},
                                       QStringLiteral("Start no proxy."));
+    const QCommandLineOption clientReplay(
+        {QStringLiteral("C"), QStringLiteral("client-replay")},
+        QStringLiteral("Replay client requests from a saved FILE (the client_replay option; "
+                       "repeatable). With -n: replay, then exit."),
+        QStringLiteral("FILE"));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("Print no flow lines."));
     const QCommandLineOption script({QStringLiteral("s"), QStringLiteral("script")},
@@ -62,7 +67,7 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help and exit."));
     p.addOptions({listenHost, listenPort, mode, confdir, set, save, har, read, exportFormat,
-                  noServer, quiet, script, serverReplay, options, version, help});
+                  noServer, clientReplay, quiet, script, serverReplay, options, version, help});
     p.addPositionalArgument(QStringLiteral("filter"),
                             QStringLiteral("Filter expression: which flows to print and save."),
                             QStringLiteral("[FILTER-EXPRESSION]"));
@@ -117,6 +122,9 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
             return e;
     for (const QString& m : p.values(mode))
         if (QString e = apply("mode", m); !e.isEmpty())
+            return e;
+    for (const QString& f : p.values(clientReplay))
+        if (QString e = apply("client_replay", f); !e.isEmpty())
             return e;
     if (QString e = checkModes(o.mode, o.listenPort); !e.isEmpty())
         return e;

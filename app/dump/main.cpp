@@ -242,11 +242,15 @@ int main(int argc, char** argv)
         return code;
     };
 
-    if (cli.noServer)
+    // -n starts no proxy; with client_replay (-C) the engine still runs, without listeners,
+    // until every replay has ended (mitmdump -n -C FILE).
+    const bool replayOnly = cli.noServer && !cli.options.clientReplay.isEmpty();
+    if (cli.noServer && !replayOnly)
         return finish();
 
     ProxyEngine engine;
     engine.setLiveUpdates(false); // only finished flows are printed and saved
+    engine.setListening(!replayOnly);
     QObject::connect(&engine.hub(), &FlowHub::flowsChanged,
                      [&](const QList<FlowSnapshot>& batch) { sink.take(batch); });
     QObject::connect(&engine, &ProxyEngine::logMessage, [&](int level, const QString& message) {
@@ -260,9 +264,26 @@ int main(int argc, char** argv)
         QCoreApplication::exit(finish());
     });
 
+    if (replayOnly) {
+        // Queued to this thread: the check runs after start() has queued every replay.
+        QObject::connect(&engine, &ProxyEngine::replaysFinished, &app, [&] {
+            if (engine.pendingReplays() > 0 || !engine.isRunning())
+                return;
+            engine.stop();
+            QCoreApplication::exit(finish());
+        });
+    }
+
     QString err;
     if (!engine.start(cli.options, &err))
         return fail(err);
+    if (replayOnly) {
+        if (engine.pendingReplays() == 0) { // nothing in the files could be replayed
+            engine.stop();
+            return finish();
+        }
+        return app.exec();
+    }
     if (engine.certificateAuthority() && engine.certificateAuthority()->createdNow())
         std::fprintf(stderr, "spyglass-dump: created a new CA in %s\n",
                      qPrintable(engine.certificateAuthority()->confdir()));

@@ -6,6 +6,7 @@
 #include "command_line.h"
 
 #include "filter_bar.h"
+#include "flow_actions.h"
 #include "flow_list_model.h"
 #include "io/har_writer.h"
 #include "main_window.h"
@@ -67,6 +68,9 @@ int main(int argc, char** argv)
     ProxyEngine engine;
     engine.setLiveUpdates(true);
     MainWindow window(&engine, cli.options);
+    // Resend, the editor's Send and the composer replay through the engine (client replay).
+    window.flowActions()->setReplayFunction(
+        [&engine](const HttpFlow& flow, QString* error) { return engine.replayFlow(flow, error); });
     QString err;
     if (!cli.filter.trimmed().isEmpty()) {
         window.filterBar()->setExpression(cli.filter);

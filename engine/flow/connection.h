@@ -61,6 +61,10 @@ struct Connection
 
     // Server side only: the upstream proxy this connection goes through, if any.
     Address via;
+    // Server side only: the IP address and port the socket actually connected to (mitmproxy's
+    // `peername`; `peer` keeps the name that was dialled). Empty until connected. Through an
+    // upstream proxy it is the proxy's.
+    Address peername;
 
     // Seconds since the Unix epoch; 0 means "not yet".
     double timestampStart = 0;

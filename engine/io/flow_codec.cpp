@@ -336,6 +336,8 @@ void encodeConnection(Encoder& e, const Connection& c, quint32 chainRef)
             e.byteList(c.certificateChainDer);
     }
     e.timestamps({c.timestampStart, c.timestampTcpSetup, c.timestampTlsSetup, c.timestampEnd});
+    if (c.peername.isValid())
+        e.address(c.peername); // 1.3, only when known: a section without it reads as none
     e.endSection(s);
 }
 
@@ -376,6 +378,7 @@ void decodeConnection(Decoder d, const QList<FlowCodec::CertificateChain>& chain
         c.certificateChainDer.clear();
     }
     d.timestamps({&c.timestampStart, &c.timestampTcpSetup, &c.timestampTlsSetup, &c.timestampEnd});
+    c.peername = d.left() > 0 ? d.address() : Address{}; // 1.3; older writers have none
 }
 
 void encodeRequest(Encoder& e, const Request& r)

@@ -409,9 +409,10 @@ QByteArray FlowExport::curl(const HttpFlow& flow, const Options& options, QStrin
     if (!commandRequest(flow, &r, &m, error))
         return {};
     QList<QByteArray> args{"curl"};
-    // mitmproxy uses the server's peer IP; Spyglass records the address it dialled, which is an
-    // IP only when the destination was given as one.
-    const QByteArray serverAddr = flow.server.peer.host;
+    // mitmproxy uses the server's peer IP: the address the socket connected to (peername);
+    // flows recorded without one fall back to the address dialled, when that is an IP.
+    const QByteArray serverAddr =
+        flow.server.peername.isValid() ? flow.server.peername.host : flow.server.peer.host;
     const QByteArray host = prettyHost(r);
     if (options.exportPreserveOriginalIp && !serverAddr.isEmpty() && isIpLiteral(serverAddr) &&
         host != serverAddr) {

@@ -282,6 +282,8 @@ std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where, QSt
     if (ip.startsWith('[') && ip.endsWith(']'))
         ip = ip.mid(1, ip.size() - 2);
     srv.peer = {ip.isEmpty() ? req.host : ip, req.port};
+    if (!ip.isEmpty())
+        srv.peername = {ip, req.port};
     srv.tls = req.scheme == "https" || req.scheme == "wss";
 
     const QJsonObject rs = e.value("response").toObject();

@@ -458,7 +458,9 @@ QJsonObject HarWriter::entry(const HttpFlow& f, bool opensConnection)
     e["request"] = requestJson(f.request);
     e["response"] = responseJson(f);
     e["cache"] = QJsonObject();
-    if (isIpLiteral(f.server.peer.host))
+    if (f.server.peername.isValid())
+        e["serverIPAddress"] = QString::fromLatin1(f.server.peername.host);
+    else if (isIpLiteral(f.server.peer.host))
         e["serverIPAddress"] = QString::fromLatin1(f.server.peer.host);
     if (f.server.id != 0)
         e["connection"] = QString::number(f.server.id);

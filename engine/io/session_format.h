@@ -22,7 +22,7 @@ public:
     static constexpr QByteArrayView magic{"SPYGLASS-SESSION"};
     static constexpr quint16 majorVersion = 1; // a reader refuses a greater major version
     // additive changes only; readers accept any. 1: WebSocket messages (flow flag bit 5).
-    static constexpr quint16 minorVersion = 2;
+    static constexpr quint16 minorVersion = 3;
     static constexpr qsizetype fileHeaderSize = 20;
     static constexpr qsizetype recordHeaderSize = 13;
     static constexpr quint32 maxPayloadSize = 0xFFFFFFFFu;

@@ -305,6 +305,44 @@ void addServerReplayOptions(std::vector<OptionSpec>& v)
                            "replay."));
 }
 
+// Client replay (server/replay_handler.h), mitmproxy's names and help.
+void addClientReplayOptions(std::vector<OptionSpec>& v)
+{
+    OptionSpec files{QStringLiteral("client_replay"),
+                     QStringLiteral("str list"),
+                     QStringLiteral("Replay client requests from a saved file (a session file "
+                                    "or HAR); repeat for more files."),
+                     {},
+                     [](const Options& o) { return o.clientReplay.join(QLatin1Char(',')); },
+                     [](Options& o, const QString& value) -> QString {
+                         if (value.isEmpty()) {
+                             o.clientReplay.clear();
+                             return {};
+                         }
+                         o.clientReplay.append(value);
+                         return {};
+                     }};
+    files.isList = true;
+    v.push_back(files);
+    v.push_back(OptionSpec{
+        QStringLiteral("client_replay_concurrency"),
+        QStringLiteral("int"),
+        QStringLiteral("Concurrency limit on in-flight client replay requests: a number from 1 "
+                       "up, or -1 for no limit."),
+        {},
+        [](const Options& o) { return QString::number(o.clientReplayConcurrency); },
+        [](Options& o, const QString& value) -> QString {
+            bool ok = false;
+            const int n = value.trimmed().toInt(&ok);
+            if (!ok || (n < 1 && n != -1))
+                return QStringLiteral("expected -1 (no limit) or a whole number from 1 up, got "
+                                      "'%1'")
+                    .arg(value);
+            o.clientReplayConcurrency = n;
+            return {};
+        }});
+}
+
 std::vector<OptionSpec> makeAll()
 {
     std::vector<OptionSpec> v;
@@ -435,6 +473,7 @@ std::vector<OptionSpec> makeAll()
         "affects curl exports."));
     addAddonOptions(v);
     addServerReplayOptions(v);
+    addClientReplayOptions(v);
     return v;
 }
 

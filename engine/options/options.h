@@ -85,6 +85,11 @@ struct Options
     QStringList serverReplayIgnorePayloadParams;              // form field names
     // Export (io/flow_export.h): curl commands pin the server's recorded IP with --resolve.
     bool exportPreserveOriginalIp = false;
+
+    // Client replay (server/replay_handler.h, ProxyEngine::replayFlow): the flows of these
+    // files are replayed when the engine starts, at most this many at once (-1: no limit).
+    QStringList clientReplay;
+    int clientReplayConcurrency = 1;
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").

@@ -126,6 +126,31 @@ void ConnectionHandler::start()
     post(Start{});
 }
 
+void ConnectionHandler::startVirtual(Context context, std::unique_ptr<Layer> layer)
+{
+    m_virtualClient = true;
+    m_client = context.client;
+    m_context = std::move(context);
+    m_layer = std::move(layer);
+    m_logPrefix = QStringLiteral("replay: ");
+    if (!m_client || !m_layer) {
+        logLine(LogLevel::Error, QStringLiteral("a replay without a client or a layer"));
+        m_layer.reset();
+        m_finishing = true;
+        deleteLater();
+        return;
+    }
+    const int idleSeconds = m_config.options->tcpTimeout;
+    if (idleSeconds > 0) {
+        m_idleTimer = new QTimer(this);
+        m_idleTimer->setSingleShot(true);
+        connect(m_idleTimer, &QTimer::timeout, this, &ConnectionHandler::onIdleTimer);
+        m_idleTimer->start(idleSeconds * 1000);
+    }
+    m_lastActivity.start();
+    post(Start{});
+}
+
 ConnectionPtr ConnectionHandler::originalDestination(const SocketStream& socket) const
 {
     // mitmproxy's TransparentProxy layer: the server of a redirected connection is where the
@@ -230,6 +255,8 @@ void ConnectionHandler::execute(const Command& command)
 
 void ConnectionHandler::sendData(const SendData& command)
 {
+    if (m_virtualClient && command.connection == m_client)
+        return; // nobody listens (startVirtual)
     Peer* p = find(command.connection);
     if (!p || p->done || (!p->openCommand && !canWrite(*p->connection))) {
         logLine(LogLevel::Debug, QStringLiteral("dropped %1 bytes for a closed connection: %2")
@@ -285,6 +312,14 @@ void ConnectionHandler::openConnection(const OpenConnection& command)
 
 void ConnectionHandler::closeConnection(const CloseConnection& command)
 {
+    if (m_virtualClient && command.connection == m_client) {
+        // The virtual client has said all it will say: even a half close ends it.
+        if (m_client->state != ConnectionState::Closed)
+            m_client->timestampEnd = now();
+        m_client->state = ConnectionState::Closed;
+        m_clientGone = true;
+        return;
+    }
     Peer* p = find(command.connection);
     if (!p || p->done) {
         logLine(LogLevel::Debug, QStringLiteral("%1: not open").arg(describe(Command(command))));
@@ -408,6 +443,7 @@ void ConnectionHandler::onConnected(Peer* p)
     Connection& c = *p->connection;
     c.state = ConnectionState::Open;
     c.sockname = p->socket->localAddress();
+    c.peername = p->socket->peerAddress(); // the IP the name resolved to (curl --resolve)
     c.timestampTcpSetup = now();
     const CommandId id = p->openCommand;
     p->openCommand = 0;

@@ -63,6 +63,12 @@ public:
     // Adopts the socket, makes the client Connection and the root layer, feeds Start.
     // If any of that fails the handler logs why and deletes itself.
     void start();
+    // Instead of start(), for a handler made without a descriptor (-1): its client is
+    // virtual (client replay, replay_handler.h). `layer` was made with `context`, whose
+    // client is that virtual connection: it has no socket, what the layers send it is
+    // dropped, and closing it counts as the client going away (the server connections are
+    // aborted and the handler finishes as usual). Feeds Start.
+    void startVirtual(proxy::Context context, std::unique_ptr<proxy::Layer> layer);
 
     // Bytes queued for sending on all of this handler's sockets, now and at most so far.
     qint64 bufferedBytes() const { return m_buffered; }
@@ -136,6 +142,7 @@ private:
     bool m_upstreamAborted = false;
     bool m_cleanupScheduled = false;
     bool m_finishing = false;
+    bool m_virtualClient = false; // startVirtual(): the client has no socket
 };
 
 } // namespace spyglass

@@ -8,6 +8,8 @@
 #include "proxy/context.h"
 #include "server/hook_runner.h"
 #include "server/proxy_server.h"
+#include "server/replay_handler.h"
+#include "server/replay_queue.h"
 #include "tls/cert_store.h"
 #include "tls/certificate_authority.h"
 #include "tls/tls_contexts.h"
@@ -103,6 +105,7 @@ struct ProxyEngine::Private
     std::unique_ptr<EngineHooks> hooks;
     std::shared_ptr<proxy::Services> services;
     std::unique_ptr<ProxyServer> server;
+    ReplayQueue replays; // open while the server runs
     // Guards `options` and the order of addon reconfigurations (setOption from any thread).
     mutable std::mutex optionsMutex;
     Options options;
@@ -216,15 +219,104 @@ bool ProxyEngine::start(const Options& options, QString* error)
     };
     d->services = services;
     d->server = std::make_unique<ProxyServer>(config);
-    if (!d->server->listen(error)) {
+    if (!m_listening) {
+        d->server->startWorkers();
+    } else if (!d->server->listen(error)) {
         d->server.reset();
         return false;
+    }
+    openReplays(*opts);
+    // client_replay: every flow of the files, in order (mitmproxy loads them at start).
+    for (const QString& path : opts->clientReplay) {
+        QList<HttpFlow> flows;
+        QStringList warnings;
+        QString err;
+        const bool ok = ReplayHandler::readFile(expandHome(path), &flows, &warnings, &err);
+        for (const QString& w : warnings)
+            Q_EMIT logMessage(int(proxy::LogLevel::Warn), w);
+        if (!ok) {
+            stop();
+            *error = QStringLiteral("client_replay: %1").arg(err);
+            return false;
+        }
+        QStringList problems;
+        replayFlows(flows, &problems);
+        for (const QString& p : problems)
+            Q_EMIT logMessage(int(proxy::LogLevel::Warn),
+                              QStringLiteral("client_replay: %1").arg(p));
     }
     return true;
 }
 
+void ProxyEngine::openReplays(const Options& options)
+{
+    ProxyServer* server = d->server.get();
+    auto runner = [this, server](const HttpFlowPtr& flow, std::function<void()> done) {
+        return server->runOnWorker([this, flow, done](const ServerConfig& config,
+                                                      const std::shared_ptr<ServerStats>& stats,
+                                                      QObject* home) {
+            ReplayHandler::run(flow, config, stats, home,
+                               [this, done](const HttpFlowPtr& f, bool unfinished) {
+                                   // A finished flow was published by its response or error
+                                   // hook; one stopped before that is published here.
+                                   if (unfinished)
+                                       m_hub.publish(std::make_shared<const HttpFlow>(*f));
+                                   done();
+                               });
+        });
+    };
+    d->replays.open(std::move(runner), options.clientReplayConcurrency,
+                    [this] { Q_EMIT replaysFinished(); });
+}
+
+QUuid ProxyEngine::replayFlow(const HttpFlow& flow, QString* error)
+{
+    QString ignored;
+    if (!error)
+        error = &ignored;
+    if (QString why = ReplayHandler::check(flow); !why.isEmpty()) {
+        *error = why;
+        return {};
+    }
+    HttpFlowPtr replay = ReplayHandler::prepare(flow);
+    const QUuid id = replay->id;
+    if (!d->replays.add(replay)) {
+        *error = QStringLiteral("the proxy is not running");
+        return {};
+    }
+    return id;
+}
+
+int ProxyEngine::replayFlows(const QList<HttpFlow>& flows, QStringList* errors)
+{
+    std::vector<HttpFlowPtr> replays;
+    for (const HttpFlow& f : flows) {
+        if (QString why = ReplayHandler::check(f); !why.isEmpty()) {
+            if (errors)
+                errors->append(
+                    QStringLiteral("%1: %2").arg(QString::fromUtf8(f.request.url()), why));
+            continue;
+        }
+        replays.push_back(ReplayHandler::prepare(f));
+    }
+    if (replays.empty())
+        return 0;
+    if (!d->replays.add(replays)) {
+        if (errors)
+            errors->append(QStringLiteral("the proxy is not running"));
+        return 0;
+    }
+    return int(replays.size());
+}
+
+int ProxyEngine::pendingReplays() const
+{
+    return d->replays.pending();
+}
+
 void ProxyEngine::stop()
 {
+    d->replays.close(); // before the workers go: nothing new is posted to them
     if (d->server) {
         d->server->stop();
         d->server.reset();

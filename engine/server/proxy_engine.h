@@ -42,6 +42,10 @@ public:
     // Whether flows are published while they run (the window shows them live) or only when
     // they end (spyglass-dump prints finished flows only). Set before start().
     void setLiveUpdates(bool live) { m_liveUpdates = live; }
+    // Whether start() opens the listeners (the default) or only starts the worker threads,
+    // for work that needs no proxy port: spyglass-dump -n with client_replay. Set before
+    // start(); listenPort() is then 0.
+    void setListening(bool listening) { m_listening = listening; }
     const CertificateAuthority* certificateAuthority() const;
 
     // Changes an addon option (block_list, modify_headers, map_local, ... : the names in
@@ -65,17 +69,37 @@ public:
     // (held at a WebSocket message) from `edited`, then resumes.
     bool replaceFlow(const QUuid& id, const HttpFlow& edited);
 
+    // Client replay (server/replay_handler.h, mitmproxy's ClientPlayback). Thread-safe, from
+    // any thread, while the engine runs. The request of `flow` (edited or not) is copied into
+    // a new flow with a new id, marked as a replay (HttpFlow::isReplay, `~replayq`), and
+    // replayed on a worker once its turn comes (client_replay_concurrency, in order): the
+    // hooks run and the flow is published like any other, with the response or an error
+    // (a dead server: the connect error, after connect_timeout at most). Returns the new id,
+    // or a null id and a one-line reason (the engine is not running, a WebSocket or TCP flow,
+    // a request body that was streamed and not recorded, ...).
+    QUuid replayFlow(const HttpFlow& flow, QString* error);
+    // Each of `flows` as replayFlow; returns how many were queued. Reasons for the others go
+    // to `errors` when given (one line each, naming the URL).
+    int replayFlows(const QList<HttpFlow>& flows, QStringList* errors = nullptr);
+    // Replays waiting or running.
+    int pendingReplays() const;
+
 Q_SIGNALS:
     // From any thread; delivered queued to receivers on other threads.
     void logMessage(int level, const QString& message);
+    // The last client replay has ended and none waits (from a worker thread). Flows the
+    // replays published reach the hub before this is emitted.
+    void replaysFinished();
 
 private:
     addons::Intercept* interceptAddon() const;
+    void openReplays(const Options& options);
 
     struct Private;
     std::unique_ptr<Private> d;
     FlowHub m_hub;
     bool m_liveUpdates = true;
+    bool m_listening = true;
 };
 
 } // namespace spyglass

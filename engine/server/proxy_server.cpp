@@ -93,12 +93,7 @@ bool ProxyServer::listen(QString* error)
     if (!resolveListenHost(opts->listenHost, &address, &why))
         return fail(opts->listenPort, why);
 
-    const int workers =
-        opts->workerThreads > 0 ? opts->workerThreads : qMax(1, QThread::idealThreadCount());
-    for (int i = 0; i < workers; ++i) {
-        m_workers.push_back(std::make_unique<WorkerThread>(i));
-        m_workers.back()->start();
-    }
+    startWorkers();
 
     m_acceptThread = new QThread;
     m_acceptThread->setObjectName(QStringLiteral("spyglass-accept"));
@@ -130,6 +125,39 @@ bool ProxyServer::listen(QString* error)
     return true;
 }
 
+void ProxyServer::startWorkers()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_workers.empty())
+        return;
+    const Options& opts = *m_config.options;
+    const int workers =
+        opts.workerThreads > 0 ? opts.workerThreads : qMax(1, QThread::idealThreadCount());
+    for (int i = 0; i < workers; ++i) {
+        m_workers.push_back(std::make_unique<WorkerThread>(i));
+        m_workers.back()->start();
+    }
+}
+
+bool ProxyServer::runOnWorker(WorkerJob work)
+{
+    ServerConfig config;
+    WorkerThread* worker = nullptr;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_workers.empty())
+            return false;
+        config = m_config;
+        const unsigned n = m_nextWorker.fetch_add(1, std::memory_order_relaxed);
+        worker = m_workers[n % m_workers.size()].get();
+        // Posted under the lock: stop() cannot take the worker away meanwhile.
+        worker->run([work = std::move(work), config, stats = m_stats](QObject* home) {
+            work(config, stats, home);
+        });
+    }
+    return true;
+}
+
 void ProxyServer::dispatch(qintptr descriptor, const std::shared_ptr<const ProxyMode>& mode)
 {
     ServerConfig config;
@@ -156,9 +184,13 @@ void ProxyServer::stop()
         delete m_acceptThread;
         m_acceptThread = nullptr;
     }
-    for (auto& w : m_workers)
+    std::vector<std::unique_ptr<WorkerThread>> workers;
+    {
+        std::lock_guard lock(m_mutex);
+        workers.swap(m_workers);
+    }
+    for (auto& w : workers)
         w->stop();
-    m_workers.clear();
     m_ports.clear();
 }
 

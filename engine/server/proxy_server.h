@@ -12,6 +12,7 @@
 
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -43,6 +44,16 @@ public:
     quint16 serverPort() const { return m_ports.empty() ? 0 : m_ports.front(); }
     // Every listener's port, in the order of options.mode.
     std::vector<quint16> serverPorts() const { return m_ports; }
+    // Starts the worker threads without listening (spyglass-dump -n with client_replay: work
+    // that needs no client socket). listen() may follow.
+    void startWorkers();
+    // Any thread, while the workers run (between startWorkers()/listen() and stop()): runs
+    // `work` on the next worker (round-robin) in its thread, with the configuration a new
+    // connection of the first mode would get, the stats and the object that must parent the
+    // handlers it makes. False when no worker runs.
+    using WorkerJob = std::function<void(const ServerConfig& config,
+                                         const std::shared_ptr<ServerStats>& stats, QObject* home)>;
+    bool runOnWorker(WorkerJob work);
     // Stops accepting, closes every connection at once, joins the threads. Safe to call twice.
     void stop();
 
@@ -63,7 +74,7 @@ private:
     void dispatch(qintptr descriptor, const std::shared_ptr<const ProxyMode>& mode);
 
     ServerConfig m_config;
-    mutable std::mutex m_mutex; // guards m_config.options
+    mutable std::mutex m_mutex; // guards m_config.options and m_workers' lifetime
     std::shared_ptr<ServerStats> m_stats;
     std::vector<std::unique_ptr<WorkerThread>> m_workers;
     std::atomic<unsigned> m_nextWorker{0};

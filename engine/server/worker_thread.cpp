@@ -57,6 +57,15 @@ void WorkerThread::adopt(qintptr descriptor, ServerConfig config,
         Qt::QueuedConnection);
 }
 
+void WorkerThread::run(std::function<void(QObject* home)> work)
+{
+    QObject* home = m_home;
+    if (!home || !work)
+        return;
+    QMetaObject::invokeMethod(
+        home, [home, work = std::move(work)] { work(home); }, Qt::QueuedConnection);
+}
+
 void WorkerThread::stop()
 {
     if (!m_home)

@@ -7,6 +7,7 @@
 #include "server/server_stats.h"
 
 #include <QThread>
+#include <functional>
 #include <memory>
 
 namespace spyglass {
@@ -23,6 +24,9 @@ public:
     // Thread-safe. The worker makes a ConnectionHandler for `descriptor` in its own thread;
     // a descriptor still queued when the worker stops is closed.
     void adopt(qintptr descriptor, ServerConfig config, std::shared_ptr<ServerStats> stats);
+    // Thread-safe. Runs `work` in the worker's thread with the object that must parent its
+    // handlers (so that stop() deletes them); dropped when the worker has stopped.
+    void run(std::function<void(QObject* home)> work);
     // Deletes every handler in the worker's thread (their sockets close at once), then joins
     // the thread. Call from another thread than this worker's; safe to call twice.
     void stop();

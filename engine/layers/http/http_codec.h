@@ -43,6 +43,9 @@ class HttpCodec
 public:
     virtual ~HttpCodec() = default;
 
+    // The layer starts (proxy::Start). A client-side codec whose peer speaks without being
+    // asked (client replay: ReplayClientCodec) says here what the peer sent; others say nothing.
+    virtual void start(CodecOutput& /*out*/) {}
     // Bytes from the peer.
     virtual void receiveData(const QByteArray& data, CodecOutput& out) = 0;
     // The peer closed its sending side (EOF). Completes a read-until-close body or reports a

@@ -7,7 +7,12 @@
 
 #include "flow/http_message.h"
 
+#include <memory>
 #include <variant>
+
+namespace spyglass {
+struct HttpFlow;
+}
 
 namespace spyglass::layers::http {
 
@@ -21,6 +26,9 @@ struct RequestHeaders
     // reads as the HTTP/1.1 request it stands for (method GET, see Http2ServerCodec), and the
     // stream stays open after the answer: RequestData / ResponseData are the protocol's bytes.
     QByteArray protocol = {};
+    // Client replay (mitmproxy's `replay_flow`, ReplayClientCodec): the stream records into
+    // this flow, prepared by the replay, instead of a new one.
+    std::shared_ptr<HttpFlow> replayFlow = {};
 };
 
 struct RequestData

@@ -73,6 +73,11 @@ HttpLayer::HttpLayer(Context context, Mode mode, ClientProtocol protocol)
     }
 }
 
+HttpLayer::HttpLayer(Context context, Mode mode, std::unique_ptr<HttpCodec> clientCodec)
+    : Layer(std::move(context)), m_mode(mode), m_clientCodec(std::move(clientCodec))
+{
+}
+
 HttpLayer::~HttpLayer() = default;
 
 std::unique_ptr<HttpCodec> HttpLayer::makeUpstreamCodec(const Connection& server) const
@@ -106,8 +111,12 @@ Commands HttpLayer::handleEvent(const Event& event)
     }
 
     if (std::holds_alternative<Start>(event)) {
-        // Nothing to do until the client speaks, except keeping an HTTP/2 tunnel server alive.
+        // Nothing to do until the client speaks, except keeping an HTTP/2 tunnel server alive;
+        // a replay's virtual client speaks now.
         armKeepalive();
+        CodecOutput out;
+        m_clientCodec->start(out);
+        processClientOutput(out);
     } else if (auto* e = std::get_if<DataReceived>(&event)) {
         if (e->connection == m_context.client)
             onClientData(e->data);

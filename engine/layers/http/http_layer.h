@@ -62,6 +62,9 @@ public:
 
     HttpLayer(proxy::Context context, Mode mode,
               ClientProtocol protocol = ClientProtocol::FromAlpn);
+    // With a client codec of the caller's (client replay: a ReplayClientCodec, whose virtual
+    // client sends its request at Start); the client side counts as HTTP/1.
+    HttpLayer(proxy::Context context, Mode mode, std::unique_ptr<http::HttpCodec> clientCodec);
     ~HttpLayer() override;
 
     proxy::Commands handleEvent(const proxy::Event& event) override;

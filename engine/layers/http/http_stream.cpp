@@ -257,6 +257,8 @@ bool HttpStream::resolveDestination(QString& error)
 
 void HttpStream::onRequestHeaders(const RequestHeaders& e)
 {
+    if (e.replayFlow)
+        m_flow = e.replayFlow; // client replay: its id and is_replay mark are kept
     m_flow->request = e.request;
     m_flow->request.timestampStart = m_layer.now();
     m_flow->client = *m_layer.context().client;
