@@ -18,6 +18,7 @@
 #include "io/session_writer.h"
 #include "options/option_registry.h"
 #include "proxy/command.h"
+#include "script/script_set.h"
 #include "server/proxy_engine.h"
 #include "tls/certificate_authority.h"
 
@@ -196,6 +197,18 @@ int main(int argc, char** argv)
         std::printf("spyglass-dump %s\n", SPYGLASS_VERSION);
         return 0;
     }
+    // Scripts load first: they may add options that --set and --options name.
+    script::ScriptSet scripts;
+    if (const QString err = scripts.load(cli.scripts,
+                                         [](proxy::LogLevel level, const QString& message) {
+                                             if (level >= proxy::LogLevel::Warn)
+                                                 std::fprintf(stderr, "%s\n", qPrintable(message));
+                                         });
+        !err.isEmpty())
+        return fail(err);
+    for (const QString& s : cli.deferredSets)
+        if (const QString err = OptionRegistry::apply(cli.options, s); !err.isEmpty())
+            return fail(err);
     if (cli.listOptions) {
         std::fputs(qPrintable(OptionRegistry::describeAll(Options{})), stdout);
         return 0;
@@ -285,9 +298,11 @@ int main(int argc, char** argv)
         QCoreApplication::exit(finish());
     });
 
+    scripts.install(engine);
     QString err;
     if (!engine.start(cli.options, &err))
         return fail(err);
+    scripts.running();
     if (engine.certificateAuthority() && engine.certificateAuthority()->createdNow())
         std::fprintf(stderr, "spyglass-dump: created a new CA in %s\n",
                      qPrintable(engine.certificateAuthority()->confdir()));

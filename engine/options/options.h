@@ -5,6 +5,7 @@
 // Options are immutable once handed to the engine: a change makes a new snapshot.
 
 #include <QByteArray>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -70,6 +71,13 @@ struct Options
     bool showhost = false;       // display URLs with the Host header (spyglass-dump)
     // Export (io/flow_export.h): curl commands pin the server's recorded IP with --resolve.
     bool exportPreserveOriginalIp = false;
+
+    // Scripts (engine/script/, docs/scripting.md): JavaScript files loaded at start (-s FILE),
+    // the time a hook may run before it is interrupted, and the values of the options that
+    // scripts add (spyglass.addOption), by name, as given to --set.
+    QStringList scripts;
+    int scriptTimeout = 5000; // milliseconds
+    QMap<QString, QString> scriptOptions;
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").
