@@ -37,6 +37,8 @@ ScriptAddon::ScriptAddon(const QString& path) : m_path(path)
 
 ScriptAddon::~ScriptAddon()
 {
+    // The engine that the callback refreshes is going away too.
+    setOnWantedHooksChanged({});
     QMetaObject::invokeMethod(
         m_runtime,
         [rt = m_runtime] {

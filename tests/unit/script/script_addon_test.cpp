@@ -364,6 +364,50 @@ private Q_SLOTS:
         QCOMPARE(flow->response->headers.value("x-md"), QByteArray("kept"));
     }
 
+    void connectionAndClientHelloHooks()
+    {
+        auto a =
+            loaded("c.js", "var seen = [];\n"
+                           "function client_connected(client) { seen.push(client.address); }\n"
+                           "function tls_clienthello(hello) {\n"
+                           "  seen.push(hello.sni + ' ' + hello.alpnProtocols.join(','));\n"
+                           "  if (hello.sni === 'pinned.test') hello.ignoreConnection = true;\n"
+                           "}\n"
+                           "function request(flow) {\n"
+                           "  flow.request.headers.set('X-Seen', seen.join(';'));\n"
+                           "}\n");
+        auto client = makeConnection(Connection::Role::Client);
+        client->peer = Address{"127.0.0.1", 5555};
+        auto hook = std::make_shared<proxy::HookData>();
+        hook->kind = HookKind::ClientConnected;
+        hook->connection = client;
+        std::atomic<bool> done{false};
+        QVERIFY(!a->run(hook, [&done] { done = true; }));
+        a->sync();
+        QVERIFY(done);
+        QVERIFY(hook->onWorker.empty()); // nothing to change
+
+        hook = std::make_shared<proxy::HookData>();
+        hook->kind = HookKind::TlsClientHello;
+        hook->connection = client;
+        hook->clientHello = std::make_shared<proxy::ClientHelloData>();
+        hook->clientHello->sni = "pinned.test";
+        hook->clientHello->alpnProtocols = {"h2", "http/1.1"};
+        done = false;
+        QVERIFY(!a->run(hook, [&done] { done = true; }));
+        a->sync();
+        QVERIFY(done);
+        QVERIFY(!hook->clientHello->ignoreConnection); // changed only on the worker
+        for (auto& f : hook->onWorker)
+            f();
+        QVERIFY(hook->clientHello->ignoreConnection);
+
+        auto flow = makeFlow();
+        QVERIFY(run(*a, HookKind::Request, flow));
+        QCOMPARE(flow->request.headers.value("x-seen"),
+                 QByteArray("127.0.0.1:5555;pinned.test h2,http/1.1"));
+    }
+
     void filesRelativeToScript()
     {
         write("data.txt", "from a file");
