@@ -446,7 +446,11 @@
         }
         get marked() { return this._raw.marked; }
         set marked(v) {
-            this._raw.marked = v === true ? ":default:" : (v ? String(v) : "");
+            const m = v === true ? ":default:" : (v ? String(v) : "");
+            if (m !== "" && !native.isValidMarker(m))
+                throw new TypeError("invalid marker value '" + m + "' (an emoji code such as " +
+                                    "':star:', ':default:', or one letter or digit)");
+            this._raw.marked = m;
         }
         get comment() { return this._raw.comment; }
         set comment(v) { this._raw.comment = v ? String(v) : ""; }

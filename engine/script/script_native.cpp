@@ -1,5 +1,6 @@
 #include "script/script_native.h"
 
+#include "flow/flow_marker.h"
 #include "options/option_registry.h"
 #include "script/flow_to_js.h"
 
@@ -67,6 +68,11 @@ QString ScriptNative::decodeUtf8(const QByteArray& bytes) const
 QByteArray ScriptNative::encodeUtf8(const QString& text) const
 {
     return text.toUtf8();
+}
+
+bool ScriptNative::isValidMarker(const QString& marker) const
+{
+    return FlowMarker::isValid(marker);
 }
 
 QJSValue ScriptNative::websocketMessages()

@@ -42,6 +42,8 @@ public:
     Q_INVOKABLE QJSValue websocketMessages();
     Q_INVOKABLE QJSValue tcpMessages();
     Q_INVOKABLE QString scriptPath() const { return m_path; }
+    // A value mitmproxy's flow.marked accepts (flow/flow_marker.h).
+    Q_INVOKABLE bool isValidMarker(const QString& marker) const;
 
 private:
     QString resolve(const QString& path) const;

@@ -204,6 +204,20 @@ private Q_SLOTS:
         QCOMPARE(flow->response->headers.value("content-length"), QByteArray("4"));
     }
 
+    void invalidMarkerIsAnError()
+    {
+        auto a = loaded("mk.js", "function request(flow) {\n"
+                                 "  flow.comment = 'x';\n"
+                                 "  flow.marked = 'not a marker';\n"
+                                 "}\n");
+        auto flow = makeFlow();
+        QVERIFY(run(*a, HookKind::Request, flow));
+        QVERIFY(flow->marked.isEmpty());
+        QVERIFY(flow->comment.isEmpty());
+        QVERIFY2(logText().contains(QStringLiteral("mk.js:3: request: TypeError: invalid marker")),
+                 qPrintable(logText()));
+    }
+
     void kill()
     {
         auto a = loaded("k.js", "function request(flow) { flow.kill(); }\n");
