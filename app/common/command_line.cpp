@@ -4,6 +4,7 @@
 #include "options/proxy_mode.h"
 
 #include <QCommandLineParser>
+#include <QRegularExpression>
 
 namespace spyglass {
 
@@ -95,16 +96,27 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
     if (p.isSet(exportFormat) && out.exportFormat.isEmpty())
         return QStringLiteral("unknown export format '' (formats: curl, httpie, raw, raw_request, "
                               "raw_response, har)");
-    out.scripts = p.values(script);
     out.filter = p.positionalArguments().join(QLatin1Char(' '));
 
     Options& o = out.options;
-    // --set first, so that the dedicated flags win as in mitmproxy.
+    // --set first, so that the dedicated flags win as in mitmproxy. A name only a script can
+    // define waits until the scripts are loaded.
+    const bool scriptsGiven =
+        p.isSet(script) ||
+        p.values(set).filter(QRegularExpression(QStringLiteral("^\\s*scripts\\s*="))).size() > 0;
     for (const QString& s : p.values(set)) {
+        const QString name = s.section(QLatin1Char('='), 0, 0).trimmed();
+        if (scriptsGiven && !OptionRegistry::find(name)) {
+            out.deferredSets.append(s);
+            continue;
+        }
         const QString err = OptionRegistry::apply(o, s);
         if (!err.isEmpty())
             return err;
     }
+    for (const QString& s : p.values(script))
+        o.scripts.append(s);
+    out.scripts = o.scripts;
     auto apply = [&](const char* name, const QString& value) -> QString {
         return OptionRegistry::apply(o, QString::fromLatin1(name) + QLatin1Char('=') + value);
     };
@@ -128,9 +140,6 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
             return e;
     if (QString e = checkModes(o.mode, o.listenPort); !e.isEmpty())
         return e;
-    if (!out.scripts.isEmpty())
-        return QStringLiteral("scripts (-s %1) are not supported in this version")
-            .arg(out.scripts.first());
     return {};
 }
 

@@ -21,7 +21,11 @@ struct CommandLine
     bool listOptions = false;
     bool version = false;
     bool help = false;
-    QStringList scripts;
+    QStringList scripts; // options.scripts: -s FILE and --set scripts=FILE, in order
+    // --set NAME=VALUE for names no built-in option has, kept while scripts are given: a
+    // script may add the option when it loads (spyglass.addOption). main() applies them with
+    // OptionRegistry::apply once the scripts are loaded; an unknown name is then an error.
+    QStringList deferredSets;
     QString filter; // trailing FILTER-EXPRESSION, words joined by spaces
     QString helpText;
 };

@@ -19,6 +19,7 @@
 #include "options/option_registry.h"
 #include "proxy/command.h"
 #include "quit_signals.h"
+#include "script/script_set.h"
 #include "server/proxy_engine.h"
 #include "tls/certificate_authority.h"
 
@@ -174,6 +175,18 @@ int main(int argc, char** argv)
         std::printf("spyglass-dump %s\n", SPYGLASS_VERSION);
         return 0;
     }
+    // Scripts load first: they may add options that --set and --options name.
+    script::ScriptSet scripts;
+    if (const QString err = scripts.load(cli.scripts,
+                                         [](proxy::LogLevel level, const QString& message) {
+                                             if (level >= proxy::LogLevel::Warn)
+                                                 std::fprintf(stderr, "%s\n", qPrintable(message));
+                                         });
+        !err.isEmpty())
+        return fail(err);
+    for (const QString& s : cli.deferredSets)
+        if (const QString err = OptionRegistry::apply(cli.options, s); !err.isEmpty())
+            return fail(err);
     if (cli.listOptions) {
         std::fputs(qPrintable(OptionRegistry::describeAll(Options{})), stdout);
         return 0;
@@ -264,6 +277,7 @@ int main(int argc, char** argv)
         QCoreApplication::exit(finish());
     });
 
+    scripts.install(engine);
     if (replayOnly) {
         // Queued to this thread: the check runs after start() has queued every replay.
         QObject::connect(&engine, &ProxyEngine::replaysFinished, &app, [&] {
@@ -277,6 +291,7 @@ int main(int argc, char** argv)
     QString err;
     if (!engine.start(cli.options, &err))
         return fail(err);
+    scripts.running();
     if (replayOnly) {
         if (engine.pendingReplays() == 0) { // nothing in the files could be replayed
             engine.stop();

@@ -12,6 +12,7 @@
 #include "main_window.h"
 #include "options/option_registry.h"
 #include "quit_signals.h"
+#include "script/script_set.h"
 #include "server/proxy_engine.h"
 #include "tls/certificate_authority.h"
 
@@ -60,6 +61,18 @@ int main(int argc, char** argv)
         std::printf("spyglass %s\n", SPYGLASS_VERSION);
         return 0;
     }
+    // Scripts load first: they may add options that --set and --options name.
+    script::ScriptSet scripts;
+    if (const QString err = scripts.load(cli.scripts,
+                                         [](proxy::LogLevel level, const QString& message) {
+                                             if (level >= proxy::LogLevel::Warn)
+                                                 std::fprintf(stderr, "%s\n", qPrintable(message));
+                                         });
+        !err.isEmpty())
+        return fail(err);
+    for (const QString& s : cli.deferredSets)
+        if (const QString err = OptionRegistry::apply(cli.options, s); !err.isEmpty())
+            return fail(err);
     if (cli.listOptions) {
         std::fputs(qPrintable(OptionRegistry::describeAll(Options{})), stdout);
         return 0;
@@ -67,6 +80,7 @@ int main(int argc, char** argv)
 
     ProxyEngine engine;
     engine.setLiveUpdates(true);
+    scripts.install(engine);
     MainWindow window(&engine, cli.options);
     // Resend, the editor's Send and the composer replay through the engine (client replay).
     window.flowActions()->setReplayFunction(
@@ -93,9 +107,11 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "spyglass: %s\n", qPrintable(err));
             QMessageBox::warning(&window, QObject::tr("Spyglass"),
                                  QObject::tr("The proxy could not start: %1").arg(err));
-        } else if (engine.certificateAuthority() && engine.certificateAuthority()->createdNow()) {
-            std::fprintf(stderr, "spyglass: created a new CA in %s\n",
-                         qPrintable(engine.certificateAuthority()->confdir()));
+        } else {
+            scripts.running();
+            if (engine.certificateAuthority() && engine.certificateAuthority()->createdNow())
+                std::fprintf(stderr, "spyglass: created a new CA in %s\n",
+                             qPrintable(engine.certificateAuthority()->confdir()));
         }
     }
     const int code = app.exec();

@@ -43,10 +43,22 @@ std::vector<std::unique_ptr<Addon>> defaultAddons()
 AddonManager::AddonManager(LogSink log) : AddonManager(defaultAddons(), std::move(log)) {}
 
 AddonManager::AddonManager(std::vector<std::unique_ptr<Addon>> addons, LogSink log)
-    : m_addons(std::move(addons))
+    : m_addons(std::move(addons)), m_log(std::move(log))
 {
     for (auto& a : m_addons)
-        a->setLogSink(log);
+        a->setLogSink(m_log);
+}
+
+void AddonManager::add(std::unique_ptr<Addon> addon)
+{
+    addon->setLogSink(m_log);
+    auto at = m_addons.end();
+    for (auto it = m_addons.begin(); it != m_addons.end(); ++it)
+        if (dynamic_cast<Intercept*>(it->get())) {
+            at = it;
+            break;
+        }
+    m_addons.insert(at, std::move(addon));
 }
 
 AddonManager::~AddonManager() = default;

@@ -37,6 +37,9 @@ public:
     bool run(const proxy::HookPtr& hook, std::function<void()> done);
 
     const std::vector<std::unique_ptr<Addon>>& addons() const { return m_addons; }
+    // Adds an addon before intercept (scripts: mitmproxy's ScriptLoader runs them before the
+    // tool's intercept), with the manager's log sink. Only before hooks run (engine start).
+    void add(std::unique_ptr<Addon> addon);
 
     // The names of the options the addons read: these can change while the proxy runs.
     static const QStringList& optionNames();
@@ -45,6 +48,7 @@ private:
     bool runFrom(size_t index, const proxy::HookPtr& hook, const std::function<void()>& done);
 
     std::vector<std::unique_ptr<Addon>> m_addons;
+    LogSink m_log;
 };
 
 } // namespace spyglass::addons

@@ -11,6 +11,9 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <deque>
+#include <mutex>
+
 namespace spyglass {
 
 namespace {
@@ -471,11 +474,34 @@ std::vector<OptionSpec> makeAll()
         "same IP as in the original request. This helps with reproducibility in cases where the "
         "behaviour depends on the particular host we are connecting to. Currently this only "
         "affects curl exports."));
+    v.push_back(OptionSpec{
+        QStringLiteral("scripts"),
+        QStringLiteral("str list"),
+        QStringLiteral("Execute a script (JavaScript, docs/scripting.md); repeatable, as -s FILE. "
+                       "A script reloads when its file changes."),
+        {},
+        [](const Options& o) { return o.scripts.join(QLatin1Char(',')); },
+        [](Options& o, const QString& v) -> QString {
+            if (v.isEmpty())
+                o.scripts.clear();
+            else
+                o.scripts.append(v);
+            return {};
+        },
+        true});
+    v.push_back(intOption("script_timeout", &Options::scriptTimeout, 10, 3600000,
+                          "Milliseconds a script hook may run before it is interrupted; the "
+                          "flow then continues unmodified and the script's line is reported."));
     addAddonOptions(v);
     addServerReplayOptions(v);
     addClientReplayOptions(v);
     return v;
 }
+
+// Script options: appended, never removed or changed, so a pointer that find() returned
+// stays valid and immutable.
+std::mutex g_scriptOptionsMutex;
+std::deque<OptionSpec> g_scriptOptions;
 
 } // namespace
 
@@ -490,7 +516,64 @@ const OptionSpec* OptionRegistry::find(const QString& name)
     for (const auto& s : all())
         if (s.name == name)
             return &s;
+    std::lock_guard lock(g_scriptOptionsMutex);
+    for (const auto& s : g_scriptOptions)
+        if (s.name == name)
+            return &s;
     return nullptr;
+}
+
+QString OptionRegistry::addScriptOption(const QString& name, const QString& type,
+                                        const QString& defaultValue, const QString& help)
+{
+    static const QRegularExpression valid(QStringLiteral("^[a-z_][a-z0-9_]*$"));
+    if (!valid.match(name).hasMatch())
+        return QStringLiteral("option name '%1': use lower-case letters, digits and _").arg(name);
+    for (const auto& s : all())
+        if (s.name == name)
+            return QStringLiteral("option '%1' already exists").arg(name);
+    auto check = [type](const QString& v) -> QString {
+        if (type == QLatin1String("bool")) {
+            bool b = false;
+            return parseBool(v, b);
+        }
+        if (type == QLatin1String("int")) {
+            bool ok = false;
+            v.trimmed().toLongLong(&ok);
+            return ok ? QString() : QStringLiteral("expected a whole number, got '%1'").arg(v);
+        }
+        return {};
+    };
+    if (type != QLatin1String("bool") && type != QLatin1String("int") &&
+        type != QLatin1String("str"))
+        return QStringLiteral("option '%1': type must be bool, int or str, not '%2'")
+            .arg(name, type);
+    if (const QString err = check(defaultValue); !err.isEmpty())
+        return QStringLiteral("option '%1': default: %2").arg(name, err);
+    std::lock_guard lock(g_scriptOptionsMutex);
+    for (const auto& s : g_scriptOptions)
+        if (s.name == name)
+            return {};
+    g_scriptOptions.push_back(OptionSpec{name,
+                                         type,
+                                         help,
+                                         {},
+                                         [name, defaultValue](const Options& o) {
+                                             return o.scriptOptions.value(name, defaultValue);
+                                         },
+                                         [name, check](Options& o, const QString& v) -> QString {
+                                             if (const QString err = check(v); !err.isEmpty())
+                                                 return err;
+                                             o.scriptOptions.insert(name, v);
+                                             return {};
+                                         }});
+    return {};
+}
+
+std::vector<OptionSpec> OptionRegistry::scriptOptions()
+{
+    std::lock_guard lock(g_scriptOptionsMutex);
+    return {g_scriptOptions.begin(), g_scriptOptions.end()};
 }
 
 QString OptionRegistry::apply(Options& options, const QString& assignment)
@@ -512,7 +595,10 @@ QString OptionRegistry::apply(Options& options, const QString& assignment)
 QString OptionRegistry::describeAll(const Options& defaults)
 {
     QString out;
-    for (const auto& s : all()) {
+    std::vector<OptionSpec> specs = all();
+    for (auto& s : scriptOptions())
+        specs.push_back(std::move(s));
+    for (const auto& s : specs) {
         out += s.name + QStringLiteral(" (") + s.type;
         if (!s.choices.isEmpty())
             out += QStringLiteral(": ") + s.choices.join('|');

@@ -31,8 +31,15 @@ public:
     // Parses "name=value" (or "name" for a bool, meaning true) into `options`.
     // Returns an error for the user ("unknown option 'x'", "ssl_insecure: expected true or false").
     static QString apply(Options& options, const QString& assignment);
-    // The `--options` listing.
+    // The `--options` listing (built-in options, then those scripts added).
     static QString describeAll(const Options& defaults);
+
+    // Options that scripts add while they load (spyglass.addOption: type bool, int or str),
+    // stored in Options::scriptOptions. Thread-safe. A name added again keeps its first
+    // definition (a script that reloads); a built-in name or a bad type is an error.
+    static QString addScriptOption(const QString& name, const QString& type,
+                                   const QString& defaultValue, const QString& help);
+    static std::vector<OptionSpec> scriptOptions();
 };
 
 } // namespace spyglass

@@ -5,6 +5,7 @@
 // Options are immutable once handed to the engine: a change makes a new snapshot.
 
 #include <QByteArray>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -90,6 +91,12 @@ struct Options
     // files are replayed when the engine starts, at most this many at once (-1: no limit).
     QStringList clientReplay;
     int clientReplayConcurrency = 1;
+    // Scripts (engine/script/, docs/scripting.md): JavaScript files loaded at start (-s FILE),
+    // the time a hook may run before it is interrupted, and the values of the options that
+    // scripts add (spyglass.addOption), by name, as given to --set.
+    QStringList scripts;
+    int scriptTimeout = 5000; // milliseconds
+    QMap<QString, QString> scriptOptions;
 };
 
 // "10m" -> 10485760; accepts b, k, m, g (any case, optional trailing "b": "10mb").

@@ -217,7 +217,10 @@ bool ProxyEngine::start(const Options& options, QString* error)
         if (level >= proxy::LogLevel::Info)
             Q_EMIT logMessage(int(level), message);
     };
-    d->services = services;
+    {
+        std::lock_guard lock(d->optionsMutex); // refreshWantedHooks reads it from any thread
+        d->services = services;
+    }
     d->server = std::make_unique<ProxyServer>(config);
     if (!m_listening) {
         d->server->startWorkers();
@@ -325,7 +328,10 @@ void ProxyEngine::stop()
     // it reaches no handler (their mailboxes are gone), and nothing stays listed as held.
     if (addons::Intercept* intercept = interceptAddon())
         intercept->resumeAll();
-    d->services.reset();
+    {
+        std::lock_guard lock(d->optionsMutex);
+        d->services.reset();
+    }
     m_hub.flush();
 }
 
@@ -354,6 +360,18 @@ bool ProxyEngine::setOption(const QString& name, const QString& value, QString* 
     if (d->services && d->hooks)
         d->services->wantedHooks.store(d->hooks->wanted(), std::memory_order_relaxed);
     return true;
+}
+
+void ProxyEngine::addAddon(std::unique_ptr<addons::Addon> addon)
+{
+    d->addons->add(std::move(addon));
+}
+
+void ProxyEngine::refreshWantedHooks()
+{
+    std::lock_guard lock(d->optionsMutex);
+    if (d->services && d->hooks)
+        d->services->wantedHooks.store(d->hooks->wanted(), std::memory_order_relaxed);
 }
 
 Options ProxyEngine::options() const

@@ -17,8 +17,9 @@ namespace spyglass {
 
 class CertificateAuthority;
 namespace addons {
+class Addon;
 class Intercept;
-}
+} // namespace addons
 
 class ProxyEngine : public QObject
 {
@@ -83,6 +84,13 @@ public:
     int replayFlows(const QList<HttpFlow>& flows, QStringList* errors = nullptr);
     // Replays waiting or running.
     int pendingReplays() const;
+
+    // Adds an addon (a loaded script, engine/script/) before intercept; call before start().
+    // The engine owns it from then on; it is configured with the options at each start.
+    void addAddon(std::unique_ptr<addons::Addon> addon);
+    // Recomputes which hooks are emitted, from any thread: an addon whose wanted hooks
+    // changed (a script reloaded with other functions) calls it.
+    void refreshWantedHooks();
 
 Q_SIGNALS:
     // From any thread; delivered queued to receivers on other threads.

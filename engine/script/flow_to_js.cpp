@@ -1,0 +1,332 @@
+#include "script/flow_to_js.h"
+
+#include <QDateTime>
+#include <QJSEngine>
+
+namespace spyglass::script {
+
+namespace {
+
+QString latin1(const QByteArray& b)
+{
+    return QString::fromLatin1(b);
+}
+
+QJSValue headersToJs(QJSEngine& engine, const Headers& headers)
+{
+    QJSValue out = engine.newArray(quint32(headers.size()));
+    quint32 i = 0;
+    for (const auto& [name, value] : headers.fields()) {
+        QJSValue pair = engine.newArray(2);
+        pair.setProperty(0, latin1(name));
+        pair.setProperty(1, latin1(value));
+        out.setProperty(i++, pair);
+    }
+    return out;
+}
+
+Headers headersFromJs(const QJSValue& array)
+{
+    Headers out;
+    const quint32 n = array.property(QStringLiteral("length")).toUInt();
+    for (quint32 i = 0; i < n; ++i) {
+        const QJSValue pair = array.property(i);
+        out.add(pair.property(0).toString().toLatin1(), pair.property(1).toString().toLatin1());
+    }
+    return out;
+}
+
+QJSValue requestToJs(QJSEngine& engine, const Request& r)
+{
+    QJSValue o = engine.newObject();
+    o.setProperty(QStringLiteral("method"), latin1(r.method));
+    o.setProperty(QStringLiteral("scheme"), latin1(r.scheme));
+    o.setProperty(QStringLiteral("authority"), latin1(r.authority));
+    o.setProperty(QStringLiteral("host"), latin1(r.host));
+    o.setProperty(QStringLiteral("port"), int(r.port));
+    o.setProperty(QStringLiteral("path"), latin1(r.path));
+    o.setProperty(QStringLiteral("httpVersion"), latin1(r.httpVersion));
+    o.setProperty(QStringLiteral("headers"), headersToJs(engine, r.headers));
+    o.setProperty(QStringLiteral("content"), engine.toScriptValue(r.body.content));
+    o.setProperty(QStringLiteral("streamed"), r.body.streamed);
+    o.setProperty(QStringLiteral("timestampStart"), r.timestampStart);
+    o.setProperty(QStringLiteral("timestampEnd"), r.timestampEnd);
+    return o;
+}
+
+QJSValue responseToJs(QJSEngine& engine, const Response& r)
+{
+    QJSValue o = engine.newObject();
+    o.setProperty(QStringLiteral("httpVersion"), latin1(r.httpVersion));
+    o.setProperty(QStringLiteral("status"), r.statusCode);
+    o.setProperty(QStringLiteral("reason"), latin1(r.reason));
+    o.setProperty(QStringLiteral("headers"), headersToJs(engine, r.headers));
+    o.setProperty(QStringLiteral("content"), engine.toScriptValue(r.body.content));
+    o.setProperty(QStringLiteral("streamed"), r.body.streamed);
+    o.setProperty(QStringLiteral("timestampStart"), r.timestampStart);
+    o.setProperty(QStringLiteral("timestampEnd"), r.timestampEnd);
+    return o;
+}
+
+template <class T> void update(T& live, const T& before, const T& after)
+{
+    if (!(after == before))
+        live = after;
+}
+
+// The request the hook left, applied field by field where it differs from what it saw.
+void applyRequest(Request& live, const Request& before, const QJSValue& raw)
+{
+    update(live.method, before.method,
+           raw.property(QStringLiteral("method")).toString().toLatin1());
+    update(live.scheme, before.scheme,
+           raw.property(QStringLiteral("scheme")).toString().toLatin1());
+    update(live.authority, before.authority,
+           raw.property(QStringLiteral("authority")).toString().toLatin1());
+    update(live.host, before.host, raw.property(QStringLiteral("host")).toString().toLatin1());
+    update(live.port, before.port, quint16(raw.property(QStringLiteral("port")).toUInt()));
+    update(live.path, before.path, raw.property(QStringLiteral("path")).toString().toLatin1());
+    update(live.httpVersion, before.httpVersion,
+           raw.property(QStringLiteral("httpVersion")).toString().toLatin1());
+    update(live.headers, before.headers, headersFromJs(raw.property(QStringLiteral("headers"))));
+    if (raw.property(QStringLiteral("contentChanged")).toBool()) {
+        live.body.content = raw.property(QStringLiteral("content")).toVariant().toByteArray();
+        live.body.size = live.body.content.size();
+        live.body.streamed = false;
+    }
+}
+
+Response responseFromJs(const QJSValue& raw, double now)
+{
+    Response r;
+    r.httpVersion = raw.property(QStringLiteral("httpVersion")).toString().toLatin1();
+    r.statusCode = raw.property(QStringLiteral("status")).toInt();
+    r.reason = raw.property(QStringLiteral("reason")).toString().toLatin1();
+    if (r.reason.isEmpty())
+        r.reason = defaultReason(r.statusCode);
+    r.headers = headersFromJs(raw.property(QStringLiteral("headers")));
+    r.body.content = raw.property(QStringLiteral("content")).toVariant().toByteArray();
+    r.body.size = r.body.content.size();
+    r.timestampStart = r.timestampEnd = now;
+    return r;
+}
+
+void applyResponse(Response& live, const Response& before, const QJSValue& raw)
+{
+    update(live.httpVersion, before.httpVersion,
+           raw.property(QStringLiteral("httpVersion")).toString().toLatin1());
+    update(live.statusCode, before.statusCode, raw.property(QStringLiteral("status")).toInt());
+    update(live.reason, before.reason,
+           raw.property(QStringLiteral("reason")).toString().toLatin1());
+    update(live.headers, before.headers, headersFromJs(raw.property(QStringLiteral("headers"))));
+    if (raw.property(QStringLiteral("contentChanged")).toBool()) {
+        live.body.content = raw.property(QStringLiteral("content")).toVariant().toByteArray();
+        live.body.size = live.body.content.size();
+        live.body.streamed = false;
+    }
+}
+
+} // namespace
+
+QJSValue FlowToJs::connection(QJSEngine& engine, const Connection& c)
+{
+    QJSValue o = engine.newObject();
+    o.setProperty(QStringLiteral("id"), double(c.id));
+    o.setProperty(QStringLiteral("host"), latin1(c.peer.host));
+    o.setProperty(QStringLiteral("port"), int(c.peer.port));
+    o.setProperty(QStringLiteral("address"), latin1(c.peer.toString()));
+    o.setProperty(QStringLiteral("tls"), c.tls);
+    o.setProperty(QStringLiteral("sni"), latin1(c.sni));
+    o.setProperty(QStringLiteral("alpn"), latin1(c.alpn));
+    o.setProperty(QStringLiteral("tlsVersion"), latin1(c.tlsVersion));
+    o.setProperty(QStringLiteral("cipher"), latin1(c.cipher));
+    o.setProperty(QStringLiteral("error"), c.error);
+    o.setProperty(QStringLiteral("timestampStart"), c.timestampStart);
+    o.setProperty(QStringLiteral("timestampTlsSetup"), c.timestampTlsSetup);
+    o.setProperty(QStringLiteral("timestampEnd"), c.timestampEnd);
+    return o;
+}
+
+QJSValue FlowToJs::clientHello(QJSEngine& engine, const proxy::ClientHelloData& hello,
+                               const Connection* client)
+{
+    QJSValue o = engine.newObject();
+    o.setProperty(QStringLiteral("sni"), latin1(hello.sni));
+    QJSValue alpn = engine.newArray(quint32(hello.alpnProtocols.size()));
+    quint32 i = 0;
+    for (const QByteArray& p : hello.alpnProtocols)
+        alpn.setProperty(i++, latin1(p));
+    o.setProperty(QStringLiteral("alpnProtocols"), alpn);
+    o.setProperty(QStringLiteral("ignoreConnection"), hello.ignoreConnection);
+    o.setProperty(QStringLiteral("client"),
+                  client ? connection(engine, *client) : QJSValue(QJSValue::NullValue));
+    return o;
+}
+
+QJSValue FlowToJs::websocketMessage(QJSEngine& engine, const WebSocketMessage& m)
+{
+    QJSValue o = engine.newObject();
+    o.setProperty(QStringLiteral("fromClient"), m.fromClient);
+    o.setProperty(QStringLiteral("isText"), m.isText);
+    o.setProperty(QStringLiteral("content"), engine.toScriptValue(m.content));
+    o.setProperty(QStringLiteral("timestamp"), m.timestamp);
+    o.setProperty(QStringLiteral("injected"), m.injected);
+    o.setProperty(QStringLiteral("dropped"), m.dropped);
+    return o;
+}
+
+QJSValue FlowToJs::tcpMessage(QJSEngine& engine, const TcpMessage& m)
+{
+    QJSValue o = engine.newObject();
+    o.setProperty(QStringLiteral("fromClient"), m.fromClient);
+    o.setProperty(QStringLiteral("content"), engine.toScriptValue(m.content));
+    o.setProperty(QStringLiteral("timestamp"), m.timestamp);
+    return o;
+}
+
+QJSValue FlowToJs::flow(QJSEngine& engine, const HttpFlow& f)
+{
+    const QJSValue null(QJSValue::NullValue);
+    QJSValue o = engine.newObject();
+    o.setProperty(QStringLiteral("id"), f.id.toString(QUuid::WithoutBraces));
+    o.setProperty(QStringLiteral("kind"),
+                  f.kind == FlowKind::Tcp ? QStringLiteral("tcp") : QStringLiteral("http"));
+    o.setProperty(QStringLiteral("live"), f.live);
+    o.setProperty(QStringLiteral("isReplay"), f.isReplay);
+    o.setProperty(QStringLiteral("marked"), f.marked);
+    o.setProperty(QStringLiteral("comment"), f.comment);
+    o.setProperty(QStringLiteral("request"),
+                  f.kind == FlowKind::Tcp ? null : requestToJs(engine, f.request));
+    o.setProperty(QStringLiteral("response"),
+                  f.response ? responseToJs(engine, *f.response) : null);
+    if (f.error) {
+        QJSValue e = engine.newObject();
+        e.setProperty(QStringLiteral("message"), f.error->message);
+        e.setProperty(QStringLiteral("timestamp"), f.error->timestamp);
+        o.setProperty(QStringLiteral("error"), e);
+    } else {
+        o.setProperty(QStringLiteral("error"), null);
+    }
+    o.setProperty(QStringLiteral("client"), connection(engine, f.client));
+    o.setProperty(QStringLiteral("server"), connection(engine, f.server));
+    if (f.websocket) {
+        const WebSocketData& ws = *f.websocket;
+        QJSValue w = engine.newObject();
+        w.setProperty(QStringLiteral("last"),
+                      ws.messages.empty() ? null : websocketMessage(engine, ws.messages.back()));
+        w.setProperty(QStringLiteral("closeCode"), ws.closeCode ? QJSValue(*ws.closeCode) : null);
+        w.setProperty(QStringLiteral("closeReason"), ws.closeReason);
+        w.setProperty(QStringLiteral("closedByClient"), ws.closedByClient);
+        w.setProperty(QStringLiteral("timestampEnd"), ws.timestampEnd);
+        o.setProperty(QStringLiteral("websocket"), w);
+    } else {
+        o.setProperty(QStringLiteral("websocket"), null);
+    }
+    if (f.tcp) {
+        QJSValue t = engine.newObject();
+        t.setProperty(QStringLiteral("last"),
+                      f.tcp->messages.empty() ? null : tcpMessage(engine, f.tcp->messages.back()));
+        t.setProperty(QStringLiteral("closedByClient"), f.tcp->closedByClient);
+        t.setProperty(QStringLiteral("timestampEnd"), f.tcp->timestampEnd);
+        o.setProperty(QStringLiteral("tcp"), t);
+    } else {
+        o.setProperty(QStringLiteral("tcp"), null);
+    }
+    return o;
+}
+
+FlowChange FlowToJs::flowChange(const QJSValue& result, const HttpFlow& before,
+                                proxy::HookKind kind)
+{
+    using proxy::HookKind;
+    // TCP hooks observe (proxy/hook.h): only the flow's mark and comment can change.
+    const bool tcp = kind == HookKind::TcpStart || kind == HookKind::TcpMessage ||
+                     kind == HookKind::TcpEnd || kind == HookKind::TcpError;
+    const bool killed = result.property(QStringLiteral("killed")).toBool() && !tcp;
+    const QString marked = result.property(QStringLiteral("marked")).toString();
+    const QString comment = result.property(QStringLiteral("comment")).toString();
+    const QJSValue request = result.property(QStringLiteral("request"));
+    const QJSValue response = result.property(QStringLiteral("response"));
+    const bool replaced = result.property(QStringLiteral("responseReplaced")).toBool();
+    const QJSValue wsLast = result.property(QStringLiteral("websocketLast"));
+
+    // Everything is read here, on the script thread; the change only holds values.
+    std::optional<Request> newRequest;
+    if (!tcp && request.isObject()) {
+        Request r = before.request;
+        applyRequest(r, before.request, request);
+        newRequest = std::move(r);
+    }
+    std::optional<Response> newResponse;
+    if (!tcp && response.isObject()) {
+        if (replaced || !before.response) {
+            newResponse = responseFromJs(response, QDateTime::currentMSecsSinceEpoch() / 1000.0);
+        } else {
+            Response r = *before.response;
+            applyResponse(r, *before.response, response);
+            newResponse = std::move(r);
+        }
+    }
+    std::optional<WebSocketMessage> newLast;
+    if (wsLast.isObject() && before.websocket && !before.websocket->messages.empty()) {
+        WebSocketMessage m = before.websocket->messages.back();
+        m.content = wsLast.property(QStringLiteral("content")).toVariant().toByteArray();
+        m.isText = wsLast.property(QStringLiteral("isText")).toBool();
+        m.dropped = wsLast.property(QStringLiteral("dropped")).toBool();
+        if (!(m == before.websocket->messages.back()))
+            newLast = std::move(m);
+    }
+
+    const bool requestChanged =
+        newRequest &&
+        !(newRequest->method == before.request.method &&
+          newRequest->scheme == before.request.scheme &&
+          newRequest->authority == before.request.authority &&
+          newRequest->host == before.request.host && newRequest->port == before.request.port &&
+          newRequest->path == before.request.path &&
+          newRequest->httpVersion == before.request.httpVersion &&
+          newRequest->headers == before.request.headers &&
+          newRequest->body.content == before.request.body.content &&
+          newRequest->body.streamed == before.request.body.streamed);
+    const bool responseChanged =
+        newResponse && (replaced || !before.response ||
+                        !(newResponse->httpVersion == before.response->httpVersion &&
+                          newResponse->statusCode == before.response->statusCode &&
+                          newResponse->reason == before.response->reason &&
+                          newResponse->headers == before.response->headers &&
+                          newResponse->body.content == before.response->body.content &&
+                          newResponse->body.streamed == before.response->body.streamed));
+    const bool markChanged = marked != before.marked;
+    const bool commentChanged = comment != before.comment;
+    if (!killed && !requestChanged && !responseChanged && !newLast && !markChanged &&
+        !commentChanged)
+        return {};
+
+    return [=, req = requestChanged ? newRequest : std::nullopt,
+            resp = responseChanged ? newResponse : std::nullopt](proxy::HookData& hook) {
+        if (!hook.flow)
+            return;
+        HttpFlow& flow = *hook.flow;
+        if (markChanged)
+            flow.marked = marked;
+        if (commentChanged)
+            flow.comment = comment;
+        if (req)
+            flow.request = *req;
+        if (resp)
+            flow.response = *resp;
+        if (newLast && flow.websocket && !flow.websocket->messages.empty()) {
+            auto copy = std::make_shared<WebSocketData>(*flow.websocket);
+            WebSocketMessage& last = copy->messages.lastForWriting();
+            last.content = newLast->content;
+            last.isText = newLast->isText;
+            last.dropped = newLast->dropped;
+            flow.websocket = std::move(copy);
+        }
+        if (killed && kind != proxy::HookKind::WebsocketMessage)
+            flow.error = FlowError{QStringLiteral("Connection killed."),
+                                   QDateTime::currentMSecsSinceEpoch() / 1000.0};
+    };
+}
+
+} // namespace spyglass::script

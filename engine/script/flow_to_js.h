@@ -1,0 +1,37 @@
+#pragma once
+// Conversions between the engine's flow values and the plain "raw" objects the prelude
+// (prelude.js) wraps in its classes: a hook's input goes out as raw objects; what the hook
+// changed comes back as raw objects and becomes a change to make on the flow's worker.
+//
+// Bytes: header names and values, methods, paths and hosts travel as Latin-1 strings, so any
+// byte survives the round trip unchanged; bodies and message contents are ArrayBuffers.
+
+#include "proxy/hook.h"
+
+#include <QJSValue>
+#include <functional>
+
+class QJSEngine;
+
+namespace spyglass::script {
+
+// Made on the script thread, run on the flow's worker (HookData::onWorker).
+using FlowChange = std::function<void(proxy::HookData&)>;
+
+class FlowToJs
+{
+public:
+    static QJSValue flow(QJSEngine& engine, const HttpFlow& flow);
+    static QJSValue connection(QJSEngine& engine, const Connection& connection);
+    static QJSValue clientHello(QJSEngine& engine, const proxy::ClientHelloData& hello,
+                                const Connection* client);
+    static QJSValue websocketMessage(QJSEngine& engine, const WebSocketMessage& message);
+    static QJSValue tcpMessage(QJSEngine& engine, const TcpMessage& message);
+
+    // What `result` (prelude invoke's answer for a flow hook) changed compared with
+    // `before`, the copy the hook saw; empty when nothing did.
+    static FlowChange flowChange(const QJSValue& result, const HttpFlow& before,
+                                 proxy::HookKind kind);
+};
+
+} // namespace spyglass::script

@@ -1,0 +1,63 @@
+#pragma once
+// A loaded JavaScript file as an addon (addons/addon.h): the counterpart of a script loaded
+// by mitmproxy's ScriptLoader. It owns a ScriptRuntime on a thread of its own. A hook the
+// script defines arrives on a worker; run() copies what the hook carries, posts it to the
+// script thread and returns false (answer later); the script thread calls the function, turns
+// what it changed into a FlowChange, queues that in HookData::onWorker and calls complete, so
+// the flow is only ever changed on its own worker. Hooks the script does not define are not
+// wanted, so flows nobody scripts are never held.
+//
+// Threads: run() from any worker, configure() from any thread, the rest from the thread that
+// made the addon. The destructor runs `done` and stops the thread (after the engine stopped).
+
+#include "addons/addon.h"
+#include "proxy/hook.h"
+
+#include <QString>
+#include <atomic>
+#include <functional>
+#include <mutex>
+
+class QThread;
+
+namespace spyglass::script {
+
+class ScriptRuntime;
+
+class ScriptAddon : public addons::Addon
+{
+public:
+    explicit ScriptAddon(const QString& path);
+    ~ScriptAddon() override;
+
+    // The first load, waiting for it: "" or "FILE:LINE: message".
+    QString load();
+    // The `running` hook, once the proxy listens (queued to the script thread).
+    void running();
+    QString path() const { return m_path; }
+    // The last error (load, reload, or hook), "" when none yet.
+    QString lastError() const;
+    // Called (from the script thread) when a reload changes the hooks the script defines;
+    // the engine then recomputes which hooks it emits (ProxyEngine::refreshWantedHooks).
+    void setOnWantedHooksChanged(std::function<void()> callback);
+    // Waits until the script thread has handled everything posted so far (tests).
+    void sync();
+
+    QString name() const override;
+    QString configure(const Options& options) override;
+    quint64 wantedHooks() const override { return m_wanted.load(std::memory_order_relaxed); }
+    bool run(const proxy::HookPtr& hook, const std::function<void()>& complete) override;
+
+private:
+    void setError(const QString& error);
+
+    QString m_path;
+    QThread* m_thread = nullptr;
+    ScriptRuntime* m_runtime = nullptr; // lives on m_thread
+    std::atomic<quint64> m_wanted{0};
+    mutable std::mutex m_mutex;
+    QString m_lastError;
+    std::function<void()> m_onWantedChanged;
+};
+
+} // namespace spyglass::script

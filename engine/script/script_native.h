@@ -1,0 +1,57 @@
+#pragma once
+// The native half of the scripting API: what the prelude (prelude.js) cannot do in
+// JavaScript itself (UTF-8, files, logging, options, the message lists of the flow a hook
+// is running on). One per script engine, on the script's thread; only the prelude calls it.
+//
+// Files: relative paths are taken from the script's directory, so an example can read the
+// file next to it; a script can read and write wherever the proxy's user can (like a
+// mitmproxy addon), which is why scripts are only loaded from the command line or the user.
+
+#include "flow/flow.h"
+
+#include <QJSValue>
+#include <QObject>
+#include <functional>
+#include <memory>
+
+class QJSEngine;
+
+namespace spyglass::script {
+
+class ScriptNative : public QObject
+{
+    Q_OBJECT
+public:
+    using LogFn = std::function<void(int level, const QString& message)>;
+
+    ScriptNative(QString scriptPath, LogFn log);
+    // A JavaScript wrapper the engine does not own (this object outlives it).
+    QJSValue wrap(QJSEngine& engine);
+    // The flow the running hook sees, for websocketMessages and tcpMessages.
+    void setCurrentFlow(std::shared_ptr<const HttpFlow> flow) { m_flow = std::move(flow); }
+
+    Q_INVOKABLE void log(int level, const QString& message);
+    // Registers an option (OptionRegistry::addScriptOption); the error, or empty.
+    Q_INVOKABLE QString addOption(const QString& name, const QString& type,
+                                  const QString& defaultValue, const QString& help);
+    // The file's bytes as an ArrayBuffer, or null when it cannot be read.
+    Q_INVOKABLE QJSValue readFile(const QString& path);
+    Q_INVOKABLE QString writeFile(const QString& path, const QByteArray& data, bool append);
+    Q_INVOKABLE QString decodeUtf8(const QByteArray& bytes) const;
+    Q_INVOKABLE QByteArray encodeUtf8(const QString& text) const;
+    Q_INVOKABLE QJSValue websocketMessages();
+    Q_INVOKABLE QJSValue tcpMessages();
+    Q_INVOKABLE QString scriptPath() const { return m_path; }
+    // A value mitmproxy's flow.marked accepts (flow/flow_marker.h).
+    Q_INVOKABLE bool isValidMarker(const QString& marker) const;
+
+private:
+    QString resolve(const QString& path) const;
+
+    QString m_path;
+    LogFn m_log;
+    QJSEngine* m_engine = nullptr;
+    std::shared_ptr<const HttpFlow> m_flow;
+};
+
+} // namespace spyglass::script

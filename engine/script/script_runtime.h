@@ -1,0 +1,83 @@
+#pragma once
+// One loaded script: its QJSEngine, the prelude's API around it, its hook functions, and the
+// watcher that reloads it when the file changes. Lives on the script's own thread (a
+// ScriptAddon owns both) and is only ever called there, so a script runs one hook at a time
+// and never needs a lock (mitmproxy's single-threaded addon semantics).
+//
+// Failure never spreads: a hook that throws or outlives script_timeout (interrupted by the
+// ScriptWatchdog) is reported as "FILE:LINE: ..." through the log and lastError, and the
+// flow goes on as it was. A reload that fails to compile keeps the previous version running.
+
+#include "options/options.h"
+#include "script/flow_to_js.h"
+#include "script/script_native.h"
+#include "script/script_watchdog.h"
+
+#include <QHash>
+#include <QObject>
+#include <QVariantMap>
+#include <memory>
+#include <optional>
+
+class QFileSystemWatcher;
+class QJSEngine;
+class QTimer;
+
+namespace spyglass::script {
+
+struct HookInput
+{
+    proxy::HookKind kind;
+    std::shared_ptr<const HttpFlow> flow;
+    std::optional<Connection> connection;
+    std::optional<proxy::ClientHelloData> clientHello;
+};
+
+class ScriptRuntime : public QObject
+{
+    Q_OBJECT
+public:
+    using LogFn = ScriptNative::LogFn;
+
+    // `onLoaded` is told the hook mask (Services::bit) and error of every (re)load attempt.
+    ScriptRuntime(QString path, LogFn log, std::function<void(quint64, const QString&)> onLoaded);
+    ~ScriptRuntime() override;
+
+    // (Re)loads the file: compiles it, runs its top level and its `load` hook. Returns an
+    // empty string, or "FILE:LINE: message" (the previous version, if any, stays).
+    QString load();
+    void configure(const Options& options);
+    void running();
+    // Runs `done` and frees the engine.
+    void shutdown();
+    // Runs a flow or connection hook; the change to make on the worker, or empty.
+    FlowChange runHook(const HookInput& input);
+    // Calls a hook by name with a plain argument (lifecycle hooks, tests).
+    bool callHook(const QString& name, const QJSValue& argument);
+
+    QString path() const { return m_path; }
+
+private:
+    struct Generation;
+
+    void onFileChanged();
+    // Calls fn(argument) through the prelude under the watchdog; the prelude's answer, or an
+    // undefined value after reporting the failure.
+    QJSValue invoke(Generation& g, const QString& hook, const QJSValue& argument);
+    QString location(const Generation& g, const QJSValue& error, const QString& hook) const;
+    void report(const QString& message);
+    QJSValue optionsObject(QJSEngine& engine) const;
+
+    QString m_path;
+    LogFn m_log;
+    std::function<void(quint64, const QString&)> m_onLoaded;
+    std::unique_ptr<Generation> m_current;
+    ScriptWatchdog m_watchdog;
+    int m_timeoutMs = 5000;
+    bool m_running = false;
+    QVariantMap m_options; // what configure last saw
+    QFileSystemWatcher* m_watcher = nullptr;
+    QTimer* m_reloadTimer = nullptr;
+};
+
+} // namespace spyglass::script
