@@ -80,6 +80,9 @@ public:
     QAction* resumeAction() const { return m_resume; }
     QAction* resumeAllAction() const { return m_resumeAll; }
     QAction* killAction() const { return m_kill; }
+    // Edit > Preferences: the options dialog (options_dialog.h); applied options replace these.
+    QAction* preferencesAction() const { return m_preferences; }
+    void showPreferences();
     QAction* interceptAction() const { return m_intercept; }
     QLineEdit* interceptFilterEdit() const { return m_interceptFilter; }
     // The About box's text (Help > About): the version is the CMake project's.
@@ -147,6 +150,7 @@ private:
     QAction* m_resume = nullptr;
     QAction* m_resumeAll = nullptr;
     QAction* m_kill = nullptr;
+    QAction* m_preferences = nullptr;
     QLineEdit* m_interceptFilter = nullptr;
 };
 

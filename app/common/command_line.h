@@ -23,6 +23,9 @@ struct CommandLine
     bool help = false;
     QStringList scripts;
     QString filter; // trailing FILTER-EXPRESSION, words joined by spaces
+    // Registry names the command line set (--set NAME=..., --listen-host, -p, --confdir,
+    // --mode): the window's stored preferences apply to every other option (command line wins).
+    QStringList explicitOptions;
     QString helpText;
 };
 

@@ -107,6 +107,7 @@ OptionSpec regexListOption(const char* name, QStringList Options::*member, const
                      return {};
                  }};
     s.isList = true;
+    s.getList = [member](const Options& o) { return o.*member; };
     return s;
 }
 
@@ -152,6 +153,7 @@ OptionSpec specListOption(const char* name, QStringList Options::*member,
                      return {};
                  }};
     s.isList = true;
+    s.getList = [member](const Options& o) { return o.*member; };
     return s;
 }
 
@@ -269,6 +271,7 @@ std::vector<OptionSpec> makeAll()
                 return {};
             }};
         s.isList = true;
+        s.getList = [](const Options& o) { return o.mode; };
         v.push_back(s);
     }
     v.push_back(boolOption("keep_host_header", &Options::keepHostHeader,
