@@ -6,3 +6,11 @@ target_include_directories(ui_million PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit/u
 target_link_libraries(ui_million PRIVATE spyglass_ui)
 target_compile_options(ui_million PRIVATE ${SPYGLASS_WARNINGS})
 spyglass_use_fast_malloc(ui_million)
+
+# ui_feed: live traffic at RATE flows/s into the window through FlowHub from a worker thread,
+# with the event loop's lateness (a 1 ms timer) as percentiles. Run: build/ui/ui_feed [RATE [S]]
+add_executable(ui_feed ${PROJECT_SOURCE_DIR}/bench/ui_feed.cpp)
+target_include_directories(ui_feed PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit/ui)
+target_link_libraries(ui_feed PRIVATE spyglass_ui)
+target_compile_options(ui_feed PRIVATE ${SPYGLASS_WARNINGS})
+spyglass_use_fast_malloc(ui_feed)

@@ -35,6 +35,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -479,16 +480,47 @@ void MainWindow::updateFlowCount()
 
 void MainWindow::onFlowsChanged(const QList<FlowSnapshot>& batch)
 {
-    m_model->applyBatch(batch);
-    if (m_autosave && m_autosave->isOpen()) {
-        for (const FlowSnapshot& f : batch) {
-            if (f && !f->live) {
-                if (const QString err = m_autosave->append(*f); !err.isEmpty()) {
-                    statusBar()->showMessage(err);
-                    break;
+    const bool idle = m_pendingFrom >= m_pendingFlows.size();
+    if (idle) {
+        m_pendingFlows = batch;
+        m_pendingFrom = 0;
+    } else {
+        m_pendingFlows.append(batch);
+    }
+    if (idle)
+        applyPendingFlows();
+}
+
+void MainWindow::applyPendingFlows()
+{
+    // Slices of SliceFlows snapshots until SliceMs have passed; the rest waits for the next
+    // turn of the event loop. A small batch (every batch below a few thousand flows a second)
+    // is applied at once, whole.
+    constexpr qsizetype SliceFlows = 512;
+    constexpr qint64 SliceMs = 8;
+    QElapsedTimer clock;
+    clock.start();
+    while (m_pendingFrom < m_pendingFlows.size() && clock.elapsed() < SliceMs) {
+        const qsizetype n = qMin(SliceFlows, m_pendingFlows.size() - m_pendingFrom);
+        const QList<FlowSnapshot> slice = m_pendingFlows.sliced(m_pendingFrom, n);
+        m_pendingFrom += n;
+        m_model->applyBatch(slice);
+        if (m_autosave && m_autosave->isOpen()) {
+            for (const FlowSnapshot& f : slice) {
+                if (f && !f->live) {
+                    if (const QString err = m_autosave->append(*f); !err.isEmpty()) {
+                        statusBar()->showMessage(err);
+                        break;
+                    }
                 }
             }
         }
+    }
+    if (m_pendingFrom >= m_pendingFlows.size()) {
+        m_pendingFlows.clear();
+        m_pendingFrom = 0;
+    } else {
+        QTimer::singleShot(0, this, &MainWindow::applyPendingFlows);
     }
     updateFlowCount();
 }
@@ -577,6 +609,8 @@ void MainWindow::moveToRow(int proxyRow)
 
 void MainWindow::clearFlows()
 {
+    m_pendingFlows.clear();
+    m_pendingFrom = 0;
     m_detail->setFlow(nullptr);
     m_model->clear();
     updateFlowCount();
