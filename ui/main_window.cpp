@@ -164,8 +164,14 @@ void MainWindow::createActions()
 
     m_preferences =
         new QAction(Theme::icon(QStringLiteral("preferences")), tr("&Preferences…"), this);
-    m_preferences->setShortcuts(QKeySequence::keyBindings(QKeySequence::Preferences)
-                                << QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    {
+        // The platform's Preferences keys (none on some desktops) and Ctrl+, once each: a key
+        // bound twice to one action is ambiguous and would not fire.
+        QList<QKeySequence> keys = QKeySequence::keyBindings(QKeySequence::Preferences);
+        if (!keys.contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)))
+            keys << QKeySequence(Qt::CTRL | Qt::Key_Comma);
+        m_preferences->setShortcuts(keys);
+    }
     m_preferences->setMenuRole(QAction::PreferencesRole);
     m_preferences->setToolTip(tr("Every option of the proxy, as --set names them (Ctrl+,)"));
     connect(m_preferences, &QAction::triggered, this, &MainWindow::showPreferences);

@@ -17,6 +17,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -407,7 +408,11 @@ void OptionsDialog::filter(const QString& text)
         for (const Row& r : m_rows)
             any = any || (r.group == g && !r.field->isHidden());
         g->setVisible(any);
+        g->layout()->activate();
     }
+    // Lay the page out now (not at the next turn of the event loop) and show the first match.
+    m_scroll->widget()->layout()->activate();
+    m_scroll->verticalScrollBar()->setValue(0);
 }
 
 void OptionsDialog::markError(Row& row, const QString& error)

@@ -7,6 +7,7 @@
 #include "option_settings.h"
 #include "options_dialog.h"
 
+#include "main_window.h"
 #include "options/option_registry.h"
 #include "server/proxy_engine.h"
 
@@ -36,6 +37,7 @@ private slots:
     void badValueChangesNothing();
     void withoutEngineEverythingWaitsForStart();
     void storedOptionsLoadBelowTheCommandLine();
+    void windowOpensItAndTakesTheOptions();
     void screenshot();
 
 private:
@@ -225,6 +227,28 @@ void OptionsDialogTest::storedOptionsLoadBelowTheCommandLine()
     QCOMPARE(all.listenPort, 9099);
 }
 
+void OptionsDialogTest::windowOpensItAndTakesTheOptions()
+{
+    ProxyEngine engine;
+    MainWindow window(&engine, Options{});
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    const QList<QKeySequence> keys = window.preferencesAction()->shortcuts();
+    QCOMPARE(keys.count(QKeySequence(Qt::CTRL | Qt::Key_Comma)), 1);
+    QTest::keyClick(&window, Qt::Key_Comma, Qt::ControlModifier);
+    OptionsDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<OptionsDialog*>()) != nullptr);
+    QTRY_VERIFY(dialog->isVisible());
+    dialog->setValue(QStringLiteral("intercept"), QStringLiteral("~u /api"));
+    dialog->setValue(QStringLiteral("listen_port"), QStringLiteral("18555"));
+    QVERIFY(dialog->apply());
+    QCOMPARE(window.options().intercept, QStringLiteral("~u /api"));
+    QCOMPARE(window.options().listenPort, 18555);
+    QCOMPARE(window.interceptFilterEdit()->text(), QStringLiteral("~u /api"));
+    QCOMPARE(window.listenAddress(), QStringLiteral("127.0.0.1:18555"));
+    dialog->reject();
+}
+
 void OptionsDialogTest::screenshot()
 {
     const QString dir = qEnvironmentVariable("SPYGLASS_SCREENSHOTS");
@@ -239,6 +263,7 @@ void OptionsDialogTest::screenshot()
     QVERIFY(QDir().mkpath(dir));
     QVERIFY(dialog.grab().save(QDir(dir).filePath(QStringLiteral("options_dialog.png"))));
     dialog.searchField()->setText(QStringLiteral("timeout"));
+    QCoreApplication::processEvents();
     QVERIFY(dialog.grab().save(QDir(dir).filePath(QStringLiteral("options_dialog_search.png"))));
 }
 
