@@ -1,6 +1,5 @@
 # Translations of the window's strings: source text -> (German, Simplified Chinese).
 # Used by fill_translations.py; plural (%n) entries give German (one, other) and Chinese (other,).
-# -*- coding: utf-8 -*-
 
 STRINGS = {
     "#": ("#", "#"),
@@ -281,5 +280,4 @@ STRINGS = {
     "…": ("…", "…"),
     "↑ sent": ("↑ gesendet", "↑ 已发送"),
     "↓ received": ("↓ empfangen", "↓ 已接收"),
-    "TLS": ("TLS", "TLS"),
 }
