@@ -5,19 +5,22 @@
 #   ./dev.sh test    deps + build + every test through ctest
 #   ./dev.sh run     deps + build + start the app (the window; spyglass-dump without a display)
 #   ./dev.sh fuzz    build the libFuzzer targets with clang into build-fuzz and run each briefly
+#   ./dev.sh translations   bring translations/*.ts up to date with the sources (lupdate)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_PACKAGES=(build-essential cmake ninja-build pkgconf file qt6-base-dev qt6-tools-dev qt6-declarative-dev
     libssl-dev libnghttp2-dev node-llhttp zlib1g-dev libgoogle-perftools-dev libbrotli-dev
-    libzstd-dev librsvg2-bin)
+    libzstd-dev librsvg2-bin qt6-l10n-tools libqt6svg6)
 # The packaging tests (tests/packaging) build and check the .deb and .rpm: rpm, lintian,
 # desktop-file-utils, appstream, yamllint. test_transparent makes network namespaces: iproute2,
-# iptables. test_export_cli runs the exported httpie commands: httpie.
+# iptables. test_export_cli runs the exported httpie commands: httpie. test_app_xvfb runs the
+# window under Xvfb and takes a screenshot: xvfb, imagemagick, xdotool. Build: lupdate/lrelease
+# (qt6-l10n-tools) for translations/, libqt6svg6 draws the SVG icons.
 TEST_PACKAGES=(curl ca-certificates openssl python3 git clang-14 clang-format-14 libclang-rt-14-dev
     nginx nghttp2-client python3-h2 python3-websockets rpm lintian desktop-file-utils appstream
-    yamllint iproute2 iptables httpie)
+    yamllint iproute2 iptables httpie xvfb xauth imagemagick xdotool)
 
 need_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
@@ -78,6 +81,13 @@ run)
     exec "$BUILD_DIR/app/spyglass-dump" "$@"
     ;;
 fuzz) fuzz ;;
+translations)
+    deps
+    if [[ ! -f $BUILD_DIR/build.ninja ]]; then
+        cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    fi
+    cmake --build "$BUILD_DIR" --target update_translations
+    ;;
 *)
     sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     exit 2

@@ -14,3 +14,11 @@ target_include_directories(filter_bench PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit
 target_link_libraries(filter_bench PRIVATE spyglass_engine)
 target_compile_options(filter_bench PRIVATE ${SPYGLASS_WARNINGS})
 spyglass_use_fast_malloc(filter_bench)
+
+# ui_feed: live traffic at RATE flows/s into the window through FlowHub from a worker thread,
+# with the event loop's lateness (a 1 ms timer) as percentiles. Run: build/ui/ui_feed [RATE [S]]
+add_executable(ui_feed ${PROJECT_SOURCE_DIR}/bench/ui_feed.cpp)
+target_include_directories(ui_feed PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit/ui)
+target_link_libraries(ui_feed PRIVATE spyglass_ui)
+target_compile_options(ui_feed PRIVATE ${SPYGLASS_WARNINGS})
+spyglass_use_fast_malloc(ui_feed)

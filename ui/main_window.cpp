@@ -12,8 +12,11 @@
 #include "flow_structure_model.h"
 #include "flow_table_model.h"
 #include "flow_table_view.h"
+#include "language.h"
+#include "options_dialog.h"
 #include "recent_files.h"
 #include "status_bar_monitor.h"
+#include "theme.h"
 
 #include "io/flow_file_reader.h"
 #include "io/session_writer.h"
@@ -39,6 +42,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -119,13 +123,16 @@ void MainWindow::createActions()
     m_clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     m_clear->setToolTip(tr("Remove every flow from the list"));
     connect(m_clear, &QAction::triggered, this, &MainWindow::clearFlows);
+    m_clear->setIcon(Theme::icon(QStringLiteral("clear")));
 
     m_open = new QAction(tr("&Open session…"), this);
     m_open->setShortcut(QKeySequence::Open);
+    m_open->setIcon(Theme::icon(QStringLiteral("open")));
     connect(m_open, &QAction::triggered, this, &MainWindow::openSessionDialog);
 
     m_save = new QAction(tr("&Save session"), this);
     m_save->setShortcut(QKeySequence::Save);
+    m_save->setIcon(Theme::icon(QStringLiteral("save")));
     connect(m_save, &QAction::triggered, this, [this] {
         if (m_sessionPath.isEmpty()) {
             saveSessionDialog();
@@ -154,22 +161,40 @@ void MainWindow::createActions()
     // Intercept. The single keys are mitmproxy's, active while the flow list has the focus.
     m_intercept = new QAction(tr("&Intercept"), this);
     m_intercept->setCheckable(true);
+    m_intercept->setIcon(Theme::icon(QStringLiteral("intercept")));
     m_intercept->setChecked(m_options.interceptActive && !m_options.intercept.isEmpty());
     m_intercept->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_intercept->setToolTip(tr("Hold the flows that match the intercept filter (Ctrl+I)"));
     connect(m_intercept, &QAction::toggled, this, &MainWindow::setInterceptActive);
     m_resume = new QAction(tr("&Resume"), this);
     m_resume->setShortcut(QKeySequence(Qt::Key_A));
+    m_resume->setIcon(Theme::icon(QStringLiteral("resume")));
     m_resume->setToolTip(tr("Let the selected intercepted flow go on (a)"));
     connect(m_resume, &QAction::triggered, this, &MainWindow::resumeCurrent);
     m_resumeAll = new QAction(tr("Resume &all"), this);
     m_resumeAll->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_A));
+    m_resumeAll->setIcon(Theme::icon(QStringLiteral("resume-all")));
     m_resumeAll->setToolTip(tr("Let every intercepted flow go on (A)"));
     connect(m_resumeAll, &QAction::triggered, this, [this] { m_engine->resumeAllFlows(); });
     m_kill = new QAction(tr("&Kill"), this);
     m_kill->setShortcut(QKeySequence(Qt::Key_X));
+    m_kill->setIcon(Theme::icon(QStringLiteral("kill")));
     m_kill->setToolTip(tr("Close the selected intercepted flow without an answer (x)"));
     connect(m_kill, &QAction::triggered, this, &MainWindow::killCurrent);
+
+    m_preferences =
+        new QAction(Theme::icon(QStringLiteral("preferences")), tr("&Preferences…"), this);
+    {
+        // The platform's Preferences keys (none on some desktops) and Ctrl+, once each: a key
+        // bound twice to one action is ambiguous and would not fire.
+        QList<QKeySequence> keys = QKeySequence::keyBindings(QKeySequence::Preferences);
+        if (!keys.contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)))
+            keys << QKeySequence(Qt::CTRL | Qt::Key_Comma);
+        m_preferences->setShortcuts(keys);
+    }
+    m_preferences->setMenuRole(QAction::PreferencesRole);
+    m_preferences->setToolTip(tr("Every option of the proxy, as --set names them (Ctrl+,)"));
+    connect(m_preferences, &QAction::triggered, this, &MainWindow::showPreferences);
 
     m_about = new QAction(tr("&About Spyglass"), this);
     m_about->setMenuRole(QAction::AboutRole);
@@ -184,6 +209,7 @@ void MainWindow::createMenus()
     file->addAction(m_saveAs);
     file->addSeparator();
     file->addAction(m_quit);
+    menuBar()->addMenu(tr("&Edit"))->addAction(m_preferences);
     QMenu* proxy = menuBar()->addMenu(tr("&Proxy"));
     proxy->addAction(m_startStop);
     proxy->addAction(m_clear);
@@ -198,6 +224,9 @@ void MainWindow::createMenus()
     m_flowActions->addTo(flowMenu);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_focusFilter);
+    view->addSeparator();
+    view->addMenu(Theme::createMenu(view));
+    view->addMenu(Language::createMenu(view));
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
 }
@@ -214,6 +243,20 @@ QString MainWindow::aboutText()
              QString::fromLatin1(qVersion()));
 }
 
+void MainWindow::showPreferences()
+{
+    auto* dialog = new OptionsDialog(m_engine, m_options, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &OptionsDialog::optionsApplied, this, [this](const Options& options) {
+        m_options = options;
+        m_interceptFilter->setText(options.intercept);
+        const QSignalBlocker block(m_intercept);
+        m_intercept->setChecked(options.interceptActive && !options.intercept.isEmpty());
+        updateProxyState();
+    });
+    dialog->open();
+}
+
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About Spyglass"), aboutText());
@@ -224,7 +267,7 @@ void MainWindow::createToolBar()
     QToolBar* bar = addToolBar(tr("Proxy"));
     bar->setObjectName(QStringLiteral("proxyToolBar"));
     bar->setMovable(false);
-    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(m_startStop);
     m_toolbarAddress = new QLabel(bar);
     m_toolbarAddress->setContentsMargins(8, 0, 8, 0);
@@ -462,6 +505,7 @@ void MainWindow::updateProxyState()
 {
     const bool running = m_engine->isRunning();
     m_startStop->setText(running ? tr("&Stop proxy") : tr("&Start proxy"));
+    m_startStop->setIcon(Theme::icon(running ? QStringLiteral("stop") : QStringLiteral("start")));
     const QString address = listenAddress();
     m_toolbarAddress->setText(running ? tr("Listening on %1").arg(address)
                                       : tr("Stopped (%1)").arg(address));
@@ -478,16 +522,47 @@ void MainWindow::updateFlowCount()
 
 void MainWindow::onFlowsChanged(const QList<FlowSnapshot>& batch)
 {
-    m_model->applyBatch(batch);
-    if (m_autosave && m_autosave->isOpen()) {
-        for (const FlowSnapshot& f : batch) {
-            if (f && !f->live) {
-                if (const QString err = m_autosave->append(*f); !err.isEmpty()) {
-                    statusBar()->showMessage(err);
-                    break;
+    const bool idle = m_pendingFrom >= m_pendingFlows.size();
+    if (idle) {
+        m_pendingFlows = batch;
+        m_pendingFrom = 0;
+    } else {
+        m_pendingFlows.append(batch);
+    }
+    if (idle)
+        applyPendingFlows();
+}
+
+void MainWindow::applyPendingFlows()
+{
+    // Slices of SliceFlows snapshots until SliceMs have passed; the rest waits for the next
+    // turn of the event loop. A small batch (every batch below a few thousand flows a second)
+    // is applied at once, whole.
+    constexpr qsizetype SliceFlows = 512;
+    constexpr qint64 SliceMs = 8;
+    QElapsedTimer clock;
+    clock.start();
+    while (m_pendingFrom < m_pendingFlows.size() && clock.elapsed() < SliceMs) {
+        const qsizetype n = qMin(SliceFlows, m_pendingFlows.size() - m_pendingFrom);
+        const QList<FlowSnapshot> slice = m_pendingFlows.sliced(m_pendingFrom, n);
+        m_pendingFrom += n;
+        m_model->applyBatch(slice);
+        if (m_autosave && m_autosave->isOpen()) {
+            for (const FlowSnapshot& f : slice) {
+                if (f && !f->live) {
+                    if (const QString err = m_autosave->append(*f); !err.isEmpty()) {
+                        statusBar()->showMessage(err);
+                        break;
+                    }
                 }
             }
         }
+    }
+    if (m_pendingFrom >= m_pendingFlows.size()) {
+        m_pendingFlows.clear();
+        m_pendingFrom = 0;
+    } else {
+        QTimer::singleShot(0, this, &MainWindow::applyPendingFlows);
     }
     updateFlowCount();
 }
@@ -576,6 +651,8 @@ void MainWindow::moveToRow(int proxyRow)
 
 void MainWindow::clearFlows()
 {
+    m_pendingFlows.clear();
+    m_pendingFrom = 0;
     m_detail->setFlow(nullptr);
     m_model->clear();
     updateFlowCount();

@@ -93,6 +93,9 @@ public:
     QAction* resumeAction() const { return m_resume; }
     QAction* resumeAllAction() const { return m_resumeAll; }
     QAction* killAction() const { return m_kill; }
+    // Edit > Preferences: the options dialog (options_dialog.h); applied options replace these.
+    QAction* preferencesAction() const { return m_preferences; }
+    void showPreferences();
     QAction* interceptAction() const { return m_intercept; }
     QLineEdit* interceptFilterEdit() const { return m_interceptFilter; }
     // Edit, Revert, Duplicate, New request and Resend (flow_actions.h).
@@ -111,6 +114,9 @@ private:
     void createStatusBar();
     void restoreSettings();
     void onFlowsChanged(const QList<spyglass::FlowSnapshot>& batch);
+    // Applies queued hub batches in slices of a few milliseconds (CONVENTIONS 10), so that a
+    // burst (20,000 flows/s and more) never holds the event loop for long.
+    void applyPendingFlows();
     void onCurrentChanged(const QModelIndex& current);
     void onStructureCurrentChanged(const QModelIndex& current);
     void onListTabChanged(int tab);
@@ -156,6 +162,8 @@ private:
     QLabel* m_statusCount = nullptr;
     QProgressBar* m_filterProgress = nullptr;
     bool m_followTail = true;
+    QList<FlowSnapshot> m_pendingFlows;
+    qsizetype m_pendingFrom = 0;
 
     QAction* m_startStop = nullptr;
     QAction* m_clear = nullptr;
@@ -169,6 +177,7 @@ private:
     QAction* m_resume = nullptr;
     QAction* m_resumeAll = nullptr;
     QAction* m_kill = nullptr;
+    QAction* m_preferences = nullptr;
     QLineEdit* m_interceptFilter = nullptr;
     FlowActions* m_flowActions = nullptr;
 };

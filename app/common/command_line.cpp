@@ -113,10 +113,18 @@ QString parseCommandLine(const QStringList& arguments, CommandLine& out)
         const QString err = OptionRegistry::apply(o, s);
         if (!err.isEmpty())
             return err;
+        out.explicitOptions.append(s.section(QLatin1Char('='), 0, 0).trimmed());
     }
     for (const QString& s : p.values(script))
         o.scripts.append(s);
     out.scripts = o.scripts;
+    const std::pair<const QCommandLineOption*, const char*> named[] = {{&listenHost, "listen_host"},
+                                                                       {&listenPort, "listen_port"},
+                                                                       {&confdir, "confdir"},
+                                                                       {&mode, "mode"}};
+    for (const auto& [option, name] : named)
+        if (p.isSet(*option))
+            out.explicitOptions.append(QString::fromLatin1(name));
     auto apply = [&](const char* name, const QString& value) -> QString {
         return OptionRegistry::apply(o, QString::fromLatin1(name) + QLatin1Char('=') + value);
     };

@@ -27,6 +27,9 @@ struct CommandLine
     // OptionRegistry::apply once the scripts are loaded; an unknown name is then an error.
     QStringList deferredSets;
     QString filter; // trailing FILTER-EXPRESSION, words joined by spaces
+    // Registry names the command line set (--set NAME=..., --listen-host, -p, --confdir,
+    // --mode): the window's stored preferences apply to every other option (command line wins).
+    QStringList explicitOptions;
     QString helpText;
 };
 

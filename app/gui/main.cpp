@@ -9,11 +9,14 @@
 #include "flow_actions.h"
 #include "flow_list_model.h"
 #include "io/har_writer.h"
+#include "language.h"
 #include "main_window.h"
+#include "option_settings.h"
 #include "options/option_registry.h"
 #include "quit_signals.h"
 #include "script/script_set.h"
 #include "server/proxy_engine.h"
+#include "theme.h"
 #include "tls/certificate_authority.h"
 
 #include <QApplication>
@@ -50,9 +53,25 @@ int main(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("Spyglass"));
     QApplication::setApplicationVersion(QStringLiteral(SPYGLASS_VERSION));
 
+    // The language and the look come before the first widget (View > Language, View > Theme).
+    Language::install(Language::stored());
+    Theme::apply(Theme::stored());
+    QApplication::setWindowIcon(Theme::icon(QStringLiteral("spyglass")));
+
     CommandLine cli;
     if (const QString err = parseCommandLine(QApplication::arguments(), cli); !err.isEmpty())
         return fail(err);
+    // Preferences (Edit > Preferences, OptionSettings) go below the command line: parse it
+    // again over the stored options, leaving out every option it names.
+    if (!cli.help && !cli.version && !cli.listOptions) {
+        CommandLine withStored;
+        for (const QString& warning : OptionSettings::load(withStored.options, cli.explicitOptions))
+            std::fprintf(stderr, "spyglass: %s\n", qPrintable(warning));
+        if (const QString err = parseCommandLine(QApplication::arguments(), withStored);
+            !err.isEmpty())
+            return fail(err);
+        cli = withStored;
+    }
     if (cli.help) {
         std::fputs(qPrintable(cli.helpText), stdout);
         return 0;

@@ -111,6 +111,7 @@ OptionSpec regexListOption(const char* name, QStringList Options::*member, const
                      return {};
                  }};
     s.isList = true;
+    s.getList = [member](const Options& o) { return o.*member; };
     return s;
 }
 
@@ -156,6 +157,7 @@ OptionSpec specListOption(const char* name, QStringList Options::*member,
                      return {};
                  }};
     s.isList = true;
+    s.getList = [member](const Options& o) { return o.*member; };
     return s;
 }
 
@@ -374,6 +376,7 @@ std::vector<OptionSpec> makeAll()
                 return {};
             }};
         s.isList = true;
+        s.getList = [](const Options& o) { return o.mode; };
         v.push_back(s);
     }
     v.push_back(boolOption("keep_host_header", &Options::keepHostHeader,

@@ -21,6 +21,9 @@ struct OptionSpec
     // Returns an error message, or an empty string on success.
     std::function<QString(Options&, const QString&)> set;
     bool isList = false;
+    // A list option's entries one by one (`get` joins them with commas, which entries may
+    // contain); set for every list option.
+    std::function<QStringList(const Options&)> getList = nullptr;
 };
 
 class OptionRegistry
