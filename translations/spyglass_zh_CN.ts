@@ -48,6 +48,355 @@
         </message>
     </context>
     <context>
+        <name>spyglass::BrowserLauncher</name>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
+        <message>
+            <source>certutil %1 failed: %2</source>
+            <translation>certutil %1 失败：%2</translation>
+        </message>
+        <message>
+            <source>cannot create a profile directory: %1</source>
+            <translation>无法创建配置文件目录：%1</translation>
+        </message>
+        <message>
+            <source>cannot start %1: %2</source>
+            <translation>无法启动 %1：%2</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::CaInstaller</name>
+        <message>
+            <source>Linux system store (curl, Python, Go, most tools)</source>
+            <translation>Linux 系统存储（curl、Python、Go 及大多数工具）</translation>
+        </message>
+        <message>
+            <source>update-ca-certificates is missing (package ca-certificates)</source>
+            <translation>缺少 update-ca-certificates（软件包 ca-certificates）</translation>
+        </message>
+        <message>
+            <source>pkexec is not installed: run the command below</source>
+            <translation>未安装 pkexec：请运行下方命令</translation>
+        </message>
+        <message>
+            <source>certutil is missing (package libnss3-tools)</source>
+            <translation>缺少 certutil（软件包 libnss3-tools）</translation>
+        </message>
+        <message>
+            <source>Windows: current user's trusted root store (Edge, Chrome, most apps)</source>
+            <translation>Windows：当前用户的受信任根存储（Edge、Chrome 及大多数应用）</translation>
+        </message>
+        <message>
+            <source>only possible on Windows itself</source>
+            <translation>仅能在 Windows 上进行</translation>
+        </message>
+        <message>
+            <source>macOS login keychain (Safari, Chrome, most apps)</source>
+            <translation>macOS 登录钥匙串（Safari、Chrome 及大多数应用）</translation>
+        </message>
+        <message>
+            <source>the security tool was not found</source>
+            <translation>未找到 security 工具</translation>
+        </message>
+        <message>
+            <source>Chromium and Chrome (NSS database %1)</source>
+            <translation>Chromium 和 Chrome（NSS 数据库 %1）</translation>
+        </message>
+        <message>
+            <source>Firefox profile %1</source>
+            <translation>Firefox 配置文件 %1</translation>
+        </message>
+        <message>
+            <source>cannot read %1: %2</source>
+            <translation>无法读取 %1：%2</translation>
+        </message>
+        <message>
+            <source>cannot open the Root store (error %1)</source>
+            <translation>无法打开 Root 存储（错误 %1）</translation>
+        </message>
+        <message>
+            <source>added to the current user's Root store</source>
+            <translation>已添加到当前用户的 Root 存储</translation>
+        </message>
+        <message>
+            <source>the Root store refused the certificate (error %1)</source>
+            <translation>Root 存储拒绝了该证书（错误 %1）</translation>
+        </message>
+        <message>
+            <source>(exit code %1)</source>
+            <translation>（退出码 %1）</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::CertWizard</name>
+        <message>
+            <source>Certificate wizard</source>
+            <translation>证书向导</translation>
+        </message>
+        <message>
+            <source>Cannot read %1: %2</source>
+            <translation>无法读取 %1：%2</translation>
+        </message>
+        <message>
+            <source>Cannot write %1: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
+        <message>
+            <source>The Spyglass certificate authority</source>
+            <translation>Spyglass 证书颁发机构</translation>
+        </message>
+        <message>
+            <source>Spyglass decrypts HTTPS with certificates it signs itself. A device or browser accepts them once it trusts this certificate authority.</source>
+            <translation>Spyglass 使用自己签发的证书解密 HTTPS。设备或浏览器信任此证书颁发机构后即会接受这些证书。</translation>
+        </message>
+        <message>
+            <source>No certificate was found in %1. Start the proxy once: it creates the certificate authority there.</source>
+            <translation>在 %1 中未找到证书。请启动一次代理：它会在那里创建证书颁发机构。</translation>
+        </message>
+        <message>
+            <source>Subject:</source>
+            <translation>主题：</translation>
+        </message>
+        <message>
+            <source>Valid from:</source>
+            <translation>有效期自：</translation>
+        </message>
+        <message>
+            <source>Valid until:</source>
+            <translation>有效期至：</translation>
+        </message>
+        <message>
+            <source>Compare this with what a device shows when it installs the certificate</source>
+            <translation>与设备安装证书时显示的内容进行比对</translation>
+        </message>
+        <message>
+            <source>SHA-256 fingerprint:</source>
+            <translation>SHA-256 指纹：</translation>
+        </message>
+        <message>
+            <source>Files:</source>
+            <translation>文件：</translation>
+        </message>
+        <message>
+            <source>Keep the private key (%1) secret: whoever holds it can read the traffic of every device that trusts this certificate. Other devices can fetch the certificate from http://spyglass.proxy/ while they use this proxy.</source>
+            <translation>请妥善保管私钥（%1）：持有者可读取所有信任此证书的设备的流量。其他设备在使用此代理时可从 http://spyglass.proxy/ 获取证书。</translation>
+        </message>
+        <message>
+            <source>Install the certificate</source>
+            <translation>安装证书</translation>
+        </message>
+        <message>
+            <source>Tick where Spyglass should install it. Where it cannot do so from here, the command below does the same in a terminal.</source>
+            <translation>勾选 Spyglass 应安装证书的位置。无法从此处安装的，可在终端中运行下方命令完成。</translation>
+        </message>
+        <message>
+            <source>Where</source>
+            <translation>位置</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>The trust stores found on this machine</source>
+            <translation>在本机找到的信任存储</translation>
+        </message>
+        <message>
+            <source>Ready to install</source>
+            <translation>可以安装</translation>
+        </message>
+        <message>
+            <source>&amp;Install selected</source>
+            <translation>安装所选(&amp;I)</translation>
+        </message>
+        <message>
+            <source>Run the commands for the ticked places; the system may ask for your password</source>
+            <translation>为勾选的位置运行命令；系统可能会要求输入密码</translation>
+        </message>
+        <message>
+            <source>&amp;Copy commands</source>
+            <translation>复制命令(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Copy the commands below to the clipboard</source>
+            <translation>将下方命令复制到剪贴板</translation>
+        </message>
+        <message>
+            <source>Commands that do the same by hand:</source>
+            <translation>手动完成相同操作的命令：</translation>
+        </message>
+        <message>
+            <source>Paste these into a terminal to install the certificate yourself</source>
+            <translation>将这些命令粘贴到终端中自行安装证书</translation>
+        </message>
+        <message>
+            <source>What the installation printed appears here.</source>
+            <translation>安装输出将显示在此处。</translation>
+        </message>
+        <message>
+            <source>Output of the install commands</source>
+            <translation>安装命令的输出</translation>
+        </message>
+        <message>
+            <source>Installed</source>
+            <translation>已安装</translation>
+        </message>
+        <message>
+            <source>Failed: see below</source>
+            <translation>失败：见下方</translation>
+        </message>
+        <message>
+            <source>Waiting…</source>
+            <translation>等待中…</translation>
+        </message>
+        <message>
+            <source>Installing…</source>
+            <translation>正在安装…</translation>
+        </message>
+        <message>
+            <source>Cannot run here</source>
+            <translation>无法在此运行</translation>
+        </message>
+        <message>
+            <source>Export the certificate</source>
+            <translation>导出证书</translation>
+        </message>
+        <message>
+            <source>For other devices, or to install it by hand. Only the certificate is exported, never the private key.</source>
+            <translation>用于其他设备或手动安装。只导出证书，绝不导出私钥。</translation>
+        </message>
+        <message>
+            <source>Save as &amp;PEM…</source>
+            <translation>另存为 PEM(&amp;P)…</translation>
+        </message>
+        <message>
+            <source>Text format: Linux, macOS, Firefox, iOS, curl</source>
+            <translation>文本格式：Linux、macOS、Firefox、iOS、curl</translation>
+        </message>
+        <message>
+            <source>Save as &amp;CER…</source>
+            <translation>另存为 CER(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>Binary DER format: Windows, Android</source>
+            <translation>二进制 DER 格式：Windows、Android</translation>
+        </message>
+        <message>
+            <source>Save as P&amp;12…</source>
+            <translation>另存为 P12(&amp;1)…</translation>
+        </message>
+        <message>
+            <source>PKCS#12: Windows and macOS import dialogs</source>
+            <translation>PKCS#12：Windows 和 macOS 导入对话框</translation>
+        </message>
+        <message>
+            <source>PEM certificate (*.pem *.crt)</source>
+            <translation>PEM 证书 (*.pem *.crt)</translation>
+        </message>
+        <message>
+            <source>DER certificate (*.cer *.der)</source>
+            <translation>DER 证书 (*.cer *.der)</translation>
+        </message>
+        <message>
+            <source>PKCS#12 file (*.p12 *.pfx)</source>
+            <translation>PKCS#12 文件 (*.p12 *.pfx)</translation>
+        </message>
+        <message>
+            <source>Saved %1</source>
+            <translation>已保存 %1</translation>
+        </message>
+        <message>
+            <source>Check</source>
+            <translation>检查</translation>
+        </message>
+        <message>
+            <source>Fetches an HTTPS page through the proxy with the system's trust store, as an application would.</source>
+            <translation>像应用程序一样，使用系统信任存储通过代理获取一个 HTTPS 页面。</translation>
+        </message>
+        <message>
+            <source>Any https URL; the default is answered by Spyglass itself, without the internet</source>
+            <translation>任意 https URL；默认地址由 Spyglass 自身应答，无需联网</translation>
+        </message>
+        <message>
+            <source>C&amp;heck now</source>
+            <translation>立即检查(&amp;H)</translation>
+        </message>
+        <message>
+            <source>Fetch the URL through the proxy at %1:%2</source>
+            <translation>通过 %1:%2 上的代理获取该 URL</translation>
+        </message>
+        <message>
+            <source>Not checked yet.</source>
+            <translation>尚未检查。</translation>
+        </message>
+        <message>
+            <source>Browsers with their own certificate store (Firefox, and Chromium on Linux) are not covered by this check. Applications started before the installation may need a restart.</source>
+            <translation>此检查不涵盖使用自有证书存储的浏览器（Firefox，以及 Linux 上的 Chromium）。安装前已启动的应用程序可能需要重启。</translation>
+        </message>
+        <message>
+            <source>&lt;b style='color:#1a7f37'&gt;Trusted.&lt;/b&gt; %1</source>
+            <translation>&lt;b style='color:#1a7f37'&gt;受信任。&lt;/b&gt; %1</translation>
+        </message>
+        <message>
+            <source>&lt;b style='color:#c62828'&gt;Not trusted.&lt;/b&gt; %1</source>
+            <translation>&lt;b style='color:#c62828'&gt;不受信任。&lt;/b&gt; %1</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Could not check:&lt;/b&gt; %1. Is the proxy running?</source>
+            <translation>&lt;b&gt;无法检查：&lt;/b&gt;%1。代理是否正在运行？</translation>
+        </message>
+        <message>
+            <source>Enter an https:// URL.</source>
+            <translation>请输入 https:// URL。</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>正在检查…</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::CommentDialog</name>
+        <message>
+            <source>Comment on the flow</source>
+            <translation>流的注释</translation>
+        </message>
+        <message numerus="yes">
+            <source>Comment on %n flows</source>
+            <translation>
+                <numerusform>%n 个流的注释</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Comment (empty removes it); find commented flows with ~comment TEXT:</source>
+            <translation>注释（留空即删除）；用 ~comment 文本 查找带注释的流：</translation>
+        </message>
+        <message>
+            <source>Kept with the flow in saved sessions and HAR files</source>
+            <translation>随流保存在会话和 HAR 文件中</translation>
+        </message>
+        <message>
+            <source>Set the comment (Ctrl+Enter)</source>
+            <translation>设置注释 (Ctrl+Enter)</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::CommentView</name>
+        <message>
+            <source>A note for this flow: kept in saved sessions and HAR files, found with ~comment.</source>
+            <translation>此流的备注：保存在会话和 HAR 文件中，可用 ~comment 查找。</translation>
+        </message>
+        <message>
+            <source>No comment. Type one here.</source>
+            <translation>无注释。在此输入。</translation>
+        </message>
+        <message>
+            <source>The flow's comment; saved as you type</source>
+            <translation>流的注释；输入时自动保存</translation>
+        </message>
+    </context>
+    <context>
         <name>spyglass::ConnectionView</name>
         <message>
             <source>Address</source>
@@ -262,6 +611,19 @@
         </message>
     </context>
     <context>
+        <name>spyglass::FieldTableModel</name>
+        <message numerus="yes">
+            <source>(%n byte(s) of binary data)</source>
+            <translation>
+                <numerusform>（%n 字节二进制数据）</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Binary data, kept as it is; remove the row to drop it</source>
+            <translation>二进制数据，保持原样；移除该行即可丢弃</translation>
+        </message>
+    </context>
+    <context>
         <name>spyglass::FilterBar</name>
         <message>
             <source>Filter, e.g. ~m POST &amp; !~c 200 or ~d example.com</source>
@@ -270,6 +632,177 @@
         <message>
             <source>Filter expressions: ! (not), &amp; (and), | (or), ( ). Operators:</source>
             <translation>过滤表达式：!（非）、&amp;（与）、|（或）、( )。运算符：</translation>
+        </message>
+        <message>
+            <source>Recent expressions (Up and Down walk them)</source>
+            <translation>最近的表达式（用上下键浏览）</translation>
+        </message>
+        <message>
+            <source>Recent expressions</source>
+            <translation>最近的表达式</translation>
+        </message>
+        <message>
+            <source>No recent expressions</source>
+            <translation>没有最近的表达式</translation>
+        </message>
+        <message>
+            <source>Clear history</source>
+            <translation>清除历史</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::FlowActions</name>
+        <message>
+            <source>&amp;Edit…</source>
+            <translation>编辑(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>Edit the selected flow's request and response; an intercepted flow goes on with the edit (e)</source>
+            <translation>编辑所选流的请求和响应；被拦截的流将带着修改继续 (e)</translation>
+        </message>
+        <message>
+            <source>Re&amp;vert changes</source>
+            <translation>撤销更改(&amp;V)</translation>
+        </message>
+        <message>
+            <source>Bring back the selected flow as it was recorded (V)</source>
+            <translation>将所选流恢复为录制时的样子 (V)</translation>
+        </message>
+        <message>
+            <source>Select a flow first.</source>
+            <translation>请先选择一个流。</translation>
+        </message>
+        <message>
+            <source>&amp;Duplicate</source>
+            <translation>复制流(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Add a copy of the selected flow to the list (D)</source>
+            <translation>将所选流的副本添加到列表 (D)</translation>
+        </message>
+        <message>
+            <source>&amp;New request…</source>
+            <translation>新建请求(&amp;N)…</translation>
+        </message>
+        <message>
+            <source>Compose a request from scratch (%1)</source>
+            <translation>从头编写请求 (%1)</translation>
+        </message>
+        <message>
+            <source>&amp;Resend</source>
+            <translation>重新发送(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Send the selected flow's request again, as edited; the answer comes as a new flow (r)</source>
+            <translation>按编辑后的内容重新发送所选流的请求；响应将作为新流出现 (r)</translation>
+        </message>
+        <message>
+            <source>Select a flow to edit.</source>
+            <translation>请选择要编辑的流。</translation>
+        </message>
+        <message>
+            <source>Only HTTP flows can be edited.</source>
+            <translation>只能编辑 HTTP 流。</translation>
+        </message>
+        <message>
+            <source>The flow is held at a WebSocket message, which cannot be edited here: resume (a) or kill (x) it.</source>
+            <translation>该流停在一条 WebSocket 消息处，此处无法编辑：请继续 (a) 或终止 (x)。</translation>
+        </message>
+        <message>
+            <source>The flow is still running: edit it when it has finished, or intercept it.</source>
+            <translation>该流仍在进行中：请在其完成后编辑，或将其拦截。</translation>
+        </message>
+        <message>
+            <source>Save and resume</source>
+            <translation>保存并继续</translation>
+        </message>
+        <message>
+            <source>The intercepted flow goes on with these changes</source>
+            <translation>被拦截的流将带着这些更改继续</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>Change this flow in the list; Revert (V) brings the recorded one back</source>
+            <translation>在列表中修改此流；撤销 (V) 可恢复录制的版本</translation>
+        </message>
+        <message>
+            <source>Save and resend</source>
+            <translation>保存并重新发送</translation>
+        </message>
+        <message>
+            <source>Change this flow, then send its request again</source>
+            <translation>修改此流，然后重新发送其请求</translation>
+        </message>
+        <message>
+            <source>Add to list</source>
+            <translation>添加到列表</translation>
+        </message>
+        <message>
+            <source>Add the request to the flow list unsent</source>
+            <translation>将请求添加到流列表但不发送</translation>
+        </message>
+        <message>
+            <source>Send</source>
+            <translation>发送</translation>
+        </message>
+        <message>
+            <source>Add the request to the list and send it</source>
+            <translation>将请求添加到列表并发送</translation>
+        </message>
+        <message>
+            <source>New request added.</source>
+            <translation>已添加新请求。</translation>
+        </message>
+        <message>
+            <source>The flow is no longer held: the edit was not applied.</source>
+            <translation>该流已不再被拦截：修改未应用。</translation>
+        </message>
+        <message>
+            <source>The intercepted flow goes on with the edit.</source>
+            <translation>被拦截的流将带着修改继续。</translation>
+        </message>
+        <message>
+            <source>The flow is no longer in the list.</source>
+            <translation>该流已不在列表中。</translation>
+        </message>
+        <message>
+            <source>Flow changed; Revert (V) brings back the recorded one.</source>
+            <translation>流已修改；撤销 (V) 可恢复录制的版本。</translation>
+        </message>
+        <message>
+            <source>Select a flow to duplicate.</source>
+            <translation>请选择要复制的流。</translation>
+        </message>
+        <message>
+            <source>Flow duplicated.</source>
+            <translation>流已复制。</translation>
+        </message>
+        <message>
+            <source>The flow was not changed here: nothing to revert.</source>
+            <translation>该流未在此处修改：无可撤销。</translation>
+        </message>
+        <message>
+            <source>Flow reverted to the recorded one.</source>
+            <translation>流已恢复为录制的版本。</translation>
+        </message>
+        <message>
+            <source>Resending is not available here.</source>
+            <translation>此处无法重新发送。</translation>
+        </message>
+        <message>
+            <source>Only HTTP requests can be resent.</source>
+            <translation>只能重新发送 HTTP 请求。</translation>
+        </message>
+        <message>
+            <source>The flow is still running: resend it when it has finished.</source>
+            <translation>该流仍在进行中：请在其完成后重新发送。</translation>
+        </message>
+        <message>
+            <source>Request sent again; its answer comes as a new flow.</source>
+            <translation>请求已重新发送；响应将作为新流出现。</translation>
         </message>
     </context>
     <context>
@@ -329,6 +862,304 @@
         <message>
             <source>No response.</source>
             <translation>没有响应。</translation>
+        </message>
+        <message>
+            <source>Comment</source>
+            <translation>注释</translation>
+        </message>
+        <message>
+            <source>Your note on this flow (searchable with ~comment)</source>
+            <translation>你对此流的备注（可用 ~comment 搜索）</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::FlowEditor</name>
+        <message>
+            <source>New request</source>
+            <translation>新建请求</translation>
+        </message>
+        <message>
+            <source>Edit %1 %2</source>
+            <translation>编辑 %1 %2</translation>
+        </message>
+        <message>
+            <source>Request</source>
+            <translation>请求</translation>
+        </message>
+        <message>
+            <source>Response</source>
+            <translation>响应</translation>
+        </message>
+        <message>
+            <source>Held at its response: the request was sent already</source>
+            <translation>停在响应处：请求已发送</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>Close without changing the flow (Esc)</source>
+            <translation>关闭且不修改流 (Esc)</translation>
+        </message>
+        <message>
+            <source>Request: %1</source>
+            <translation>请求：%1</translation>
+        </message>
+        <message>
+            <source>Response: %1</source>
+            <translation>响应：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::FlowListActions</name>
+        <message>
+            <source>Default</source>
+            <translation>默认</translation>
+        </message>
+        <message>
+            <source>Red</source>
+            <translation>红色</translation>
+        </message>
+        <message>
+            <source>Orange</source>
+            <translation>橙色</translation>
+        </message>
+        <message>
+            <source>Yellow</source>
+            <translation>黄色</translation>
+        </message>
+        <message>
+            <source>Green</source>
+            <translation>绿色</translation>
+        </message>
+        <message>
+            <source>Blue</source>
+            <translation>蓝色</translation>
+        </message>
+        <message>
+            <source>Purple</source>
+            <translation>紫色</translation>
+        </message>
+        <message>
+            <source>Brown</source>
+            <translation>棕色</translation>
+        </message>
+        <message>
+            <source>Star</source>
+            <translation>星星</translation>
+        </message>
+        <message>
+            <source>Heart</source>
+            <translation>爱心</translation>
+        </message>
+        <message>
+            <source>Fire</source>
+            <translation>火焰</translation>
+        </message>
+        <message>
+            <source>Bug</source>
+            <translation>虫子</translation>
+        </message>
+        <message>
+            <source>Warning</source>
+            <translation>警告</translation>
+        </message>
+        <message>
+            <source>Check mark</source>
+            <translation>对勾</translation>
+        </message>
+        <message>
+            <source>Cross</source>
+            <translation>叉号</translation>
+        </message>
+        <message>
+            <source>Question</source>
+            <translation>问号</translation>
+        </message>
+        <message>
+            <source>Lock</source>
+            <translation>锁</translation>
+        </message>
+        <message>
+            <source>Eyes</source>
+            <translation>眼睛</translation>
+        </message>
+        <message>
+            <source>Toggle &amp;mark</source>
+            <translation>切换标记(&amp;M)</translation>
+        </message>
+        <message>
+            <source>Mark the selected flows, or unmark them if marked (m)</source>
+            <translation>标记所选流，若已标记则取消标记 (m)</translation>
+        </message>
+        <message>
+            <source>M&amp;ark</source>
+            <translation>标记(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Mark the selected flows with a colour or an emoji (~marker)</source>
+            <translation>用颜色或表情符号标记所选流 (~marker)</translation>
+        </message>
+        <message>
+            <source>Find these with ~marker %1</source>
+            <translation>用 ~marker %1 查找这些流</translation>
+        </message>
+        <message>
+            <source>&amp;Other…</source>
+            <translation>其他(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>Any of mitmproxy's markers: an :emoji: code, a letter or a digit</source>
+            <translation>任意 mitmproxy 标记：:emoji: 代码、字母或数字</translation>
+        </message>
+        <message>
+            <source>&amp;Unmark</source>
+            <translation>取消标记(&amp;U)</translation>
+        </message>
+        <message>
+            <source>Remove the mark of the selected flows</source>
+            <translation>移除所选流的标记</translation>
+        </message>
+        <message>
+            <source>&amp;Comment…</source>
+            <translation>注释(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>Write a comment on the selected flows (C); find them with ~comment</source>
+            <translation>为所选流写注释 (C)；用 ~comment 查找</translation>
+        </message>
+        <message>
+            <source>Copy &amp;as</source>
+            <translation>复制为(&amp;A)</translation>
+        </message>
+        <message>
+            <source>&amp;curl command</source>
+            <translation>curl 命令(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;HTTPie command</source>
+            <translation>HTTPie 命令(&amp;H)</translation>
+        </message>
+        <message>
+            <source>Raw &amp;request</source>
+            <translation>原始请求(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Raw re&amp;sponse</source>
+            <translation>原始响应(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Ra&amp;w request and response</source>
+            <translation>原始请求和响应(&amp;W)</translation>
+        </message>
+        <message>
+            <source>Copy the selected flows to the clipboard as %1</source>
+            <translation>将所选流以 %1 形式复制到剪贴板</translation>
+        </message>
+        <message>
+            <source>Save s&amp;elected flows…</source>
+            <translation>保存所选流(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>Save the selected flows as a Spyglass session or HAR</source>
+            <translation>将所选流保存为 Spyglass 会话或 HAR</translation>
+        </message>
+        <message>
+            <source>Save &amp;filtered flows…</source>
+            <translation>保存过滤后的流(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Save the flows the filter shows as a Spyglass session or HAR</source>
+            <translation>将过滤器显示的流保存为 Spyglass 会话或 HAR</translation>
+        </message>
+        <message>
+            <source>&amp;Export HAR…</source>
+            <translation>导出 HAR(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>Save every flow of the session as a HAR file (Ctrl+Shift+H)</source>
+            <translation>将会话中的所有流保存为 HAR 文件 (Ctrl+Shift+H)</translation>
+        </message>
+        <message>
+            <source>&amp;Delete</source>
+            <translation>删除(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Remove the selected flows from the session (d, Delete)</source>
+            <translation>从会话中移除所选流 (d, Delete)</translation>
+        </message>
+        <message>
+            <source>Invalid marker value: %1</source>
+            <translation>无效的标记值：%1</translation>
+        </message>
+        <message>
+            <source>Mark flows</source>
+            <translation>标记流</translation>
+        </message>
+        <message>
+            <source>Marker: an emoji code such as :rocket:, a letter or a digit</source>
+            <translation>标记：表情代码（如 :rocket:）、字母或数字</translation>
+        </message>
+        <message>
+            <source>“%1” is not a marker: use an :emoji: code, a letter or a digit.</source>
+            <translation>“%1”不是标记：请使用 :emoji: 代码、字母或数字。</translation>
+        </message>
+        <message>
+            <source>Copy as %1: %2</source>
+            <translation>复制为 %1：%2</translation>
+        </message>
+        <message>
+            <source>Copied the flow as %1</source>
+            <translation>已将流复制为 %1</translation>
+        </message>
+        <message>
+            <source>Copied %1 flows as %2</source>
+            <translation>已将 %1 个流复制为 %2</translation>
+        </message>
+        <message>
+            <source>No flows to save</source>
+            <translation>没有可保存的流</translation>
+        </message>
+        <message>
+            <source>Spyglass sessions (%1)</source>
+            <translation>Spyglass 会话 (%1)</translation>
+        </message>
+        <message>
+            <source>HAR files (%1)</source>
+            <translation>HAR 文件 (%1)</translation>
+        </message>
+        <message>
+            <source>Save filtered flows</source>
+            <translation>保存过滤后的流</translation>
+        </message>
+        <message>
+            <source>Save selected flows</source>
+            <translation>保存所选流</translation>
+        </message>
+        <message>
+            <source>Save flows</source>
+            <translation>保存流</translation>
+        </message>
+        <message>
+            <source>Saved %1 flows to %2</source>
+            <translation>已将 %1 个流保存到 %2</translation>
+        </message>
+        <message>
+            <source>Export HAR</source>
+            <translation>导出 HAR</translation>
+        </message>
+        <message>
+            <source>Exported %1 flows to %2</source>
+            <translation>已将 %1 个流导出到 %2</translation>
+        </message>
+        <message>
+            <source>Deleted 1 flow</source>
+            <translation>已删除 1 个流</translation>
+        </message>
+        <message>
+            <source>Deleted %1 flows</source>
+            <translation>已删除 %1 个流</translation>
         </message>
     </context>
     <context>
@@ -400,6 +1231,14 @@
         <message>
             <source>TLS</source>
             <translation>TLS</translation>
+        </message>
+        <message>
+            <source>Mark</source>
+            <translation>标记</translation>
+        </message>
+        <message>
+            <source>Comment</source>
+            <translation>注释</translation>
         </message>
     </context>
     <context>
@@ -757,12 +1596,191 @@
             <translation>打开会话</translation>
         </message>
         <message>
-            <source>Spyglass sessions (*.spyglass);;All files (*)</source>
-            <translation>Spyglass 会话 (*.spyglass);;所有文件 (*)</translation>
-        </message>
-        <message>
             <source>Spyglass sessions (*.spyglass)</source>
             <translation>Spyglass 会话 (*.spyglass)</translation>
+        </message>
+        <message>
+            <source>Highlight, e.g. ~marked | ~c 500</source>
+            <translation>高亮，例如 ~marked | ~c 500</translation>
+        </message>
+        <message>
+            <source>&amp;Highlight:</source>
+            <translation>高亮(&amp;H)：</translation>
+        </message>
+        <message>
+            <source>Rows matching this expression get a yellow background; the filter still decides which rows are shown</source>
+            <translation>匹配此表达式的行以黄色背景显示；显示哪些行仍由过滤器决定</translation>
+        </message>
+        <message>
+            <source>Captures (*.spyglass *.har *.chlsj *.flow *.mitm *.dump);;Spyglass sessions (*.spyglass);;HAR (*.har);;Charles JSON sessions (*.chlsj);;mitmproxy flows (*.flow *.mitm *.dump);;All files (*)</source>
+            <translation>抓包文件 (*.spyglass *.har *.chlsj *.flow *.mitm *.dump);;Spyglass 会话 (*.spyglass);;HAR (*.har);;Charles JSON 会话 (*.chlsj);;mitmproxy 流 (*.flow *.mitm *.dump);;所有文件 (*)</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::MessageEditor</name>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Value</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <source>File name</source>
+            <translation>文件名</translation>
+        </message>
+        <message>
+            <source>Content type</source>
+            <translation>内容类型</translation>
+        </message>
+        <message>
+            <source>The request method; type any other token</source>
+            <translation>请求方法；也可输入其他任意记号</translation>
+        </message>
+        <message>
+            <source>https://example.com/path?query</source>
+            <translation>https://example.com/path?query</translation>
+        </message>
+        <message>
+            <source>The absolute URL: scheme, host, port, path and query. A new host also goes into the Host header.</source>
+            <translation>绝对 URL：协议、主机、端口、路径和查询。新的主机也会写入 Host 头。</translation>
+        </message>
+        <message>
+            <source>The HTTP version</source>
+            <translation>HTTP 版本</translation>
+        </message>
+        <message>
+            <source>The status code</source>
+            <translation>状态码</translation>
+        </message>
+        <message>
+            <source>The reason phrase (HTTP/2 sends none)</source>
+            <translation>原因短语（HTTP/2 不发送）</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Headers</source>
+            <translation>头部</translation>
+        </message>
+        <message>
+            <source>header</source>
+            <translation>头部</translation>
+        </message>
+        <message>
+            <source>Body</source>
+            <translation>正文</translation>
+        </message>
+        <message>
+            <source>Edit as:</source>
+            <translation>编辑方式：</translation>
+        </message>
+        <message>
+            <source>Text</source>
+            <translation>文本</translation>
+        </message>
+        <message>
+            <source>Form fields</source>
+            <translation>表单字段</translation>
+        </message>
+        <message>
+            <source>Multipart fields</source>
+            <translation>Multipart 字段</translation>
+        </message>
+        <message>
+            <source>Edit the body as raw text, as URL-encoded form fields, or as multipart/form-data parts</source>
+            <translation>以原始文本、URL 编码的表单字段或 multipart/form-data 部分编辑正文</translation>
+        </message>
+        <message>
+            <source>The body as UTF-8 text, decoded from its Content-Encoding</source>
+            <translation>正文的 UTF-8 文本，已按其 Content-Encoding 解码</translation>
+        </message>
+        <message>
+            <source>field</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <source>Add</source>
+            <translation>添加</translation>
+        </message>
+        <message>
+            <source>Add a %1 below the selected row</source>
+            <translation>在所选行下方添加%1</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source>Remove the selected rows</source>
+            <translation>移除所选行</translation>
+        </message>
+        <message>
+            <source>Up</source>
+            <translation>上移</translation>
+        </message>
+        <message>
+            <source>Move the selected row up</source>
+            <translation>将所选行上移</translation>
+        </message>
+        <message>
+            <source>Down</source>
+            <translation>下移</translation>
+        </message>
+        <message>
+            <source>Move the selected row down</source>
+            <translation>将所选行下移</translation>
+        </message>
+        <message>
+            <source>part</source>
+            <translation>部分</translation>
+        </message>
+        <message>
+            <source>The selected part's value</source>
+            <translation>所选部分的值</translation>
+        </message>
+        <message>
+            <source>The selected part's value, all of its lines</source>
+            <translation>所选部分的值（全部行）</translation>
+        </message>
+        <message numerus="yes">
+            <source>Streamed body (%n byte(s)): it was not recorded, so it cannot be edited.</source>
+            <translation>
+                <numerusform>流式正文（%n 字节）：未被记录，因此无法编辑。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Shown decoded from %1; encoded again when saved.</source>
+            <translation>已从 %1 解码显示；保存时重新编码。</translation>
+        </message>
+        <message>
+            <source>The body could not be decoded from %1: shown as sent, read-only.</source>
+            <translation>无法从 %1 解码正文：按发送时的原样显示，只读。</translation>
+        </message>
+        <message>
+            <source>The body is too large to edit here (%1 MiB); it is kept as it is.</source>
+            <translation>正文过大，无法在此编辑（%1 MiB）；将保持原样。</translation>
+        </message>
+        <message numerus="yes">
+            <source>Binary body (%n byte(s)): shown as hex and kept as it is; a form can be edited as multipart fields.</source>
+            <translation>
+                <numerusform>二进制正文（%n 字节）：以十六进制显示并保持原样；表单可作为 multipart 字段编辑。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>The body cannot be encoded with "%1": remove or change the Content-Encoding header.</source>
+            <translation>无法用“%1”编码正文：请移除或修改 Content-Encoding 头。</translation>
+        </message>
+        <message>
+            <source>"%1" is not a request method.</source>
+            <translation>“%1”不是请求方法。</translation>
+        </message>
+        <message>
+            <source>"%1" is not an absolute http or https URL.</source>
+            <translation>“%1”不是绝对的 http 或 https URL。</translation>
         </message>
     </context>
     <context>
@@ -1022,6 +2040,154 @@
         </message>
     </context>
     <context>
+        <name>spyglass::ProxyTools</name>
+        <message>
+            <source>&amp;Certificate wizard…</source>
+            <translation>证书向导(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>Show the Spyglass certificate authority, install it into the system and browser trust stores, export it, check it</source>
+            <translation>查看 Spyglass 证书颁发机构，将其安装到系统和浏览器的信任存储、导出并检查</translation>
+        </message>
+        <message>
+            <source>Open &amp;browser</source>
+            <translation>打开浏览器(&amp;B)</translation>
+        </message>
+        <message>
+            <source>Start Chromium, Chrome or Firefox with a fresh profile that uses this proxy and trusts its certificates (Ctrl+Shift+B)</source>
+            <translation>以使用此代理并信任其证书的全新配置文件启动 Chromium、Chrome 或 Firefox (Ctrl+Shift+B)</translation>
+        </message>
+        <message>
+            <source>S&amp;ystem proxy</source>
+            <translation>系统代理(&amp;Y)</translation>
+        </message>
+        <message>
+            <source>System proxy</source>
+            <translation>系统代理</translation>
+        </message>
+        <message>
+            <source>The system proxy setting of an earlier run could not be restored: %1</source>
+            <translation>无法恢复先前运行时的系统代理设置：%1</translation>
+        </message>
+        <message>
+            <source>The system proxy cannot be set here: %1</source>
+            <translation>此处无法设置系统代理：%1</translation>
+        </message>
+        <message>
+            <source>Point the operating system's proxy setting at Spyglass; the previous setting comes back when this is turned off or Spyglass quits</source>
+            <translation>将操作系统的代理设置指向 Spyglass；关闭此项或退出 Spyglass 时恢复之前的设置</translation>
+        </message>
+        <message>
+            <source>&amp;Tools</source>
+            <translation>工具(&amp;T)</translation>
+        </message>
+        <message>
+            <source>No Chromium, Chrome or Firefox found</source>
+            <translation>未找到 Chromium、Chrome 或 Firefox</translation>
+        </message>
+        <message>
+            <source>Open browser</source>
+            <translation>打开浏览器</translation>
+        </message>
+        <message>
+            <source>Start the proxy first.</source>
+            <translation>请先启动代理。</translation>
+        </message>
+        <message>
+            <source>No Chromium, Chrome or Firefox was found. Point any browser at the proxy %1:%2 and open http://spyglass.proxy/ to install the certificate.</source>
+            <translation>未找到 Chromium、Chrome 或 Firefox。请将任意浏览器的代理设为 %1:%2，并打开 http://spyglass.proxy/ 安装证书。</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::RecentFiles</name>
+        <message>
+            <source>Open &amp;Recent</source>
+            <translation>最近打开(&amp;R)</translation>
+        </message>
+        <message>
+            <source>No recent files</source>
+            <translation>没有最近的文件</translation>
+        </message>
+        <message>
+            <source>&amp;Clear menu</source>
+            <translation>清除菜单(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Forget the recently used files</source>
+            <translation>清除最近使用的文件记录</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::StatusBarMonitor</name>
+        <message>
+            <source>Flows finished in the last second, and the bytes of their request and response bodies</source>
+            <translation>最近一秒内完成的流及其请求和响应正文的字节数</translation>
+        </message>
+        <message>
+            <source>%1 flows/s, %2/s</source>
+            <translation>%1 个流/秒，%2/秒</translation>
+        </message>
+        <message>
+            <source>Memory this process holds (resident set size)</source>
+            <translation>此进程占用的内存（常驻集大小）</translation>
+        </message>
+        <message>
+            <source>Memory: %1</source>
+            <translation>内存：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::SystemProxy</name>
+        <message>
+            <source>networksetup was not found</source>
+            <translation>未找到 networksetup</translation>
+        </message>
+        <message>
+            <source>gsettings was not found: only GNOME's proxy setting (and desktops that read it) can be changed from here</source>
+            <translation>未找到 gsettings：此处只能更改 GNOME 的代理设置（以及读取该设置的桌面环境）</translation>
+        </message>
+        <message>
+            <source>the GNOME proxy settings (org.gnome.system.proxy) are not available or not writable</source>
+            <translation>GNOME 代理设置（org.gnome.system.proxy）不可用或不可写</translation>
+        </message>
+        <message>
+            <source>%1 did not finish: %2</source>
+            <translation>%1 未完成：%2</translation>
+        </message>
+        <message>
+            <source>%1 %2 failed: %3</source>
+            <translation>%1 %2 失败：%3</translation>
+        </message>
+        <message>
+            <source>InternetQueryOption failed (error %1)</source>
+            <translation>InternetQueryOption 失败（错误 %1）</translation>
+        </message>
+        <message>
+            <source>WinINet exists only on Windows</source>
+            <translation>WinINet 仅存在于 Windows</translation>
+        </message>
+        <message>
+            <source>InternetSetOption failed (error %1)</source>
+            <translation>InternetSetOption 失败（错误 %1）</translation>
+        </message>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
+        <message>
+            <source>the saved proxy setting (%1) cannot be restored here</source>
+            <translation>此处无法恢复已保存的代理设置（%1）</translation>
+        </message>
+        <message>
+            <source>cannot read %1: %2</source>
+            <translation>无法读取 %1：%2</translation>
+        </message>
+        <message>
+            <source>%1 is damaged (%2); it was left in place</source>
+            <translation>%1 已损坏（%2）；已保留原文件</translation>
+        </message>
+    </context>
+    <context>
         <name>spyglass::Theme</name>
         <message>
             <source>&amp;Theme</source>
@@ -1105,6 +2271,17 @@
         <message>
             <source>total %1</source>
             <translation>共 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::TrustCheck</name>
+        <message>
+            <source>%1 answered HTTP %2 over a verified TLS connection</source>
+            <translation>%1 通过已验证的 TLS 连接返回了 HTTP %2</translation>
+        </message>
+        <message>
+            <source>%1 answered over a verified TLS connection (%2)</source>
+            <translation>%1 通过已验证的 TLS 连接作出应答（%2）</translation>
         </message>
     </context>
 </TS>

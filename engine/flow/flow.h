@@ -50,9 +50,9 @@ struct HttpFlow
 
     bool live = true; // still owned by a connection handler
     bool intercepted = false;
-    bool isReplay = false; // made by client replay
+    bool isReplay = false;       // made by client replay
     bool isServerReplay = false; // answered by server replay (addons/server_replay.h)
-    QString marked;        // empty = not marked; else a character or ":emoji:" code
+    QString marked;              // empty = not marked; else a character or ":emoji:" code
     QString comment;
 
     // Derived display helpers.

@@ -73,17 +73,17 @@ struct Options
     bool onboarding = true;
     QString onboardingHost = QStringLiteral("spyglass.proxy");
     // Server replay (addons/server_replay.h): answer requests from recorded flows.
-    QStringList serverReplay;                                 // session or HAR files
-    QString serverReplayExtra = QStringLiteral("forward");    // forward|kill|204|400|404|500
-    bool serverReplayKillExtra = false;                       // deprecated: extra=kill
-    bool serverReplayReuse = false;                           // answer more than once
-    bool serverReplayRefresh = true;                          // move dates to now
-    QStringList serverReplayUseHeaders;                       // header names in the key
+    QStringList serverReplay;                              // session or HAR files
+    QString serverReplayExtra = QStringLiteral("forward"); // forward|kill|204|400|404|500
+    bool serverReplayKillExtra = false;                    // deprecated: extra=kill
+    bool serverReplayReuse = false;                        // answer more than once
+    bool serverReplayRefresh = true;                       // move dates to now
+    QStringList serverReplayUseHeaders;                    // header names in the key
     bool serverReplayIgnoreContent = false;
     bool serverReplayIgnoreHost = false;
     bool serverReplayIgnorePort = false;
-    QStringList serverReplayIgnoreParams;                     // query parameter names
-    QStringList serverReplayIgnorePayloadParams;              // form field names
+    QStringList serverReplayIgnoreParams;        // query parameter names
+    QStringList serverReplayIgnorePayloadParams; // form field names
     // Export (io/flow_export.h): curl commands pin the server's recorded IP with --resolve.
     bool exportPreserveOriginalIp = false;
 
