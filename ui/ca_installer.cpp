@@ -14,6 +14,10 @@
 #else
 #include <unistd.h>
 #endif
+#ifdef Q_OS_MACOS
+#include <CoreFoundation/CoreFoundation.h>
+#include <Security/Security.h>
+#endif
 
 namespace spyglass {
 
@@ -32,6 +36,53 @@ QString findAdminTool(const CaInstaller::Environment& env, const QString& name)
     }
     return path;
 }
+
+#ifdef Q_OS_MACOS
+// The Security framework's text for a status code.
+QString describeStatus(OSStatus status)
+{
+    CFStringRef text = SecCopyErrorMessageString(status, nullptr);
+    if (!text)
+        return QStringLiteral("OSStatus %1").arg(status);
+    const QString message = QString::fromCFString(text);
+    CFRelease(text);
+    return message;
+}
+
+// Adds the DER certificate to the default (login) keychain and marks it trusted as a root for
+// the user (SecTrustSettingsSetTrustSettings with no constraints: "Always Trust"); macOS asks
+// for the user's password. An already present certificate is trusted again.
+bool addTrustedRoot(const QByteArray& der, QString* message)
+{
+    CFDataRef data =
+        CFDataCreate(nullptr, reinterpret_cast<const UInt8*>(der.constData()), CFIndex(der.size()));
+    SecCertificateRef cert = data ? SecCertificateCreateWithData(nullptr, data) : nullptr;
+    if (data)
+        CFRelease(data);
+    if (!cert) {
+        *message = QStringLiteral("the CA file is not a DER certificate");
+        return false;
+    }
+    const void* keys[] = {kSecClass, kSecValueRef};
+    const void* values[] = {kSecClassCertificate, cert};
+    CFDictionaryRef item = CFDictionaryCreate(
+        nullptr, keys, values, 2, &kCFTypeDictionaryKeyCallBacks, &kCFTypeDictionaryValueCallBacks);
+    OSStatus status = SecItemAdd(item, nullptr);
+    CFRelease(item);
+    if (status != errSecSuccess && status != errSecDuplicateItem) {
+        *message = describeStatus(status);
+        CFRelease(cert);
+        return false;
+    }
+    status = SecTrustSettingsSetTrustSettings(cert, kSecTrustSettingsDomainUser, nullptr);
+    CFRelease(cert);
+    if (status != errSecSuccess) {
+        *message = describeStatus(status);
+        return false;
+    }
+    return true;
+}
+#endif
 
 QString tilde(const QString& path, const QString& home)
 {
@@ -293,6 +344,26 @@ bool CaInstaller::install(const Target& target)
         return false;
 #endif
     }
+#ifdef Q_OS_MACOS
+    if (target.kind == Kind::MacLoginKeychain) {
+        // Through the Security framework itself; the `security` command stays the manual way.
+        QFile f(m_der);
+        QString message;
+        bool ok = false;
+        if (!f.open(QIODevice::ReadOnly)) {
+            message = tr("cannot read %1: %2").arg(m_der, f.errorString());
+        } else {
+            QString reason;
+            ok = addTrustedRoot(f.readAll(), &reason);
+            message = ok ? tr("added to the login keychain and trusted as a root")
+                         : tr("the keychain refused the certificate: %1").arg(reason);
+        }
+        QMetaObject::invokeMethod(
+            this, [this, name = target.name, ok, message] { Q_EMIT finished(name, ok, message); },
+            Qt::QueuedConnection);
+        return true;
+    }
+#endif
     if (target.commands.isEmpty())
         return false;
     m_pending = target.commands;

@@ -9,8 +9,10 @@
 //            profile (~/.mozilla/firefox, the snap's and flatpak's), with certutil from
 //            libnss3-tools: `certutil -A -n Spyglass -t C,, -i PEM -d sql:DIR`.
 //   Windows  the current user's Root store through CryptoAPI (Windows asks the user to confirm).
-//   macOS    the login keychain: `security add-trusted-cert -r trustRoot -k LOGIN PEM` (macOS
-//            asks for the password).
+//   macOS    the login keychain through the Security framework (SecItemAdd, then
+//            SecTrustSettingsSetTrustSettings in the user domain; macOS asks for the password);
+//            the equivalent `security add-trusted-cert -r trustRoot -k LOGIN PEM` is the command
+//            shown to copy, and what a test checks on other systems.
 //
 // Every target carries the exact shell command a user can copy, so a missing tool or
 // privilege never leaves the user without a way. Install runs a target's commands one after
