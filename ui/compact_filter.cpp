@@ -72,12 +72,82 @@ bool CompactFilter::isCompact(const filter::Node& node)
     return false;
 }
 
+namespace {
+
+enum class Verdict : quint8
+{
+    No,
+    Yes,
+    Unknown, // decided only by what the compact row lacks
+};
+
+// Kleene's three-valued logic over the tree: a leaf the compact row cannot decide is Unknown,
+// and And/Or/Not are decided without it whenever the other children suffice (`~t json & ~c
+// 404` needs no decode for rows whose status is not 404).
+//
+// `hostExact` is false for rows whose Host header names another host than the request's: ~d,
+// ~u and bare words read the Host header, which the compact row does not keep.
+Verdict evaluateCompact(const filter::Node& node, const HttpFlow& flow, bool hostExact)
+{
+    using filter::NodeKind;
+    switch (node.kind) {
+    case NodeKind::And: {
+        Verdict v = Verdict::Yes;
+        for (const filter::Node& c : node.children) {
+            const Verdict cv = evaluateCompact(c, flow, hostExact);
+            if (cv == Verdict::No)
+                return Verdict::No;
+            if (cv == Verdict::Unknown)
+                v = Verdict::Unknown;
+        }
+        return v;
+    }
+    case NodeKind::Or: {
+        Verdict v = Verdict::No;
+        for (const filter::Node& c : node.children) {
+            const Verdict cv = evaluateCompact(c, flow, hostExact);
+            if (cv == Verdict::Yes)
+                return Verdict::Yes;
+            if (cv == Verdict::Unknown)
+                v = Verdict::Unknown;
+        }
+        return v;
+    }
+    case NodeKind::Not:
+        switch (evaluateCompact(node.children.front(), flow, hostExact)) {
+        case Verdict::No:
+            return Verdict::Yes;
+        case Verdict::Yes:
+            return Verdict::No;
+        case Verdict::Unknown:
+            return Verdict::Unknown;
+        }
+        return Verdict::Unknown;
+    case NodeKind::Domain:
+    case NodeKind::Url:
+        if (!hostExact)
+            return Verdict::Unknown;
+        return filter::evaluate(node, flow) ? Verdict::Yes : Verdict::No;
+    default:
+        if (!CompactFilter::isCompact(node))
+            return Verdict::Unknown;
+        return filter::evaluate(node, flow) ? Verdict::Yes : Verdict::No;
+    }
+}
+
+} // namespace
+
 bool CompactFilter::matches(const FlowListModel& model, int row) const
 {
     if (m_all)
         return true;
-    if (!m_decode && model.fillCompactFlow(row, m_scratch))
+    const bool hostExact = model.fillCompactFlow(row, m_scratch);
+    if (hostExact && !m_decode)
         return filter::evaluate(m_root, m_scratch);
+    const Verdict v = evaluateCompact(m_root, m_scratch, hostExact);
+    if (v != Verdict::Unknown)
+        return v == Verdict::Yes;
+    ++m_decodedRows;
     const FlowSnapshot flow = model.flowAt(row);
     return flow && m_filter.matches(*flow);
 }

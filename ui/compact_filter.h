@@ -6,7 +6,8 @@
 // ~websocket, ~tcp, ~http, ~replay, ~marked, ~marker, ~comment and their combinations): for those
 // the row's compact data is copied into one scratch HttpFlow and the filter's own evaluator runs on
 // it, so the result is the filter's, by construction, without decoding. Any other operator
-// (headers, bodies, content types, addresses) makes the whole expression decode each row.
+// (headers, bodies, content types, addresses) is left undecided on the compact row, and only
+// the rows whose answer hangs on it are decoded: for `~t json & ~c 404`, the 404 rows.
 //
 // Filter keeps its tree private; the expression is parsed again here with FilterParser (the
 // same parser, then the same cheapest-first ordering), once per expression.
@@ -32,8 +33,11 @@ public:
     const filter::Filter& filter() const { return m_filter; }
     QString expression() const { return m_filter.expression(); }
     bool matchesAll() const { return m_all; }
-    // Whether the expression names something beyond the compact row: every row is decoded.
+    // Whether the expression names something beyond the compact row, so that some rows may
+    // have to be decoded.
     bool needsDecode() const { return m_decode; }
+    // How many rows matches() decoded so far (tests and benchmarks).
+    qint64 decodedRows() const { return m_decodedRows; }
     // Whether `node` (and all below it) can be decided on compact row data.
     static bool isCompact(const filter::Node& node);
 
@@ -45,6 +49,7 @@ private:
     bool m_all = true;
     bool m_decode = false;
     mutable HttpFlow m_scratch;
+    mutable qint64 m_decodedRows = 0;
 };
 
 } // namespace spyglass

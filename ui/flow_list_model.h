@@ -124,9 +124,10 @@ public:
 
     // Fills `out` with the fields the compact row holds (kind, method, scheme, host, port,
     // path, whether there is a response, its status code, WebSocket, error, replay), enough
-    // for the filter operators CompactFilter lets through. False when the row's flow cannot
-    // be told apart from that by those operators (a Host header unlike the request's host):
-    // then the flow must be decoded. `out` is scratch reused across rows.
+    // for the filter operators CompactFilter lets through. False when the row's Host header
+    // names another host than the request's, which ~d, ~u and bare words read: those must be
+    // decided on the decoded flow (every other field is filled all the same). `out` is
+    // scratch reused across rows.
     bool fillCompactFlow(int row, HttpFlow& out) const;
 
 Q_SIGNALS:

@@ -17,6 +17,7 @@ private slots:
     void tellsWhatNeedsDecoding();
     void agreesWithTheFilter_data();
     void agreesWithTheFilter();
+    void decodesOnlyUndecidedRows();
 };
 
 static filter::Filter parse(const QString& expression)
@@ -115,6 +116,35 @@ void CompactFilterTest::agreesWithTheFilter()
         matched += expected;
     }
     qInfo("%s: %d of %d rows", qPrintable(expression), matched, model.rowCount());
+}
+
+// A mixed expression decodes only the rows its compact part leaves open: `~t json & ~c 404`
+// the 404 rows, `~c 404 | ~h Accept` the rows that are not 404, `~m GET` none.
+void CompactFilterTest::decodesOnlyUndecidedRows()
+{
+    FlowListModel model;
+    QList<FlowSnapshot> batch;
+    for (int i = 0; i < 400; ++i)
+        batch.append(test::variedFlow(i));
+    model.applyBatch(batch);
+    int notFound = 0;
+    for (int r = 0; r < model.rowCount(); ++r) {
+        const FlowSnapshot f = model.flowAt(r);
+        notFound += f->response && f->response->statusCode == 404;
+    }
+    QVERIFY(notFound > 0 && notFound < model.rowCount());
+
+    const auto decodes = [&](const char* expression) {
+        const CompactFilter f(parse(QString::fromUtf8(expression)));
+        for (int r = 0; r < model.rowCount(); ++r)
+            f.matches(model, r);
+        return f.decodedRows();
+    };
+    QCOMPARE(decodes("~m GET"), 0);
+    QCOMPARE(decodes("~t json & ~c 404"), notFound);
+    QCOMPARE(decodes("~c 404 | ~h Accept"), model.rowCount() - notFound);
+    QCOMPARE(decodes("!(~c 404 | ~h Accept)"), model.rowCount() - notFound);
+    QCOMPARE(decodes("~h Accept"), model.rowCount());
 }
 
 QTEST_MAIN(CompactFilterTest)
