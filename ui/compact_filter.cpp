@@ -86,15 +86,33 @@ enum class Verdict : quint8
 // 404` needs no decode for rows whose status is not 404).
 //
 // `hostExact` is false for rows whose Host header names another host than the request's: ~d,
-// ~u and bare words read the Host header, which the compact row does not keep.
-Verdict evaluateCompact(const filter::Node& node, const HttpFlow& flow, bool hostExact)
+// ~u and bare words read the Host header, which the compact row does not keep. Content types
+// are decided from the response's kept Content-Type while that is exact and the request has
+// none (most GETs).
+struct CompactRow
+{
+    const FlowListModel& model;
+    int row;
+    const HttpFlow& flow; // filled by fillCompactFlow()
+    bool hostExact;
+};
+
+Verdict responseType(const filter::Node& node, const CompactRow& c)
+{
+    const FlowListModel::CompactTypes t = c.model.compactContentTypes(c.row);
+    if (!t.responseExact)
+        return Verdict::Unknown;
+    return !t.response.isEmpty() && node.pattern.search(t.response) ? Verdict::Yes : Verdict::No;
+}
+
+Verdict evaluateCompact(const filter::Node& node, const CompactRow& c)
 {
     using filter::NodeKind;
     switch (node.kind) {
     case NodeKind::And: {
         Verdict v = Verdict::Yes;
-        for (const filter::Node& c : node.children) {
-            const Verdict cv = evaluateCompact(c, flow, hostExact);
+        for (const filter::Node& child : node.children) {
+            const Verdict cv = evaluateCompact(child, c);
             if (cv == Verdict::No)
                 return Verdict::No;
             if (cv == Verdict::Unknown)
@@ -104,8 +122,8 @@ Verdict evaluateCompact(const filter::Node& node, const HttpFlow& flow, bool hos
     }
     case NodeKind::Or: {
         Verdict v = Verdict::No;
-        for (const filter::Node& c : node.children) {
-            const Verdict cv = evaluateCompact(c, flow, hostExact);
+        for (const filter::Node& child : node.children) {
+            const Verdict cv = evaluateCompact(child, c);
             if (cv == Verdict::Yes)
                 return Verdict::Yes;
             if (cv == Verdict::Unknown)
@@ -114,7 +132,7 @@ Verdict evaluateCompact(const filter::Node& node, const HttpFlow& flow, bool hos
         return v;
     }
     case NodeKind::Not:
-        switch (evaluateCompact(node.children.front(), flow, hostExact)) {
+        switch (evaluateCompact(node.children.front(), c)) {
         case Verdict::No:
             return Verdict::Yes;
         case Verdict::Yes:
@@ -125,13 +143,23 @@ Verdict evaluateCompact(const filter::Node& node, const HttpFlow& flow, bool hos
         return Verdict::Unknown;
     case NodeKind::Domain:
     case NodeKind::Url:
-        if (!hostExact)
+        if (!c.hostExact)
             return Verdict::Unknown;
-        return filter::evaluate(node, flow) ? Verdict::Yes : Verdict::No;
+        return filter::evaluate(node, c.flow) ? Verdict::Yes : Verdict::No;
+    case NodeKind::ContentTypeResponse:
+        return responseType(node, c);
+    case NodeKind::ContentTypeRequest:
+        return c.model.compactContentTypes(c.row).requestHasType ? Verdict::Unknown : Verdict::No;
+    case NodeKind::ContentType: {
+        const Verdict response = responseType(node, c);
+        if (response == Verdict::Yes || !c.model.compactContentTypes(c.row).requestHasType)
+            return response;
+        return Verdict::Unknown;
+    }
     default:
         if (!CompactFilter::isCompact(node))
             return Verdict::Unknown;
-        return filter::evaluate(node, flow) ? Verdict::Yes : Verdict::No;
+        return filter::evaluate(node, c.flow) ? Verdict::Yes : Verdict::No;
     }
 }
 
@@ -144,7 +172,7 @@ bool CompactFilter::matches(const FlowListModel& model, int row) const
     const bool hostExact = model.fillCompactFlow(row, m_scratch);
     if (hostExact && !m_decode)
         return filter::evaluate(m_root, m_scratch);
-    const Verdict v = evaluateCompact(m_root, m_scratch, hostExact);
+    const Verdict v = evaluateCompact(m_root, {model, row, m_scratch, hostExact});
     if (v != Verdict::Unknown)
         return v == Verdict::Yes;
     ++m_decodedRows;

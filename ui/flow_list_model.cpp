@@ -154,7 +154,7 @@ void FlowListModel::fillRow(Row& row, const HttpFlow& flow)
                                                 markerSymbolOf, flow);
     row.port = rq.port;
     row.clientPort = flow.client.peer.port;
-    quint8 flags = 0;
+    quint16 flags = 0;
     if (tcp)
         flags |= TcpFlag;
     // As the filter's ~websocket decides it (fillCompactFlow() hands this on to it).
@@ -170,6 +170,13 @@ void FlowListModel::fillRow(Row& row, const HttpFlow& flow)
     const QByteArray hostHeader = rq.hostHeader();
     if (!hostHeader.isEmpty() && hostHeader != rq.host)
         flags |= HostHeaderDiffersFlag;
+    if (rq.headers.contains("content-type"))
+        flags |= RequestContentTypeFlag;
+    if (flow.response) {
+        const qsizetype types = flow.response->headers.values("content-type").size();
+        if (types > 1 || (types == 1 && flow.response->headers.value("content-type").isEmpty()))
+            flags |= ResponseTypeInexactFlag;
+    }
     row.flags = flags;
     const QByteArray& path = rq.path;
     if (row.path && ByteArena::view(row.path) == QByteArrayView(path))
@@ -439,6 +446,13 @@ bool FlowListModel::fillCompactFlow(int row, HttpFlow& out) const
     else if (!out.comment.isEmpty())
         out.comment.clear();
     return !(r.flags & HostHeaderDiffersFlag);
+}
+
+FlowListModel::CompactTypes FlowListModel::compactContentTypes(int row) const
+{
+    const Row& r = m_rows[size_t(row)];
+    return {m_values[r.contentType].raw, !(r.flags & ResponseTypeInexactFlag),
+            bool(r.flags & RequestContentTypeFlag)};
 }
 
 double FlowListModel::durationOf(const FlowStore::Summary& s)

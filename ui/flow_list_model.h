@@ -129,6 +129,16 @@ public:
     // decided on the decoded flow (every other field is filled all the same). `out` is
     // scratch reused across rows.
     bool fillCompactFlow(int row, HttpFlow& out) const;
+    // What ~t, ~tq and ~ts need beyond fillCompactFlow(): the response's Content-Type as it
+    // travelled, whether that one value is all there is (false for several Content-Type
+    // headers, or one that is empty), and whether the request has one at all.
+    struct CompactTypes
+    {
+        QByteArrayView response;
+        bool responseExact = true;
+        bool requestHasType = false;
+    };
+    CompactTypes compactContentTypes(int row) const;
 
 Q_SIGNALS:
     // Marks or comments changed by setMarker()/setComment(): the new snapshots (the window
@@ -138,7 +148,7 @@ Q_SIGNALS:
     void flowsAboutToBeRemoved(const std::vector<quint32>& rows);
 
 private:
-    enum RowFlag : quint8
+    enum RowFlag : quint16
     {
         TcpFlag = 1,
         WebSocketFlag = 2,
@@ -147,6 +157,9 @@ private:
         HasResponseFlag = 16,
         HostHeaderDiffersFlag = 32,
         HasCommentFlag = 64,
+        // For ~t/~tq/~ts on compact rows (compactContentTypes()).
+        RequestContentTypeFlag = 256,  // the request has a Content-Type header
+        ResponseTypeInexactFlag = 512, // the response's Content-Type is not just the one kept
     };
     struct Row
     {
@@ -160,7 +173,7 @@ private:
         quint32 marker = 0; // interned; 0: not marked
         quint16 port = 0;
         quint16 clientPort = 0;
-        quint8 flags = 0;
+        quint16 flags = 0;
         const char* path = nullptr; // in m_paths
     };
     // An interned value: the bytes as the flow had them (for the filter) and the text shown.

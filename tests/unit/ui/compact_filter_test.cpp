@@ -81,6 +81,11 @@ void CompactFilterTest::agreesWithTheFilter_data()
                           "~m GET ~c 200 !~u 7$",
                           "~h Accept | ~m POST",
                           "~t json & ~c 200",
+                          "~t json",
+                          "~t html | ~tq form",
+                          "~ts text/",
+                          "!~ts json & ~m GET",
+                          "~tq .",
                           "~b item",
                           "~marked",
                           "!~marked & ~m GET",
@@ -118,7 +123,7 @@ void CompactFilterTest::agreesWithTheFilter()
     qInfo("%s: %d of %d rows", qPrintable(expression), matched, model.rowCount());
 }
 
-// A mixed expression decodes only the rows its compact part leaves open: `~t json & ~c 404`
+// A mixed expression decodes only the rows its compact part leaves open: `~h Accept & ~c 404`
 // the 404 rows, `~c 404 | ~h Accept` the rows that are not 404, `~m GET` none.
 void CompactFilterTest::decodesOnlyUndecidedRows()
 {
@@ -141,10 +146,41 @@ void CompactFilterTest::decodesOnlyUndecidedRows()
         return f.decodedRows();
     };
     QCOMPARE(decodes("~m GET"), 0);
-    QCOMPARE(decodes("~t json & ~c 404"), notFound);
+    QCOMPARE(decodes("~h Accept & ~c 404"), notFound);
     QCOMPARE(decodes("~c 404 | ~h Accept"), model.rowCount() - notFound);
     QCOMPARE(decodes("!(~c 404 | ~h Accept)"), model.rowCount() - notFound);
     QCOMPARE(decodes("~h Accept"), model.rowCount());
+
+    // Content types: only rows whose request has a Content-Type (for ~t, ~tq) or whose
+    // response has more than the one kept are decoded, and the answers stay the filter's.
+    FlowListModel typed;
+    QList<FlowSnapshot> typedBatch;
+    int requestTyped = 0, inexact = 0;
+    for (int i = 0; i < 400; ++i) {
+        auto f = std::make_shared<HttpFlow>(*test::variedFlow(i));
+        if (i % 4 == 0) {
+            f->request.headers.add("Content-Type", "application/json");
+            ++requestTyped;
+        }
+        if (i % 7 == 0 && f->response) {
+            inexact += f->response->headers.contains("content-type"); // now two of them
+            f->response->headers.add("Content-Type", "text/html");
+        }
+        typedBatch.append(f);
+    }
+    typed.applyBatch(typedBatch);
+    const auto typedDecodes = [&](const char* expression) {
+        const filter::Filter plain = parse(QString::fromUtf8(expression));
+        const CompactFilter f(plain);
+        for (int r = 0; r < typed.rowCount(); ++r)
+            if (f.matches(typed, r) != plain.matches(*typed.flowAt(r)))
+                qFatal("%s disagrees on row %d", expression, r);
+        return f.decodedRows();
+    };
+    QCOMPARE(typedDecodes("~ts json"), inexact);
+    QCOMPARE(typedDecodes("~tq json"), requestTyped);
+    QVERIFY(typedDecodes("~t html") <= requestTyped + inexact);
+    QVERIFY(typedDecodes("~t json | ~ts html") < typed.rowCount() / 2);
 }
 
 QTEST_MAIN(CompactFilterTest)
