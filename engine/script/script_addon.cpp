@@ -74,6 +74,45 @@ void ScriptAddon::setOnWantedHooksChanged(std::function<void()> callback)
     m_onWantedChanged = std::move(callback);
 }
 
+void ScriptAddon::setHost(ScriptHost host)
+{
+    auto shared = std::make_shared<const ScriptHost>(std::move(host));
+    {
+        std::lock_guard lock(m_mutex);
+        m_host = shared;
+    }
+    QMetaObject::invokeMethod(
+        m_runtime, [rt = m_runtime, shared] { rt->setHost(shared); }, Qt::BlockingQueuedConnection);
+}
+
+bool ScriptAddon::hold(const proxy::HookPtr& hook, const std::function<void()>& complete,
+                       const HttpFlow& seen, const FlowChange& change)
+{
+    std::shared_ptr<const ScriptHost> host;
+    {
+        std::lock_guard lock(m_mutex);
+        host = m_host;
+    }
+    if (!host || !host->hold) {
+        log(proxy::LogLevel::Warn,
+            QStringLiteral("%1: flow.intercept(): this proxy cannot hold flows; the flow goes on")
+                .arg(m_path));
+        return false;
+    }
+    // What the window shows while the flow is held: the flow with this script's changes.
+    proxy::HookData shown;
+    shown.kind = hook->kind;
+    shown.flow = std::make_shared<HttpFlow>(seen);
+    if (change)
+        change(shown);
+    if (host->hold(hook, complete, *shown.flow))
+        return true;
+    log(proxy::LogLevel::Warn,
+        QStringLiteral("%1: flow.intercept() in %2: the flow could not be held; it goes on")
+            .arg(m_path, QString::fromLatin1(proxy::hookName(hook->kind))));
+    return false;
+}
+
 QString ScriptAddon::load()
 {
     QString error;
@@ -114,9 +153,14 @@ bool ScriptAddon::run(const proxy::HookPtr& hook, const std::function<void()>& c
         input.clientHello = *hook->clientHello;
     QMetaObject::invokeMethod(
         m_runtime,
-        [rt = m_runtime, hook, complete, input = std::move(input)] {
-            if (FlowChange change = rt->runHook(input))
-                hook->onWorker.push_back([hook, change = std::move(change)] { change(*hook); });
+        [this, rt = m_runtime, hook, complete, input = std::move(input)] {
+            const HookOutcome outcome = rt->runHook(input);
+            if (outcome.change)
+                hook->onWorker.push_back([hook, change = outcome.change] { change(*hook); });
+            // Held: whoever resumes (the window, a later hook, a timer) calls complete.
+            if (outcome.intercept && input.flow &&
+                hold(hook, complete, *input.flow, outcome.change))
+                return;
             complete();
         },
         Qt::QueuedConnection);

@@ -83,6 +83,7 @@ QString ScriptRuntime::load()
         if (m_log)
             m_log(level, QFileInfo(m_path).fileName() + QStringLiteral(": ") + m);
     });
+    g->native->setHost(m_host);
     g->engine = std::make_unique<QJSEngine>();
     g->entry = ScriptApi::installPrelude(*g->engine, g->native->wrap(*g->engine));
     QString err;
@@ -279,7 +280,14 @@ bool ScriptRuntime::callHook(const QString& name, const QJSValue& argument)
     return invoke(*m_current, name, argument).property(QStringLiteral("ok")).toBool();
 }
 
-FlowChange ScriptRuntime::runHook(const HookInput& in)
+void ScriptRuntime::setHost(std::shared_ptr<const ScriptHost> host)
+{
+    m_host = std::move(host);
+    if (m_current)
+        m_current->native->setHost(m_host);
+}
+
+HookOutcome ScriptRuntime::runHook(const HookInput& in)
 {
     if (!m_current)
         return {};
@@ -329,14 +337,16 @@ FlowChange ScriptRuntime::runHook(const HookInput& in)
         const bool ignore = answer.property(QStringLiteral("ignoreConnection")).toBool();
         if (ignore == in.clientHello->ignoreConnection)
             return {};
-        return [ignore](proxy::HookData& hook) {
-            if (hook.clientHello)
-                hook.clientHello->ignoreConnection = ignore;
-        };
+        return {[ignore](proxy::HookData& hook) {
+                    if (hook.clientHello)
+                        hook.clientHello->ignoreConnection = ignore;
+                },
+                false};
     }
     if (!in.flow)
         return {};
-    return FlowToJs::flowChange(answer, *in.flow, in.kind);
+    return {FlowToJs::flowChange(answer, *in.flow, in.kind),
+            answer.property(QStringLiteral("intercept")).toBool()};
 }
 
 } // namespace spyglass::script
