@@ -1,9 +1,12 @@
 #include "script/script_addon.h"
 
 #include "script/script_runtime.h"
+#include "script/worker_return.h"
 
 #include <QFileInfo>
 #include <QThread>
+
+#include <utility>
 
 namespace spyglass::script {
 
@@ -151,17 +154,25 @@ bool ScriptAddon::run(const proxy::HookPtr& hook, const std::function<void()>& c
         input.connection = *hook->connection;
     if (hook->clientHello)
         input.clientHello = *hook->clientHello;
+    // The rest of the hook goes back to this worker: the changes queued in onWorker are made
+    // there, then the addons after this one run there, on the changed flow (worker_return.h).
+    std::function<void()> finish = [back = WorkerReturn::current(), hook, complete] {
+        back->post([hook, complete] {
+            for (const auto& work : std::exchange(hook->onWorker, {}))
+                work();
+            complete();
+        });
+    };
     QMetaObject::invokeMethod(
         m_runtime,
-        [this, rt = m_runtime, hook, complete, input = std::move(input)] {
+        [this, rt = m_runtime, hook, finish = std::move(finish), input = std::move(input)] {
             const HookOutcome outcome = rt->runHook(input);
             if (outcome.change)
                 hook->onWorker.push_back([hook, change = outcome.change] { change(*hook); });
-            // Held: whoever resumes (the window, a later hook, a timer) calls complete.
-            if (outcome.intercept && input.flow &&
-                hold(hook, complete, *input.flow, outcome.change))
+            // Held: whoever resumes (the window, a later hook, a timer) calls finish.
+            if (outcome.intercept && input.flow && hold(hook, finish, *input.flow, outcome.change))
                 return;
-            complete();
+            finish();
         },
         Qt::QueuedConnection);
     return false;

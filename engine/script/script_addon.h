@@ -3,13 +3,16 @@
 // by mitmproxy's ScriptLoader. It owns a ScriptRuntime on a thread of its own. A hook the
 // script defines arrives on a worker; run() copies what the hook carries, posts it to the
 // script thread and returns false (answer later); the script thread calls the function, turns
-// what it changed into a FlowChange, queues that in HookData::onWorker and calls complete, so
-// the flow is only ever changed on its own worker. Hooks the script does not define are not
-// wanted, so flows nobody scripts are never held.
+// what it changed into a FlowChange and queues that in HookData::onWorker, then posts the rest
+// of the hook back to the worker (worker_return.h): there the change is made and complete
+// runs the addons after this one on the changed flow (a second script that also edits the
+// request must see the first one's edit, not overwrite it). The flow is only ever changed on
+// its own worker. Hooks the script does not define are not wanted, so flows nobody scripts are
+// never held.
 //
-// flow.intercept(): instead of calling complete, the script thread hands the hook and its
-// `complete` to the host (script_host.h: the engine's Intercept), which holds the flow until
-// it is resumed, killed or replaced; only then do the addons after this one run.
+// flow.intercept(): instead of finishing, the script thread hands the hook and that way back
+// to the host (script_host.h: the engine's Intercept), which holds the flow until it is
+// resumed, killed or replaced; only then do the addons after this one run.
 //
 // Threads: run() from any worker, configure() from any thread, the rest from the thread that
 // made the addon. The destructor runs `done` and stops the thread (after the engine stopped).

@@ -415,5 +415,33 @@ def replay_from_request_hook(env):
     check_eq([m.group("url") for m in lines], [url], "and one original")
 
 
+@case(spyglass_only=True)
+def two_scripts_both_edit_the_request(env):
+    # The second script runs on the flow as the first one left it: both headers arrive.
+    first = os.path.join(env.tmp, "first.js")
+    write(first, "function request(flow) { flow.request.headers.set('X-First', '1'); }\n")
+    second = os.path.join(env.tmp, "second.js")
+    write(second, "function request(flow) {\n"
+                  "  flow.request.headers.set('X-Second', 'saw ' + flow.request.headers.get('X-First'));\n"
+                  "}\n")
+    p = env.new_proxy(scripts(first, second))
+    headers, _ = echo_headers(T.curl(env.origin.url("/echo/both"), proxy=p))
+    check_eq(headers.get("x-first"), "1", "the first script's header")
+    check_eq(headers.get("x-second"), "saw 1", "the second script saw it")
+
+
+@case(spyglass_only=True)
+def hold_until_release_example(env):
+    p = env.new_proxy(scripts("hold_until_release.js", sets=["hold_prefix=/echo/slow"]))
+    t, out = curl_in_background(env.origin.url("/echo/slow/1"), p)
+    time.sleep(0.5)
+    check_eq(T.curl(env.origin.url("/echo/fast"), proxy=p, timeout=10).status, 200, "fast passes")
+    check(t.is_alive(), "the slow one is held")
+    r = T.curl(env.origin.url("/release"), proxy=p, timeout=10)
+    check_eq((r.status, r.body), (200, b"released 1\n"), "the release answer")
+    t.join(20)
+    check(not t.is_alive() and out["r"].status == 200, "the held request completed")
+
+
 if __name__ == "__main__":
     T.main()

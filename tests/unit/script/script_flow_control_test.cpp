@@ -9,6 +9,7 @@
 #include "proxy/context.h"
 #include "script/script_addon.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -142,6 +143,7 @@ class ScriptFlowControlTest : public QObject
         if (a.run(p.hook, [done] { *done = true; }))
             *done = true;
         a.sync();
+        QCoreApplication::processEvents(); // this thread plays the worker the hook returns to
         return p;
     }
 
@@ -219,14 +221,14 @@ private Q_SLOTS:
         Pending p1 = start(*a, HookKind::Request, resumed);
         QVERIFY(!*p1.done);
         QVERIFY(m_intercept.resume(resumed->id));
-        QVERIFY(*p1.done);
+        QTRY_VERIFY(*p1.done);
         p1.finish();
         QCOMPARE(resumed->request.headers.value("x-script"), QByteArray("1"));
 
         auto killed = makeFlow("/kill");
         Pending p2 = start(*a, HookKind::Request, killed);
         QVERIFY(m_intercept.kill(killed->id));
-        QVERIFY(*p2.done);
+        QTRY_VERIFY(*p2.done);
         p2.finish();
         QVERIFY(killed->error);
         QCOMPARE(killed->error->message, QStringLiteral("Connection killed."));
@@ -236,6 +238,7 @@ private Q_SLOTS:
         HttpFlow edited = *replaced;
         edited.request.path = "/edited";
         QVERIFY(m_intercept.replace(replaced->id, edited));
+        QTRY_VERIFY(*p3.done);
         p3.finish();
         QCOMPARE(replaced->request.path, QByteArray("/edited")); // the window's edit wins
         QVERIFY(!m_intercept.resume(replaced->id));              // not held any more
@@ -248,7 +251,7 @@ private Q_SLOTS:
         Pending p4 = start(*a, HookKind::Response, resumed);
         QVERIFY(!*p4.done);
         QCOMPARE(m_intercept.resumeAll(), 1);
-        QVERIFY(*p4.done);
+        QTRY_VERIFY(*p4.done);
     }
 
     void killFromALaterHook()
@@ -347,8 +350,34 @@ private Q_SLOTS:
         QVERIFY(!done);
         QVERIFY2(r->seenPaths().isEmpty(), "the addon after the script waits");
         QVERIFY(m_intercept.resume(held->id));
-        QVERIFY(done);
+        QTRY_VERIFY(done);
         QCOMPARE(r->seenPaths(), QStringList{QStringLiteral("/held")});
+    }
+
+    void aSecondScriptSeesTheFirstOnesChange()
+    {
+        // Each script's change is made on the worker before the next script copies the flow:
+        // two scripts editing the same request both count.
+        std::vector<std::unique_ptr<addons::Addon>> list;
+        list.push_back(loaded(
+            "first.js", "function request(flow) { flow.request.headers.set('X-A', '1'); }\n"));
+        list.push_back(loaded("second.js",
+                              "function request(flow) {\n"
+                              "  var a = flow.request.headers.get('X-A');\n"
+                              "  flow.request.headers.set('X-B', a ? 'saw ' + a : 'no');\n"
+                              "}\n"));
+        addons::AddonManager manager(std::move(list));
+        auto flow = makeFlow("/two");
+        auto hook = std::make_shared<proxy::HookData>();
+        hook->kind = HookKind::Request;
+        hook->flow = flow;
+        std::atomic<bool> done{false};
+        QVERIFY(!manager.run(hook, [&done] { done = true; }));
+        QTRY_VERIFY(done);
+        for (auto& f : std::exchange(hook->onWorker, {}))
+            f();
+        QCOMPARE(flow->request.headers.value("x-a"), QByteArray("1"));
+        QCOMPARE(flow->request.headers.value("x-b"), QByteArray("saw 1"));
     }
 
     void replayTheEditedFlow()
