@@ -507,6 +507,7 @@
     }
 
     let options = {};
+    const timers = new Map(); // spyglass.setTimeout id -> callback
     const spyglass = {
         log: {debug: logWith(0), info: logWith(1), warn: logWith(2), error: logWith(3)},
         addOption(name, type, defaultValue, help) {
@@ -532,6 +533,18 @@
                 throw new Error(err);
         },
         get scriptPath() { return native.scriptPath(); },
+        setTimeout(fn, ms) {
+            if (typeof fn !== "function")
+                throw new TypeError("spyglass.setTimeout takes a function");
+            const delay = Math.min(Math.max(0, Math.floor(Number(ms) || 0)), 2147483647);
+            const id = native.addTimer(delay);
+            timers.set(id, fn);
+            return id;
+        },
+        clearTimeout(id) {
+            if (timers.delete(Number(id)))
+                native.cancelTimer(Number(id));
+        },
         replay(flow) {
             if (!(flow instanceof Flow))
                 throw new TypeError("spyglass.replay takes a flow");
@@ -614,6 +627,11 @@
             return out;
         },
         setOptions(o) { options = Object.freeze(o); },
+        timer(id) {
+            const fn = timers.get(id);
+            timers.delete(id);
+            return fn;
+        },
         api() {
             const out = [];
             const classes = {Flow: Flow, Request: Request, Response: Response, Headers: Headers,

@@ -8,6 +8,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJSEngine>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace spyglass::script {
 
@@ -83,6 +86,28 @@ QUuid flowId(const QString& id)
 }
 
 } // namespace
+
+int ScriptNative::addTimer(int ms)
+{
+    const int id = m_nextTimer++;
+    auto* timer = new QTimer(this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this, id] {
+        if (QTimer* t = m_timers.take(id))
+            t->deleteLater();
+        if (m_onTimer)
+            m_onTimer(id);
+    });
+    m_timers.insert(id, timer);
+    timer->start(std::max(0, ms));
+    return id;
+}
+
+void ScriptNative::cancelTimer(int id)
+{
+    if (QTimer* t = m_timers.take(id))
+        delete t;
+}
 
 bool ScriptNative::resumeFlow(const QString& id)
 {

@@ -10,12 +10,14 @@
 #include "flow/flow.h"
 #include "script/script_host.h"
 
+#include <QHash>
 #include <QJSValue>
 #include <QObject>
 #include <functional>
 #include <memory>
 
 class QJSEngine;
+class QTimer;
 
 namespace spyglass::script {
 
@@ -32,6 +34,8 @@ public:
     void setCurrentFlow(std::shared_ptr<const HttpFlow> flow) { m_flow = std::move(flow); }
     // The engine's side of intercept and replay (script_host.h); null: refused with a reason.
     void setHost(std::shared_ptr<const ScriptHost> host) { m_host = std::move(host); }
+    // Called on this thread when a spyglass.setTimeout timer is due, with its id.
+    void setOnTimer(std::function<void(int)> onTimer) { m_onTimer = std::move(onTimer); }
 
     Q_INVOKABLE void log(int level, const QString& message);
     // Registers an option (OptionRegistry::addScriptOption); the error, or empty.
@@ -54,6 +58,10 @@ public:
     // is the base (its connection, a body the script left alone); any other flow is rebuilt
     // from what the script object holds.
     Q_INVOKABLE QJSValue replay(const QJSValue& request, const QString& id);
+    // A single-shot timer on the script's thread (spyglass.setTimeout keeps the callback):
+    // its id. Cancelling an id that already fired does nothing.
+    Q_INVOKABLE int addTimer(int ms);
+    Q_INVOKABLE void cancelTimer(int id);
     // A value mitmproxy's flow.marked accepts (flow/flow_marker.h).
     Q_INVOKABLE bool isValidMarker(const QString& marker) const;
 
@@ -65,6 +73,9 @@ private:
     QJSEngine* m_engine = nullptr;
     std::shared_ptr<const HttpFlow> m_flow;
     std::shared_ptr<const ScriptHost> m_host;
+    std::function<void(int)> m_onTimer;
+    QHash<int, QTimer*> m_timers; // children of this object
+    int m_nextTimer = 1;
 };
 
 } // namespace spyglass::script

@@ -84,6 +84,8 @@ QString ScriptRuntime::load()
             m_log(level, QFileInfo(m_path).fileName() + QStringLiteral(": ") + m);
     });
     g->native->setHost(m_host);
+    // The native object (and its timers) dies with its generation: a reload drops the timers.
+    g->native->setOnTimer([this, gen = g.get()](int id) { fireTimer(*gen, id); });
     g->engine = std::make_unique<QJSEngine>();
     g->entry = ScriptApi::installPrelude(*g->engine, g->native->wrap(*g->engine));
     QString err;
@@ -237,7 +239,19 @@ void ScriptRuntime::shutdown()
 
 QJSValue ScriptRuntime::invoke(Generation& g, const QString& hook, const QJSValue& argument)
 {
-    const QJSValue fn = g.functions.value(hook);
+    return invokeFunction(g, g.functions.value(hook), hook, argument);
+}
+
+void ScriptRuntime::fireTimer(Generation& g, int id)
+{
+    const QJSValue fn = g.entry.property(QStringLiteral("timer")).callWithInstance(g.entry, {id});
+    if (fn.isCallable()) // not cleared meanwhile
+        invokeFunction(g, fn, QStringLiteral("setTimeout callback"), QJSValue());
+}
+
+QJSValue ScriptRuntime::invokeFunction(Generation& g, const QJSValue& fn, const QString& hook,
+                                       const QJSValue& argument)
+{
     m_watchdog.arm(g.engine.get(), m_timeoutMs);
     QJSValue answer = g.invoke.call({fn, hook, argument});
     const bool interrupted = m_watchdog.disarm();

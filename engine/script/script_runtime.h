@@ -75,6 +75,12 @@ private:
     // Calls fn(argument) through the prelude under the watchdog; the prelude's answer, or an
     // undefined value after reporting the failure.
     QJSValue invoke(Generation& g, const QString& hook, const QJSValue& argument);
+    // The same for any function of the script (a spyglass.setTimeout callback); `what` names
+    // it in reports.
+    QJSValue invokeFunction(Generation& g, const QJSValue& fn, const QString& what,
+                            const QJSValue& argument);
+    // A spyglass.setTimeout timer of `g` is due.
+    void fireTimer(Generation& g, int id);
     QString location(const Generation& g, const QJSValue& error, const QString& hook) const;
     void report(const QString& message);
     QJSValue optionsObject(QJSEngine& engine) const;

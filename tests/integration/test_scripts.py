@@ -443,5 +443,27 @@ def hold_until_release_example(env):
     check(not t.is_alive() and out["r"].status == 200, "the held request completed")
 
 
+@case(spyglass_only=True)
+def intercept_resumed_by_a_timer(env):
+    # flow.intercept() with spyglass.setTimeout(flow.resume): the request is held about a
+    # second while another one passes at once.
+    path = os.path.join(env.tmp, "delay.js")
+    write(path, "function request(flow) {\n"
+                "  if (flow.request.path !== '/echo/delayed') return;\n"
+                "  flow.intercept();\n"
+                "  spyglass.setTimeout(function () { flow.resume(); }, 1000);\n"
+                "}\n")
+    p = env.new_proxy(scripts(path))
+    start = time.monotonic()
+    t, out = curl_in_background(env.origin.url("/echo/delayed"), p)
+    time.sleep(0.2)
+    quick = T.curl(env.origin.url("/echo/quick"), proxy=p, timeout=10)
+    check(quick.status == 200 and time.monotonic() - start < 0.9, f"others pass at once ({quick!r})")
+    t.join(20)
+    took = time.monotonic() - start
+    check(not t.is_alive() and out["r"].status == 200, "the delayed request completed")
+    check(took >= 0.95, f"held about a second ({took:.2f}s)")
+
+
 if __name__ == "__main__":
     T.main()

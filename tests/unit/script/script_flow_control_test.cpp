@@ -10,6 +10,7 @@
 #include "script/script_addon.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -352,6 +353,41 @@ private Q_SLOTS:
         QVERIFY(m_intercept.resume(held->id));
         QTRY_VERIFY(done);
         QCOMPARE(r->seenPaths(), QStringList{QStringLiteral("/held")});
+    }
+
+    void timerResumesAndClearTimeoutCancels()
+    {
+        auto a = loaded("timer.js",
+                        "function request(flow) {\n"
+                        "  if (flow.request.path === '/later') {\n"
+                        "    flow.intercept();\n"
+                        "    spyglass.setTimeout(function () {\n"
+                        "      spyglass.log.info('timer resumed ' + flow.resume());\n"
+                        "    }, 50);\n"
+                        "    var never = spyglass.setTimeout(function () {\n"
+                        "      spyglass.log.info('cancelled timer ran');\n"
+                        "    }, 10);\n"
+                        "    spyglass.clearTimeout(never);\n"
+                        "    spyglass.clearTimeout(12345);\n"
+                        "  } else {\n"
+                        "    spyglass.setTimeout(function () { throw new Error('late'); }, 0);\n"
+                        "  }\n"
+                        "}\n");
+        auto flow = makeFlow("/later");
+        QElapsedTimer clock;
+        clock.start();
+        Pending p = start(*a, HookKind::Request, flow);
+        QVERIFY(!*p.done);
+        QTRY_VERIFY(*p.done);
+        QVERIFY2(clock.elapsed() >= 45, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(logText().contains(QStringLiteral("timer resumed true")));
+
+        start(*a, HookKind::Request, makeFlow("/throws"));
+        QTRY_VERIFY2(logText().contains(QStringLiteral("timer.js:13: setTimeout callback: "
+                                                       "Error: late")),
+                     qPrintable(logText()));
+        QTest::qWait(100);
+        QVERIFY2(!logText().contains(QStringLiteral("cancelled timer ran")), qPrintable(logText()));
     }
 
     void aSecondScriptSeesTheFirstOnesChange()
