@@ -54,6 +54,37 @@ bool Intercept::run(const proxy::HookPtr& hook, const std::function<void()>& com
     return false;
 }
 
+bool Intercept::hold(const proxy::HookPtr& hook, std::function<void()> complete,
+                     const HttpFlow& shown)
+{
+    if (!hook->flow || (hook->kind != HookKind::Request && hook->kind != HookKind::Response &&
+                        hook->kind != HookKind::WebsocketMessage))
+        return false;
+    HttpFlow published = shown;
+    published.intercepted = true;
+    {
+        // Published under the lock: a resume from another thread cannot release the flow
+        // (and its worker publish a later state) before this snapshot is out.
+        std::lock_guard lock(m_mutex);
+        if (m_held.contains(shown.id))
+            return false;
+        m_held.insert(shown.id, Held{hook, std::move(complete)});
+        if (m_onHold)
+            m_onHold(published);
+    }
+    log(proxy::LogLevel::Info,
+        QStringLiteral("intercepted %1 %2 (%3, by a script)")
+            .arg(QString::fromLatin1(shown.request.method), QString::fromUtf8(shown.request.url()),
+                 QString::fromLatin1(proxy::hookName(hook->kind))));
+    return true;
+}
+
+bool Intercept::isHeld(const QUuid& id) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_held.contains(id);
+}
+
 bool Intercept::take(const QUuid& id, Held* out)
 {
     std::lock_guard lock(m_mutex);

@@ -37,8 +37,19 @@ public:
     // engine can publish it.
     void setOnHold(std::function<void(const HttpFlow&)> onHold) { m_onHold = std::move(onHold); }
 
+    // Holds a hook that another addon answers through this one: a script whose hook called
+    // flow.intercept() (engine/script/script_host.h) hands its hook over instead of
+    // completing it. From then on the flow is held exactly as if the `intercept` filter had
+    // matched: listed by held(), released by resume/kill/replace (which call `complete`, so
+    // the addons after that script run after the release). `shown` is the flow as that addon
+    // left it (its own changes wait in hook->onWorker); it is published with intercepted set.
+    // Thread-safe, from any thread (the script's). False, holding nothing, for a hook other
+    // than request, response or websocket_message, or a flow held already.
+    bool hold(const proxy::HookPtr& hook, std::function<void()> complete, const HttpFlow& shown);
+
     // Thread-safe. Ids of the flows held now.
     QList<QUuid> held() const;
+    bool isHeld(const QUuid& id) const;
     // False when the flow is not held (any more).
     bool resume(const QUuid& id);
     int resumeAll();

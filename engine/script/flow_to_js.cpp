@@ -192,7 +192,11 @@ QJSValue FlowToJs::flow(QJSEngine& engine, const HttpFlow& f)
     o.setProperty(QStringLiteral("kind"),
                   f.kind == FlowKind::Tcp ? QStringLiteral("tcp") : QStringLiteral("http"));
     o.setProperty(QStringLiteral("live"), f.live);
-    o.setProperty(QStringLiteral("isReplay"), f.isReplay);
+    // mitmproxy's flow.is_replay: "request" (client replay), "response" (server replay), null.
+    o.setProperty(QStringLiteral("isReplay"), f.isReplay ? QJSValue(QStringLiteral("request"))
+                                              : f.isServerReplay
+                                                  ? QJSValue(QStringLiteral("response"))
+                                                  : null);
     o.setProperty(QStringLiteral("marked"), f.marked);
     o.setProperty(QStringLiteral("comment"), f.comment);
     o.setProperty(QStringLiteral("request"),
@@ -233,6 +237,13 @@ QJSValue FlowToJs::flow(QJSEngine& engine, const HttpFlow& f)
         o.setProperty(QStringLiteral("tcp"), null);
     }
     return o;
+}
+
+Request FlowToJs::requestFromJs(const QJSValue& raw, const Request& before)
+{
+    Request r = before;
+    applyRequest(r, before, raw);
+    return r;
 }
 
 FlowChange FlowToJs::flowChange(const QJSValue& result, const HttpFlow& before,

@@ -28,6 +28,10 @@ public:
     static QJSValue websocketMessage(QJSEngine& engine, const WebSocketMessage& message);
     static QJSValue tcpMessage(QJSEngine& engine, const TcpMessage& message);
 
+    // `before` with the fields of a raw request (Request._rawOut) applied where they differ;
+    // the body only when the raw says it changed.
+    static Request requestFromJs(const QJSValue& raw, const Request& before);
+
     // What `result` (prelude invoke's answer for a flow hook) changed compared with
     // `before`, the copy the hook saw; empty when nothing did.
     static FlowChange flowChange(const QJSValue& result, const HttpFlow& before,

@@ -407,6 +407,11 @@
     const metadata = new Map();
     const metadataLimit = 10000;
 
+    // The hooks whose flow can be held: those the `intercept` option holds in.
+    const interceptHooks = ["request", "response", "websocket_message"];
+    let current = null; // the Flow of the running hook
+    let currentHook = "";
+
     class Flow {
         constructor(raw) {
             this._raw = raw;
@@ -414,6 +419,7 @@
             this._response = raw.response ? new Response(raw.response) : null;
             this._responseReplaced = false;
             this._killed = false;
+            this._intercept = false;
             this._websocket = raw.websocket ? new WebSocketData(raw.websocket) : null;
             this._tcp = raw.tcp ? new TcpData(raw.tcp) : null;
             this._client = null;
@@ -465,9 +471,30 @@
             return m;
         }
         kill() {
+            if (this !== current) // a flow whose hook has returned: kill it if it is held
+                return native.killFlow(this._raw.id);
             this._killed = true;
+            this._intercept = false;
             if (this._websocket && this._websocket.lastMessage)
                 this._websocket.lastMessage.drop();
+            return true;
+        }
+        intercept() {
+            if (this !== current || interceptHooks.indexOf(currentHook) < 0)
+                throw new Error("flow.intercept() holds the flow of a running " +
+                                interceptHooks.join(", ") + " hook");
+            this._intercept = true;
+        }
+        resume() {
+            if (this === current) {
+                const was = this._intercept;
+                this._intercept = false;
+                return was;
+            }
+            return native.resumeFlow(this._raw.id);
+        }
+        get intercepted() {
+            return this === current ? this._intercept : native.isHeld(this._raw.id);
         }
     }
 
@@ -480,6 +507,7 @@
     }
 
     let options = {};
+    const timers = new Map(); // spyglass.setTimeout id -> callback
     const spyglass = {
         log: {debug: logWith(0), info: logWith(1), warn: logWith(2), error: logWith(3)},
         addOption(name, type, defaultValue, help) {
@@ -505,6 +533,32 @@
                 throw new Error(err);
         },
         get scriptPath() { return native.scriptPath(); },
+        setTimeout(fn, ms) {
+            if (typeof fn !== "function")
+                throw new TypeError("spyglass.setTimeout takes a function");
+            const delay = Math.min(Math.max(0, Math.floor(Number(ms) || 0)), 2147483647);
+            const id = native.addTimer(delay);
+            timers.set(id, fn);
+            return id;
+        },
+        clearTimeout(id) {
+            if (timers.delete(Number(id)))
+                native.cancelTimer(Number(id));
+        },
+        replay(flow) {
+            if (!(flow instanceof Flow))
+                throw new TypeError("spyglass.replay takes a flow");
+            if (flow.kind !== "http" || !flow._request)
+                throw new Error("Can only replay HTTP flows.");
+            if (flow._websocket)
+                throw new Error("Can't replay WebSocket flows.");
+            const r = flow._request._rawOut();
+            r.fullContent = flow._request._content;
+            const answer = native.replay(r, flow._raw.id);
+            if (answer.error)
+                throw new Error(answer.error);
+            return answer.id;
+        },
     };
     Object.freeze(spyglass.log);
     Object.defineProperty(global, "spyglass", {value: Object.freeze(spyglass)});
@@ -539,18 +593,26 @@
             else
                 arg = new Flow(raw);
             try {
+                if (arg instanceof Flow) {
+                    current = arg;
+                    currentHook = hook;
+                }
                 fn.call(global, arg);
             } catch (e) {
                 return {ok: false, message: String(e && e.message !== undefined ? e.name + ": " + e.message : e),
                         line: e && e.lineNumber ? e.lineNumber : 0,
                         stack: e && e.stack ? String(e.stack) : ""};
+            } finally {
+                current = null;
+                currentHook = "";
             }
             if (!(arg instanceof Flow) && !(arg instanceof ClientHello))
                 return {ok: true};
             if (arg instanceof ClientHello)
                 return {ok: true, ignoreConnection: arg._raw.ignoreConnection};
             const f = arg;
-            const out = {ok: true, killed: f._killed, marked: f._raw.marked, comment: f._raw.comment};
+            const out = {ok: true, killed: f._killed, marked: f._raw.marked, comment: f._raw.comment,
+                         intercept: f._intercept};
             if (f._request)
                 out.request = f._request._rawOut();
             if (f._response) {
@@ -565,6 +627,11 @@
             return out;
         },
         setOptions(o) { options = Object.freeze(o); },
+        timer(id) {
+            const fn = timers.get(id);
+            timers.delete(id);
+            return fn;
+        },
         api() {
             const out = [];
             const classes = {Flow: Flow, Request: Request, Response: Response, Headers: Headers,

@@ -1,9 +1,12 @@
 #include "script/script_addon.h"
 
 #include "script/script_runtime.h"
+#include "script/worker_return.h"
 
 #include <QFileInfo>
 #include <QThread>
+
+#include <utility>
 
 namespace spyglass::script {
 
@@ -74,6 +77,45 @@ void ScriptAddon::setOnWantedHooksChanged(std::function<void()> callback)
     m_onWantedChanged = std::move(callback);
 }
 
+void ScriptAddon::setHost(ScriptHost host)
+{
+    auto shared = std::make_shared<const ScriptHost>(std::move(host));
+    {
+        std::lock_guard lock(m_mutex);
+        m_host = shared;
+    }
+    QMetaObject::invokeMethod(
+        m_runtime, [rt = m_runtime, shared] { rt->setHost(shared); }, Qt::BlockingQueuedConnection);
+}
+
+bool ScriptAddon::hold(const proxy::HookPtr& hook, const std::function<void()>& complete,
+                       const HttpFlow& seen, const FlowChange& change)
+{
+    std::shared_ptr<const ScriptHost> host;
+    {
+        std::lock_guard lock(m_mutex);
+        host = m_host;
+    }
+    if (!host || !host->hold) {
+        log(proxy::LogLevel::Warn,
+            QStringLiteral("%1: flow.intercept(): this proxy cannot hold flows; the flow goes on")
+                .arg(m_path));
+        return false;
+    }
+    // What the window shows while the flow is held: the flow with this script's changes.
+    proxy::HookData shown;
+    shown.kind = hook->kind;
+    shown.flow = std::make_shared<HttpFlow>(seen);
+    if (change)
+        change(shown);
+    if (host->hold(hook, complete, *shown.flow))
+        return true;
+    log(proxy::LogLevel::Warn,
+        QStringLiteral("%1: flow.intercept() in %2: the flow could not be held; it goes on")
+            .arg(m_path, QString::fromLatin1(proxy::hookName(hook->kind))));
+    return false;
+}
+
 QString ScriptAddon::load()
 {
     QString error;
@@ -112,12 +154,25 @@ bool ScriptAddon::run(const proxy::HookPtr& hook, const std::function<void()>& c
         input.connection = *hook->connection;
     if (hook->clientHello)
         input.clientHello = *hook->clientHello;
+    // The rest of the hook goes back to this worker: the changes queued in onWorker are made
+    // there, then the addons after this one run there, on the changed flow (worker_return.h).
+    std::function<void()> finish = [back = WorkerReturn::current(), hook, complete] {
+        back->post([hook, complete] {
+            for (const auto& work : std::exchange(hook->onWorker, {}))
+                work();
+            complete();
+        });
+    };
     QMetaObject::invokeMethod(
         m_runtime,
-        [rt = m_runtime, hook, complete, input = std::move(input)] {
-            if (FlowChange change = rt->runHook(input))
-                hook->onWorker.push_back([hook, change = std::move(change)] { change(*hook); });
-            complete();
+        [this, rt = m_runtime, hook, finish = std::move(finish), input = std::move(input)] {
+            const HookOutcome outcome = rt->runHook(input);
+            if (outcome.change)
+                hook->onWorker.push_back([hook, change = outcome.change] { change(*hook); });
+            // Held: whoever resumes (the window, a later hook, a timer) calls finish.
+            if (outcome.intercept && input.flow && hold(hook, finish, *input.flow, outcome.change))
+                return;
+            finish();
         },
         Qt::QueuedConnection);
     return false;

@@ -8,6 +8,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJSEngine>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace spyglass::script {
 
@@ -73,6 +76,85 @@ QByteArray ScriptNative::encodeUtf8(const QString& text) const
 bool ScriptNative::isValidMarker(const QString& marker) const
 {
     return FlowMarker::isValid(marker);
+}
+
+namespace {
+
+QUuid flowId(const QString& id)
+{
+    return QUuid::fromString(id);
+}
+
+} // namespace
+
+int ScriptNative::addTimer(int ms)
+{
+    const int id = m_nextTimer++;
+    auto* timer = new QTimer(this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this, id] {
+        if (QTimer* t = m_timers.take(id))
+            t->deleteLater();
+        if (m_onTimer)
+            m_onTimer(id);
+    });
+    m_timers.insert(id, timer);
+    timer->start(std::max(0, ms));
+    return id;
+}
+
+void ScriptNative::cancelTimer(int id)
+{
+    if (QTimer* t = m_timers.take(id))
+        delete t;
+}
+
+bool ScriptNative::resumeFlow(const QString& id)
+{
+    return m_host && m_host->resume && m_host->resume(flowId(id));
+}
+
+bool ScriptNative::killFlow(const QString& id)
+{
+    return m_host && m_host->kill && m_host->kill(flowId(id));
+}
+
+bool ScriptNative::isHeld(const QString& id) const
+{
+    return m_host && m_host->isHeld && m_host->isHeld(flowId(id));
+}
+
+QJSValue ScriptNative::replay(const QJSValue& request, const QString& id)
+{
+    if (!m_engine)
+        return {};
+    QJSValue out = m_engine->newObject();
+    if (!m_host || !m_host->replay) {
+        out.setProperty(QStringLiteral("error"),
+                        QStringLiteral("spyglass.replay needs a running proxy"));
+        return out;
+    }
+    HttpFlow flow;
+    const bool current = m_flow && m_flow->id == flowId(id);
+    if (current) {
+        flow.client = m_flow->client;
+        flow.request = FlowToJs::requestFromJs(request, m_flow->request);
+    } else {
+        // A flow whose hook has returned: only what the script object still holds.
+        flow.request = FlowToJs::requestFromJs(request, Request{});
+        flow.request.body.content =
+            request.property(QStringLiteral("fullContent")).toVariant().toByteArray();
+        flow.request.body.size = flow.request.body.content.size();
+        flow.request.body.streamed = false;
+    }
+    QString error;
+    const QUuid replayId = m_host->replay(flow, &error);
+    if (replayId.isNull())
+        out.setProperty(QStringLiteral("error"),
+                        error.isEmpty() ? QStringLiteral("the replay was refused") : error);
+    else
+        out.setProperty(QStringLiteral("id"), replayId.toString(QUuid::WithoutBraces));
+    return out;
 }
 
 QJSValue ScriptNative::websocketMessages()

@@ -8,13 +8,16 @@
 // mitmproxy addon), which is why scripts are only loaded from the command line or the user.
 
 #include "flow/flow.h"
+#include "script/script_host.h"
 
+#include <QHash>
 #include <QJSValue>
 #include <QObject>
 #include <functional>
 #include <memory>
 
 class QJSEngine;
+class QTimer;
 
 namespace spyglass::script {
 
@@ -29,6 +32,10 @@ public:
     QJSValue wrap(QJSEngine& engine);
     // The flow the running hook sees, for websocketMessages and tcpMessages.
     void setCurrentFlow(std::shared_ptr<const HttpFlow> flow) { m_flow = std::move(flow); }
+    // The engine's side of intercept and replay (script_host.h); null: refused with a reason.
+    void setHost(std::shared_ptr<const ScriptHost> host) { m_host = std::move(host); }
+    // Called on this thread when a spyglass.setTimeout timer is due, with its id.
+    void setOnTimer(std::function<void(int)> onTimer) { m_onTimer = std::move(onTimer); }
 
     Q_INVOKABLE void log(int level, const QString& message);
     // Registers an option (OptionRegistry::addScriptOption); the error, or empty.
@@ -42,6 +49,19 @@ public:
     Q_INVOKABLE QJSValue websocketMessages();
     Q_INVOKABLE QJSValue tcpMessages();
     Q_INVOKABLE QString scriptPath() const { return m_path; }
+    // A held flow (ScriptHost), by the id scripts see: false when it is not held (any more).
+    Q_INVOKABLE bool resumeFlow(const QString& id);
+    Q_INVOKABLE bool killFlow(const QString& id);
+    Q_INVOKABLE bool isHeld(const QString& id) const;
+    // Client replay of a request the prelude collected (Request._rawOut, plus `fullContent`)
+    // from the flow `id`: {id: "new id"} or {error: "reason"}. The flow of the running hook
+    // is the base (its connection, a body the script left alone); any other flow is rebuilt
+    // from what the script object holds.
+    Q_INVOKABLE QJSValue replay(const QJSValue& request, const QString& id);
+    // A single-shot timer on the script's thread (spyglass.setTimeout keeps the callback):
+    // its id. Cancelling an id that already fired does nothing.
+    Q_INVOKABLE int addTimer(int ms);
+    Q_INVOKABLE void cancelTimer(int id);
     // A value mitmproxy's flow.marked accepts (flow/flow_marker.h).
     Q_INVOKABLE bool isValidMarker(const QString& marker) const;
 
@@ -52,6 +72,10 @@ private:
     LogFn m_log;
     QJSEngine* m_engine = nullptr;
     std::shared_ptr<const HttpFlow> m_flow;
+    std::shared_ptr<const ScriptHost> m_host;
+    std::function<void(int)> m_onTimer;
+    QHash<int, QTimer*> m_timers; // children of this object
+    int m_nextTimer = 1;
 };
 
 } // namespace spyglass::script

@@ -83,6 +83,9 @@ QString ScriptRuntime::load()
         if (m_log)
             m_log(level, QFileInfo(m_path).fileName() + QStringLiteral(": ") + m);
     });
+    g->native->setHost(m_host);
+    // The native object (and its timers) dies with its generation: a reload drops the timers.
+    g->native->setOnTimer([this, gen = g.get()](int id) { fireTimer(*gen, id); });
     g->engine = std::make_unique<QJSEngine>();
     g->entry = ScriptApi::installPrelude(*g->engine, g->native->wrap(*g->engine));
     QString err;
@@ -236,7 +239,19 @@ void ScriptRuntime::shutdown()
 
 QJSValue ScriptRuntime::invoke(Generation& g, const QString& hook, const QJSValue& argument)
 {
-    const QJSValue fn = g.functions.value(hook);
+    return invokeFunction(g, g.functions.value(hook), hook, argument);
+}
+
+void ScriptRuntime::fireTimer(Generation& g, int id)
+{
+    const QJSValue fn = g.entry.property(QStringLiteral("timer")).callWithInstance(g.entry, {id});
+    if (fn.isCallable()) // not cleared meanwhile
+        invokeFunction(g, fn, QStringLiteral("setTimeout callback"), QJSValue());
+}
+
+QJSValue ScriptRuntime::invokeFunction(Generation& g, const QJSValue& fn, const QString& hook,
+                                       const QJSValue& argument)
+{
     m_watchdog.arm(g.engine.get(), m_timeoutMs);
     QJSValue answer = g.invoke.call({fn, hook, argument});
     const bool interrupted = m_watchdog.disarm();
@@ -279,7 +294,14 @@ bool ScriptRuntime::callHook(const QString& name, const QJSValue& argument)
     return invoke(*m_current, name, argument).property(QStringLiteral("ok")).toBool();
 }
 
-FlowChange ScriptRuntime::runHook(const HookInput& in)
+void ScriptRuntime::setHost(std::shared_ptr<const ScriptHost> host)
+{
+    m_host = std::move(host);
+    if (m_current)
+        m_current->native->setHost(m_host);
+}
+
+HookOutcome ScriptRuntime::runHook(const HookInput& in)
 {
     if (!m_current)
         return {};
@@ -329,14 +351,16 @@ FlowChange ScriptRuntime::runHook(const HookInput& in)
         const bool ignore = answer.property(QStringLiteral("ignoreConnection")).toBool();
         if (ignore == in.clientHello->ignoreConnection)
             return {};
-        return [ignore](proxy::HookData& hook) {
-            if (hook.clientHello)
-                hook.clientHello->ignoreConnection = ignore;
-        };
+        return {[ignore](proxy::HookData& hook) {
+                    if (hook.clientHello)
+                        hook.clientHello->ignoreConnection = ignore;
+                },
+                false};
     }
     if (!in.flow)
         return {};
-    return FlowToJs::flowChange(answer, *in.flow, in.kind);
+    return {FlowToJs::flowChange(answer, *in.flow, in.kind),
+            answer.property(QStringLiteral("intercept")).toBool()};
 }
 
 } // namespace spyglass::script

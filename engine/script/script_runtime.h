@@ -33,6 +33,14 @@ struct HookInput
     std::optional<proxy::ClientHelloData> clientHello;
 };
 
+// What a flow hook asked for: a change to make on the worker, and whether the script called
+// flow.intercept() (then the hook is held, script_host.h, instead of completed).
+struct HookOutcome
+{
+    FlowChange change;
+    bool intercept = false;
+};
+
 class ScriptRuntime : public QObject
 {
     Q_OBJECT
@@ -50,8 +58,11 @@ public:
     void running();
     // Runs `done` and frees the engine.
     void shutdown();
-    // Runs a flow or connection hook; the change to make on the worker, or empty.
-    FlowChange runHook(const HookInput& input);
+    // Runs a flow or connection hook: the change to make on the worker (or empty), and
+    // whether to hold the flow.
+    HookOutcome runHook(const HookInput& input);
+    // The engine's side of intercept and replay, for this and every later (re)load.
+    void setHost(std::shared_ptr<const ScriptHost> host);
     // Calls a hook by name with a plain argument (lifecycle hooks, tests).
     bool callHook(const QString& name, const QJSValue& argument);
 
@@ -64,6 +75,12 @@ private:
     // Calls fn(argument) through the prelude under the watchdog; the prelude's answer, or an
     // undefined value after reporting the failure.
     QJSValue invoke(Generation& g, const QString& hook, const QJSValue& argument);
+    // The same for any function of the script (a spyglass.setTimeout callback); `what` names
+    // it in reports.
+    QJSValue invokeFunction(Generation& g, const QJSValue& fn, const QString& what,
+                            const QJSValue& argument);
+    // A spyglass.setTimeout timer of `g` is due.
+    void fireTimer(Generation& g, int id);
     QString location(const Generation& g, const QJSValue& error, const QString& hook) const;
     void report(const QString& message);
     QJSValue optionsObject(QJSEngine& engine) const;
@@ -78,6 +95,7 @@ private:
     QVariantMap m_options; // what configure last saw
     QFileSystemWatcher* m_watcher = nullptr;
     QTimer* m_reloadTimer = nullptr;
+    std::shared_ptr<const ScriptHost> m_host;
 };
 
 } // namespace spyglass::script

@@ -24,6 +24,10 @@ QString ScriptSet::load(const QStringList& paths, const addons::LogSink& log)
 void ScriptSet::install(ProxyEngine& engine)
 {
     for (auto& addon : m_owned) {
+        addon->setHost(ScriptHost::make(engine.interceptAddon(),
+                                        [&engine](const HttpFlow& flow, QString* error) {
+                                            return engine.replayFlow(flow, error);
+                                        }));
         addon->setOnWantedHooksChanged([&engine] { engine.refreshWantedHooks(); });
         engine.addAddon(std::move(addon));
     }

@@ -69,6 +69,9 @@ public:
     // Takes the request (held at request), the response (held at response) or the message
     // (held at a WebSocket message) from `edited`, then resumes.
     bool replaceFlow(const QUuid& id, const HttpFlow& edited);
+    // The intercept addon itself: scripts hand it the flows they intercept
+    // (Intercept::hold, script/script_set.cpp). Lives as long as the engine.
+    addons::Intercept* interceptAddon() const;
 
     // Client replay (server/replay_handler.h, mitmproxy's ClientPlayback). Thread-safe, from
     // any thread, while the engine runs. The request of `flow` (edited or not) is copied into
@@ -100,7 +103,6 @@ Q_SIGNALS:
     void replaysFinished();
 
 private:
-    addons::Intercept* interceptAddon() const;
     void openReplays(const Options& options);
 
     struct Private;

@@ -290,5 +290,180 @@ def syntax_error_at_startup(env):
     check("no_such_option" in r.stderr.decode(), f"names it: {r.stderr!r}")
 
 
+def curl_in_background(url, proxy, timeout=30):
+    """Starts curl on a thread; returns (thread, result dict filled with "r" when it ends)."""
+    out = {}
+
+    def go():
+        out["r"] = T.curl(url, proxy=proxy, timeout=timeout)
+    t = threading.Thread(target=go, daemon=True)
+    t.start()
+    return t, out
+
+
+@case(spyglass_only=True)
+def intercept_from_script_holds_until_resumed(env):
+    # flow.intercept() holds /held; another request passes meanwhile; a request for /release
+    # resumes it from its own hook (flow.resume() on the kept flow), and the first curl ends
+    # with the header the intercepting hook set.
+    path = os.path.join(env.tmp, "hold.js")
+    write(path, "var held = [];\n"
+                "function request(flow) {\n"
+                "  var p = flow.request.path;\n"
+                "  if (p.indexOf('/echo/held') === 0) {\n"
+                "    flow.request.headers.set('X-Held', 'yes');\n"
+                "    flow.intercept();\n"
+                "    held.push(flow);\n"
+                "    spyglass.log.warn('holding ' + p);\n"
+                "  } else if (p.indexOf('/echo/release') === 0) {\n"
+                "    held.forEach(function (f) {\n"
+                "      spyglass.log.warn('was held ' + f.intercepted + ', resumed ' + f.resume());\n"
+                "    });\n"
+                "    held = [];\n"
+                "  }\n"
+                "}\n")
+    p = env.new_proxy(scripts(path))
+    held_url = env.origin.url("/echo/held")
+    t, out = curl_in_background(held_url, p)
+    wait_for(lambda: "holding /echo/held" in p.stderr(), "the script to hold the flow")
+    other = T.curl(env.origin.url("/echo/other"), proxy=p, timeout=10)
+    check_eq(other.status, 200, f"another request passes while one is held ({other!r})")
+    time.sleep(0.3)
+    check(t.is_alive(), "the held request is still waiting")
+    check(not any(m.group("url") == held_url for m in T.dump_lines(p)), "not printed yet")
+    check_eq(T.curl(env.origin.url("/echo/release"), proxy=p, timeout=10).status, 200,
+             "the releasing request")
+    t.join(20)
+    check(not t.is_alive(), "the held request completed after the resume")
+    headers, _ = echo_headers(out["r"])
+    check_eq(headers.get("x-held"), "yes", "the intercepting hook's change reached the origin")
+    check("was held true, resumed true" in p.stderr(), f"resume() reported: {p.stderr()!r}")
+    urls = [m.group("url") for m in T.dump_lines(p)]
+    check(urls.index(env.origin.url("/echo/other")) < urls.index(held_url),
+          f"the other flow finished first: {urls}")
+
+
+@case(spyglass_only=True)
+def intercept_from_script_then_intercept_option_after_resume(env):
+    # A script holds the flow and resumes it from a later hook of another script; the
+    # `intercept` option (which runs after the scripts) then holds the same flow again, and
+    # SIGTERM releases what is still held without hanging.
+    holder = os.path.join(env.tmp, "holder.js")
+    write(holder, "function request(flow) {\n"
+                  "  if (flow.request.path === '/echo/twice') { flow.intercept(); held = flow; }\n"
+                  "}\n"
+                  "var held = null;\n"
+                  "function response(flow) {\n"
+                  "  if (held && flow.request.path === '/echo/go') {\n"
+                  "    spyglass.log.warn('go ' + held.resume());\n"
+                  "    held = null;\n"
+                  "  }\n"
+                  "}\n")
+    p = env.new_proxy(scripts(holder, sets=["intercept=~q & ~u /echo/twice"]))
+    t, out = curl_in_background(env.origin.url("/echo/twice"), p, timeout=20)
+    time.sleep(0.5)
+    check_eq(T.curl(env.origin.url("/echo/go"), proxy=p, timeout=10).status, 200, "go")
+    wait_for(lambda: "go true" in p.stderr(), "the resume from a response hook")
+    time.sleep(0.3)
+    check(t.is_alive(), "held again by the intercept option after the script released it")
+    check_eq(p.stop(), 0, "exit code with a held flow")
+    t.join(20)
+    check(not t.is_alive(), "the held client is let go at exit")
+
+
+@case(spyglass_only=True)
+def replay_from_request_hook(env):
+    # spyglass.replay in `request` sends the edited request again as a new flow marked as a
+    # replay; the replay's own hook sees flow.isReplay === "request" and does not replay again.
+    path = os.path.join(env.tmp, "replay.js")
+    write(path, "function request(flow) {\n"
+                "  if (flow.isReplay) {\n"
+                "    flow.request.headers.set('X-Replay-Kind', flow.isReplay);\n"
+                "    return;\n"
+                "  }\n"
+                "  if (flow.request.path.indexOf('/echo/replayme') !== 0) return;\n"
+                "  flow.request.headers.set('X-Edited', 'before the replay');\n"
+                "  spyglass.log.warn('replay id ' + spyglass.replay(flow));\n"
+                "}\n")
+    save = os.path.join(env.tmp, "replayed.sgs")
+    env.origin.reset()
+    p = env.new_proxy(scripts(path) + ["-w", save])
+    url = env.origin.url("/echo/replayme")
+    r = T.curl(url, "--data-binary", "body kept", proxy=p)
+    headers, data = echo_headers(r)
+    check_eq(headers.get("x-edited"), "before the replay", "the original flow")
+    check("x-replay-kind" not in headers, "the original is not a replay")
+    T.wait_dump_line(p, url, count=2, error=False)
+    wait_for(lambda: "replay id " in p.stderr(), "the id logged")
+    time.sleep(0.3)
+    check_eq(len(T.wait_dump_line(p, url)), 2, "exactly one replay (no loop)")
+    with env.origin.lock:
+        got = [q for q in env.origin.requests if q["path"] == "/echo/replayme"]
+    check_eq(len(got), 2, "the origin got the request twice")
+    kinds = sorted(dict((k.lower(), v) for k, v in q["headers"]).get("x-replay-kind", "-")
+                   for q in got)
+    check_eq(kinds, ["-", "request"], "one of them is the replay")
+    check(all(dict((k.lower(), v) for k, v in q["headers"]).get("x-edited") == "before the replay"
+              for q in got), "the replay carries the edit made before spyglass.replay")
+    check(all(q["body_len"] == len("body kept") for q in got), "bodies")
+    check_eq(p.stop(), 0, "exit code")
+    replays = T.run([T.proxy_exe(), "-n", "-r", save, "~replayq"])
+    lines = [m for m in (T.DUMP_RE.match(ln) for ln in replays.stdout.decode().splitlines()) if m]
+    check_eq([m.group("url") for m in lines], [url], "the session holds one replay")
+    originals = T.run([T.proxy_exe(), "-n", "-r", save, "!~replayq"])
+    lines = [m for m in (T.DUMP_RE.match(ln) for ln in originals.stdout.decode().splitlines()) if m]
+    check_eq([m.group("url") for m in lines], [url], "and one original")
+
+
+@case(spyglass_only=True)
+def two_scripts_both_edit_the_request(env):
+    # The second script runs on the flow as the first one left it: both headers arrive.
+    first = os.path.join(env.tmp, "first.js")
+    write(first, "function request(flow) { flow.request.headers.set('X-First', '1'); }\n")
+    second = os.path.join(env.tmp, "second.js")
+    write(second, "function request(flow) {\n"
+                  "  flow.request.headers.set('X-Second', 'saw ' + flow.request.headers.get('X-First'));\n"
+                  "}\n")
+    p = env.new_proxy(scripts(first, second))
+    headers, _ = echo_headers(T.curl(env.origin.url("/echo/both"), proxy=p))
+    check_eq(headers.get("x-first"), "1", "the first script's header")
+    check_eq(headers.get("x-second"), "saw 1", "the second script saw it")
+
+
+@case(spyglass_only=True)
+def hold_until_release_example(env):
+    p = env.new_proxy(scripts("hold_until_release.js", sets=["hold_prefix=/echo/slow"]))
+    t, out = curl_in_background(env.origin.url("/echo/slow/1"), p)
+    time.sleep(0.5)
+    check_eq(T.curl(env.origin.url("/echo/fast"), proxy=p, timeout=10).status, 200, "fast passes")
+    check(t.is_alive(), "the slow one is held")
+    r = T.curl(env.origin.url("/release"), proxy=p, timeout=10)
+    check_eq((r.status, r.body), (200, b"released 1\n"), "the release answer")
+    t.join(20)
+    check(not t.is_alive() and out["r"].status == 200, "the held request completed")
+
+
+@case(spyglass_only=True)
+def intercept_resumed_by_a_timer(env):
+    # flow.intercept() with spyglass.setTimeout(flow.resume): the request is held about a
+    # second while another one passes at once.
+    path = os.path.join(env.tmp, "delay.js")
+    write(path, "function request(flow) {\n"
+                "  if (flow.request.path !== '/echo/delayed') return;\n"
+                "  flow.intercept();\n"
+                "  spyglass.setTimeout(function () { flow.resume(); }, 1000);\n"
+                "}\n")
+    p = env.new_proxy(scripts(path))
+    start = time.monotonic()
+    t, out = curl_in_background(env.origin.url("/echo/delayed"), p)
+    time.sleep(0.2)
+    quick = T.curl(env.origin.url("/echo/quick"), proxy=p, timeout=10)
+    check(quick.status == 200 and time.monotonic() - start < 0.9, f"others pass at once ({quick!r})")
+    t.join(20)
+    took = time.monotonic() - start
+    check(not t.is_alive() and out["r"].status == 200, "the delayed request completed")
+    check(took >= 0.95, f"held about a second ({took:.2f}s)")
+
+
 if __name__ == "__main__":
     T.main()
