@@ -56,8 +56,8 @@ private:
     bool runFrom(const Chain& chain, size_t index, const proxy::HookPtr& hook,
                  const std::function<void()>& done);
 
-    std::mutex m_addMutex;                      // serialises add()
-    std::vector<std::unique_ptr<Addon>> m_owned; // every addon ever added, in no order
+    std::mutex m_addMutex;                              // serialises add()
+    std::vector<std::unique_ptr<Addon>> m_owned;        // every addon ever added, in no order
     std::vector<std::unique_ptr<const Chain>> m_chains; // every chain published
     std::atomic<const Chain*> m_chain{nullptr};         // the newest of m_chains
     LogSink m_log;

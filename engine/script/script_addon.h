@@ -35,7 +35,12 @@ class ScriptRuntime;
 class ScriptAddon : public addons::Addon
 {
 public:
-    enum class State { Unloaded, Running, Error };
+    enum class State
+    {
+        Unloaded,
+        Running,
+        Error
+    };
 
     explicit ScriptAddon(const QString& path);
     ~ScriptAddon() override;

@@ -36,8 +36,7 @@ void ScriptSet::watch(ScriptAddon* script)
     script->setOnStatusChanged([relay = m_relay, script] {
         std::lock_guard lock(relay->mutex);
         if (!relay->set ||
-            std::find(relay->pending.begin(), relay->pending.end(), script) !=
-                relay->pending.end())
+            std::find(relay->pending.begin(), relay->pending.end(), script) != relay->pending.end())
             return;
         relay->pending.push_back(script);
         if (relay->pending.size() == 1) // the first since the last delivery: wake the set
