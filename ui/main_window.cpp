@@ -15,6 +15,7 @@
 #include "language.h"
 #include "options_dialog.h"
 #include "recent_files.h"
+#include "scripts_panel.h"
 #include "status_bar_monitor.h"
 #include "theme.h"
 
@@ -25,6 +26,7 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QCoreApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -222,13 +224,65 @@ void MainWindow::createMenus()
     flowMenu->addSeparator();
     m_flowActions = new FlowActions(m_engine, this);
     m_flowActions->addTo(flowMenu);
-    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QMenu* view = m_viewMenu = menuBar()->addMenu(tr("&View"));
     view->addAction(m_focusFilter);
     view->addSeparator();
     view->addMenu(Theme::createMenu(view));
     view->addMenu(Language::createMenu(view));
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QMenu* help = m_helpMenu = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
+}
+
+void MainWindow::setScriptSet(script::ScriptSet* scripts)
+{
+    if (m_scriptsDock)
+        return;
+    m_scriptsPanel = new ScriptsPanel(scripts, this);
+    m_scriptsDock = new QDockWidget(tr("Scripts"), this);
+    m_scriptsDock->setObjectName(QStringLiteral("scriptsDock")); // saveState() names it
+    m_scriptsDock->setWidget(m_scriptsPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_scriptsDock);
+    // Hidden at first; where the user left it otherwise (the state was restored before the
+    // dock existed).
+    m_scriptsDock->hide();
+    if (!restoreDockWidget(m_scriptsDock)) {
+        // First shown: a strip under the detail pane, not half the window.
+        connect(
+            m_scriptsDock, &QDockWidget::visibilityChanged, this,
+            [this] {
+                QTimer::singleShot(0, this,
+                                   [this] { resizeDocks({m_scriptsDock}, {180}, Qt::Vertical); });
+            },
+            Qt::SingleShotConnection);
+    }
+
+    QAction* toggle = m_scriptsDock->toggleViewAction();
+    toggle->setText(tr("&Scripts"));
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J));
+    toggle->setToolTip(tr("Show or hide the scripts the proxy runs, their hooks and errors "
+                          "(Ctrl+Shift+J)"));
+    m_viewMenu->insertAction(m_viewMenu->actions().value(1), toggle); // after Filter…
+
+    auto* show = new QAction(tr("&Scripts…"), this);
+    show->setToolTip(tr("Show the Scripts panel: load, reload and unload JavaScript addons"));
+    connect(show, &QAction::triggered, this, [this] {
+        m_scriptsDock->show();
+        m_scriptsDock->raise();
+        QTreeView* list = m_scriptsPanel->view();
+        if (!list->currentIndex().isValid() && list->model()->rowCount() > 0)
+            list->setCurrentIndex(list->model()->index(0, 0)); // selects it: details show
+        list->setFocus(Qt::OtherFocusReason);
+    });
+    // The Tools menu (ProxyTools) sits just before Help.
+    const QList<QAction*> menus = menuBar()->actions();
+    const qsizetype help = menus.indexOf(m_helpMenu->menuAction());
+    QMenu* tools = help > 0 ? menus.at(help - 1)->menu() : nullptr;
+    if (tools && tools != m_viewMenu) {
+        tools->addSeparator();
+        tools->addAction(show);
+    } else {
+        m_viewMenu->addAction(show);
+    }
 }
 
 QString MainWindow::aboutText()

@@ -23,6 +23,7 @@
 #include <memory>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -32,6 +33,10 @@ class QSplitter;
 class QTabWidget;
 class QTreeView;
 
+namespace spyglass::script {
+class ScriptSet;
+}
+
 namespace spyglass {
 
 class FilterBar;
@@ -39,6 +44,7 @@ class FlowActions;
 class FlowDetailView;
 class FlowListActions;
 class RecentFiles;
+class ScriptsPanel;
 class StatusBarMonitor;
 class FlowListModel;
 class FlowStructureModel;
@@ -102,6 +108,12 @@ public:
     FlowActions* flowActions() const { return m_flowActions; }
     // The About box's text (Help > About): the version is the CMake project's.
     static QString aboutText();
+    // The Scripts dock (scripts_panel.h) over `scripts`, which must outlive the window: View >
+    // Scripts toggles it (Ctrl+Shift+J), Tools > Scripts… shows it. Call once.
+    void setScriptSet(script::ScriptSet* scripts);
+    // Null until setScriptSet().
+    ScriptsPanel* scriptsPanel() const { return m_scriptsPanel; }
+    QDockWidget* scriptsDock() const { return m_scriptsDock; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -152,6 +164,10 @@ private:
     StatusBarMonitor* m_monitor = nullptr;
     QMenu* m_fileMenu = nullptr;
     QMenu* m_flowMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QMenu* m_helpMenu = nullptr;
+    ScriptsPanel* m_scriptsPanel = nullptr;
+    QDockWidget* m_scriptsDock = nullptr;
     QTabWidget* m_listTabs = nullptr;
     FlowTableView* m_view = nullptr;
     QTreeView* m_tree = nullptr;

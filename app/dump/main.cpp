@@ -177,16 +177,9 @@ int main(int argc, char** argv)
     }
     // Scripts load first: they may add options that --set and --options name.
     script::ScriptSet scripts;
-    if (const QString err = scripts.load(cli.scripts,
-                                         [](proxy::LogLevel level, const QString& message) {
-                                             if (level >= proxy::LogLevel::Warn)
-                                                 std::fprintf(stderr, "%s\n", qPrintable(message));
-                                         });
+    if (const QString err = scripts.loadForStartup(cli.scripts, cli.deferredSets, cli.options);
         !err.isEmpty())
         return fail(err);
-    for (const QString& s : cli.deferredSets)
-        if (const QString err = OptionRegistry::apply(cli.options, s); !err.isEmpty())
-            return fail(err);
     if (cli.listOptions) {
         std::fputs(qPrintable(OptionRegistry::describeAll(Options{})), stdout);
         return 0;

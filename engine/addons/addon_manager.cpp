@@ -43,22 +43,32 @@ std::vector<std::unique_ptr<Addon>> defaultAddons()
 AddonManager::AddonManager(LogSink log) : AddonManager(defaultAddons(), std::move(log)) {}
 
 AddonManager::AddonManager(std::vector<std::unique_ptr<Addon>> addons, LogSink log)
-    : m_addons(std::move(addons)), m_log(std::move(log))
+    : m_owned(std::move(addons)), m_log(std::move(log))
 {
-    for (auto& a : m_addons)
+    auto chain = std::make_unique<Chain>();
+    for (auto& a : m_owned) {
         a->setLogSink(m_log);
+        chain->push_back(a.get());
+    }
+    m_chain.store(chain.get(), std::memory_order_release);
+    m_chains.push_back(std::move(chain));
 }
 
 void AddonManager::add(std::unique_ptr<Addon> addon)
 {
     addon->setLogSink(m_log);
-    auto at = m_addons.end();
-    for (auto it = m_addons.begin(); it != m_addons.end(); ++it)
-        if (dynamic_cast<Intercept*>(it->get())) {
+    std::lock_guard lock(m_addMutex);
+    auto chain = std::make_unique<Chain>(*m_chain.load(std::memory_order_acquire));
+    auto at = chain->end();
+    for (auto it = chain->begin(); it != chain->end(); ++it)
+        if (dynamic_cast<Intercept*>(*it)) {
             at = it;
             break;
         }
-    m_addons.insert(at, std::move(addon));
+    chain->insert(at, addon.get());
+    m_owned.push_back(std::move(addon));
+    m_chain.store(chain.get(), std::memory_order_release);
+    m_chains.push_back(std::move(chain));
 }
 
 AddonManager::~AddonManager() = default;
@@ -99,7 +109,7 @@ const QStringList& AddonManager::optionNames()
 
 QString AddonManager::configure(const Options& options)
 {
-    for (auto& a : m_addons) {
+    for (Addon* a : addons()) {
         const QString err = a->configure(options);
         if (!err.isEmpty())
             return err;
@@ -110,28 +120,29 @@ QString AddonManager::configure(const Options& options)
 quint64 AddonManager::wantedHooks() const
 {
     quint64 bits = 0;
-    for (const auto& a : m_addons)
+    for (const Addon* a : addons())
         bits |= a->wantedHooks();
     return bits;
 }
 
 bool AddonManager::run(const proxy::HookPtr& hook, std::function<void()> done)
 {
-    return runFrom(0, hook, done);
+    return runFrom(addons(), 0, hook, done);
 }
 
-bool AddonManager::runFrom(size_t index, const proxy::HookPtr& hook,
+bool AddonManager::runFrom(const Chain& chain, size_t index, const proxy::HookPtr& hook,
                            const std::function<void()>& done)
 {
     const quint64 bit = proxy::Services::bit(hook->kind);
-    for (size_t i = index; i < m_addons.size(); ++i) {
-        if (!(m_addons[i]->wantedHooks() & bit))
+    for (size_t i = index; i < chain.size(); ++i) {
+        if (!(chain[i]->wantedHooks() & bit))
             continue;
-        auto next = [this, i, hook, done] {
-            if (runFrom(i + 1, hook, done))
+        // `chain` is kept until the manager is destroyed, so the rest runs on the same one.
+        auto next = [this, &chain, i, hook, done] {
+            if (runFrom(chain, i + 1, hook, done))
                 done();
         };
-        if (!m_addons[i]->run(hook, next))
+        if (!chain[i]->run(hook, next))
             return false;
     }
     return true;

@@ -21,19 +21,7 @@ ScriptAddon::ScriptAddon(const QString& path) : m_path(path)
                 setError(message);
             log(proxy::LogLevel(level), message);
         },
-        [this](quint64 wanted, const QString& error) {
-            if (!error.isEmpty())
-                setError(error);
-            if (m_wanted.exchange(wanted) != wanted) {
-                std::function<void()> callback;
-                {
-                    std::lock_guard lock(m_mutex);
-                    callback = m_onWantedChanged;
-                }
-                if (callback)
-                    callback();
-            }
-        });
+        [this](quint64 wanted, const QString& error) { onLoaded(wanted, error); });
     m_runtime->moveToThread(m_thread);
     m_thread->start();
 }
@@ -42,6 +30,7 @@ ScriptAddon::~ScriptAddon()
 {
     // The engine that the callback refreshes is going away too.
     setOnWantedHooksChanged({});
+    setOnStatusChanged({});
     QMetaObject::invokeMethod(
         m_runtime,
         [rt = m_runtime] {
@@ -61,14 +50,111 @@ QString ScriptAddon::name() const
 
 void ScriptAddon::setError(const QString& error)
 {
-    std::lock_guard lock(m_mutex);
-    m_lastError = error;
+    {
+        std::lock_guard lock(m_mutex);
+        m_lastError = error;
+        m_state = State::Error;
+    }
+    statusChanged();
+}
+
+void ScriptAddon::onLoaded(quint64 wanted, const QString& error)
+{
+    if (!error.isEmpty()) {
+        setError(error);
+    } else {
+        // The runtime calls this on its own thread, where hookNames() may be asked.
+        const QStringList hooks = m_runtime->hookNames();
+        {
+            std::lock_guard lock(m_mutex);
+            m_lastError.clear();
+            m_state = State::Running;
+            m_hooks = hooks;
+        }
+        statusChanged();
+    }
+    setWanted(wanted);
+}
+
+void ScriptAddon::setWanted(quint64 wanted)
+{
+    if (m_wanted.exchange(wanted) == wanted)
+        return;
+    std::function<void()> callback;
+    {
+        std::lock_guard lock(m_mutex);
+        callback = m_onWantedChanged;
+    }
+    if (callback)
+        callback();
+}
+
+void ScriptAddon::statusChanged()
+{
+    std::function<void()> callback;
+    {
+        std::lock_guard lock(m_mutex);
+        callback = m_onStatusChanged;
+    }
+    if (callback)
+        callback();
 }
 
 QString ScriptAddon::lastError() const
 {
     std::lock_guard lock(m_mutex);
     return m_lastError;
+}
+
+ScriptAddon::State ScriptAddon::state() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_state;
+}
+
+QStringList ScriptAddon::hooks() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_hooks;
+}
+
+void ScriptAddon::setOnStatusChanged(std::function<void()> callback)
+{
+    std::lock_guard lock(m_mutex);
+    m_onStatusChanged = std::move(callback);
+}
+
+void ScriptAddon::reload()
+{
+    // The destructor's blocking call comes after this, so `this` outlives the lambda.
+    QMetaObject::invokeMethod(
+        m_runtime,
+        [this] {
+            if (const QString err = m_runtime->load(); !err.isEmpty())
+                log(proxy::LogLevel::Error, err);
+            else
+                log(proxy::LogLevel::Info, QStringLiteral("reloaded script %1").arg(m_path));
+        },
+        Qt::QueuedConnection);
+}
+
+void ScriptAddon::unload()
+{
+    QMetaObject::invokeMethod(
+        m_runtime,
+        [this] {
+            // No new hook is posted from here on; one already queued finds no script.
+            setWanted(0);
+            m_runtime->shutdown();
+            {
+                std::lock_guard lock(m_mutex);
+                m_state = State::Unloaded;
+                m_hooks.clear();
+            }
+            statusChanged();
+            log(proxy::LogLevel::Info, QStringLiteral("unloaded script %1").arg(m_path));
+        },
+        Qt::QueuedConnection);
 }
 
 void ScriptAddon::setOnWantedHooksChanged(std::function<void()> callback)

@@ -14,8 +14,15 @@
 // to the host (script_host.h: the engine's Intercept), which holds the flow until it is
 // resumed, killed or replaced; only then do the addons after this one run.
 //
-// Threads: run() from any worker, configure() from any thread, the rest from the thread that
-// made the addon. The destructor runs `done` and stops the thread (after the engine stopped).
+// Threads: run() from any worker, configure() from any thread, the status getters from any
+// thread, the rest from the thread that made the addon. The destructor runs `done` and stops
+// the thread (after the engine stopped).
+//
+// Status (the window's Scripts panel): Running after a successful (re)load; Error once a
+// load, a reload or a hook failed (a failed reload keeps the previous version running);
+// Unloaded before the first load and after unload(), which keeps the addon in the engine but
+// wanting no hook, so reload() can bring it back. Every change calls the status callback
+// from the script thread.
 
 #include "addons/addon.h"
 #include "proxy/hook.h"
@@ -23,6 +30,7 @@
 #include "script/script_host.h"
 
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -36,6 +44,13 @@ class ScriptRuntime;
 class ScriptAddon : public addons::Addon
 {
 public:
+    enum class State
+    {
+        Unloaded,
+        Running,
+        Error
+    };
+
     explicit ScriptAddon(const QString& path);
     ~ScriptAddon() override;
 
@@ -44,8 +59,19 @@ public:
     // The `running` hook, once the proxy listens (queued to the script thread).
     void running();
     QString path() const { return m_path; }
-    // The last error (load, reload, or hook), "" when none yet.
+    // The last error (load, reload, or hook) since the last successful load, "" when none.
     QString lastError() const;
+    State state() const;
+    // The hook functions the running version defines ("request", "load", ...).
+    QStringList hooks() const;
+    // Loads the file again, or after unload() (queued to the script thread; the outcome
+    // arrives through the status callback).
+    void reload();
+    // Runs `done`, frees the script's engine and stops watching the file; the addon then
+    // wants no hook (queued to the script thread).
+    void unload();
+    // Called from the script thread whenever state(), lastError() or hooks() changed.
+    void setOnStatusChanged(std::function<void()> callback);
     // Called (from the script thread) when a reload changes the hooks the script defines;
     // the engine then recomputes which hooks it emits (ProxyEngine::refreshWantedHooks).
     void setOnWantedHooksChanged(std::function<void()> callback);
@@ -65,6 +91,9 @@ private:
     // On the script thread, after a hook called flow.intercept(): false when nothing held it.
     bool hold(const proxy::HookPtr& hook, const std::function<void()>& complete,
               const HttpFlow& seen, const FlowChange& change);
+    void onLoaded(quint64 wanted, const QString& error);
+    void setWanted(quint64 wanted);
+    void statusChanged();
 
     QString m_path;
     QThread* m_thread = nullptr;
@@ -72,8 +101,11 @@ private:
     std::atomic<quint64> m_wanted{0};
     mutable std::mutex m_mutex;
     QString m_lastError;
+    State m_state = State::Unloaded;
+    QStringList m_hooks;
     std::function<void()> m_onWantedChanged;
     std::shared_ptr<const ScriptHost> m_host; // under m_mutex
+    std::function<void()> m_onStatusChanged;
 };
 
 } // namespace spyglass::script

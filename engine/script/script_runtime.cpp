@@ -287,6 +287,19 @@ QJSValue ScriptRuntime::invokeFunction(Generation& g, const QJSValue& fn, const 
     return failed;
 }
 
+QStringList ScriptRuntime::hookNames() const
+{
+    QStringList names;
+    if (!m_current)
+        return names;
+    for (const ScriptHook& h : ScriptApi::hooks()) {
+        const QString name = QString::fromLatin1(h.name);
+        if (m_current->functions.contains(name))
+            names.append(name);
+    }
+    return names;
+}
+
 bool ScriptRuntime::callHook(const QString& name, const QJSValue& argument)
 {
     if (!m_current || !m_current->functions.contains(name))

@@ -67,6 +67,8 @@ public:
     bool callHook(const QString& name, const QJSValue& argument);
 
     QString path() const { return m_path; }
+    // The hook functions the running version defines, in ScriptApi::hooks() order.
+    QStringList hookNames() const;
 
 private:
     struct Generation;

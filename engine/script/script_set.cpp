@@ -1,28 +1,101 @@
 #include "script/script_set.h"
 
+#include "options/option_registry.h"
+#include "options/options.h"
 #include "script/script_addon.h"
 #include "server/proxy_engine.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <mutex>
+
 namespace spyglass::script {
 
-ScriptSet::ScriptSet() = default;
-ScriptSet::~ScriptSet() = default;
+// What the scripts' threads share with the set: the scripts whose status changed since the
+// last delivery, and the set itself (null once it is gone).
+struct ScriptSet::Relay
+{
+    std::mutex mutex;
+    ScriptSet* set = nullptr;
+    std::vector<const ScriptAddon*> pending;
+};
+
+ScriptSet::ScriptSet(QObject* parent) : QObject(parent), m_relay(std::make_shared<Relay>())
+{
+    m_relay->set = this;
+}
+
+ScriptSet::~ScriptSet()
+{
+    std::lock_guard lock(m_relay->mutex);
+    m_relay->set = nullptr;
+}
+
+void ScriptSet::watch(ScriptAddon* script)
+{
+    script->setOnStatusChanged([relay = m_relay, script] {
+        std::lock_guard lock(relay->mutex);
+        if (!relay->set ||
+            std::find(relay->pending.begin(), relay->pending.end(), script) != relay->pending.end())
+            return;
+        relay->pending.push_back(script);
+        if (relay->pending.size() == 1) // the first since the last delivery: wake the set
+            QMetaObject::invokeMethod(relay->set, &ScriptSet::deliver, Qt::QueuedConnection);
+    });
+}
+
+void ScriptSet::deliver()
+{
+    std::vector<const ScriptAddon*> changed;
+    {
+        std::lock_guard lock(m_relay->mutex);
+        changed.swap(m_relay->pending);
+    }
+    for (const ScriptAddon* s : changed)
+        if (const int i = indexOf(s); i >= 0)
+            Q_EMIT scriptChanged(i);
+}
+
+int ScriptSet::indexOf(const ScriptAddon* script) const
+{
+    const auto it = std::find(m_scripts.begin(), m_scripts.end(), script);
+    return it == m_scripts.end() ? -1 : int(it - m_scripts.begin());
+}
 
 QString ScriptSet::load(const QStringList& paths, const addons::LogSink& log)
 {
+    m_log = log;
     for (const QString& path : paths) {
         auto addon = std::make_unique<ScriptAddon>(path);
         addon->setLogSink(log);
         if (const QString err = addon->load(); !err.isEmpty())
             return err;
+        watch(addon.get());
         m_scripts.push_back(addon.get());
         m_owned.push_back(std::move(addon));
     }
     return {};
 }
 
+QString ScriptSet::loadForStartup(const QStringList& paths, const QStringList& deferredSets,
+                                  Options& options)
+{
+    if (const QString err = load(paths,
+                                 [](proxy::LogLevel level, const QString& message) {
+                                     if (level >= proxy::LogLevel::Warn)
+                                         std::fprintf(stderr, "%s\n", qPrintable(message));
+                                 });
+        !err.isEmpty())
+        return err;
+    for (const QString& s : deferredSets)
+        if (const QString err = OptionRegistry::apply(options, s); !err.isEmpty())
+            return err;
+    return {};
+}
+
 void ScriptSet::install(ProxyEngine& engine)
 {
+    m_engine = &engine;
     for (auto& addon : m_owned) {
         addon->setHost(ScriptHost::make(engine.interceptAddon(),
                                         [&engine](const HttpFlow& flow, QString* error) {
@@ -36,8 +109,31 @@ void ScriptSet::install(ProxyEngine& engine)
 
 void ScriptSet::running()
 {
+    m_running = true;
     for (ScriptAddon* s : m_scripts)
         s->running();
+}
+
+QString ScriptSet::add(const QString& path)
+{
+    auto addon = std::make_unique<ScriptAddon>(path);
+    addon->setLogSink(m_log);
+    if (const QString err = addon->load(); !err.isEmpty())
+        return err;
+    ScriptAddon* script = addon.get();
+    watch(script);
+    m_scripts.push_back(script);
+    if (m_engine) {
+        ProxyEngine* engine = m_engine;
+        script->setOnWantedHooksChanged([engine] { engine->refreshWantedHooks(); });
+        engine->addAddon(std::move(addon));
+    } else {
+        m_owned.push_back(std::move(addon));
+    }
+    if (m_running)
+        script->running();
+    Q_EMIT scriptAdded(int(m_scripts.size()) - 1);
+    return {};
 }
 
 } // namespace spyglass::script

@@ -129,8 +129,8 @@ ProxyEngine::ProxyEngine(QObject* parent)
 
 addons::Intercept* ProxyEngine::interceptAddon() const
 {
-    for (const auto& a : d->addons->addons())
-        if (auto* i = dynamic_cast<addons::Intercept*>(a.get()))
+    for (addons::Addon* a : d->addons->addons())
+        if (auto* i = dynamic_cast<addons::Intercept*>(a))
             return i;
     return nullptr;
 }
@@ -364,7 +364,15 @@ bool ProxyEngine::setOption(const QString& name, const QString& value, QString* 
 
 void ProxyEngine::addAddon(std::unique_ptr<addons::Addon> addon)
 {
+    std::lock_guard lock(d->optionsMutex);
+    if (d->services) {
+        // Running: configured with the options in force before it sees a hook.
+        if (const QString err = addon->configure(d->options); !err.isEmpty())
+            Q_EMIT logMessage(int(proxy::LogLevel::Warn), err);
+    }
     d->addons->add(std::move(addon));
+    if (d->services && d->hooks)
+        d->services->wantedHooks.store(d->hooks->wanted(), std::memory_order_relaxed);
 }
 
 void ProxyEngine::refreshWantedHooks()

@@ -88,8 +88,10 @@ public:
     // Replays waiting or running.
     int pendingReplays() const;
 
-    // Adds an addon (a loaded script, engine/script/) before intercept; call before start().
-    // The engine owns it from then on; it is configured with the options at each start.
+    // Adds an addon (a loaded script, engine/script/) before intercept, from any thread,
+    // before start() or while the engine runs (then it is configured with the options in
+    // force and the hooks it wants are emitted from the next hook on). The engine owns it
+    // from then on; it is configured with the options at each start.
     void addAddon(std::unique_ptr<addons::Addon> addon);
     // Recomputes which hooks are emitted, from any thread: an addon whose wanted hooks
     // changed (a script reloaded with other functions) calls it.

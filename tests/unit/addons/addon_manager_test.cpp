@@ -1,8 +1,10 @@
 #include "addons/addon_manager.h"
+#include "addons/intercept.h"
 
 #include "addon_flows.h"
 #include "proxy/context.h"
 
+#include <atomic>
 #include <thread>
 
 using namespace spyglass;
@@ -44,6 +46,21 @@ private:
     QStringList* m_trace;
     bool m_async;
     std::function<void()> m_pending;
+};
+
+// Counts the hooks it saw, from any thread.
+class Counter : public Addon
+{
+public:
+    QString name() const override { return QStringLiteral("counter"); }
+    QString configure(const Options&) override { return {}; }
+    quint64 wantedHooks() const override { return Services::bit(HookKind::Request); }
+    bool run(const HookPtr&, const std::function<void()>&) override
+    {
+        ++seen;
+        return true;
+    }
+    std::atomic<int> seen{0};
 };
 
 HookPtr requestHook()
@@ -186,6 +203,57 @@ private Q_SLOTS:
         for (auto& t : workers)
             t.join();
         QCOMPARE(bad.load(), 0);
+    }
+
+    // A script loaded while the proxy runs: add() from another thread while workers run
+    // hooks. A hook already on its way finishes on the chain it started with; the next one
+    // sees the new addon, before intercept.
+    void addWhileHooksRun()
+    {
+        QStringList trace;
+        std::vector<std::unique_ptr<Addon>> v;
+        auto* held = new Recorder("held", &trace, true);
+        v.emplace_back(held);
+        v.push_back(std::make_unique<Intercept>());
+        AddonManager m(std::move(v));
+        bool done = false;
+        QVERIFY(!m.run(requestHook(), [&] { done = true; }));
+        m.add(std::make_unique<Recorder>("late", &trace));
+        held->release();
+        QVERIFY(done);
+        QCOMPARE(trace, QStringList{"held"});
+        QStringList names;
+        for (const Addon* a : m.addons())
+            names << a->name();
+        QCOMPARE(names, (QStringList{"held", "late", "intercept"}));
+
+        auto* first = new Counter;
+        std::vector<std::unique_ptr<Addon>> w;
+        w.emplace_back(first);
+        AddonManager busy(std::move(w));
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> workers;
+        for (int t = 0; t < 3; ++t)
+            workers.emplace_back([&] {
+                while (!stop)
+                    busy.run(requestHook(), [] {});
+            });
+        std::vector<Counter*> added;
+        for (int i = 0; i < 40; ++i) {
+            auto c = std::make_unique<Counter>();
+            added.push_back(c.get());
+            busy.add(std::move(c));
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+        stop = true;
+        for (std::thread& t : workers)
+            t.join();
+        QCOMPARE(busy.addons().size(), size_t(41));
+        const int before = first->seen;
+        QVERIFY(busy.run(requestHook(), [] {}));
+        QCOMPARE(first->seen.load(), before + 1);
+        for (const Counter* c : added)
+            QVERIFY(c->seen.load() >= 1); // every one joined the chain
     }
 };
 
