@@ -93,17 +93,23 @@ QString ScriptSet::loadForStartup(const QStringList& paths, const QStringList& d
     return {};
 }
 
+// What a script needs from the engine (flow.intercept(), spyglass.replay(), hooks it starts or
+// stops wanting), then the engine takes it.
+static void giveToEngine(std::unique_ptr<ScriptAddon> addon, ProxyEngine& engine)
+{
+    addon->setHost(ScriptHost::make(engine.interceptAddon(),
+                                    [&engine](const HttpFlow& flow, QString* error) {
+                                        return engine.replayFlow(flow, error);
+                                    }));
+    addon->setOnWantedHooksChanged([&engine] { engine.refreshWantedHooks(); });
+    engine.addAddon(std::move(addon));
+}
+
 void ScriptSet::install(ProxyEngine& engine)
 {
     m_engine = &engine;
-    for (auto& addon : m_owned) {
-        addon->setHost(ScriptHost::make(engine.interceptAddon(),
-                                        [&engine](const HttpFlow& flow, QString* error) {
-                                            return engine.replayFlow(flow, error);
-                                        }));
-        addon->setOnWantedHooksChanged([&engine] { engine.refreshWantedHooks(); });
-        engine.addAddon(std::move(addon));
-    }
+    for (auto& addon : m_owned)
+        giveToEngine(std::move(addon), engine);
     m_owned.clear();
 }
 
@@ -124,9 +130,7 @@ QString ScriptSet::add(const QString& path)
     watch(script);
     m_scripts.push_back(script);
     if (m_engine) {
-        ProxyEngine* engine = m_engine;
-        script->setOnWantedHooksChanged([engine] { engine->refreshWantedHooks(); });
-        engine->addAddon(std::move(addon));
+        giveToEngine(std::move(addon), *m_engine);
     } else {
         m_owned.push_back(std::move(addon));
     }
