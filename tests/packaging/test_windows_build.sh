@@ -1,29 +1,34 @@
 #!/usr/bin/env bash
 # The Windows code paths, compiled here with MinGW-w64 since no Windows machine builds them
-# (issue 7). Every source file under engine/, ui/ and app/ that has a Windows branch
-# (Q_OS_WIN or _WIN32) is compiled for x86_64-w64-mingw32 to an object file, against this
-# machine's Qt 6 headers, with the project's warnings as errors. Then every Windows API
-# function the object imports (an undefined __imp_NAME symbol, Qt's own left aside) must be
-# exported by the MinGW import libraries the target links on Windows: the compiler's
-# defaults (kernel32, user32, advapi32, shell32, msvcrt) plus the WIN32 link lines of the
-# CMake files, passed in by tests/CMakeLists.txt. A wrong header, a misspelt or mistyped API
-# call, a narrow string where Windows wants a wide one, or a system library missing from CMake
-# fails this test.
+# (issue 7). Every source file under engine/, ui/ and app/ with a platform branch is compiled
+# for x86_64-w64-mingw32 to an object file, against this machine's Qt 6 and OpenSSL headers,
+# with the project's warnings as errors: the files with a Windows branch (Q_OS_WIN, _WIN32),
+# and those with a Linux, Unix or macOS one (Q_OS_LINUX, __linux__, Q_OS_UNIX, Q_OS_MACOS,
+# __APPLE__), whose other branch is what Windows compiles. Then every Windows API function an
+# object imports (an undefined __imp_NAME symbol, Qt's own left aside) must be exported by the
+# MinGW import libraries its target links on Windows: the compiler's defaults (kernel32,
+# user32, advapi32, shell32, msvcrt) plus the WIN32 link lines of the CMake files, passed in
+# by tests/CMakeLists.txt. A wrong header, a misspelt or mistyped API call, a narrow string
+# where Windows wants a wide one, or a system library missing from CMake fails this test.
 #
 # Qt's headers need no shim: the public ones are platform-neutral, qsystemdetection.h derives
 # Q_OS_WIN from the compiler's _WIN32, and qconfig.h / qtcore-config.h only switch Qt features
-# that are the same in Qt's Windows build for everything the sources use. Linking is not
-# checked against Qt (there is no Windows Qt here), and nothing runs: what the API calls do on
-# a real Windows is still untested.
+# that are the same in Qt's Windows build for everything the sources use. OpenSSL's headers
+# are portable too except openssl/configuration.h, generated per platform: the copy made below
+# differs from this machine's in the one line that matters, BN_ULONG's width (Win64's long
+# is 32 bits: SIXTY_FOUR_BIT, not SIXTY_FOUR_BIT_LONG). Nothing is linked against Qt or
+# OpenSSL (there are no Windows builds of them here), and nothing runs: what the API calls do
+# on a real Windows is still untested.
 #
-# Usage: test_windows_build.sh SOURCE_DIR 'QT_INCLUDE_DIRS' PREFIX=LIB,LIB ...
+# Usage: test_windows_build.sh SOURCE_DIR QT_INCLUDE_DIRS OPENSSL_INCLUDE_DIR PREFIX=LIB,LIB ...
 #   QT_INCLUDE_DIRS  :-separated (Qt6::Core, Network, Gui, Widgets include directories)
 #   PREFIX=LIBS      the Windows libraries a file under PREFIX may use (longest prefix wins)
 # Exits 77 (ctest: skipped) when the cross compiler is missing (./dev.sh deps installs it).
 set -euo pipefail
 src=$1
 qt_dirs=$2
-shift 2
+openssl_dir=$3
+shift 3
 
 cxx=
 for c in x86_64-w64-mingw32-g++-posix x86_64-w64-mingw32-g++-win32 x86_64-w64-mingw32-g++; do
@@ -37,6 +42,9 @@ nm=x86_64-w64-mingw32-nm
 sysroot=/usr/x86_64-w64-mingw32/lib
 command -v "$nm" >/dev/null || { echo "FAIL: $nm is missing (binutils-mingw-w64-x86-64)" >&2; exit 1; }
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
 declare -A prefix_libs=()
 for spec in "$@"; do
     prefix_libs[${spec%%=*}]=${spec#*=}
@@ -49,13 +57,27 @@ for d in "${dirs[@]}"; do
     [[ $d == */mkspecs/* || $d == /usr/include || $d == /usr/local/include ]] && continue
     includes+=(-isystem "$d")
 done
-includes+=(-I "$src/engine" -I "$src/ui" -I "$src/app/common")
+# OpenSSL: its headers through symlinks, configuration.h rewritten for Win64 (see above).
+shim=$work/openssl-shim/openssl
+mkdir -p "$shim"
+conf=
+# Debian keeps the generated headers in the multiarch directory.
+multiarch=$(gcc -print-multiarch 2>/dev/null || true)
+for d in "$openssl_dir/openssl" ${multiarch:+"$openssl_dir/$multiarch/openssl"}; do
+    [[ -d $d ]] || continue
+    for h in "$d"/*.h; do ln -sf "$h" "$shim/"; done
+    [[ -f $d/configuration.h ]] && conf=$d/configuration.h
+done
+[[ -n $conf ]] || { echo "FAIL: no openssl/configuration.h under $openssl_dir" >&2; exit 1; }
+rm "$shim/configuration.h"
+sed -e 's/^\(# *define\) SIXTY_FOUR_BIT_LONG$/\1 SIXTY_FOUR_BIT/' \
+    -e 's/^\(# *undef\) SIXTY_FOUR_BIT$/\1 SIXTY_FOUR_BIT_LONG/' "$conf" >"$shim/configuration.h"
+grep -q '^# *define SIXTY_FOUR_BIT$' "$shim/configuration.h" ||
+    { echo "FAIL: $conf does not define SIXTY_FOUR_BIT_LONG: the Win64 rewrite needs a look" >&2; exit 1; }
+includes+=(-isystem "$work/openssl-shim" -I "$src/engine" -I "$src/ui" -I "$src/app/common")
 # What Qt6::Platform defines for a MinGW build, and the project's warnings (SPYGLASS_WARNINGS).
 flags=(-std=c++20 -Wall -Wextra -Wno-unused-parameter -Werror -DUNICODE -D_UNICODE -DWIN32
     -DMINGW_HAS_SECURE_API=1 -DSPYGLASS_VERSION='"0"')
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 # The probe: Qt's headers must see Windows, or every check below would test the POSIX branch.
 printf '#include <QtGlobal>\n#ifndef Q_OS_WIN\n#error Q_OS_WIN is not defined\n#endif\n' >"$work/probe.cpp"
@@ -72,9 +94,10 @@ load_exports() {
     lib_exports[$lib]=$work/lib-$lib
 }
 
-mapfile -t files < <(cd "$src" && grep -rlE --include='*.cpp' 'Q_OS_WIN|_WIN32' engine ui app | sort)
-if ((${#files[@]} < 5)); then
-    echo "FAIL: only ${#files[@]} files with a Windows branch found; the grep is broken" >&2
+platform='Q_OS_WIN|_WIN32|Q_OS_LINUX|__linux__|Q_OS_UNIX|Q_OS_MACOS|__APPLE__'
+mapfile -t files < <(cd "$src" && grep -rlE --include='*.cpp' "$platform" engine ui app | sort)
+if ((${#files[@]} < 10)); then
+    echo "FAIL: only ${#files[@]} files with a platform branch found; the grep is broken" >&2
     exit 1
 fi
 
@@ -114,5 +137,22 @@ for f in "${files[@]}"; do
     fi
     echo "ok   $f ($(echo "$imports" | grep -c . || true) Windows imports, from ${libs[*]})"
 done
+# The programs' resource script (icon and version block, installers/windows/spyglass.rc.in),
+# configured as install.cmake does and compiled by MinGW's resource compiler.
+windres=x86_64-w64-mingw32-windres
+if command -v "$windres" >/dev/null; then
+    sed -e "s|@PROJECT_SOURCE_DIR@|$src|g" -e 's/@PROJECT_VERSION_[A-Z]*@/0/g' \
+        -e 's/@PROJECT_VERSION@/0.0.0/g' "$src/installers/windows/spyglass.rc.in" >"$work/spyglass.rc"
+    if grep -q '@[A-Z_]*@' "$work/spyglass.rc"; then
+        echo "FAIL: spyglass.rc.in uses a variable this test does not fill in:"
+        grep '@[A-Z_]*@' "$work/spyglass.rc"
+        failed=1
+    elif ! "$windres" -i "$work/spyglass.rc" -o "$work/spyglass.res.o"; then
+        echo "FAIL: installers/windows/spyglass.rc.in does not compile"
+        failed=1
+    else
+        echo "ok   installers/windows/spyglass.rc.in (icon and version resource)"
+    fi
+fi
 ((failed == 0)) || exit 1
 echo PASS
