@@ -9,8 +9,10 @@
 #include <QStandardPaths>
 
 #ifdef Q_OS_WIN
-#include <wincrypt.h>
 #include <windows.h>
+// After windows.h (clang-format must not sort it first): wincrypt.h uses DWORD, BYTE and LONG
+// without including the header that defines them.
+#include <wincrypt.h>
 #else
 #include <unistd.h>
 #endif
@@ -147,6 +149,7 @@ QStringList CaInstaller::firefoxProfiles(const QString& home)
         home + QStringLiteral("/snap/firefox/common/.mozilla/firefox"),
         home + QStringLiteral("/.var/app/org.mozilla.firefox/.mozilla/firefox"),
         home + QStringLiteral("/Library/Application Support/Firefox/Profiles"),
+        home + QStringLiteral("/AppData/Roaming/Mozilla/Firefox/Profiles"), // Windows
     };
     QStringList out;
     for (const QString& root : roots) {
@@ -212,6 +215,13 @@ CaInstaller::Target CaInstaller::nssDatabase(const QString& name, const QString&
     t.manualCommand = create ? shellQuote(mkdir) + QStringLiteral(" && ") + shellQuote(init) +
                                    QStringLiteral(" && ") + shellQuote(add)
                              : shellQuote(add);
+    if (m_env.platform == Platform::Windows) {
+        // Windows' own certutil.exe (on every PATH) is another program: it must never be run
+        // with NSS's arguments. NSS's certutil is not shipped for Windows.
+        t.missing = tr("Firefox 120 and later trust the Windows store (the target above); "
+                       "older versions need NSS's certutil, which is not part of Windows");
+        return t;
+    }
     const QString certutil = m_env.findExecutable(QStringLiteral("certutil"));
     if (certutil.isEmpty()) {
         t.missing = tr("certutil is missing (package libnss3-tools)");
@@ -320,8 +330,11 @@ bool CaInstaller::install(const Target& target)
             message = tr("cannot read %1: %2").arg(m_der, f.errorString());
         } else {
             const QByteArray der = f.readAll();
+            // The store name goes through a void*: typed here, so a narrow "Root" cannot
+            // compile (CERT_STORE_PROV_SYSTEM_W reads UTF-16).
+            const wchar_t* const rootStore = L"Root";
             HCERTSTORE store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
-                                             CERT_SYSTEM_STORE_CURRENT_USER, L"Root");
+                                             CERT_SYSTEM_STORE_CURRENT_USER, rootStore);
             if (!store) {
                 message = tr("cannot open the Root store (error %1)").arg(GetLastError());
             } else {

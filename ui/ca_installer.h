@@ -8,7 +8,9 @@
 //            NSS databases: Chromium's ~/.pki/nssdb (created when missing) and each Firefox
 //            profile (~/.mozilla/firefox, the snap's and flatpak's), with certutil from
 //            libnss3-tools: `certutil -A -n Spyglass -t C,, -i PEM -d sql:DIR`.
-//   Windows  the current user's Root store through CryptoAPI (Windows asks the user to confirm).
+//   Windows  the current user's Root store through CryptoAPI (Windows asks the user to confirm);
+//            Firefox 120 and later read it, so a Firefox profile (%APPDATA%\Mozilla) is
+//            listed but never handed to Windows' unrelated certutil.exe.
 //   macOS    the login keychain through the Security framework (SecItemAdd, then
 //            SecTrustSettingsSetTrustSettings in the user domain; macOS asks for the password);
 //            the equivalent `security add-trusted-cert -r trustRoot -k LOGIN PEM` is the command

@@ -1,9 +1,9 @@
 #include "quit_signals.h"
 
-#include <QPointer>
 #include <QSocketNotifier>
 
 #ifdef Q_OS_WIN
+#include <atomic>
 #include <windows.h>
 #else
 #include <csignal>
@@ -15,17 +15,27 @@ namespace spyglass {
 namespace {
 
 #ifdef Q_OS_WIN
-QPointer<QuitSignals> g_instance;
+// Read on the handler's thread: an atomic pointer, not a QPointer (which is not thread-safe).
+std::atomic<QuitSignals*> g_instance{nullptr};
 
 BOOL WINAPI onConsoleControl(DWORD type)
 {
+    QuitSignals* q = g_instance.load();
+    if (!q)
+        return FALSE; // the default handler: the process ends
     switch (type) {
     case CTRL_C_EVENT:
     case CTRL_BREAK_EVENT:
+        QMetaObject::invokeMethod(q, &QuitSignals::quitRequested, Qt::QueuedConnection);
+        return TRUE;
     case CTRL_CLOSE_EVENT:
+    case CTRL_LOGOFF_EVENT:
     case CTRL_SHUTDOWN_EVENT:
-        if (QuitSignals* q = g_instance.data())
-            QMetaObject::invokeMethod(q, &QuitSignals::quitRequested, Qt::QueuedConnection);
+        // Windows ends the process as soon as this handler returns (and anyway after a few
+        // seconds), so it must not return: the main thread writes the session and the HAR,
+        // and its exit ends this thread too.
+        QMetaObject::invokeMethod(q, &QuitSignals::quitRequested, Qt::QueuedConnection);
+        Sleep(INFINITE);
         return TRUE;
     default:
         return FALSE;
@@ -70,6 +80,7 @@ QuitSignals::QuitSignals(QObject* parent) : QObject(parent)
 QuitSignals::~QuitSignals()
 {
 #ifdef Q_OS_WIN
+    g_instance.store(nullptr);
     SetConsoleCtrlHandler(onConsoleControl, FALSE);
 #else
     if (m_notifier) {

@@ -36,6 +36,17 @@ using SockLen = int;
 using NativeFd = SOCKET;
 constexpr int kSendFlags = 0;
 constexpr int kShutWrite = SD_SEND;
+// Winsock must be started before the first socket(). Qt starts it only while one of its own
+// sockets or a host lookup exists, and a replay without listeners (-n -C) may have neither.
+// Started once, never cleaned up: the process's exit does that.
+bool startWinsock()
+{
+    static const bool started = [] {
+        WSADATA data;
+        return ::WSAStartup(MAKEWORD(2, 2), &data) == 0;
+    }();
+    return started;
+}
 int lastError()
 {
     return WSAGetLastError();
@@ -298,6 +309,9 @@ void SocketStream::tryNextCandidate()
         const QHostAddress address = m_candidates.takeFirst();
         sockaddr_storage storage;
         const SockLen len = toSockaddr(address, m_port, &storage);
+#ifdef Q_OS_WIN
+        startWinsock(); // if it failed, socket() says why (WSANOTINITIALISED)
+#endif
         const qintptr fd = qintptr(::socket(storage.ss_family, SOCK_STREAM, IPPROTO_TCP));
 #ifdef Q_OS_WIN
         if (NativeFd(fd) == INVALID_SOCKET) {

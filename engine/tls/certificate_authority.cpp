@@ -24,7 +24,8 @@ constexpr QFileDevice::Permissions kOthersMask = QFileDevice::ReadGroup | QFileD
                                                  QFileDevice::ExeGroup | QFileDevice::ReadOther |
                                                  QFileDevice::WriteOther | QFileDevice::ExeOther;
 
-QString octalMode(QFileDevice::Permissions p)
+// Used only where a mode can be wrong (Q_OS_UNIX below); unused on Windows.
+[[maybe_unused]] QString octalMode(QFileDevice::Permissions p)
 {
     const int v = int(p);
     return QStringLiteral("0%1%2%3").arg((v >> 12) & 7).arg((v >> 4) & 7).arg(v & 7);

@@ -158,6 +158,24 @@ private Q_SLOTS:
                                          " /Users/me/.spyglass/spyglass-ca-cert.pem");
     }
 
+    void windowsFirefoxIsNeverGivenWindowsCertutil()
+    {
+        QTemporaryDir home;
+        touch(home.filePath("AppData/Roaming/Mozilla/Firefox/Profiles/x1.default/cert9.db"));
+        // On Windows "certutil" on the PATH is Windows' own tool, not NSS's.
+        CaInstaller win("C:/conf/ca.pem", "C:/conf/ca.cer",
+                        fakeEnv(CaInstaller::Platform::Windows, home.path(),
+                                {{"certutil", "C:/Windows/System32/certutil.exe"}}));
+        const auto t = win.targets();
+        QCOMPARE(t.size(), 2);
+        QCOMPARE(t[1].kind, CaInstaller::Kind::NssDatabase);
+        QVERIFY(t[1].name.contains("x1.default"));
+        QVERIFY(t[1].commands.isEmpty());
+        QVERIFY(!t[1].canInstall());
+        QVERIFY(t[1].missing.contains("Firefox 120"));
+        QVERIFY(!win.install(t[1]));
+    }
+
     void shellQuoting()
     {
         QCOMPARE(CaInstaller::shellQuote({"a", "b c", "it's", "$HOME", "C,,", "sql:/x"}),
