@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -67,6 +68,39 @@ QList<BrowserLauncher::Browser> BrowserLauncher::findBrowsers(const FindExecutab
     for (const auto& a : apps)
         if (!find && QFileInfo(QString::fromUtf8(a.path)).isExecutable())
             out << Browser{a.family, QString::fromLatin1(a.name), QString::fromUtf8(a.path)};
+#endif
+#ifdef Q_OS_WIN
+    // Windows installers do not put browsers on PATH: their usual folders, per machine and
+    // per user.
+    const struct
+    {
+        Family family;
+        const char* name;
+        const char* base; // environment variable
+        const char* path;
+    } installs[] = {
+        {Family::Chromium, "google-chrome", "ProgramFiles", "Google/Chrome/Application/chrome.exe"},
+        {Family::Chromium, "google-chrome", "ProgramFiles(x86)",
+         "Google/Chrome/Application/chrome.exe"},
+        {Family::Chromium, "google-chrome", "LOCALAPPDATA", "Google/Chrome/Application/chrome.exe"},
+        {Family::Chromium, "chromium", "LOCALAPPDATA", "Chromium/Application/chrome.exe"},
+        {Family::Chromium, "microsoft-edge", "ProgramFiles(x86)",
+         "Microsoft/Edge/Application/msedge.exe"},
+        {Family::Chromium, "microsoft-edge", "ProgramFiles",
+         "Microsoft/Edge/Application/msedge.exe"},
+        {Family::Firefox, "firefox", "ProgramFiles", "Mozilla Firefox/firefox.exe"},
+        {Family::Firefox, "firefox", "ProgramFiles(x86)", "Mozilla Firefox/firefox.exe"},
+    };
+    for (const auto& i : installs) {
+        const QString base = qEnvironmentVariable(i.base);
+        if (find || base.isEmpty())
+            continue;
+        const QString path = QDir::cleanPath(base + QLatin1Char('/') + QLatin1String(i.path));
+        if (!QFileInfo(path).isExecutable() || seen.contains(path))
+            continue;
+        seen << path;
+        out << Browser{i.family, QString::fromLatin1(i.name), QDir::toNativeSeparators(path)};
+    }
 #endif
     return out;
 }

@@ -2,6 +2,8 @@
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFileOpenEvent>
+#include <QGuiApplication>
 #include <QMimeData>
 #include <QUrl>
 #include <QWidget>
@@ -23,17 +25,34 @@ QString firstLocalFile(const QMimeData* mime)
 } // namespace
 
 FileDropHandler::FileDropHandler(QWidget* target, Open open)
-    : QObject(target), m_open(std::move(open))
+    : QObject(target), m_target(target), m_open(std::move(open))
 {
     target->setAcceptDrops(true);
     target->installEventFilter(this);
+    if (QCoreApplication* app = QCoreApplication::instance())
+        app->installEventFilter(this);
 }
 
 bool FileDropHandler::eventFilter(QObject* watched, QEvent* event)
 {
+    // On the application object this filter sees every object's events: only the target's
+    // drags are ours.
+    const bool onTarget = watched == m_target;
     switch (event->type()) {
+    case QEvent::FileOpen: {
+        if (watched != QCoreApplication::instance())
+            return false;
+        const QString path = static_cast<QFileOpenEvent*>(event)->file();
+        if (path.isEmpty())
+            return false;
+        QMetaObject::invokeMethod(
+            this, [this, path] { m_open(path); }, Qt::QueuedConnection);
+        return true;
+    }
     case QEvent::DragEnter:
     case QEvent::DragMove: {
+        if (!onTarget)
+            return false;
         auto* drag = static_cast<QDragMoveEvent*>(event);
         if (firstLocalFile(drag->mimeData()).isEmpty())
             return false;
@@ -41,6 +60,8 @@ bool FileDropHandler::eventFilter(QObject* watched, QEvent* event)
         return true;
     }
     case QEvent::Drop: {
+        if (!onTarget)
+            return false;
         auto* drop = static_cast<QDropEvent*>(event);
         const QString path = firstLocalFile(drop->mimeData());
         if (path.isEmpty())
