@@ -19,6 +19,7 @@
 #include <QtTest>
 
 #include <mutex>
+#include <thread>
 
 using namespace spyglass;
 using namespace spyglass::test;
@@ -106,11 +107,21 @@ private:
 class KindRunner : public HookRunner
 {
 public:
-    bool run(const proxy::HookPtr& hook, std::function<void()>) override
+    bool holdServerConnect = false; // server_connect then waits for take()
+    bool run(const proxy::HookPtr& hook, std::function<void()> complete) override
     {
         std::lock_guard lock(m_mutex);
         m_kinds.append(QByteArray(proxy::hookName(hook->kind)));
+        if (holdServerConnect && hook->kind == HookKind::ServerConnect) {
+            m_held = std::move(complete);
+            return false;
+        }
         return true;
+    }
+    std::function<void()> take()
+    {
+        std::lock_guard lock(m_mutex);
+        return std::exchange(m_held, {});
     }
     QList<QByteArray> kinds() const
     {
@@ -121,6 +132,7 @@ public:
 private:
     mutable std::mutex m_mutex;
     QList<QByteArray> m_kinds;
+    std::function<void()> m_held;
 };
 
 } // namespace
@@ -283,6 +295,48 @@ private Q_SLOTS:
         QVERIFY(r[0].client.id != 0);
         QCOMPARE(origin.requests.load(), 1);
         engine.stop();
+    }
+
+    void clientGoneWhileServerConnectIsHeld()
+    {
+        // The connect waits for server_connect; the client resets meanwhile: the answer that
+        // comes later from another thread opens nothing, and the handler then finishes.
+        Origin origin;
+        auto opts = std::make_shared<Options>(options());
+        opts->listenHost = QStringLiteral("127.0.0.1");
+        KindRunner runner;
+        runner.holdServerConnect = true;
+        ServerConfig config;
+        config.options = opts;
+        config.services = std::make_shared<proxy::Services>();
+        config.rootLayer = &layers::makeRootLayer;
+        config.hooks = &runner;
+        ProxyServer server(config);
+        QString error;
+        QVERIFY2(server.listen(&error), qPrintable(error));
+
+        QTcpSocket client;
+        client.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort());
+        QVERIFY(client.waitForConnected(5000));
+        client.write(get(origin.port, "/held"));
+        QVERIFY(waitFor([&] { return runner.kinds().contains("server_connect"); }));
+        // Gone for good: a reset (a FIN alone is a half-close, which still gets its answer).
+        const linger reset{1, 0};
+        ::setsockopt(int(client.socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        client.abort();
+        QTest::qWait(200);
+        QCOMPARE(server.activeConnections(), 1); // it waits for the hook
+        const auto complete = runner.take();
+        QVERIFY(complete);
+        std::thread other([complete] { complete(); });
+        other.join();
+        QVERIFY(waitFor([&] { return server.activeConnections() == 0; }));
+        const QList<QByteArray> kinds = runner.kinds();
+        QVERIFY2(!kinds.contains("server_connected"), kinds.join(' ').constData());
+        QCOMPARE(kinds.count("client_disconnected"), 1);
+        QCOMPARE(kinds.last(), QByteArray("client_disconnected"));
+        QCOMPARE(origin.accepted.load(), 0);
+        server.stop();
     }
 
     void nothingEmittedWhenNobodyWantsThem()
