@@ -423,11 +423,20 @@ void FlowListActions::exportHarDialog()
     Q_EMIT statusMessage(tr("Exported %1 flows to %2").arg(count).arg(path), 5000);
 }
 
-void FlowListActions::deleteSelected()
+int FlowListActions::deleteSelected()
 {
     const QList<int> rows = selectedStoreRows();
     if (rows.isEmpty())
-        return;
+        return 0;
+    // Held flows are killed before they go (mitmproxy's view.remove): their clients get the
+    // connection closed instead of waiting for a flow no one can resume. The row's flags say
+    // which are held, so a million-row selection decodes nothing.
+    int killed = 0;
+    if (m_kill) {
+        for (int s : rows)
+            if (source()->isIntercepted(s) && m_kill(source()->flowId(s)))
+                ++killed;
+    }
     int firstViewRow = m_table->rowCount();
     for (int s : rows)
         firstViewRow = qMin(firstViewRow, m_table->viewRow(s));
@@ -445,8 +454,13 @@ void FlowListActions::deleteSelected()
     } else if (shownGoes && m_detail) {
         m_detail->setFlow(nullptr);
     }
-    Q_EMIT statusMessage(
-        rows.size() == 1 ? tr("Deleted 1 flow") : tr("Deleted %1 flows").arg(rows.size()), 4000);
+    QString message =
+        rows.size() == 1 ? tr("Deleted 1 flow") : tr("Deleted %1 flows").arg(rows.size());
+    if (killed > 0)
+        message += QLatin1Char(' ') + (killed == 1 ? tr("(1 held flow killed)")
+                                                   : tr("(%1 held flows killed)").arg(killed));
+    Q_EMIT statusMessage(message, 4000);
+    return killed;
 }
 
 } // namespace spyglass

@@ -11,12 +11,19 @@
 // typed in a detail pane never marks or deletes a flow. Marks and comments change the stored
 // flow (FlowListModel::setMarker / setComment): the table refilters the rows at once, and a
 // session or HAR saved afterwards keeps them.
+//
+// Deleting a flow that intercept holds also kills it in the engine, as mitmproxy's view does
+// (view.remove kills a killable flow): otherwise the client would wait on a flow nobody can
+// see any more. The kill goes through a function set by whoever owns the engine (MainWindow
+// sets ProxyEngine::killFlow); without one a held flow is only removed from the list.
 
 #include "flow/flow.h"
 #include "options/options.h"
 
 #include <QList>
 #include <QObject>
+#include <QUuid>
+#include <functional>
 #include <utility>
 
 class QAction;
@@ -39,6 +46,10 @@ public:
         Session, // .spyglass (SessionWriter)
         Har,     // HarWriter
     };
+
+    // Closes a held flow without an answer; false when it is not held (any more).
+    // ProxyEngine::killFlow has this shape.
+    using KillFunction = std::function<bool(const QUuid& id)>;
 
     // All must outlive this object; `options` is read at each export (curl's --resolve).
     FlowListActions(FlowTableView* view, FlowTableModel* table, FlowDetailView* detail,
@@ -65,8 +76,10 @@ public:
     bool copyAs(const QString& format);
     // Writes the flows at `storeRows` to `path`; an empty string or the error.
     QString saveFlows(const QList<int>& storeRows, const QString& path, SaveFormat format) const;
-    // Removes the selected flows and selects the row that took the first one's place.
-    void deleteSelected();
+    // Removes the selected flows and selects the row that took the first one's place; the
+    // held ones among them are killed first (the kill function). Returns how many were killed.
+    int deleteSelected();
+    void setKillFunction(KillFunction kill) { m_kill = std::move(kill); }
 
     // The markers the Mark menu offers before "Other…": the default, colours, common emoji.
     static QStringList menuMarkers();
@@ -102,6 +115,7 @@ private:
     FlowDetailView* m_detail;
     const Options* m_options;
     QWidget* m_window;
+    KillFunction m_kill;
 
     QAction* m_toggleMark = nullptr;
     QMenu* m_markMenu = nullptr;
