@@ -5,10 +5,11 @@
 // response / raw (FlowExport, to the clipboard), save the selected or the filtered flows as a
 // Spyglass session or HAR, export every flow as HAR, and delete (d, Delete).
 //
-// It acts on the table's selected rows (the current row when none is selected) and owns the
-// actions; MainWindow puts them in its menus (populate) and the list's context menu shows them.
-// The single-key shortcuts (m, d, Delete) only work while the list has the focus, so a key
-// typed in a detail pane never marks or deletes a flow. Marks and comments change the stored
+// It acts on the table's selected rows (the current row when none is selected), or, while the
+// Structure tab shows (setStructureView), on every flow at or below the selected tree nodes,
+// and owns the actions; MainWindow puts them in its menus (populate) and the list's context menu
+// shows them. The single-key shortcuts (m, d, Delete) only work while the list has the focus, so a
+// key typed in a detail pane never marks or deletes a flow. Marks and comments change the stored
 // flow (FlowListModel::setMarker / setComment): the table refilters the rows at once, and a
 // session or HAR saved afterwards keeps them.
 //
@@ -28,12 +29,14 @@
 
 class QAction;
 class QMenu;
+class QTreeView;
 class QWidget;
 
 namespace spyglass {
 
 class FlowDetailView;
 class FlowListModel;
+class FlowStructureModel;
 class FlowTableModel;
 class FlowTableView;
 
@@ -61,7 +64,11 @@ public:
     // The list's context menu (caller owns it).
     QMenu* contextMenu(QWidget* parent);
 
-    // Store rows of the selected flows in view order (the current row when none is selected).
+    // The Structure tab's tree (MainWindow makes it when first shown); both outlive this
+    // object. The keys and the context menu work there too.
+    void setStructureView(QTreeView* tree, FlowStructureModel* model);
+    // Store rows of the selected flows in view order (the current row when none is selected);
+    // while the Structure tab shows, the flows at or below its selected nodes in store order.
     QList<int> selectedStoreRows() const;
     // Store rows of every flow the filter shows, in view order.
     QList<int> filteredStoreRows() const;
@@ -109,6 +116,8 @@ private:
     void otherMarkerDialog();
     void updateEnabled();
     FlowListModel* source() const;
+    bool structureShown() const;
+    QList<int> structureStoreRows() const;
 
     FlowTableView* m_view;
     FlowTableModel* m_table;
@@ -116,6 +125,8 @@ private:
     const Options* m_options;
     QWidget* m_window;
     KillFunction m_kill;
+    QTreeView* m_tree = nullptr;
+    FlowStructureModel* m_structure = nullptr;
 
     QAction* m_toggleMark = nullptr;
     QMenu* m_markMenu = nullptr;

@@ -84,6 +84,8 @@ MainWindow::MainWindow(ProxyEngine* engine, const Options& options, QWidget* par
     m_listActions->populate(m_fileMenu, m_flowMenu);
     // Deleting a held flow kills it, as x does (mitmproxy's view.remove).
     m_listActions->setKillFunction([this](const QUuid& id) { return m_engine->killFlow(id); });
+    if (m_structure) // the Structure tab was restored before the actions existed
+        m_listActions->setStructureView(m_tree, m_structure);
     m_recent = new RecentFiles(QStringLiteral("recentFiles"), this);
     m_fileMenu->insertMenu(m_save, m_recent->menu());
     connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openReporting);
@@ -593,6 +595,8 @@ void MainWindow::showStructure(bool structure)
 
 void MainWindow::onListTabChanged(int tab)
 {
+    if (m_listActions) // their selection follows the tab
+        m_listActions->setStructureView(m_tree, m_structure);
     if (tab != 1 || m_structure)
         return;
     m_structure = new FlowStructureModel(m_model, this);
@@ -605,6 +609,8 @@ void MainWindow::onListTabChanged(int tab)
     m_tree->header()->setSectionResizeMode(FlowStructureModel::NameColumn, QHeaderView::Stretch);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { onStructureCurrentChanged(current); });
+    if (m_listActions)
+        m_listActions->setStructureView(m_tree, m_structure);
 }
 
 void MainWindow::onFilterProgress(qint64 done, qint64 total)

@@ -13,6 +13,7 @@
 #include "flow_detail_view.h"
 #include "flow_list_actions.h"
 #include "flow_list_model.h"
+#include "flow_structure_model.h"
 #include "flow_table_model.h"
 #include "flow_table_view.h"
 #include "main_window.h"
@@ -42,6 +43,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTreeView>
 
 using namespace spyglass;
 using spyglass::test::uiFlow;
@@ -56,6 +58,7 @@ private slots:
     void commentDialogAndTab();
     void copyAsMatchesFlowExport();
     void saveSelectedAsHarAndFiltered();
+    void structureSelectionAfterOpen();
     void deleteRemovesRows();
     void deleteKillsHeldFlows();
     void heldFlowKeysInTheRunningEngine();
@@ -321,6 +324,83 @@ void FlowListActionsTest::saveSelectedAsHarAndFiltered()
     QCOMPARE(saved.flows.size(), 1); // finished, then marked: the last version is kept
     QCOMPARE(saved.flows[0].request.path, QByteArray("/item/20"));
     QCOMPARE(saved.flows[0].marked, FlowMarker::defaultMarker.toString());
+}
+
+// With the Structure tab showing, after a session was opened into it, the list's actions act
+// on the flows at or below the selected tree nodes: a host saves all of its flows, a resource
+// its own; m marks them from the tree, d deletes them; the filtered flows are still the
+// filter's. Back on the Sequence tab the table's selection counts again.
+void FlowListActionsTest::structureSelectionAfterOpen()
+{
+    auto w = makeWindow(14); // host a<i%7>: two flows each
+    MainWindow& win = *w->window;
+    const QString all = m_dir.filePath(QStringLiteral("structure-all.spyglass"));
+    QString error;
+    QVERIFY(win.saveSession(all, &error));
+    win.clearFlows();
+    win.showStructure(true);
+    QVERIFY(win.structureModel());
+    QVERIFY2(win.openSession(all, &error), qPrintable(error));
+    QCOMPARE(win.flowModel()->rowCount(), 14);
+    FlowStructureModel* tree = win.structureModel();
+    QAbstractItemModelTester treeTester(tree,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_VERIFY(tree->isReady() && tree->rowCount() == 7);
+    FlowListActions* actions = win.listActions();
+    QVERIFY(!actions->deleteAction()->isEnabled()); // nothing selected in the tree yet
+
+    QModelIndex host;
+    for (int r = 0; r < tree->rowCount(); ++r)
+        if (tree->index(r, 0).data().toString() == QLatin1String("a3.example.com"))
+            host = tree->index(r, 0);
+    QVERIFY(host.isValid());
+    win.structureView()->setFocus();
+    win.structureView()->selectionModel()->setCurrentIndex(
+        host, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QVERIFY(actions->deleteAction()->isEnabled());
+    QCOMPARE(actions->selectedStoreRows(), (QList<int>{3, 10}));
+    const QString har = m_dir.filePath(QStringLiteral("structure-host.har"));
+    QCOMPARE(
+        actions->saveFlows(actions->selectedStoreRows(), har, FlowListActions::SaveFormat::Har),
+        QString());
+    const HarReader::Result back = HarReader::read(har);
+    QVERIFY2(back.ok(), qPrintable(back.error));
+    QCOMPARE(back.flows.size(), 2);
+    QCOMPARE(back.flows[0].request.path, QByteArray("/item/3"));
+    QCOMPARE(back.flows[1].request.path, QByteArray("/item/10"));
+
+    // A resource and a second host, selected together.
+    const QModelIndex leaf = tree->indexOfFlow(5);
+    QVERIFY(leaf.isValid());
+    win.structureView()->selectionModel()->select(leaf, QItemSelectionModel::Select |
+                                                            QItemSelectionModel::Rows);
+    QCOMPARE(actions->selectedStoreRows(), (QList<int>{3, 5, 10}));
+    // The keys work in the tree: m marks the three.
+    QTest::keyClick(win.structureView(), Qt::Key_M);
+    for (int r : {3, 5, 10})
+        QCOMPARE(win.flowModel()->markerOf(r), FlowMarker::defaultMarker.toString());
+    QCOMPARE(win.flowModel()->markerOf(12), QString()); // a5's other flow: not selected
+    // The filtered flows are the filter's, whichever tab shows.
+    applyFilter(win, QStringLiteral("~marked"));
+    QCOMPARE(actions->filteredStoreRows(), (QList<int>{3, 5, 10}));
+    applyFilter(win, QString());
+
+    // Back on the Sequence tab: the table's selection.
+    win.showStructure(false);
+    select(win, 0);
+    QCOMPARE(actions->selectedStoreRows(), QList<int>{0});
+    // And in the tree again: d deletes the selected nodes' flows.
+    win.showStructure(true);
+    win.structureView()->setFocus();
+    QCOMPARE(actions->selectedStoreRows(), (QList<int>{3, 5, 10}));
+    QTest::keyClick(win.structureView(), Qt::Key_D);
+    QCOMPARE(win.flowModel()->rowCount(), 11);
+    for (int r = 0; r < win.flowModel()->rowCount(); ++r)
+        QVERIFY(win.flowModel()->markerOf(r).isEmpty());
+    // Grouped again: a3 went with both its flows, a5 keeps flow 12.
+    QTRY_VERIFY(tree->isReady() && tree->rowCount() == 6);
+    for (int r = 0; r < tree->rowCount(); ++r)
+        QVERIFY(tree->index(r, 0).data().toString() != QLatin1String("a3.example.com"));
 }
 
 void FlowListActionsTest::deleteRemovesRows()
