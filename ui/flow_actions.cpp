@@ -218,6 +218,7 @@ bool FlowActions::applyEdit(const FlowSnapshot& original, const HttpFlow& edited
     changed->live = false;
     changed->intercepted = false;
     model->applyBatch({changed});
+    model->setModified(original->id, true);
     report(tr("Flow changed; Revert (V) brings back the recorded one."), true);
     return true;
 }
@@ -252,6 +253,7 @@ bool FlowActions::revert(const QUuid& id, QString* error)
         return false;
     }
     model->applyBatch({*it});
+    model->setModified(id, false);
     m_originals.remove(id);
     report(tr("Flow reverted to the recorded one."), true);
     return true;

@@ -6,7 +6,8 @@
 //    engine (ProxyEngine::replaceFlow, which also lets it go on); a finished flow's edit
 //    replaces the session's copy (FlowListModel::applyBatch with the same id replaces the flow
 //    in place) and the first edit keeps the original, so Revert can bring it back
-//    (mitmproxy's flow.backup() / revert()). A running flow that is not held cannot be edited:
+//    (mitmproxy's flow.backup() / revert()); until then the list shows the flow as modified
+//    (FlowListModel::setModified). A running flow that is not held cannot be edited:
 //    its worker owns it (CONVENTIONS 13).
 //  - Duplicate adds a copy with a new id. The store is in arrival order and positions are
 //    the row index of every view, so the copy comes at the end (the table shows it after its

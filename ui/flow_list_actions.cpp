@@ -4,6 +4,7 @@
 #include "comment_view.h"
 #include "flow_detail_view.h"
 #include "flow_list_model.h"
+#include "flow_structure_model.h"
 #include "flow_table_model.h"
 #include "flow_table_view.h"
 #include "marker_icon.h"
@@ -24,7 +25,9 @@
 #include <QMainWindow>
 #include <QMenu>
 #include <QMessageBox>
+#include <QSet>
 #include <QStatusBar>
+#include <QTreeView>
 #include <algorithm>
 
 namespace spyglass {
@@ -221,12 +224,71 @@ QMenu* FlowListActions::contextMenu(QWidget* parent)
     return menu;
 }
 
+void FlowListActions::setStructureView(QTreeView* tree, FlowStructureModel* model)
+{
+    if (tree != m_tree) {
+        m_tree = tree;
+        for (QAction* a : {m_toggleMark, m_comment, m_copy.first(), m_delete})
+            m_tree->addAction(a);
+        m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(m_tree, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+            QMenu* menu = contextMenu(m_tree);
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->popup(m_tree->viewport()->mapToGlobal(at));
+        });
+    }
+    if (model != m_structure) {
+        m_structure = model;
+        connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+                &FlowListActions::updateEnabled);
+        connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+                &FlowListActions::updateEnabled);
+        connect(m_structure, &QAbstractItemModel::modelReset, this,
+                &FlowListActions::updateEnabled);
+    }
+    updateEnabled();
+}
+
+bool FlowListActions::structureShown() const
+{
+    // The tab widget hides the page that is not current.
+    return m_tree && m_structure && m_tree->model() == m_structure && !m_tree->isHidden();
+}
+
+QList<int> FlowListActions::structureStoreRows() const
+{
+    // A node holds only its latest flow: every flow's node is looked up and its ancestors
+    // compared with the selected nodes. O(flows × depth), paid only when an action runs.
+    QSet<const void*> chosen;
+    for (const QModelIndex& i : m_tree->selectionModel()->selectedRows())
+        chosen.insert(i.internalPointer());
+    if (chosen.isEmpty() && m_tree->currentIndex().isValid())
+        chosen.insert(m_tree->currentIndex().siblingAtColumn(0).internalPointer());
+    QList<int> out;
+    if (chosen.isEmpty())
+        return out;
+    const int n = source()->rowCount();
+    for (int r = 0; r < n; ++r) {
+        for (QModelIndex at = m_structure->indexOfFlow(r); at.isValid(); at = at.parent()) {
+            if (chosen.contains(at.internalPointer())) {
+                out.append(r);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
 void FlowListActions::updateEnabled()
 {
     // Cheap on purpose: it runs on every selection change, and a selection may be a million
     // rows (selectedRows() would list them all).
-    const bool any = m_table->rowCount() > 0 &&
-                     (m_view->selectionModel()->hasSelection() || m_view->currentIndex().isValid());
+    const bool any =
+        structureShown()
+            ? source()->rowCount() > 0 &&
+                  (m_tree->selectionModel()->hasSelection() || m_tree->currentIndex().isValid())
+            : m_table->rowCount() > 0 &&
+                  (m_view->selectionModel()->hasSelection() || m_view->currentIndex().isValid());
     for (QAction* a : {m_toggleMark, m_comment, m_saveSelected, m_delete})
         a->setEnabled(any);
     m_markMenu->setEnabled(any);
@@ -237,6 +299,8 @@ void FlowListActions::updateEnabled()
 
 QList<int> FlowListActions::selectedStoreRows() const
 {
+    if (structureShown())
+        return structureStoreRows();
     QList<int> viewRows;
     for (const QModelIndex& i : m_view->selectionModel()->selectedRows())
         viewRows.append(i.row());
@@ -423,11 +487,20 @@ void FlowListActions::exportHarDialog()
     Q_EMIT statusMessage(tr("Exported %1 flows to %2").arg(count).arg(path), 5000);
 }
 
-void FlowListActions::deleteSelected()
+int FlowListActions::deleteSelected()
 {
     const QList<int> rows = selectedStoreRows();
     if (rows.isEmpty())
-        return;
+        return 0;
+    // Held flows are killed before they go (mitmproxy's view.remove): their clients get the
+    // connection closed instead of waiting for a flow no one can resume. The row's flags say
+    // which are held, so a million-row selection decodes nothing.
+    int killed = 0;
+    if (m_kill) {
+        for (int s : rows)
+            if (source()->isIntercepted(s) && m_kill(source()->flowId(s)))
+                ++killed;
+    }
     int firstViewRow = m_table->rowCount();
     for (int s : rows)
         firstViewRow = qMin(firstViewRow, m_table->viewRow(s));
@@ -445,8 +518,13 @@ void FlowListActions::deleteSelected()
     } else if (shownGoes && m_detail) {
         m_detail->setFlow(nullptr);
     }
-    Q_EMIT statusMessage(
-        rows.size() == 1 ? tr("Deleted 1 flow") : tr("Deleted %1 flows").arg(rows.size()), 4000);
+    QString message =
+        rows.size() == 1 ? tr("Deleted 1 flow") : tr("Deleted %1 flows").arg(rows.size());
+    if (killed > 0)
+        message += QLatin1Char(' ') + (killed == 1 ? tr("(1 held flow killed)")
+                                                   : tr("(%1 held flows killed)").arg(killed));
+    Q_EMIT statusMessage(message, 4000);
+    return killed;
 }
 
 } // namespace spyglass

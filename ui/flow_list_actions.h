@@ -5,28 +5,38 @@
 // response / raw (FlowExport, to the clipboard), save the selected or the filtered flows as a
 // Spyglass session or HAR, export every flow as HAR, and delete (d, Delete).
 //
-// It acts on the table's selected rows (the current row when none is selected) and owns the
-// actions; MainWindow puts them in its menus (populate) and the list's context menu shows them.
-// The single-key shortcuts (m, d, Delete) only work while the list has the focus, so a key
-// typed in a detail pane never marks or deletes a flow. Marks and comments change the stored
+// It acts on the table's selected rows (the current row when none is selected), or, while the
+// Structure tab shows (setStructureView), on every flow at or below the selected tree nodes,
+// and owns the actions; MainWindow puts them in its menus (populate) and the list's context menu
+// shows them. The single-key shortcuts (m, d, Delete) only work while the list has the focus, so a
+// key typed in a detail pane never marks or deletes a flow. Marks and comments change the stored
 // flow (FlowListModel::setMarker / setComment): the table refilters the rows at once, and a
 // session or HAR saved afterwards keeps them.
+//
+// Deleting a flow that intercept holds also kills it in the engine, as mitmproxy's view does
+// (view.remove kills a killable flow): otherwise the client would wait on a flow nobody can
+// see any more. The kill goes through a function set by whoever owns the engine (MainWindow
+// sets ProxyEngine::killFlow); without one a held flow is only removed from the list.
 
 #include "flow/flow.h"
 #include "options/options.h"
 
 #include <QList>
 #include <QObject>
+#include <QUuid>
+#include <functional>
 #include <utility>
 
 class QAction;
 class QMenu;
+class QTreeView;
 class QWidget;
 
 namespace spyglass {
 
 class FlowDetailView;
 class FlowListModel;
+class FlowStructureModel;
 class FlowTableModel;
 class FlowTableView;
 
@@ -40,6 +50,10 @@ public:
         Har,     // HarWriter
     };
 
+    // Closes a held flow without an answer; false when it is not held (any more).
+    // ProxyEngine::killFlow has this shape.
+    using KillFunction = std::function<bool(const QUuid& id)>;
+
     // All must outlive this object; `options` is read at each export (curl's --resolve).
     FlowListActions(FlowTableView* view, FlowTableModel* table, FlowDetailView* detail,
                     const Options* options, QWidget* window);
@@ -50,7 +64,11 @@ public:
     // The list's context menu (caller owns it).
     QMenu* contextMenu(QWidget* parent);
 
-    // Store rows of the selected flows in view order (the current row when none is selected).
+    // The Structure tab's tree (MainWindow makes it when first shown); both outlive this
+    // object. The keys and the context menu work there too.
+    void setStructureView(QTreeView* tree, FlowStructureModel* model);
+    // Store rows of the selected flows in view order (the current row when none is selected);
+    // while the Structure tab shows, the flows at or below its selected nodes in store order.
     QList<int> selectedStoreRows() const;
     // Store rows of every flow the filter shows, in view order.
     QList<int> filteredStoreRows() const;
@@ -65,8 +83,10 @@ public:
     bool copyAs(const QString& format);
     // Writes the flows at `storeRows` to `path`; an empty string or the error.
     QString saveFlows(const QList<int>& storeRows, const QString& path, SaveFormat format) const;
-    // Removes the selected flows and selects the row that took the first one's place.
-    void deleteSelected();
+    // Removes the selected flows and selects the row that took the first one's place; the
+    // held ones among them are killed first (the kill function). Returns how many were killed.
+    int deleteSelected();
+    void setKillFunction(KillFunction kill) { m_kill = std::move(kill); }
 
     // The markers the Mark menu offers before "Other…": the default, colours, common emoji.
     static QStringList menuMarkers();
@@ -96,12 +116,17 @@ private:
     void otherMarkerDialog();
     void updateEnabled();
     FlowListModel* source() const;
+    bool structureShown() const;
+    QList<int> structureStoreRows() const;
 
     FlowTableView* m_view;
     FlowTableModel* m_table;
     FlowDetailView* m_detail;
     const Options* m_options;
     QWidget* m_window;
+    KillFunction m_kill;
+    QTreeView* m_tree = nullptr;
+    FlowStructureModel* m_structure = nullptr;
 
     QAction* m_toggleMark = nullptr;
     QMenu* m_markMenu = nullptr;

@@ -3,10 +3,12 @@
 #include "flow/flow_marker.h"
 #include "flow/http_message.h"
 #include "marker_icon.h"
+#include "theme.h"
 
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
+#include <QFont>
 #include <QGuiApplication>
 #include <QLocale>
 #include <QPalette>
@@ -250,6 +252,7 @@ void FlowListModel::clear()
     m_comments.clear();
     m_userEdits.clear();
     m_removedLive.clear();
+    m_modified.clear();
     endResetModel();
 }
 
@@ -343,6 +346,7 @@ void FlowListModel::removeFlows(const QList<int>& rows)
     for (quint32 r : sorted) {
         const FlowStore::Summary& gone = m_store.summary(r);
         m_userEdits.remove(gone.id);
+        m_modified.remove(gone.id);
         if (gone.live)
             m_removedLive.insert(gone.id);
         if (m_rows[r].path)
@@ -390,6 +394,34 @@ QString FlowListModel::hostText(int row) const
 QByteArrayView FlowListModel::path(int row) const
 {
     return ByteArena::view(m_rows[size_t(row)].path);
+}
+
+void FlowListModel::setModified(const QUuid& id, bool modified)
+{
+    const int row = rowOf(id);
+    if (row < 0 || modified == m_modified.contains(id))
+        return;
+    if (modified)
+        m_modified.insert(id);
+    else
+        m_modified.remove(id);
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+bool FlowListModel::isModified(int row) const
+{
+    return !m_modified.isEmpty() && row >= 0 && row < rowCount() &&
+           m_modified.contains(m_store.summary(row).id);
+}
+
+bool FlowListModel::isIntercepted(int row) const
+{
+    return row >= 0 && row < rowCount() && (m_rows[size_t(row)].flags & InterceptedFlag);
+}
+
+QUuid FlowListModel::flowId(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_store.summary(row).id : QUuid();
 }
 
 FlowListModel::RowState FlowListModel::rowState(int row) const
@@ -641,8 +673,13 @@ QVariant FlowListModel::rowData(int row, int column, int role) const
             return displayText(row, column);
         if (column == CommentColumn)
             return m_comments.value(quint32(row));
-        if (column == MarkerColumn)
-            return markerOf(row);
+        if (column == MarkerColumn) {
+            if (!isModified(row))
+                return markerOf(row);
+            const QString modified = tr("Modified — Revert with V");
+            const QString marker = markerOf(row);
+            return marker.isEmpty() ? modified : marker + QLatin1Char('\n') + modified;
+        }
         return {};
     case Qt::TextAlignmentRole:
         switch (column) {
@@ -657,10 +694,22 @@ QVariant FlowListModel::rowData(int row, int column, int role) const
             return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
         }
     case Qt::DecorationRole:
-        if (column == MarkerColumn && m_rows[size_t(row)].marker != 0)
+        if (column != MarkerColumn)
+            return {};
+        if (m_rows[size_t(row)].marker != 0)
             if (const QIcon icon = MarkerIcon::icon(markerOf(row)); !icon.isNull())
                 return icon;
+        if (isModified(row) && displayText(row, column).isEmpty())
+            return Theme::icon(QStringLiteral("modified"));
         return {};
+    case Qt::FontRole:
+        if (!isModified(row))
+            return {};
+        {
+            QFont italic = QGuiApplication::font();
+            italic.setItalic(true);
+            return italic;
+        }
     case Qt::BackgroundRole:
         return background(row);
     case Qt::ForegroundRole: {

@@ -20,6 +20,11 @@
 // Marks and comments are the user's (setMarker, setComment): the row keeps the marker
 // interned and the comment in a side table, so the table, sorting and the ~marked, ~marker and
 // ~comment filters need no decoding either.
+//
+// A flow edited in the window (FlowActions: Edit, whose Revert brings back the original) is
+// "modified" until reverted, as mitmproxy's flow.modified(): its row is in italics and the
+// Mark column shows a pencil (under a mark, if any) with a tooltip saying that V reverts it.
+// The flag belongs to this session's window, where the original is kept; it is not saved.
 
 #include "flow/byte_arena.h"
 #include "flow/flow_store.h"
@@ -99,6 +104,14 @@ public:
     void removeFlows(const QList<int>& rows);
     QString markerOf(int row) const;
     QString commentOf(int row) const;
+    // Edited in the window since it was recorded (see the top of this file). Unknown ids and
+    // rows out of range are ignored (false).
+    void setModified(const QUuid& id, bool modified);
+    bool isModified(int row) const;
+    // Held by intercept (from the row's flags: nothing decoded).
+    bool isIntercepted(int row) const;
+    // Null for a row out of range.
+    QUuid flowId(int row) const;
 
     // The flow of `row`, decoded now (null for a row out of range).
     FlowSnapshot flowAt(int row) const;
@@ -212,6 +225,7 @@ private:
     QHash<quint32, QString> m_comments;
     QHash<QUuid, UserEdit> m_userEdits;
     QSet<QUuid> m_removedLive;
+    QSet<QUuid> m_modified;
 };
 
 } // namespace spyglass

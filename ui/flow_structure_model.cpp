@@ -193,11 +193,18 @@ void FlowStructureModel::addRows(Node& root, int first, int last, bool announce)
 
 void FlowStructureModel::onReset()
 {
+    // A reset is a cleared list, or flows deleted (FlowListModel::removeFlows): the rows that
+    // are left are grouped again, in slices as at the start.
     beginResetModel();
     m_root = Node();
     m_building = Node();
     m_built = 0;
+    m_ready = m_source->rowCount() == 0;
     endResetModel();
+    if (!m_ready)
+        m_timer->start();
+    else
+        m_timer->stop();
 }
 
 } // namespace spyglass

@@ -9,8 +9,9 @@
 // (isReady(), ready()); from then on grown from each batch's new rows: one beginInsertRows
 // per new node, one dataChanged per node whose count changed. Host and
 // path do not change once a flow is listed, so updates to known rows change nothing here;
-// a cleared list clears the tree. The window makes it only when the view is first shown, so
-// a session that is never looked at this way pays nothing for it. Memory grows with the
+// a cleared list clears the tree, and after flows were deleted (a reset with rows left) the
+// rest is grouped again as at the start. The window makes it only when the view is first
+// shown, so a session that is never looked at this way pays nothing for it. Memory grows with the
 // number of distinct paths (a node is ~150 bytes), not with the number of flows.
 
 #include <QAbstractItemModel>

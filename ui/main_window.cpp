@@ -75,10 +75,19 @@ MainWindow::MainWindow(ProxyEngine* engine, const Options& options, QWidget* par
     createToolBar();
     createCentralWidget();
     createStatusBar();
-    new ProxyTools(this, m_engine); // Tools menu: certificate wizard, open browser, system proxy
+    // Tools menu and toolbar: certificate wizard, open browser, system proxy; their icons are
+    // the window's (Theme), like the other toolbar actions'.
+    m_tools = new ProxyTools(this, m_engine);
+    m_tools->openBrowserAction()->setIcon(Theme::icon(QStringLiteral("browser")));
+    m_tools->systemProxyAction()->setIcon(Theme::icon(QStringLiteral("system-proxy")));
+    m_tools->certWizardAction()->setIcon(Theme::icon(QStringLiteral("certificate")));
     restoreSettings();
     m_listActions = new FlowListActions(m_view, m_table, m_detail, &m_options, this);
     m_listActions->populate(m_fileMenu, m_flowMenu);
+    // Deleting a held flow kills it, as x does (mitmproxy's view.remove).
+    m_listActions->setKillFunction([this](const QUuid& id) { return m_engine->killFlow(id); });
+    if (m_structure) // the Structure tab was restored before the actions existed
+        m_listActions->setStructureView(m_tree, m_structure);
     m_recent = new RecentFiles(QStringLiteral("recentFiles"), this);
     m_fileMenu->insertMenu(m_save, m_recent->menu());
     connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openReporting);
@@ -640,6 +649,8 @@ void MainWindow::showStructure(bool structure)
 
 void MainWindow::onListTabChanged(int tab)
 {
+    if (m_listActions) // their selection follows the tab
+        m_listActions->setStructureView(m_tree, m_structure);
     if (tab != 1 || m_structure)
         return;
     m_structure = new FlowStructureModel(m_model, this);
@@ -652,6 +663,8 @@ void MainWindow::onListTabChanged(int tab)
     m_tree->header()->setSectionResizeMode(FlowStructureModel::NameColumn, QHeaderView::Stretch);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { onStructureCurrentChanged(current); });
+    if (m_listActions)
+        m_listActions->setStructureView(m_tree, m_structure);
 }
 
 void MainWindow::onFilterProgress(qint64 done, qint64 total)

@@ -51,6 +51,7 @@ class FlowStructureModel;
 class FlowTableModel;
 class FlowTableView;
 class ProxyEngine;
+class ProxyTools;
 class SessionWriter;
 
 class MainWindow : public QMainWindow
@@ -86,6 +87,8 @@ public:
     FilterBar* filterBar() const { return m_filterBar; }
     FilterBar* highlightBar() const { return m_highlightBar; }
     FlowListActions* listActions() const { return m_listActions; }
+    // Tools: certificate wizard, open browser, system proxy (proxy_tools.h).
+    ProxyTools* proxyTools() const { return m_tools; }
     RecentFiles* recentFiles() const { return m_recent; }
     StatusBarMonitor* statusMonitor() const { return m_monitor; }
     QSplitter* splitter() const { return m_splitter; }
@@ -160,6 +163,7 @@ private:
     FilterBar* m_filterBar = nullptr;
     FilterBar* m_highlightBar = nullptr;
     FlowListActions* m_listActions = nullptr;
+    ProxyTools* m_tools = nullptr;
     RecentFiles* m_recent = nullptr;
     StatusBarMonitor* m_monitor = nullptr;
     QMenu* m_fileMenu = nullptr;

@@ -5,6 +5,7 @@
 
 #include "command_line.h"
 
+#include "cert_wizard_prompt.h"
 #include "filter_bar.h"
 #include "flow_actions.h"
 #include "flow_list_model.h"
@@ -125,6 +126,9 @@ int main(int argc, char** argv)
             if (engine.certificateAuthority() && engine.certificateAuthority()->createdNow())
                 std::fprintf(stderr, "spyglass: created a new CA in %s\n",
                              qPrintable(engine.certificateAuthority()->confdir()));
+            // A new, untrusted CA: the certificate wizard opens (non-modal) unless the user
+            // chose "Don't show again" (cert_wizard_prompt.h).
+            CertWizardPrompt::offer(window.proxyTools(), engine.certificateAuthority());
         }
     }
     const int code = app.exec();

@@ -13,6 +13,26 @@ bool Addon::run(const proxy::HookPtr& hook, const std::function<void()>& complet
             clientConnected(*hook->connection);
         return true;
     }
+    if (hook->kind == HookKind::ClientDisconnected) {
+        if (hook->connection)
+            clientDisconnected(*hook->connection);
+        return true;
+    }
+    if (hook->kind == HookKind::ServerConnect || hook->kind == HookKind::ServerConnected ||
+        hook->kind == HookKind::ServerDisconnected) {
+        if (!hook->connection)
+            return true;
+        static const Connection noClient;
+        const Connection& client = hook->client ? *hook->client : noClient;
+        Connection& server = *hook->connection;
+        if (hook->kind == HookKind::ServerConnect)
+            serverConnect(client, server);
+        else if (hook->kind == HookKind::ServerConnected)
+            serverConnected(client, server);
+        else
+            serverDisconnected(client, server);
+        return true;
+    }
     if (!hook->flow)
         return true;
     HttpFlow& flow = *hook->flow;
@@ -42,6 +62,10 @@ bool Addon::run(const proxy::HookPtr& hook, const std::function<void()>& complet
 }
 
 void Addon::clientConnected(Connection&) {}
+void Addon::clientDisconnected(Connection&) {}
+void Addon::serverConnect(const Connection&, Connection&) {}
+void Addon::serverConnected(const Connection&, Connection&) {}
+void Addon::serverDisconnected(const Connection&, Connection&) {}
 void Addon::httpConnect(HttpFlow&) {}
 void Addon::requestHeaders(HttpFlow&) {}
 void Addon::request(HttpFlow&) {}

@@ -45,6 +45,13 @@ public:
 
     // mitmproxy's hook names. The connection or flow may be changed in place.
     virtual void clientConnected(Connection& client);
+    // The connection hooks the ConnectionHandler emits (server/connection_handler.h). Setting
+    // `client.error` in clientConnected, or `server.error` in serverConnect, refuses that
+    // connection; in the others a change is ignored.
+    virtual void clientDisconnected(Connection& client);
+    virtual void serverConnect(const Connection& client, Connection& server);
+    virtual void serverConnected(const Connection& client, Connection& server);
+    virtual void serverDisconnected(const Connection& client, Connection& server);
     virtual void httpConnect(HttpFlow& flow);
     virtual void requestHeaders(HttpFlow& flow);
     virtual void request(HttpFlow& flow);

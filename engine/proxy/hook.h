@@ -73,6 +73,10 @@ struct HookData
     // on. Whoever answers late changes the flow only here: the worker may touch it meanwhile
     // (a client that disconnects while its flow is held).
     std::vector<std::function<void()>> onWorker;
+    // server_connect / server_connected / server_disconnected: the client whose layers opened
+    // `connection` (mitmproxy's ServerConnectionHookData.client). Last, with an initialiser,
+    // so that the existing aggregate initialisations stay complete.
+    ConnectionPtr client{};
 };
 
 using HookPtr = std::shared_ptr<HookData>;

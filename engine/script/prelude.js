@@ -378,6 +378,9 @@
         get tlsVersion() { return this._raw.tlsVersion; }
         get cipher() { return this._raw.cipher; }
         get error() { return this._raw.error; }
+        // Honoured in client_connected and server_connect: a non-empty error refuses the
+        // connection. Elsewhere a change is ignored.
+        set error(v) { this._raw.error = v === null || v === undefined ? "" : String(v); }
         get timestampStart() { return this._raw.timestampStart; }
         get timestampTlsSetup() { return this._raw.timestampTlsSetup; }
         get timestampEnd() { return this._raw.timestampEnd; }
@@ -606,6 +609,10 @@
                 current = null;
                 currentHook = "";
             }
+            if (arg instanceof Connection)
+                return {ok: true, error: arg._raw.error};
+            if (arg instanceof ServerConnectionHookData)
+                return {ok: true, error: arg.server ? arg.server._raw.error : undefined};
             if (!(arg instanceof Flow) && !(arg instanceof ClientHello))
                 return {ok: true};
             if (arg instanceof ClientHello)

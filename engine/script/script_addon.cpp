@@ -233,11 +233,13 @@ bool ScriptAddon::run(const proxy::HookPtr& hook, const std::function<void()>& c
 {
     if (!(wantedHooks() & (quint64(1) << int(hook->kind))))
         return true;
-    HookInput input{hook->kind, nullptr, std::nullopt, std::nullopt};
+    HookInput input{hook->kind, nullptr, std::nullopt, std::nullopt, std::nullopt};
     if (hook->flow)
         input.flow = std::make_shared<const HttpFlow>(*hook->flow);
     if (hook->connection)
         input.connection = *hook->connection;
+    if (hook->client)
+        input.client = *hook->client;
     if (hook->clientHello)
         input.clientHello = *hook->clientHello;
     // The rest of the hook goes back to this worker: the changes queued in onWorker are made

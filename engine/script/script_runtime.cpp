@@ -339,7 +339,10 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
         if (in.connection)
             argument.setProperty(QStringLiteral("server"),
                                  FlowToJs::connection(engine, *in.connection));
-        if (in.flow)
+        if (in.client)
+            argument.setProperty(QStringLiteral("client"),
+                                 FlowToJs::connection(engine, *in.client));
+        else if (in.flow)
             argument.setProperty(QStringLiteral("client"),
                                  FlowToJs::connection(engine, in.flow->client));
         break;
@@ -360,6 +363,17 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
     g.native->setCurrentFlow(nullptr);
     if (!answer.property(QStringLiteral("ok")).toBool())
         return {};
+    if (in.kind == HookKind::ClientConnected || in.kind == HookKind::ServerConnect) {
+        // A non-empty `error` set on the connection refuses it (mitmproxy's client.error /
+        // server.error); in the other connection hooks the connection is read-only.
+        const QJSValue error = answer.property(QStringLiteral("error"));
+        if (!error.isString() || !in.connection || error.toString() == in.connection->error)
+            return {};
+        return [message = error.toString()](proxy::HookData& hook) {
+            if (hook.connection)
+                hook.connection->error = message;
+        };
+    }
     if (in.kind == HookKind::TlsClientHello) {
         const bool ignore = answer.property(QStringLiteral("ignoreConnection")).toBool();
         if (ignore == in.clientHello->ignoreConnection)

@@ -30,6 +30,7 @@ struct HookInput
     proxy::HookKind kind;
     std::shared_ptr<const HttpFlow> flow;
     std::optional<Connection> connection;
+    std::optional<Connection> client; // server_* hooks: HookData::client
     std::optional<proxy::ClientHelloData> clientHello;
 };
 

@@ -26,6 +26,7 @@ struct ConnectionHandler::Peer
     bool pausedByLayer = false;
     bool congested = false; // pending output above the high-water mark
     bool done = false;      // the socket is closed
+    bool connected = false; // the socket connected once (server_disconnected is due)
 };
 
 // How a hook's `complete` finds its handler from any thread: the handler unregisters itself
@@ -307,6 +308,12 @@ void ConnectionHandler::openConnection(const OpenConnection& command)
     p->target = target;
     p->openCommand = command.id;
     wire(p);
+    if (wantsHook(HookKind::ServerConnect)) {
+        // The socket stays idle (what the layer sends meanwhile is queued) until the hook is done.
+        const CommandId id = command.id;
+        queueOwnHook(HookKind::ServerConnect, conn, [this, id] { afterServerConnect(id); });
+        return;
+    }
     p->socket->connectToHost(target.host, target.port, m_config.options->connectTimeout * 1000);
 }
 
@@ -369,18 +376,16 @@ void ConnectionHandler::runHook(const Hook& command)
     }
     const CommandId id = command.id;
     m_pendingHooks.emplace(id, command.hook);
-    std::function<void()> complete = [mailbox = m_mailbox, id] {
-        std::lock_guard lock(mailbox->mutex);
-        if (ConnectionHandler* h = mailbox->handler)
-            QMetaObject::invokeMethod(
-                h, [h, id] { h->hookDone(id); }, Qt::QueuedConnection);
-    };
-    if (m_config.hooks->run(command.hook, std::move(complete)))
+    if (m_config.hooks->run(command.hook, completer(id)))
         hookDone(id);
 }
 
 void ConnectionHandler::hookDone(CommandId id)
 {
+    if (id == m_ownHookId && id != 0) {
+        finishOwnHook(id);
+        return;
+    }
     const auto it = m_pendingHooks.find(id);
     if (it == m_pendingHooks.end())
         return; // completed twice, or answered "done now" and completed as well
@@ -390,6 +395,97 @@ void ConnectionHandler::hookDone(CommandId id)
         work();
     activity(); // the idle clock restarts when the hook is answered
     post(HookCompleted{id, std::move(hook)});
+}
+
+std::function<void()> ConnectionHandler::completer(CommandId id) const
+{
+    return [mailbox = m_mailbox, id] {
+        std::lock_guard lock(mailbox->mutex);
+        if (ConnectionHandler* h = mailbox->handler)
+            QMetaObject::invokeMethod(
+                h, [h, id] { h->hookDone(id); }, Qt::QueuedConnection);
+    };
+}
+
+// ---- connection hooks ----------------------------------------------------------------------
+
+bool ConnectionHandler::wantsHook(HookKind kind) const
+{
+    return m_config.hooks && m_config.services->wants(kind);
+}
+
+void ConnectionHandler::queueOwnHook(HookKind kind, const ConnectionPtr& connection,
+                                     std::function<void()> then)
+{
+    auto hook = std::make_shared<HookData>();
+    hook->kind = kind;
+    hook->connection = connection;
+    if (kind != HookKind::ClientDisconnected)
+        hook->client = m_client;
+    m_ownHooks.push_back(OwnHook{std::move(hook), std::move(then)});
+    runOwnHooks();
+}
+
+void ConnectionHandler::runOwnHooks()
+{
+    if (m_runningOwnHooks)
+        return; // the loop below, further up the stack, goes on with the next one
+    m_runningOwnHooks = true;
+    while (!m_ownHooks.empty() && m_ownHookId == 0) {
+        const CommandId id = nextCommandId();
+        m_ownHookId = id;
+        if (m_config.hooks->run(m_ownHooks.front().hook, completer(id)))
+            finishOwnHook(id);
+    }
+    m_runningOwnHooks = false;
+}
+
+void ConnectionHandler::finishOwnHook(CommandId id)
+{
+    if (id != m_ownHookId || m_ownHooks.empty())
+        return;
+    OwnHook done = std::move(m_ownHooks.front());
+    m_ownHooks.pop_front();
+    m_ownHookId = 0;
+    for (const auto& work : std::exchange(done.hook->onWorker, {}))
+        work();
+    activity();
+    if (done.then)
+        done.then();
+    runOwnHooks();
+    if (m_ownHooks.empty())
+        scheduleCleanup(); // the handler may be able to finish now
+}
+
+void ConnectionHandler::afterServerConnect(CommandId openCommand)
+{
+    // The layer may have cancelled the connect meanwhile, or the client gone: then the peer
+    // no longer waits for this command and there is nothing to do.
+    Peer* p = nullptr;
+    for (const auto& peer : m_peers)
+        if (peer->openCommand == openCommand && !peer->done)
+            p = peer.get();
+    if (!p)
+        return;
+    if (const QString refusal = p->connection->error; !refusal.isEmpty()) {
+        onConnectFailed(p, refusal); // a hook refused it: as if the connect had failed
+        p->socket->abort();
+        return;
+    }
+    p->connection->timestampStart = now();
+    p->socket->connectToHost(p->target.host, p->target.port,
+                             m_config.options->connectTimeout * 1000);
+}
+
+void ConnectionHandler::onPeerClosedHooks(Peer* p)
+{
+    if (p->connection == m_client || !p->connected)
+        return;
+    p->connected = false; // once per socket
+    if (p->connection->timestampEnd == 0)
+        p->connection->timestampEnd = now();
+    if (wantsHook(HookKind::ServerDisconnected))
+        queueOwnHook(HookKind::ServerDisconnected, p->connection, {});
 }
 
 void ConnectionHandler::pauseReading(const PauseReading& command)
@@ -447,7 +543,10 @@ void ConnectionHandler::onConnected(Peer* p)
     c.timestampTcpSetup = now();
     const CommandId id = p->openCommand;
     p->openCommand = 0;
+    p->connected = true;
     updateReading();
+    if (wantsHook(HookKind::ServerConnected))
+        queueOwnHook(HookKind::ServerConnected, p->connection, {}); // the layer goes on
     if (!p->silenced)
         post(OpenConnectionCompleted{id, p->connection, QString()});
 }
@@ -513,6 +612,7 @@ void ConnectionHandler::onWritten(Peer* p, qint64 pending)
 void ConnectionHandler::onFinished(Peer* p)
 {
     p->done = true;
+    onPeerClosedHooks(p);
     const bool wasCongested = p->congested;
     p->congested = false;
     updateBuffered();
@@ -632,6 +732,15 @@ void ConnectionHandler::cleanup()
             ++it;
         }
     }
+    if (canFinish() && !m_virtualClient && !m_clientDisconnectedQueued &&
+        m_client->timestampStart > 0 && wantsHook(HookKind::ClientDisconnected)) {
+        // Every socket is closed: the client's last hook, after every server_disconnected.
+        // Its completion schedules this cleanup again.
+        m_clientDisconnectedQueued = true;
+        if (m_client->timestampEnd == 0)
+            m_client->timestampEnd = now();
+        queueOwnHook(HookKind::ClientDisconnected, m_client, {});
+    }
     if (canFinish()) {
         m_finishing = true;
         if (m_idleTimer)
@@ -642,7 +751,7 @@ void ConnectionHandler::cleanup()
 
 bool ConnectionHandler::canFinish() const
 {
-    if (m_pumping || !m_queue.empty() || !m_pendingHooks.empty())
+    if (m_pumping || !m_queue.empty() || !m_pendingHooks.empty() || !m_ownHooks.empty())
         return false;
     for (const auto& p : m_peers)
         if (!p->done)

@@ -28,6 +28,14 @@
 //   client itself) aborts every server connection still open: they get ConnectionClosed.
 // - The handler deletes itself once every socket is closed, no event is queued and no hook
 //   is pending. A hook completed after that is ignored.
+// - Connection hooks (mitmproxy `proxy/server.py`) are the handler's own, run only when
+//   Services::wants() them (nobody listening costs one atomic load per socket): server_connect
+//   before a server socket is opened (an `error` a hook sets refuses it: the layer gets a failed
+//   OpenConnectionCompleted "connection to HOST:PORT failed: ERROR", as for a refused connect);
+//   server_connected after the TCP connect (the layer is not held for it); server_disconnected
+//   once its socket is closed, for every server socket that connected; client_disconnected
+//   once the client's socket is closed, as the handler's last hook (after every
+//   server_disconnected). They run one at a time, in the order they arose.
 
 #include "server/server_config.h"
 #include "server/server_stats.h"
@@ -35,6 +43,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -93,6 +102,16 @@ private:
     void pauseReading(const proxy::PauseReading& command);
     void hookDone(proxy::CommandId id);
 
+    // The handler's own connection hooks (see Rules). `then` runs on completion (may be empty).
+    bool wantsHook(proxy::HookKind kind) const;
+    void queueOwnHook(proxy::HookKind kind, const ConnectionPtr& connection,
+                      std::function<void()> then);
+    void runOwnHooks();
+    void finishOwnHook(proxy::CommandId id);
+    std::function<void()> completer(proxy::CommandId id) const;
+    void afterServerConnect(proxy::CommandId openCommand);
+    void onPeerClosedHooks(Peer* peer);
+
     Peer* addPeer(const ConnectionPtr& connection, SocketStream* socket);
     Peer* find(const ConnectionPtr& connection) const;
     void wire(Peer* peer);
@@ -129,6 +148,13 @@ private:
     std::vector<std::unique_ptr<Peer>> m_peers; // the client first
     std::deque<proxy::Event> m_queue;
     std::unordered_map<proxy::CommandId, proxy::HookPtr> m_pendingHooks;
+    struct OwnHook
+    {
+        proxy::HookPtr hook;
+        std::function<void()> then;
+    };
+    std::deque<OwnHook> m_ownHooks; // the front one runs while m_ownHookId != 0
+    proxy::CommandId m_ownHookId = 0;
     std::shared_ptr<Mailbox> m_mailbox;
     QString m_logPrefix;
 
@@ -143,6 +169,8 @@ private:
     bool m_cleanupScheduled = false;
     bool m_finishing = false;
     bool m_virtualClient = false; // startVirtual(): the client has no socket
+    bool m_runningOwnHooks = false;
+    bool m_clientDisconnectedQueued = false;
 };
 
 } // namespace spyglass

@@ -77,9 +77,11 @@ public:
     {
         using proxy::HookKind;
         using proxy::Services;
-        quint64 skipped = Services::bit(HookKind::HttpConnect) | Services::bit(HookKind::Request) |
-                          Services::bit(HookKind::ResponseHeaders) |
-                          Services::bit(HookKind::ClientConnected);
+        quint64 skipped =
+            Services::bit(HookKind::HttpConnect) | Services::bit(HookKind::Request) |
+            Services::bit(HookKind::ResponseHeaders) | Services::bit(HookKind::ClientConnected) |
+            Services::bit(HookKind::ClientDisconnected) | Services::bit(HookKind::ServerConnect) |
+            Services::bit(HookKind::ServerConnected) | Services::bit(HookKind::ServerDisconnected);
         if (!m_live) // only the end of a flow is published
             skipped |= Services::bit(HookKind::RequestHeaders) |
                        Services::bit(HookKind::WebsocketStart) |

@@ -5,6 +5,9 @@
 // the server connection itself (TLS for https, through the parent proxy in upstream mode),
 // the hooks run as for any flow (addons, the intercept), and the flow is published by the
 // engine's hooks like any other, marked as a replay (HttpFlow::isReplay, `~replayq`).
+// Its server connection gets server_connect / server_connected / server_disconnected from the
+// ConnectionHandler like any other (a server_connect error refuses it); the virtual client
+// has no socket, so no client_connected / client_disconnected.
 //
 //   UpstreamProxyLayer (upstream mode only) -> ServerTlsLayer (https only)
 //     -> HttpLayer(Transparent, ReplayClientCodec)      context.server = the request's host

@@ -124,6 +124,13 @@ def main():
         runtime = os.path.join(tmp, "runtime")
         os.makedirs(home)
         os.makedirs(runtime, mode=0o700)
+        # A fresh confdir makes a new CA, and on the first start with an untrusted CA the
+        # window offers the certificate wizard (ui/cert_wizard_prompt.h), which would cover
+        # the screenshot: the user's "Don't show this at start again", set beforehand.
+        settings = os.path.join(home, ".config", "Spyglass")
+        os.makedirs(settings)
+        with open(os.path.join(settings, "spyglass.conf"), "w") as f:
+            f.write("[certWizard]\nshowOnFirstStart=false\n")
         env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
         env.update({"DISPLAY": display, "HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
                     "XDG_RUNTIME_DIR": runtime, "QT_QPA_PLATFORM": "xcb", "LC_ALL": "C.UTF-8",

@@ -463,6 +463,63 @@ def intercept_resumed_by_a_timer(env):
     took = time.monotonic() - start
     check(not t.is_alive() and out["r"].status == 200, "the delayed request completed")
     check(took >= 0.95, f"held about a second ({took:.2f}s)")
+CONNECTION_HOOKS_JS = """
+function client_connected(client) { spyglass.log.warn("hook client_connected #" + client.id); }
+function server_connect(data) {
+    spyglass.log.warn("hook server_connect " + data.server.address + " for #" + data.client.id);
+    if (data.server.port === REFUSED_PORT)
+        data.server.error = "refused by connection_hooks.js";
+}
+function server_connected(data) { spyglass.log.warn("hook server_connected " + data.server.address); }
+function server_disconnected(data) {
+    spyglass.log.warn("hook server_disconnected " + data.server.address +
+                      (data.server.timestampEnd > 0 ? " ended" : " open"));
+}
+function client_disconnected(client) { spyglass.log.warn("hook client_disconnected #" + client.id); }
+"""
+
+
+def hook_lines(p):
+    return [ln[ln.index("hook "):] for ln in p.stderr().splitlines() if "hook " in ln]
+
+
+@case(spyglass_only=True)
+def connection_hooks_in_order(env):
+    path = os.path.join(env.tmp, "connection_hooks.js")
+    write(path, CONNECTION_HOOKS_JS.replace("REFUSED_PORT", "0"))
+    p = env.new_proxy(scripts(path))
+    urls = [env.origin.url("/echo/first"), env.origin.url("/echo/second")]
+    r, infos, _ = T.curl_many(urls, proxy=p)
+    check_eq([i.get("http_code") for i in infos], [200, 200], f"both answered ({r.stderr!r})")
+    wait_for(lambda: any("client_disconnected" in ln for ln in hook_lines(p)),
+             "client_disconnected")
+    lines = hook_lines(p)
+    server = f"{T.HOST}:{env.origin.port}"
+    client_id = lines[0].rsplit("#", 1)[-1]
+    check_eq(lines, [f"hook client_connected #{client_id}",
+                     f"hook server_connect {server} for #{client_id}",
+                     f"hook server_connected {server}",
+                     f"hook server_disconnected {server} ended",
+                     f"hook client_disconnected #{client_id}"],
+             "one keep-alive connection, two requests: each hook once, in order")
+
+
+@case(spyglass_only=True)
+def server_connect_error_refuses(env):
+    path = os.path.join(env.tmp, "connection_hooks.js")
+    write(path, CONNECTION_HOOKS_JS.replace("REFUSED_PORT", str(env.origin.port)))
+    p = env.new_proxy(scripts(path))
+    r = T.curl(env.origin.url("/echo/refused"), proxy=p)
+    check_eq(r.status, 502, f"refused ({r!r})")
+    check(b"refused by connection_hooks.js" in r.body, f"the script's message: {r!r}")
+    wait_for(lambda: any("client_disconnected" in ln for ln in hook_lines(p)),
+             "client_disconnected")
+    kinds = [ln.split()[1] for ln in hook_lines(p)]
+    check_eq(kinds, ["client_connected", "server_connect", "client_disconnected"],
+             "a refused connect never connects, so never disconnects")
+    dead = dead_url("/dead")
+    r = T.curl(dead, proxy=p)
+    check_eq(r.status, 502, f"a dead upstream ({r!r})")
 
 
 if __name__ == "__main__":

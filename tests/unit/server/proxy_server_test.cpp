@@ -216,9 +216,14 @@ public:
     QMutex mutex;
     std::vector<std::function<void()>> completes;
 
-    bool run(const HookPtr&, std::function<void()> complete) override
+    bool run(const HookPtr& hook, std::function<void()> complete) override
     {
-        if (!later)
+        // The handler's own connection hooks (server_connect, ...) are answered at once:
+        // the tests hold the relay layer's hook only.
+        const bool connectionHook =
+            hook->kind == HookKind::ClientDisconnected || hook->kind == HookKind::ServerConnect ||
+            hook->kind == HookKind::ServerConnected || hook->kind == HookKind::ServerDisconnected;
+        if (!later || connectionHook)
             return true;
         QMutexLocker lock(&mutex);
         completes.push_back(std::move(complete));

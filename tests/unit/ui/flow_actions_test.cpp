@@ -10,6 +10,7 @@
 #include "flow_actions.h"
 #include "flow_detail_view.h"
 #include "flow_editor.h"
+#include "flow_list_actions.h"
 #include "flow_list_model.h"
 #include "flow_table_model.h"
 #include "flow_table_view.h"
@@ -18,10 +19,14 @@
 #include "server/proxy_engine.h"
 #include "synthetic_flows.h"
 
+#include "flow/flow_marker.h"
+
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QFont>
+#include <QIcon>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -143,6 +148,7 @@ private slots:
     void composerMakesAValidRequest();
     void interceptedFlowGoesOnWithTheEdit();
     void keysInTheList();
+    void listShowsModifiedFlows();
 
 private:
     struct Window
@@ -451,6 +457,76 @@ void FlowActionsTest::keysInTheList()
         QVERIFY(flowMenu->actions().contains(a));
         QVERIFY(!a->toolTip().isEmpty());
     }
+}
+
+// An edited flow shows as modified in the list (italics, a pencil in the Mark column and a
+// tooltip naming V) until Revert; a mark keeps its dot and gets the tooltip; a deleted or
+// cleared flow forgets it.
+void FlowActionsTest::listShowsModifiedFlows()
+{
+    Window w;
+    w.feed(4);
+    w.window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&w.window));
+    FlowTableModel* table = w.window.tableModel();
+    FlowListModel* model = w.window.flowModel();
+    const auto cell = [table](int row, int column) { return table->index(row, column); };
+    QVERIFY(!model->isModified(1));
+    QVERIFY(!cell(1, FlowListModel::PathColumn).data(Qt::FontRole).isValid());
+    QVERIFY(!cell(1, FlowListModel::MarkerColumn).data(Qt::DecorationRole).isValid());
+
+    w.select(1);
+    w.window.flowView()->setFocus();
+    const FlowSnapshot recorded = model->flowAt(1);
+    QSignalSpy changed(table, &QAbstractItemModel::dataChanged);
+    QString error;
+    auto edited = std::make_shared<HttpFlow>(*recorded);
+    edited->request.path = "/edited";
+    QVERIFY(w.actions()->applyEdit(recorded, *edited, &error));
+    QVERIFY(model->isModified(1));
+    QVERIFY(!model->isModified(0));
+    QVERIFY(!changed.isEmpty());
+    QVERIFY(cell(1, FlowListModel::PathColumn).data(Qt::FontRole).value<QFont>().italic());
+    QVERIFY(!cell(0, FlowListModel::PathColumn).data(Qt::FontRole).isValid());
+    QVERIFY(!cell(1, FlowListModel::MarkerColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+    QCOMPARE(cell(1, FlowListModel::MarkerColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("Modified — Revert with V"));
+
+    // Marked too: the mark's dot, and both in the tooltip.
+    QTest::keyClick(w.window.flowView(), Qt::Key_M);
+    QVERIFY(model->isModified(1)); // a mark is not a revert
+    QCOMPARE(cell(1, FlowListModel::MarkerColumn).data(Qt::ToolTipRole).toString(),
+             FlowMarker::defaultMarker.toString() + QStringLiteral("\nModified — Revert with V"));
+
+    // V (Revert) in the list clears it.
+    QTest::keyClick(w.window.flowView(), Qt::Key_V, Qt::ShiftModifier);
+    QCOMPARE(model->flowAt(1)->request.path, QByteArray("/item/1"));
+    QVERIFY(!model->isModified(1));
+    QVERIFY(!cell(1, FlowListModel::PathColumn).data(Qt::FontRole).isValid());
+    QVERIFY(!cell(1, FlowListModel::MarkerColumn).data(Qt::DecorationRole).isValid());
+
+    // Through the editor, as a person does it; then the flow is deleted: nothing stays.
+    w.select(2);
+    w.actions()->editAction()->trigger();
+    QVERIFY(w.actions()->editor());
+    w.actions()->editor()->requestEditor()->urlEdit()->setText(
+        QStringLiteral("https://a2.example.com/via-editor"));
+    w.actions()->editor()->acceptButton()->click();
+    QTRY_VERIFY(!w.actions()->editor());
+    QVERIFY(model->isModified(2));
+    const QUuid id = model->flowId(2);
+    w.window.listActions()->deleteAction()->trigger();
+    QCOMPARE(model->rowOf(id), -1);
+    for (int r = 0; r < model->rowCount(); ++r)
+        QVERIFY(!model->isModified(r));
+    // Setting it on an unknown id is ignored; clear forgets it.
+    model->setModified(id, true);
+    QVERIFY(!model->isModified(2));
+    model->setModified(model->flowId(0), true);
+    QVERIFY(model->isModified(0));
+    w.window.clearFlows();
+    w.feed(1);
+    QVERIFY(!model->isModified(0));
 }
 
 QTEST_MAIN(FlowActionsTest)

@@ -3,7 +3,8 @@
 // flow survives its next snapshot, copy as puts FlowExport's text on the clipboard, selected
 // and filtered flows saved as HAR or session read back, d and Delete remove rows (live ones
 // stay away), j/k move, the highlight bar sets HighlightRole, dropping a session file opens it
-// and adds it to Open Recent, and every model runs under QAbstractItemModelTester. With
+// and adds it to Open Recent, deleting a held flow kills it in the engine (x kills and a
+// resumes from the list too), and every model runs under QAbstractItemModelTester. With
 // SPYGLASS_SCREENSHOTS=DIR it saves the window with marked and highlighted rows there.
 
 #include "comment_dialog.h"
@@ -12,6 +13,7 @@
 #include "flow_detail_view.h"
 #include "flow_list_actions.h"
 #include "flow_list_model.h"
+#include "flow_structure_model.h"
 #include "flow_table_model.h"
 #include "flow_table_view.h"
 #include "main_window.h"
@@ -37,9 +39,11 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTreeView>
 
 using namespace spyglass;
 using spyglass::test::uiFlow;
@@ -54,7 +58,10 @@ private slots:
     void commentDialogAndTab();
     void copyAsMatchesFlowExport();
     void saveSelectedAsHarAndFiltered();
+    void structureSelectionAfterOpen();
     void deleteRemovesRows();
+    void deleteKillsHeldFlows();
+    void heldFlowKeysInTheRunningEngine();
     void listKeysMove();
     void highlightRole();
     void dropOpensAndRecentFiles();
@@ -319,6 +326,83 @@ void FlowListActionsTest::saveSelectedAsHarAndFiltered()
     QCOMPARE(saved.flows[0].marked, FlowMarker::defaultMarker.toString());
 }
 
+// With the Structure tab showing, after a session was opened into it, the list's actions act
+// on the flows at or below the selected tree nodes: a host saves all of its flows, a resource
+// its own; m marks them from the tree, d deletes them; the filtered flows are still the
+// filter's. Back on the Sequence tab the table's selection counts again.
+void FlowListActionsTest::structureSelectionAfterOpen()
+{
+    auto w = makeWindow(14); // host a<i%7>: two flows each
+    MainWindow& win = *w->window;
+    const QString all = m_dir.filePath(QStringLiteral("structure-all.spyglass"));
+    QString error;
+    QVERIFY(win.saveSession(all, &error));
+    win.clearFlows();
+    win.showStructure(true);
+    QVERIFY(win.structureModel());
+    QVERIFY2(win.openSession(all, &error), qPrintable(error));
+    QCOMPARE(win.flowModel()->rowCount(), 14);
+    FlowStructureModel* tree = win.structureModel();
+    QAbstractItemModelTester treeTester(tree,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_VERIFY(tree->isReady() && tree->rowCount() == 7);
+    FlowListActions* actions = win.listActions();
+    QVERIFY(!actions->deleteAction()->isEnabled()); // nothing selected in the tree yet
+
+    QModelIndex host;
+    for (int r = 0; r < tree->rowCount(); ++r)
+        if (tree->index(r, 0).data().toString() == QLatin1String("a3.example.com"))
+            host = tree->index(r, 0);
+    QVERIFY(host.isValid());
+    win.structureView()->setFocus();
+    win.structureView()->selectionModel()->setCurrentIndex(
+        host, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QVERIFY(actions->deleteAction()->isEnabled());
+    QCOMPARE(actions->selectedStoreRows(), (QList<int>{3, 10}));
+    const QString har = m_dir.filePath(QStringLiteral("structure-host.har"));
+    QCOMPARE(
+        actions->saveFlows(actions->selectedStoreRows(), har, FlowListActions::SaveFormat::Har),
+        QString());
+    const HarReader::Result back = HarReader::read(har);
+    QVERIFY2(back.ok(), qPrintable(back.error));
+    QCOMPARE(back.flows.size(), 2);
+    QCOMPARE(back.flows[0].request.path, QByteArray("/item/3"));
+    QCOMPARE(back.flows[1].request.path, QByteArray("/item/10"));
+
+    // A resource and a second host, selected together.
+    const QModelIndex leaf = tree->indexOfFlow(5);
+    QVERIFY(leaf.isValid());
+    win.structureView()->selectionModel()->select(leaf, QItemSelectionModel::Select |
+                                                            QItemSelectionModel::Rows);
+    QCOMPARE(actions->selectedStoreRows(), (QList<int>{3, 5, 10}));
+    // The keys work in the tree: m marks the three.
+    QTest::keyClick(win.structureView(), Qt::Key_M);
+    for (int r : {3, 5, 10})
+        QCOMPARE(win.flowModel()->markerOf(r), FlowMarker::defaultMarker.toString());
+    QCOMPARE(win.flowModel()->markerOf(12), QString()); // a5's other flow: not selected
+    // The filtered flows are the filter's, whichever tab shows.
+    applyFilter(win, QStringLiteral("~marked"));
+    QCOMPARE(actions->filteredStoreRows(), (QList<int>{3, 5, 10}));
+    applyFilter(win, QString());
+
+    // Back on the Sequence tab: the table's selection.
+    win.showStructure(false);
+    select(win, 0);
+    QCOMPARE(actions->selectedStoreRows(), QList<int>{0});
+    // And in the tree again: d deletes the selected nodes' flows.
+    win.showStructure(true);
+    win.structureView()->setFocus();
+    QCOMPARE(actions->selectedStoreRows(), (QList<int>{3, 5, 10}));
+    QTest::keyClick(win.structureView(), Qt::Key_D);
+    QCOMPARE(win.flowModel()->rowCount(), 11);
+    for (int r = 0; r < win.flowModel()->rowCount(); ++r)
+        QVERIFY(win.flowModel()->markerOf(r).isEmpty());
+    // Grouped again: a3 went with both its flows, a5 keeps flow 12.
+    QTRY_VERIFY(tree->isReady() && tree->rowCount() == 6);
+    for (int r = 0; r < tree->rowCount(); ++r)
+        QVERIFY(tree->index(r, 0).data().toString() != QLatin1String("a3.example.com"));
+}
+
 void FlowListActionsTest::deleteRemovesRows()
 {
     auto w = makeWindow(10);
@@ -367,6 +451,133 @@ void FlowListActionsTest::deleteRemovesRows()
     QVERIFY(!win.detailView()->flow());
     QVERIFY(!win.listActions()->deleteAction()->isEnabled());
     QVERIFY(!win.listActions()->copyActions().first()->isEnabled());
+}
+
+// Deleting held flows kills them through the kill function, and only them; flows that are
+// not held are removed without one.
+void FlowListActionsTest::deleteKillsHeldFlows()
+{
+    auto w = makeWindow(4);
+    MainWindow& win = *w->window;
+    QList<QUuid> killed;
+    win.listActions()->setKillFunction([&killed](const QUuid& id) {
+        killed.append(id);
+        return true;
+    });
+    auto held = std::make_shared<HttpFlow>(*uiFlow(10, false));
+    held->intercepted = true;
+    auto running = std::make_shared<HttpFlow>(*uiFlow(11, false));
+    w->engine.hub().publish(held);
+    w->engine.hub().publish(running);
+    w->engine.hub().flush();
+    QCOMPARE(win.flowModel()->rowCount(), 6);
+    QVERIFY(win.flowModel()->isIntercepted(4));
+    QVERIFY(!win.flowModel()->isIntercepted(5));
+    QCOMPARE(win.flowModel()->flowId(4), held->id);
+    QVERIFY(win.flowModel()->flowId(99).isNull());
+
+    // A flow that is not held: no kill.
+    select(win, 0);
+    QTest::keyClick(win.flowView(), Qt::Key_D);
+    QVERIFY(killed.isEmpty());
+    QCOMPARE(win.flowModel()->rowCount(), 5);
+
+    // The held one and a running one, selected together: only the held one is killed.
+    select(win, win.tableModel()->viewRow(win.flowModel()->rowOf(held->id)));
+    win.flowView()->selectionModel()->select(
+        win.tableModel()->index(win.tableModel()->viewRow(win.flowModel()->rowOf(running->id)), 0),
+        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QSignalSpy status(win.listActions(), &FlowListActions::statusMessage);
+    QTest::keyClick(win.flowView(), Qt::Key_Delete);
+    QCOMPARE(killed, QList<QUuid>{held->id});
+    QCOMPARE(win.flowModel()->rowCount(), 3);
+    QCOMPARE(status.size(), 1);
+    QVERIFY(status.first().first().toString().contains(QStringLiteral("1 held flow killed")));
+    // The killed flow's last snapshot does not bring it back.
+    auto ended = std::make_shared<HttpFlow>(*held);
+    ended->live = false;
+    ended->intercepted = false;
+    ended->error = FlowError{QStringLiteral("Connection killed."), 0};
+    w->engine.hub().publish(ended);
+    w->engine.hub().flush();
+    QCOMPARE(win.flowModel()->rowCount(), 3);
+    QCOMPARE(win.flowModel()->rowOf(held->id), -1);
+}
+
+// In the window as the app runs it: a real engine holds three requests; x in the list kills
+// one (its client sees the connection close), a resumes one (it goes on, to a closed port, and
+// ends with an error), and d deletes and kills the last (gone from the engine and the list).
+void FlowListActionsTest::heldFlowKeysInTheRunningEngine()
+{
+    QTemporaryDir confdir;
+    Options o;
+    o.confdir = confdir.path();
+    o.listenPort = 0;
+    o.intercept = QStringLiteral("~u /held");
+    ProxyEngine engine;
+    MainWindow win(&engine, o);
+    QAbstractItemModelTester listTester(win.flowModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tableTester(win.tableModel(),
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    win.show();
+    QVERIFY(QTest::qWaitForWindowActive(&win));
+    QString error;
+    QVERIFY2(win.startProxy(&error), qPrintable(error));
+
+    // Port 1 on loopback refuses: a resumed request ends with an error, quickly.
+    QTcpSocket clients[3];
+    for (int i = 0; i < 3; ++i) {
+        clients[i].connectToHost(QStringLiteral("127.0.0.1"), engine.listenPort());
+        QVERIFY(clients[i].waitForConnected(5000));
+        clients[i].write("GET http://127.0.0.1:1/held/" + QByteArray::number(i) +
+                         " HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n");
+        QVERIFY(clients[i].waitForBytesWritten(5000));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(engine.interceptedFlows().size(), 3, 5000);
+    const auto rowOfPath = [&win](const QByteArray& path) {
+        for (int r = 0; r < win.tableModel()->rowCount(); ++r)
+            if (win.tableModel()->flowAt(r)->request.path == path)
+                return r;
+        return -1;
+    };
+    const auto heldInList = [&win, &rowOfPath](const QByteArray& path) {
+        const int r = rowOfPath(path);
+        return r >= 0 && win.tableModel()->flowAt(r)->intercepted;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(
+        heldInList("/held/0") && heldInList("/held/1") && heldInList("/held/2"), 5000);
+
+    // x: killed, the client's connection closes without an answer.
+    select(win, rowOfPath("/held/0"));
+    QTest::keyClick(win.flowView(), Qt::Key_X);
+    QCOMPARE(engine.interceptedFlows().size(), 2);
+    QVERIFY(clients[0].state() == QAbstractSocket::UnconnectedState ||
+            clients[0].waitForDisconnected(5000));
+    QCOMPARE(clients[0].readAll(), QByteArray());
+
+    // a: resumed; it goes on and fails to connect.
+    select(win, rowOfPath("/held/1"));
+    QTest::keyClick(win.flowView(), Qt::Key_A);
+    QCOMPARE(engine.interceptedFlows().size(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(rowOfPath("/held/1") >= 0 &&
+                                 !win.tableModel()->flowAt(rowOfPath("/held/1"))->live &&
+                                 win.tableModel()->flowAt(rowOfPath("/held/1"))->error,
+                             10000);
+
+    // d: deleted from the list and killed in the engine.
+    const QUuid last = win.tableModel()->flowAt(rowOfPath("/held/2"))->id;
+    select(win, rowOfPath("/held/2"));
+    QTest::keyClick(win.flowView(), Qt::Key_D);
+    QVERIFY(engine.interceptedFlows().isEmpty());
+    QCOMPARE(win.flowModel()->rowOf(last), -1);
+    QVERIFY(clients[2].state() == QAbstractSocket::UnconnectedState ||
+            clients[2].waitForDisconnected(5000));
+    engine.hub().flush();
+    QCoreApplication::processEvents();
+    QCOMPARE(win.flowModel()->rowOf(last), -1); // its last snapshot did not bring it back
+    QCOMPARE(rowOfPath("/held/2"), -1);
+    win.stopProxy();
 }
 
 void FlowListActionsTest::listKeysMove()

@@ -20,6 +20,7 @@ private slots:
     void growsWithBatches();
     void batchesWhileBuilding();
     void clearsWithTheList();
+    void regroupsAfterDelete();
 };
 
 static FlowSnapshot at(const QByteArray& host, const QByteArray& path)
@@ -132,6 +133,37 @@ void FlowStructureModelTest::clearsWithTheList()
     list.applyBatch({uiFlow(2)});
     QCOMPARE(tree.rowCount(), 1);
     QCOMPARE(tree.index(0, 0).data().toString(), QStringLiteral("a2.example.com"));
+}
+
+// Deleting flows resets the list with rows left: the tree groups what is left again (it used
+// to stay empty until the next flow came).
+void FlowStructureModelTest::regroupsAfterDelete()
+{
+    FlowListModel list;
+    FlowStructureModel tree(&list);
+    QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QList<FlowSnapshot> batch;
+    for (int i = 0; i < 14; ++i)
+        batch.append(uiFlow(i));
+    list.applyBatch(batch);
+    QCOMPARE(tree.rowCount(), 7);
+    QSignalSpy ready(&tree, &FlowStructureModel::ready);
+    list.removeFlows({0, 7, 3}); // a0 twice: its host goes; a3 keeps flow 10
+    QTRY_VERIFY(tree.isReady());
+    QCOMPARE(ready.size(), 1);
+    QCOMPARE(tree.rowCount(), 6);
+    int flows = 0;
+    for (int h = 0; h < tree.rowCount(); ++h) {
+        QVERIFY(tree.index(h, 0).data().toString() != QLatin1String("a0.example.com"));
+        flows += tree.index(h, FlowStructureModel::CountColumn).data().toInt();
+    }
+    QCOMPARE(flows, 11);
+    // Store rows moved up: the tree points at the new ones.
+    for (int r = 0; r < list.rowCount(); ++r)
+        QCOMPARE(tree.storeRow(tree.indexOfFlow(r)), r);
+    list.removeFlows({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}); // all: ready at once, empty
+    QVERIFY(tree.isReady());
+    QCOMPARE(tree.rowCount(), 0);
 }
 
 QTEST_MAIN(FlowStructureModelTest)

@@ -12,18 +12,24 @@
 #include "flow_table_view.h"
 #include "main_window.h"
 #include "message_view.h"
+#include "proxy_tools.h"
 #include "server/proxy_engine.h"
 #include "synthetic_flows.h"
+#include "theme.h"
 
 #include <QDir>
+#include <QFile>
 #include <QHeaderView>
+#include <QImage>
 #include <QMenu>
+#include <QSet>
 #include <QSettings>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 #include <QTreeView>
 
 using namespace spyglass;
@@ -44,6 +50,7 @@ private slots:
     void savesAndOpensSessions();
     void hexDumpLayout();
     void interceptControls();
+    void toolbarIcons();
 
 private:
     void feed(ProxyEngine& engine, int count);
@@ -347,6 +354,78 @@ void MainWindowTest::hexDumpLayout()
     QCOMPARE(ContentView::hexDump("AB\x01", 16),
              QStringLiteral("00000000  41 42 01                                          AB.\n"));
     QCOMPARE(ContentView::hexDump(QByteArray(40, 'x'), 20).count(QLatin1Char('\n')), 2);
+}
+
+namespace {
+
+// Pixels of `icon` at 24x24 that are not transparent.
+int paintedPixels(const QIcon& icon)
+{
+    const QImage image = icon.pixmap(24, 24).toImage();
+    int painted = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            painted += qAlpha(image.pixel(x, y)) > 0 ? 1 : 0;
+    return painted;
+}
+
+} // namespace
+
+// Every button of the toolbar has an icon, the Tools ones (Open browser, System proxy,
+// Certificate wizard) and the pencil that marks modified flows included; each SVG is drawn.
+// The toolbar is grabbed in the light and the dark theme (into SPYGLASS_SCREENSHOTS when set).
+void MainWindowTest::toolbarIcons()
+{
+    ProxyEngine engine;
+    MainWindow window(&engine, Options{});
+    window.resize(1500, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* bar = window.findChild<QToolBar*>(QStringLiteral("proxyToolBar"));
+    QVERIFY(bar);
+    ProxyTools* tools = window.proxyTools();
+    QVERIFY(tools);
+    for (QAction* a :
+         {tools->openBrowserAction(), tools->systemProxyAction(), tools->certWizardAction()}) {
+        QVERIFY2(bar->actions().contains(a), qPrintable(a->text()));
+        QVERIFY2(!a->icon().isNull(), qPrintable(a->text()));
+        QVERIFY2(paintedPixels(a->icon()) > 60, qPrintable(a->text()));
+    }
+    int buttons = 0;
+    for (QAction* a : bar->actions()) {
+        if (a->isSeparator() || bar->widgetForAction(a)->inherits("QLabel") ||
+            bar->widgetForAction(a)->inherits("QLineEdit"))
+            continue;
+        ++buttons;
+        QVERIFY2(!a->icon().isNull(), qPrintable(a->text() + QStringLiteral(" has no icon")));
+    }
+    QCOMPARE(buttons, 7); // start, clear, intercept, resume all, browser, system proxy, wizard
+    QVERIFY(paintedPixels(Theme::icon(QStringLiteral("modified"))) > 40);
+    // The three new icons differ from each other and from the others (no copy left behind).
+    QSet<QByteArray> seen;
+    for (const char* name : {"browser", "system-proxy", "certificate", "modified", "open", "save",
+                             "clear", "start", "intercept"}) {
+        QFile svg(QStringLiteral(":/icons/actions/%1.svg").arg(QLatin1String(name)));
+        QVERIFY2(svg.open(QIODevice::ReadOnly), name);
+        const QByteArray bytes = svg.readAll();
+        QVERIFY2(!seen.contains(bytes), name);
+        seen.insert(bytes);
+    }
+
+    const QString dir = qEnvironmentVariable("SPYGLASS_SCREENSHOTS");
+    const Theme::Mode before = Theme::current();
+    for (const Theme::Mode mode : {Theme::Mode::Light, Theme::Mode::Dark}) {
+        Theme::apply(mode);
+        QCoreApplication::processEvents();
+        const QPixmap shot = bar->grab();
+        QVERIFY(!shot.isNull());
+        QVERIFY(shot.width() > 400);
+        if (!dir.isEmpty())
+            QVERIFY(shot.save(dir + QStringLiteral("/toolbar_%1.png")
+                                        .arg(mode == Theme::Mode::Dark ? QStringLiteral("dark")
+                                                                       : QStringLiteral("light"))));
+    }
+    Theme::apply(before);
 }
 
 QTEST_MAIN(MainWindowTest)
