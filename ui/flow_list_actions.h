@@ -3,7 +3,8 @@
 // Mark menu sets colours and emoji from mitmproxy's marker table, flow_marker.h), comment
 // (a dialog, and the detail pane's Comment tab), copy as curl / httpie / raw request / raw
 // response / raw (FlowExport, to the clipboard), save the selected or the filtered flows as a
-// Spyglass session or HAR, export every flow as HAR, and delete (d, Delete).
+// Spyglass session, HAR, mitmproxy flows or Charles JSON (FlowFileWriter, chosen by the save
+// dialog's file-type filter or the extension), export every flow as HAR, and delete (d, Delete).
 //
 // It acts on the table's selected rows (the current row when none is selected) and owns the
 // actions; MainWindow puts them in its menus (populate) and the list's context menu shows them.
@@ -13,6 +14,7 @@
 // session or HAR saved afterwards keeps them.
 
 #include "flow/flow.h"
+#include "io/flow_file_writer.h"
 #include "options/options.h"
 
 #include <QList>
@@ -34,11 +36,7 @@ class FlowListActions : public QObject
 {
     Q_OBJECT
 public:
-    enum class SaveFormat
-    {
-        Session, // .spyglass (SessionWriter)
-        Har,     // HarWriter
-    };
+    using SaveFormat = FlowFileWriter::Format; // Session, Har, Mitmproxy, Charles
 
     // All must outlive this object; `options` is read at each export (curl's --resolve).
     FlowListActions(FlowTableView* view, FlowTableModel* table, FlowDetailView* detail,
