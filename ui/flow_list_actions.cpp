@@ -8,11 +8,10 @@
 #include "flow_table_model.h"
 #include "flow_table_view.h"
 #include "marker_icon.h"
+#include "save_file_dialog.h"
 
 #include "flow/flow_marker.h"
 #include "io/flow_export.h"
-#include "io/har_writer.h"
-#include "io/session_writer.h"
 
 #include <QAction>
 #include <QApplication>
@@ -34,7 +33,6 @@ namespace spyglass {
 
 namespace {
 
-const QString SessionFilter = QStringLiteral("*.spyglass");
 const QString HarFilter = QStringLiteral("*.har");
 
 } // namespace
@@ -172,10 +170,13 @@ void FlowListActions::createActions()
     listOnly(m_copy.first());
 
     m_saveSelected = new QAction(tr("Save s&elected flows…"), this);
-    m_saveSelected->setToolTip(tr("Save the selected flows as a Spyglass session or HAR"));
+    m_saveSelected->setToolTip(
+        tr("Save the selected flows as a Spyglass session, HAR, mitmproxy flows or Charles JSON"));
     connect(m_saveSelected, &QAction::triggered, this, [this] { saveDialog(false); });
     m_saveFiltered = new QAction(tr("Save &filtered flows…"), this);
-    m_saveFiltered->setToolTip(tr("Save the flows the filter shows as a Spyglass session or HAR"));
+    m_saveFiltered->setToolTip(
+        tr("Save the flows the filter shows as a Spyglass session, HAR, mitmproxy flows or "
+           "Charles JSON"));
     connect(m_saveFiltered, &QAction::triggered, this, [this] { saveDialog(true); });
     m_exportHar = new QAction(tr("&Export HAR…"), this);
     m_exportHar->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H));
@@ -414,31 +415,16 @@ bool FlowListActions::copyAs(const QString& format)
 
 FlowListActions::SaveFormat FlowListActions::formatForPath(const QString& path)
 {
-    return path.endsWith(QStringLiteral(".har"), Qt::CaseInsensitive) ? SaveFormat::Har
-                                                                      : SaveFormat::Session;
+    return FlowFileWriter::formatForPath(path);
 }
 
 QString FlowListActions::saveFlows(const QList<int>& storeRows, const QString& path,
                                    SaveFormat format) const
 {
     // One decoded flow alive at a time: a selection of a million rows is written as it goes.
-    if (format == SaveFormat::Har) {
-        return HarWriter::write(path, storeRows.size(), [this, &storeRows](qsizetype i) {
-            return source()->flowAt(storeRows[i]);
-        });
-    }
-    SessionWriter writer;
-    if (QString err = writer.open(path); !err.isEmpty())
-        return err;
-    for (int row : storeRows) {
-        const FlowSnapshot f = source()->flowAt(row);
-        if (!f)
-            continue;
-        if (QString err = writer.append(*f); !err.isEmpty())
-            return err;
-    }
-    writer.close();
-    return QString();
+    return FlowFileWriter::write(path, format, storeRows.size(), [this, &storeRows](qsizetype i) {
+        return source()->flowAt(storeRows[i]);
+    });
 }
 
 void FlowListActions::saveDialog(bool filteredOnly)
@@ -448,17 +434,13 @@ void FlowListActions::saveDialog(bool filteredOnly)
         Q_EMIT statusMessage(tr("No flows to save"), 4000);
         return;
     }
-    const QString sessionFilter = tr("Spyglass sessions (%1)").arg(SessionFilter);
-    const QString harFilter = tr("HAR files (%1)").arg(HarFilter);
-    QString chosen = sessionFilter;
-    QString path = QFileDialog::getSaveFileName(
+    const auto choice = SaveFileDialog::ask(
         m_window, filteredOnly ? tr("Save filtered flows") : tr("Save selected flows"), QString(),
-        sessionFilter + QStringLiteral(";;") + harFilter, &chosen);
-    if (path.isEmpty())
+        SaveFormat::Session);
+    if (!choice)
         return;
-    if (!path.contains(QLatin1Char('.')))
-        path += chosen == harFilter ? QStringLiteral(".har") : QStringLiteral(".spyglass");
-    if (const QString err = saveFlows(rows, path, formatForPath(path)); !err.isEmpty()) {
+    const QString path = choice->path;
+    if (const QString err = saveFlows(rows, path, choice->format); !err.isEmpty()) {
         Q_EMIT statusMessage(err, 8000);
         QMessageBox::warning(m_window, tr("Save flows"), err);
         return;

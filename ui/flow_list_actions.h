@@ -3,7 +3,8 @@
 // Mark menu sets colours and emoji from mitmproxy's marker table, flow_marker.h), comment
 // (a dialog, and the detail pane's Comment tab), copy as curl / httpie / raw request / raw
 // response / raw (FlowExport, to the clipboard), save the selected or the filtered flows as a
-// Spyglass session or HAR, export every flow as HAR, and delete (d, Delete).
+// Spyglass session, HAR, mitmproxy flows or Charles JSON (FlowFileWriter, chosen by the save
+// dialog's file-type filter or the extension), export every flow as HAR, and delete (d, Delete).
 //
 // It acts on the table's selected rows (the current row when none is selected), or, while the
 // Structure tab shows (setStructureView), on every flow at or below the selected tree nodes,
@@ -19,6 +20,7 @@
 // sets ProxyEngine::killFlow); without one a held flow is only removed from the list.
 
 #include "flow/flow.h"
+#include "io/flow_file_writer.h"
 #include "options/options.h"
 
 #include <QList>
@@ -44,11 +46,7 @@ class FlowListActions : public QObject
 {
     Q_OBJECT
 public:
-    enum class SaveFormat
-    {
-        Session, // .spyglass (SessionWriter)
-        Har,     // HarWriter
-    };
+    using SaveFormat = FlowFileWriter::Format; // Session, Har, Mitmproxy, Charles
 
     // Closes a held flow without an answer; false when it is not held (any more).
     // ProxyEngine::killFlow has this shape.

@@ -15,11 +15,13 @@
 #include "language.h"
 #include "options_dialog.h"
 #include "recent_files.h"
+#include "save_file_dialog.h"
 #include "scripts_panel.h"
 #include "status_bar_monitor.h"
 #include "theme.h"
 
 #include "io/flow_file_reader.h"
+#include "io/flow_file_writer.h"
 #include "io/session_writer.h"
 #include "server/proxy_engine.h"
 
@@ -767,22 +769,19 @@ bool MainWindow::openSession(const QString& path, QString* error)
 
 bool MainWindow::saveSession(const QString& path, QString* error)
 {
-    SessionWriter writer;
-    if (QString err = writer.open(path); !err.isEmpty()) {
+    // The format follows the name (.har, .mitm, .chlsj, ...; a Spyglass session otherwise),
+    // one decoded flow at a time.
+    const FlowFileWriter::Format format = FlowFileWriter::formatForPath(path);
+    const FlowStore& store = m_model->store();
+    if (QString err = FlowFileWriter::write(path, format, store.size(),
+                                            [&store](qsizetype i) { return store.at(i); });
+        !err.isEmpty()) {
         *error = err;
         return false;
     }
-    QString failed;
-    m_model->store().forEach([&](const HttpFlow& flow) {
-        if (failed.isEmpty())
-            failed = writer.append(flow);
-    });
-    writer.close();
-    if (!failed.isEmpty()) {
-        *error = failed;
-        return false;
-    }
-    m_sessionPath = path;
+    // Save goes on writing the session; an export in another format is not it.
+    if (format == FlowFileWriter::Format::Session)
+        m_sessionPath = path;
     m_recent->add(path);
     statusBar()->showMessage(tr("Saved %1 flows to %2").arg(m_model->rowCount()).arg(path), 5000);
     return true;
@@ -820,14 +819,12 @@ void MainWindow::openReporting(const QString& path)
 
 void MainWindow::saveSessionDialog()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("Save session"), m_sessionPath,
-                                                tr("Spyglass sessions (*.spyglass)"));
-    if (path.isEmpty())
+    const auto choice = SaveFileDialog::ask(this, tr("Save session"), m_sessionPath,
+                                            FlowFileWriter::Format::Session);
+    if (!choice)
         return;
-    if (!path.contains(QLatin1Char('.')))
-        path += QStringLiteral(".spyglass");
     QString error;
-    if (!saveSession(path, &error))
+    if (!saveSession(choice->path, &error))
         showError(tr("Save session"), error);
 }
 

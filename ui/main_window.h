@@ -13,8 +13,9 @@
 // FlowListActions'; File > Open Recent is RecentFiles; a file dropped on the window opens
 // (FileDropHandler); a highlight bar beside the filter tints matching rows; the status bar's
 // throughput and memory are StatusBarMonitor's.
-// Sessions are opened with SessionReader and saved with SessionWriter, streamed one flow at a
-// time so that a million-flow session is never held twice.
+// Sessions are opened with FlowFileReader and saved with FlowFileWriter (a Spyglass session,
+// HAR, mitmproxy flows or Charles JSON, by the file name or the save dialog's filter),
+// streamed one flow at a time so that a million-flow session is never held twice.
 
 #include "flow/flow.h"
 #include "options/options.h"
@@ -68,7 +69,7 @@ public:
 
     // Replaces the session's flows with the file's; false and a one-line reason on failure.
     bool openSession(const QString& path, QString* error);
-    // Writes every flow to `path`.
+    // Writes every flow to `path`, in the format its name says (FlowFileWriter::formatForPath).
     bool saveSession(const QString& path, QString* error);
     // Appends every flow to `path` as it finishes (the command line's -w).
     bool setAutosaveFile(const QString& path, QString* error);

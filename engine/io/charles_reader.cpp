@@ -1,10 +1,10 @@
 #include "io/charles_reader.h"
 
 #include "io/content_coding.h"
+#include "io/json_file.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -241,28 +241,22 @@ bool entryFrom(const QJsonObject& e, const QString& where, HttpFlow& f, QStringL
 
 CharlesReader::Result CharlesReader::read(const QString& path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QByteArray data;
+    if (QString err = JsonFile::read(path, &data); !err.isEmpty()) {
         Result r;
-        r.error = QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        r.error = std::move(err);
         return r;
     }
-    return parse(file.readAll(), path);
+    return parse(data, path);
 }
 
 CharlesReader::Result CharlesReader::parse(const QByteArray& json, const QString& name)
 {
     Result r;
     const QString file = QDir::toNativeSeparators(name);
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
-    if (pe.error != QJsonParseError::NoError) {
-        r.error = QStringLiteral("%1: invalid JSON at offset %2 (%3)")
-                      .arg(file)
-                      .arg(pe.offset)
-                      .arg(pe.errorString());
+    QJsonDocument doc;
+    if (r.error = JsonFile::parse(json, name, &doc); !r.error.isEmpty())
         return r;
-    }
     if (!doc.isArray()) {
         r.error = QStringLiteral("%1: not a Charles JSON session (expected an array of requests)")
                       .arg(file);

@@ -1,10 +1,10 @@
 #include "io/har_reader.h"
 
 #include "io/content_coding.h"
+#include "io/json_file.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -335,28 +335,22 @@ std::optional<HttpFlow> flowFrom(const QJsonObject& e, const QString& where, QSt
 
 HarReader::Result HarReader::read(const QString& path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QByteArray data;
+    if (QString err = JsonFile::read(path, &data); !err.isEmpty()) {
         Result r;
-        r.error = QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        r.error = std::move(err);
         return r;
     }
-    return parse(file.readAll(), path);
+    return parse(data, path);
 }
 
 HarReader::Result HarReader::parse(const QByteArray& json, const QString& name)
 {
     Result r;
     const QString file = QDir::toNativeSeparators(name);
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
-    if (pe.error != QJsonParseError::NoError) {
-        r.error = QStringLiteral("%1: invalid JSON at offset %2 (%3)")
-                      .arg(file)
-                      .arg(pe.offset)
-                      .arg(pe.errorString());
+    QJsonDocument doc;
+    if (r.error = JsonFile::parse(json, name, &doc); !r.error.isEmpty())
         return r;
-    }
     const QJsonValue entries = doc.object().value("log").toObject().value("entries");
     if (!entries.isArray()) {
         r.error = QStringLiteral("%1: not a HAR file (no log.entries array)").arg(file);

@@ -180,7 +180,10 @@ private:
             conn.peer = addressFrom(firstOf(c, {"peername", "address"}));
             conn.sockname = addressFrom(at(c, "sockname"));
         } else {
-            conn.peer = addressFrom(firstOf(c, {"peername", "ip_address"}));
+            // peername (19+) / ip_address: the IP the socket connected to; address: where
+            // the flow went (the name that was dialled).
+            conn.peername = addressFrom(firstOf(c, {"peername", "ip_address"}));
+            conn.peer = conn.peername;
             if (!conn.peer.isValid())
                 conn.peer = addressFrom(at(c, "address"));
             conn.sockname = addressFrom(firstOf(c, {"sockname", "source_address"}));
@@ -226,7 +229,9 @@ private:
         else
             f.marked = QString::fromUtf8(marked.toBytes());
         f.comment = QString::fromUtf8(at(d, "comment").toBytes());
-        f.isReplay = at(d, "is_replay").toBytes() == "request";
+        const QByteArray replay = at(d, "is_replay").toBytes();
+        f.isReplay = replay == "request";
+        f.isServerReplay = replay == "response";
         f.live = false;
         f.intercepted = false;
     }
@@ -248,6 +253,11 @@ private:
         r.authority = at(req, "authority").toBytes();
         r.path = at(req, "path").toBytes();
         r.httpVersion = at(req, "http_version").toBytes();
+        if (r.isConnect() && r.path.isEmpty()) {
+            // mitmproxy keeps a CONNECT target in the authority; ours is the path.
+            r.path =
+                !r.authority.isEmpty() ? r.authority : r.host + ':' + QByteArray::number(r.port);
+        }
         r.headers = headersFrom(at(req, "headers"));
         r.trailers = headersFrom(at(req, "trailers"));
         r.body = bodyFrom(at(req, "content"), r.headers);

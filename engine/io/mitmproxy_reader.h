@@ -7,7 +7,8 @@
 // the releases before 7.0). The fields that moved between them (mitmproxy/io/compat.py) are
 // read under each name they had:
 //  - client address: "peername" (19+) or "address"; server: "peername" (19+), else
-//    "ip_address", else "address" (the destination); server sockname: "sockname" (19+) or
+//    "ip_address", else "address" (the destination), and Connection::peername from
+//    "peername" / "ip_address"; server sockname: "sockname" (19+) or
 //    "source_address"; upstream proxy: "via" as (scheme, (host, port)) (19+) or "via2";
 //  - ALPN: "alpn" (11+) or "alpn_proto_negotiated"; cipher: "cipher" or "cipher_name";
 //  - marked: a boolean before 13 (true becomes ":default:"), a marker string since;
@@ -17,6 +18,8 @@
 //    to it, or skipped with a warning when it is not in the file;
 //  - "request"/"response" content null (a body that was streamed) becomes a streamed body of
 //    the Content-Length size; content is kept as it travelled (mitmproxy stores it raw).
+// is_replay "request" is a client replay, "response" a server replay. A CONNECT request
+// (mitmproxy: empty path, target in the authority) gets the target as its path.
 // TCP flows become flows of kind Tcp with their messages; mitmproxy does not record which side
 // closed first, so it is guessed from the connections' end times. UDP and DNS flows (mitmproxy
 // 10+) have no counterpart here and are skipped with a warning. metadata, intercepted and

@@ -42,6 +42,81 @@ bool TnetValue::toBool(bool fallback) const
     return fallback;
 }
 
+TnetValue TnetValue::ofBytes(const QByteArray& b)
+{
+    TnetValue v;
+    v.type = Type::Bytes;
+    v.bytes = b;
+    return v;
+}
+
+TnetValue TnetValue::ofText(const QByteArray& utf8)
+{
+    TnetValue v;
+    v.type = Type::Text;
+    v.bytes = utf8;
+    return v;
+}
+
+TnetValue TnetValue::ofInteger(qint64 i)
+{
+    TnetValue v;
+    v.type = Type::Integer;
+    v.integer = i;
+    v.number = double(i);
+    return v;
+}
+
+TnetValue TnetValue::ofFloat(double d)
+{
+    TnetValue v;
+    if (!std::isfinite(d))
+        return v;
+    v.type = Type::Float;
+    v.number = d;
+    return v;
+}
+
+TnetValue TnetValue::ofBool(bool b)
+{
+    TnetValue v;
+    v.type = Type::Boolean;
+    v.boolean = b;
+    return v;
+}
+
+TnetValue TnetValue::list()
+{
+    TnetValue v;
+    v.type = Type::List;
+    return v;
+}
+
+TnetValue TnetValue::dict()
+{
+    TnetValue v;
+    v.type = Type::Dict;
+    return v;
+}
+
+TnetValue& TnetValue::append(TnetValue v)
+{
+    items.push_back(std::move(v));
+    return *this;
+}
+
+TnetValue& TnetValue::set(const QByteArray& key, TnetValue v)
+{
+    const qsizetype i = keys.indexOf(key);
+    if (i >= 0) {
+        items[size_t(i)] = std::move(v);
+    } else {
+        keys.append(key);
+        items.push_back(std::move(v));
+    }
+    return *this;
+}
+
 namespace {
 
 constexpr int MaxLengthDigits = 12;

@@ -58,6 +58,21 @@ struct TnetValue
     double toDouble(double fallback = 0) const;
     qint64 toInteger(qint64 fallback = 0) const;
     bool toBool(bool fallback = false) const;
+
+    // Building values to write (TnetstringWriter).
+    static TnetValue null() { return {}; }
+    static TnetValue ofBytes(const QByteArray& b);
+    static TnetValue ofText(const QByteArray& utf8);
+    static TnetValue ofText(const QString& s) { return ofText(s.toUtf8()); }
+    static TnetValue ofInteger(qint64 i);
+    static TnetValue ofFloat(double d); // a non-finite number becomes null
+    static TnetValue ofBool(bool b);
+    static TnetValue list();
+    static TnetValue dict();
+    // Appends to a list; returns *this for chaining.
+    TnetValue& append(TnetValue v);
+    // Adds (or replaces) a dict member; returns *this for chaining.
+    TnetValue& set(const QByteArray& key, TnetValue v);
 };
 
 class TnetstringReader
