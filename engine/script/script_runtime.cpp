@@ -369,10 +369,11 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
         const QJSValue error = answer.property(QStringLiteral("error"));
         if (!error.isString() || !in.connection || error.toString() == in.connection->error)
             return {};
-        return [message = error.toString()](proxy::HookData& hook) {
-            if (hook.connection)
-                hook.connection->error = message;
-        };
+        return {[message = error.toString()](proxy::HookData& hook) {
+                    if (hook.connection)
+                        hook.connection->error = message;
+                },
+                false};
     }
     if (in.kind == HookKind::TlsClientHello) {
         const bool ignore = answer.property(QStringLiteral("ignoreConnection")).toBool();
