@@ -31,6 +31,15 @@ ScriptAddon::ScriptAddon(const QString& path) : m_path(path)
                     callback();
             }
         });
+    // The engine sets the injector when it takes the addon (ProxyEngine::addAddon), before
+    // the script runs a hook.
+    m_runtime->setInject(
+        [this](const QUuid& id, bool toClient, const QByteArray& content, bool isText) -> QString {
+            if (!injector())
+                return QStringLiteral("no proxy runs this script");
+            QString error;
+            return injector()(id, toClient, content, isText, &error) ? QString() : error;
+        });
     m_runtime->moveToThread(m_thread);
     m_thread->start();
 }

@@ -23,12 +23,17 @@ class ScriptNative : public QObject
     Q_OBJECT
 public:
     using LogFn = std::function<void(int level, const QString& message)>;
+    // Sends a message into a live WebSocket or TCP flow (ProxyEngine::injectMessage); the
+    // error, or empty. Thread-safe.
+    using InjectFn = std::function<QString(const QUuid& flowId, bool toClient,
+                                           const QByteArray& content, bool isText)>;
 
     ScriptNative(QString scriptPath, LogFn log);
     // A JavaScript wrapper the engine does not own (this object outlives it).
     QJSValue wrap(QJSEngine& engine);
     // The flow the running hook sees, for websocketMessages and tcpMessages.
     void setCurrentFlow(std::shared_ptr<const HttpFlow> flow) { m_flow = std::move(flow); }
+    void setInject(InjectFn inject) { m_inject = std::move(inject); }
 
     Q_INVOKABLE void log(int level, const QString& message);
     // Registers an option (OptionRegistry::addScriptOption); the error, or empty.
@@ -41,6 +46,9 @@ public:
     Q_INVOKABLE QByteArray encodeUtf8(const QString& text) const;
     Q_INVOKABLE QJSValue websocketMessages();
     Q_INVOKABLE QJSValue tcpMessages();
+    // spyglass.inject.websocket / .tcp: the error, or empty.
+    Q_INVOKABLE QString inject(const QString& flowId, bool toClient, const QByteArray& content,
+                               bool isText);
     Q_INVOKABLE QString scriptPath() const { return m_path; }
     // A value mitmproxy's flow.marked accepts (flow/flow_marker.h).
     Q_INVOKABLE bool isValidMarker(const QString& marker) const;
@@ -52,6 +60,7 @@ private:
     LogFn m_log;
     QJSEngine* m_engine = nullptr;
     std::shared_ptr<const HttpFlow> m_flow;
+    InjectFn m_inject;
 };
 
 } // namespace spyglass::script

@@ -83,6 +83,7 @@ QString ScriptRuntime::load()
         if (m_log)
             m_log(level, QFileInfo(m_path).fileName() + QStringLiteral(": ") + m);
     });
+    g->native->setInject(m_inject);
     g->engine = std::make_unique<QJSEngine>();
     g->entry = ScriptApi::installPrelude(*g->engine, g->native->wrap(*g->engine));
     QString err;

@@ -56,6 +56,8 @@ public:
     bool callHook(const QString& name, const QJSValue& argument);
 
     QString path() const { return m_path; }
+    // What spyglass.inject calls (ScriptNative::InjectFn); set before the first load.
+    void setInject(ScriptNative::InjectFn inject) { m_inject = std::move(inject); }
 
 private:
     struct Generation;
@@ -70,6 +72,7 @@ private:
 
     QString m_path;
     LogFn m_log;
+    ScriptNative::InjectFn m_inject;
     std::function<void(quint64, const QString&)> m_onLoaded;
     std::unique_ptr<Generation> m_current;
     ScriptWatchdog m_watchdog;

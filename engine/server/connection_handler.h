@@ -34,6 +34,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QUuid>
 #include <deque>
 #include <memory>
 #include <unordered_map>
@@ -92,6 +93,8 @@ private:
     void runHook(const proxy::Hook& command);
     void pauseReading(const proxy::PauseReading& command);
     void hookDone(proxy::CommandId id);
+    // Lists (or, at its end hook, unlists) a WebSocket or TCP flow in m_config.liveFlows.
+    void noteLiveFlow(const proxy::HookData& hook);
 
     Peer* addPeer(const ConnectionPtr& connection, SocketStream* socket);
     Peer* find(const ConnectionPtr& connection) const;
@@ -130,6 +133,7 @@ private:
     std::deque<proxy::Event> m_queue;
     std::unordered_map<proxy::CommandId, proxy::HookPtr> m_pendingHooks;
     std::shared_ptr<Mailbox> m_mailbox;
+    std::vector<QUuid> m_liveFlows; // listed in m_config.liveFlows, unlisted when we go
     QString m_logPrefix;
 
     QTimer* m_idleTimer = nullptr;
