@@ -62,7 +62,9 @@ QString dumpLine(const HttpFlow& flow, bool showHost)
         return tcpLine(flow);
     const Request& r = flow.request;
     const QString dash = QStringLiteral("-");
-    const QString client = QString::fromLatin1(flow.client.peer.toString());
+    // A client replay has no client of its own: mitmdump prints "[replay]" in its place.
+    const QString client = flow.isReplay ? QStringLiteral("[replay]")
+                                         : QString::fromLatin1(flow.client.peer.toString());
     const QString method = r.method.isEmpty() ? dash : QString::fromLatin1(r.method);
     QString url = r.host.isEmpty() && r.path.isEmpty() ? dash : QString::fromUtf8(r.url());
     if (showHost && !r.isConnect() && !r.hostHeader().isEmpty()) {

@@ -7,6 +7,8 @@
 // A raw TCP flow: both ends, "tcp" ("tcp+tls" inside intercepted TLS), messages, bytes (both
 // ways) and which side ended it (or its error, or "open"):
 //   127.0.0.1:5000 <-> 127.0.0.1:25 tcp 4 messages, 120b, closed by server
+// A client replay (HttpFlow::isReplay) prints "[replay]" instead of CLIENT, as mitmdump does:
+//   [replay] GET http://example.com/ HTTP/1.1 -> 200 OK 12b 3ms
 // Fields that are unknown (a request too broken to parse) are printed as "-".
 
 #include "flow/flow.h"

@@ -62,11 +62,20 @@ public:
     // Set once by the manager before any hook runs.
     void setLogSink(LogSink sink) { m_log = std::move(sink); }
 
+    // Sends a message into a live WebSocket or TCP flow (ProxyEngine::injectMessage, which
+    // sets it when the addon is added; mitmproxy's inject.websocket / inject.tcp). Null for
+    // an addon outside an engine. Thread-safe.
+    using Injector = std::function<bool(const QUuid& flowId, bool toClient,
+                                        const QByteArray& content, bool isText, QString* error)>;
+    void setInjector(Injector injector) { m_injector = std::move(injector); }
+    const Injector& injector() const { return m_injector; }
+
 protected:
     void log(proxy::LogLevel level, const QString& message) const;
 
 private:
     LogSink m_log;
+    Injector m_injector;
 };
 
 } // namespace spyglass::addons

@@ -28,13 +28,15 @@ quint64 Intercept::wantedHooks() const
     if (!m_config.load()->active)
         return 0;
     return proxy::Services::bit(HookKind::Request) | proxy::Services::bit(HookKind::Response) |
-           proxy::Services::bit(HookKind::WebsocketMessage);
+           proxy::Services::bit(HookKind::WebsocketMessage) |
+           proxy::Services::bit(HookKind::TcpMessage);
 }
 
 bool Intercept::run(const proxy::HookPtr& hook, const std::function<void()>& complete)
 {
-    if (!hook->flow || (hook->kind != HookKind::Request && hook->kind != HookKind::Response &&
-                        hook->kind != HookKind::WebsocketMessage))
+    if (!hook->flow ||
+        (hook->kind != HookKind::Request && hook->kind != HookKind::Response &&
+         hook->kind != HookKind::WebsocketMessage && hook->kind != HookKind::TcpMessage))
         return true;
     const auto config = m_config.load();
     if (!config->active || !config->filter.matches(*hook->flow))
@@ -45,10 +47,15 @@ bool Intercept::run(const proxy::HookPtr& hook, const std::function<void()>& com
         std::lock_guard lock(m_mutex);
         m_held.insert(flow.id, Held{hook, complete});
     }
-    log(proxy::LogLevel::Info,
-        QStringLiteral("intercepted %1 %2 (%3)")
-            .arg(QString::fromLatin1(flow.request.method), QString::fromUtf8(flow.request.url()),
-                 QString::fromLatin1(proxy::hookName(hook->kind))));
+    if (flow.kind == FlowKind::Tcp)
+        log(proxy::LogLevel::Info, QStringLiteral("intercepted TCP %1 (%2)")
+                                       .arg(QString::fromLatin1(flow.server.peer.toString()),
+                                            QString::fromLatin1(proxy::hookName(hook->kind))));
+    else
+        log(proxy::LogLevel::Info, QStringLiteral("intercepted %1 %2 (%3)")
+                                       .arg(QString::fromLatin1(flow.request.method),
+                                            QString::fromUtf8(flow.request.url()),
+                                            QString::fromLatin1(proxy::hookName(hook->kind))));
     if (m_onHold)
         m_onHold(flow);
     return false;
@@ -149,6 +156,14 @@ bool Intercept::kill(const QUuid& id)
             }
             return;
         }
+        if (kind == HookKind::TcpMessage) {
+            if (flow.tcp && !flow.tcp->messages.empty()) {
+                auto copy = std::make_shared<TcpData>(*flow.tcp);
+                copy->messages.lastForWriting().dropped = true;
+                flow.tcp = std::move(copy);
+            }
+            return;
+        }
         flow.error = FlowError{QStringLiteral("Connection killed."), 0};
     });
     return true;
@@ -177,6 +192,14 @@ bool Intercept::replace(const QUuid& id, const HttpFlow& edited)
                 last.content = edited.websocket->messages.back().content;
                 last.isText = edited.websocket->messages.back().isText;
                 flow.websocket = std::move(copy);
+            }
+            break;
+        case HookKind::TcpMessage:
+            if (flow.tcp && !flow.tcp->messages.empty() && edited.tcp &&
+                !edited.tcp->messages.empty()) {
+                auto copy = std::make_shared<TcpData>(*flow.tcp);
+                copy->messages.lastForWriting().content = edited.tcp->messages.back().content;
+                flow.tcp = std::move(copy);
             }
             break;
         default:

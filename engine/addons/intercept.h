@@ -11,9 +11,10 @@
 // worker before its layer continues.
 //
 // Kill: a request or response is closed without an answer (mitmproxy's flow.kill()); a held
-// WebSocket message is dropped, not forwarded. Replace: the request (held at request), the
-// response (held at response) or the message content (held at a WebSocket message) is taken
-// from the edited copy, then the flow goes on.
+// WebSocket or TCP message is dropped, not forwarded (it stays recorded, marked `dropped`).
+// Replace: the request (held at request), the response (held at response) or the message
+// content (held at a WebSocket or TCP message: the edited copy's last message) is taken from
+// the edited copy, then the flow goes on.
 
 #include "addons/addon.h"
 #include "addons/config_slot.h"

@@ -509,7 +509,12 @@ void encodeTcp(Encoder& e, const TcpData& tcp)
     e.varint(quint64(tcp.messages.size()));
     for (const TcpMessage& m : tcp.messages) {
         const qsizetype ms = e.beginSection();
-        e.varint(m.fromClient ? quint64(MessageFromClient) : 0);
+        quint64 mf = m.fromClient ? quint64(MessageFromClient) : 0;
+        if (m.injected) // since format 1.4, as for WebSocket messages
+            mf |= MessageInjected;
+        if (m.dropped)
+            mf |= MessageDropped;
+        e.varint(mf);
         e.timestamps({m.timestamp});
         e.bytes(m.content);
         e.endSection(ms);
@@ -525,7 +530,10 @@ void decodeTcp(Decoder d, TcpData& tcp)
     for (qsizetype i = 0; i < n && !d.failed(); ++i) {
         Decoder md = d.section();
         TcpMessage m;
-        m.fromClient = md.varint() & MessageFromClient;
+        const quint64 mf = md.varint();
+        m.fromClient = mf & MessageFromClient;
+        m.injected = mf & MessageInjected;
+        m.dropped = mf & MessageDropped;
         md.timestamps({&m.timestamp});
         m.content = md.bytes();
         tcp.messages.push_back(std::move(m));

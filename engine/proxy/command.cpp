@@ -141,6 +141,11 @@ QString describe(const Event& event)
             else if constexpr (std::is_same_v<T, HookCompleted>)
                 return QStringLiteral("HookCompleted(%1)")
                     .arg(e.hook ? hookName(e.hook->kind) : "null");
+            else if constexpr (std::is_same_v<T, MessageInjected>)
+                return QStringLiteral("MessageInjected(%1, to %2, %3)")
+                    .arg(e.flowId.toString(QUuid::WithoutBraces),
+                         e.toClient ? QStringLiteral("client") : QStringLiteral("server"),
+                         preview(e.content));
         },
         event);
 }

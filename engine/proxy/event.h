@@ -4,6 +4,8 @@
 
 #include "proxy/command.h"
 
+#include <QUuid>
+
 namespace spyglass::proxy {
 
 struct Start
@@ -41,8 +43,21 @@ struct HookCompleted
     HookPtr hook;
 };
 
+// A message the proxy itself sends into a live WebSocket or TCP flow (mitmproxy's
+// WebSocketMessageInjected / TcpMessageInjected, its inject.websocket and inject.tcp commands).
+// Not a reply: the engine facade posts it to the connection that runs `flowId`. A layer that
+// hosts others passes it on; the WebSocketLayer or TcpLayer whose flow it names sends it and
+// records it as an injected message; any other layer ignores it.
+struct MessageInjected
+{
+    QUuid flowId;
+    bool toClient = false;
+    QByteArray content;
+    bool isText = false; // WebSocket: a text message, else binary. TCP: unused
+};
+
 using Event = std::variant<Start, DataReceived, ConnectionClosed, OpenConnectionCompleted, Wakeup,
-                           HookCompleted>;
+                           HookCompleted, MessageInjected>;
 
 QString describe(const Event& event);
 

@@ -36,8 +36,10 @@ enum class HookKind : quint8
     WebsocketMessage,
     WebsocketEnd,
     // A raw TCP flow (engine/layers/tcp/tcp_layer.h): tcp_message's newest message is
-    // flow->tcp->messages.back(). The flow a tcp hook carries is a snapshot: hooks observe
-    // TCP messages, they do not change what is relayed.
+    // flow->tcp->messages.back(), and the layer waits for it as for websocket_message: a hook
+    // may replace flow->tcp with a copy whose last message has another content or is
+    // `dropped`, and the layer forwards that instead. The other tcp hooks carry a snapshot
+    // and are not waited for.
     TcpStart,
     TcpMessage,
     TcpEnd,

@@ -181,6 +181,8 @@ QJSValue FlowToJs::tcpMessage(QJSEngine& engine, const TcpMessage& m)
     o.setProperty(QStringLiteral("fromClient"), m.fromClient);
     o.setProperty(QStringLiteral("content"), engine.toScriptValue(m.content));
     o.setProperty(QStringLiteral("timestamp"), m.timestamp);
+    o.setProperty(QStringLiteral("injected"), m.injected);
+    o.setProperty(QStringLiteral("dropped"), m.dropped);
     return o;
 }
 
@@ -250,7 +252,8 @@ FlowChange FlowToJs::flowChange(const QJSValue& result, const HttpFlow& before,
                                 proxy::HookKind kind)
 {
     using proxy::HookKind;
-    // TCP hooks observe (proxy/hook.h): only the flow's mark and comment can change.
+    // TCP hooks change no request or response: tcp_message may change its message (content,
+    // dropped: kill drops it), the others only the flow's mark and comment.
     const bool tcp = kind == HookKind::TcpStart || kind == HookKind::TcpMessage ||
                      kind == HookKind::TcpEnd || kind == HookKind::TcpError;
     const bool killed = result.property(QStringLiteral("killed")).toBool() && !tcp;
@@ -260,6 +263,8 @@ FlowChange FlowToJs::flowChange(const QJSValue& result, const HttpFlow& before,
     const QJSValue response = result.property(QStringLiteral("response"));
     const bool replaced = result.property(QStringLiteral("responseReplaced")).toBool();
     const QJSValue wsLast = result.property(QStringLiteral("websocketLast"));
+    const QJSValue tcpLast =
+        kind == HookKind::TcpMessage ? result.property(QStringLiteral("tcpLast")) : QJSValue();
 
     // Everything is read here, on the script thread; the change only holds values.
     std::optional<Request> newRequest;
@@ -288,6 +293,15 @@ FlowChange FlowToJs::flowChange(const QJSValue& result, const HttpFlow& before,
             newLast = std::move(m);
     }
 
+    std::optional<TcpMessage> newTcpLast;
+    if (tcpLast.isObject() && before.tcp && !before.tcp->messages.empty()) {
+        TcpMessage m = before.tcp->messages.back();
+        m.content = tcpLast.property(QStringLiteral("content")).toVariant().toByteArray();
+        m.dropped = tcpLast.property(QStringLiteral("dropped")).toBool();
+        if (!(m == before.tcp->messages.back()))
+            newTcpLast = std::move(m);
+    }
+
     const bool requestChanged =
         newRequest &&
         !(newRequest->method == before.request.method &&
@@ -309,7 +323,7 @@ FlowChange FlowToJs::flowChange(const QJSValue& result, const HttpFlow& before,
                           newResponse->body.streamed == before.response->body.streamed));
     const bool markChanged = marked != before.marked;
     const bool commentChanged = comment != before.comment;
-    if (!killed && !requestChanged && !responseChanged && !newLast && !markChanged &&
+    if (!killed && !requestChanged && !responseChanged && !newLast && !newTcpLast && !markChanged &&
         !commentChanged)
         return {};
 
@@ -333,6 +347,13 @@ FlowChange FlowToJs::flowChange(const QJSValue& result, const HttpFlow& before,
             last.isText = newLast->isText;
             last.dropped = newLast->dropped;
             flow.websocket = std::move(copy);
+        }
+        if (newTcpLast && flow.tcp && !flow.tcp->messages.empty()) {
+            auto copy = std::make_shared<TcpData>(*flow.tcp);
+            TcpMessage& last = copy->messages.lastForWriting();
+            last.content = newTcpLast->content;
+            last.dropped = newTcpLast->dropped;
+            flow.tcp = std::move(copy);
         }
         if (killed && kind != proxy::HookKind::WebsocketMessage)
             flow.error = FlowError{QStringLiteral("Connection killed."),

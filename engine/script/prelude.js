@@ -344,24 +344,42 @@
     }
 
     class TcpMessage {
-        constructor(raw) { this._raw = raw; }
+        constructor(raw) {
+            this._raw = raw;
+            this._changed = false;
+        }
         get fromClient() { return this._raw.fromClient; }
         get content() { return this._raw.content; }
+        set content(v) {
+            this._raw.content = toBytes(v);
+            this._changed = true;
+        }
         get text() { return native.decodeUtf8(this._raw.content); }
+        set text(v) { this.content = String(v); }
         get timestamp() { return this._raw.timestamp; }
+        get injected() { return this._raw.injected; }
+        get dropped() { return this._raw.dropped; }
+        drop() {
+            this._raw.dropped = true;
+            this._changed = true;
+        }
     }
 
     class TcpData {
         constructor(raw) {
             this._raw = raw;
+            this._last = raw.last ? new TcpMessage(raw.last) : null;
             this._messages = null;
         }
         get messages() {
-            if (this._messages === null)
+            if (this._messages === null) {
                 this._messages = native.tcpMessages().map(function (m) { return new TcpMessage(m); });
+                if (this._last && this._messages.length)
+                    this._messages[this._messages.length - 1] = this._last;
+            }
             return this._messages;
         }
-        get lastMessage() { return this._raw.last ? new TcpMessage(this._raw.last) : null; }
+        get lastMessage() { return this._last; }
         get closedByClient() { return this._raw.closedByClient; }
         get timestampEnd() { return this._raw.timestampEnd; }
     }
@@ -480,6 +498,8 @@
             this._intercept = false;
             if (this._websocket && this._websocket.lastMessage)
                 this._websocket.lastMessage.drop();
+            if (this._tcp && this._tcp.lastMessage)
+                this._tcp.lastMessage.drop();
             return true;
         }
         intercept() {
@@ -562,7 +582,30 @@
                 throw new Error(answer.error);
             return answer.id;
         },
+        // mitmproxy's inject.websocket and inject.tcp commands: a message of the proxy's own
+        // into a live flow, after what its connection is relaying now.
+        inject: {
+            websocket(flow, toClient, message, isText) {
+                injectInto(flow, "websocket", toClient, message,
+                           isText === undefined ? !(message instanceof ArrayBuffer ||
+                                                    ArrayBuffer.isView(message)) : !!isText);
+            },
+            tcp(flow, toClient, message) {
+                injectInto(flow, "tcp", toClient, message, false);
+            },
+        },
     };
+    function injectInto(flow, kind, toClient, message, isText) {
+        if (!(flow instanceof Flow))
+            throw new TypeError("inject." + kind + ": the first argument must be a flow");
+        if (kind === "websocket" ? !flow.websocket : !flow.tcp)
+            throw new TypeError("inject." + kind + ": flow " + flow.id + " is not a " +
+                                (kind === "websocket" ? "WebSocket" : "TCP") + " flow");
+        const err = native.inject(flow.id, !!toClient, toBytes(message), isText);
+        if (err)
+            throw new Error("inject." + kind + ": " + err);
+    }
+    Object.freeze(spyglass.inject);
     Object.freeze(spyglass.log);
     Object.defineProperty(global, "spyglass", {value: Object.freeze(spyglass)});
     Object.defineProperty(global, "Response", {value: Response});
@@ -628,6 +671,8 @@
             }
             if (f._websocket && f._websocket._last && f._websocket._last._changed)
                 out.websocketLast = f._websocket._last._raw;
+            if (f._tcp && f._tcp._last && f._tcp._last._changed)
+                out.tcpLast = f._tcp._last._raw;
             if (finalHooks.indexOf(hook) >= 0 ||
                 (hook === "response" && f._response && f._response.status !== 101))
                 metadata.delete(f._raw.id);
@@ -656,6 +701,8 @@
                 out.push("spyglass." + n);
             for (const n of Object.keys(spyglass.log))
                 out.push("spyglass.log." + n);
+            for (const n of Object.keys(spyglass.inject))
+                out.push("spyglass.inject." + n);
             return out;
         },
     };

@@ -22,6 +22,15 @@ ScriptAddon::ScriptAddon(const QString& path) : m_path(path)
             log(proxy::LogLevel(level), message);
         },
         [this](quint64 wanted, const QString& error) { onLoaded(wanted, error); });
+    // The engine sets the injector when it takes the addon (ProxyEngine::addAddon), before
+    // the script runs a hook.
+    m_runtime->setInject(
+        [this](const QUuid& id, bool toClient, const QByteArray& content, bool isText) -> QString {
+            if (!injector())
+                return QStringLiteral("no proxy runs this script");
+            QString error;
+            return injector()(id, toClient, content, isText, &error) ? QString() : error;
+        });
     m_runtime->moveToThread(m_thread);
     m_thread->start();
 }

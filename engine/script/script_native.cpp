@@ -183,4 +183,15 @@ QJSValue ScriptNative::tcpMessages()
     return out;
 }
 
+QString ScriptNative::inject(const QString& flowId, bool toClient, const QByteArray& content,
+                             bool isText)
+{
+    const QUuid id = QUuid::fromString(flowId);
+    if (id.isNull())
+        return QStringLiteral("'%1' is not a flow id").arg(flowId);
+    if (!m_inject)
+        return QStringLiteral("no proxy runs this script");
+    return m_inject(id, toClient, content, isText);
+}
+
 } // namespace spyglass::script

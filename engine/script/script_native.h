@@ -26,6 +26,10 @@ class ScriptNative : public QObject
     Q_OBJECT
 public:
     using LogFn = std::function<void(int level, const QString& message)>;
+    // Sends a message into a live WebSocket or TCP flow (ProxyEngine::injectMessage); the
+    // error, or empty. Thread-safe.
+    using InjectFn = std::function<QString(const QUuid& flowId, bool toClient,
+                                           const QByteArray& content, bool isText)>;
 
     ScriptNative(QString scriptPath, LogFn log);
     // A JavaScript wrapper the engine does not own (this object outlives it).
@@ -36,6 +40,7 @@ public:
     void setHost(std::shared_ptr<const ScriptHost> host) { m_host = std::move(host); }
     // Called on this thread when a spyglass.setTimeout timer is due, with its id.
     void setOnTimer(std::function<void(int)> onTimer) { m_onTimer = std::move(onTimer); }
+    void setInject(InjectFn inject) { m_inject = std::move(inject); }
 
     Q_INVOKABLE void log(int level, const QString& message);
     // Registers an option (OptionRegistry::addScriptOption); the error, or empty.
@@ -48,6 +53,9 @@ public:
     Q_INVOKABLE QByteArray encodeUtf8(const QString& text) const;
     Q_INVOKABLE QJSValue websocketMessages();
     Q_INVOKABLE QJSValue tcpMessages();
+    // spyglass.inject.websocket / .tcp: the error, or empty.
+    Q_INVOKABLE QString inject(const QString& flowId, bool toClient, const QByteArray& content,
+                               bool isText);
     Q_INVOKABLE QString scriptPath() const { return m_path; }
     // A held flow (ScriptHost), by the id scripts see: false when it is not held (any more).
     Q_INVOKABLE bool resumeFlow(const QString& id);
@@ -76,6 +84,7 @@ private:
     std::function<void(int)> m_onTimer;
     QHash<int, QTimer*> m_timers; // children of this object
     int m_nextTimer = 1;
+    InjectFn m_inject;
 };
 
 } // namespace spyglass::script

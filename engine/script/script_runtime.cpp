@@ -86,6 +86,7 @@ QString ScriptRuntime::load()
     g->native->setHost(m_host);
     // The native object (and its timers) dies with its generation: a reload drops the timers.
     g->native->setOnTimer([this, gen = g.get()](int id) { fireTimer(*gen, id); });
+    g->native->setInject(m_inject);
     g->engine = std::make_unique<QJSEngine>();
     g->entry = ScriptApi::installPrelude(*g->engine, g->native->wrap(*g->engine));
     QString err;

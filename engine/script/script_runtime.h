@@ -70,6 +70,8 @@ public:
     QString path() const { return m_path; }
     // The hook functions the running version defines, in ScriptApi::hooks() order.
     QStringList hookNames() const;
+    // What spyglass.inject calls (ScriptNative::InjectFn); set before the first load.
+    void setInject(ScriptNative::InjectFn inject) { m_inject = std::move(inject); }
 
 private:
     struct Generation;
@@ -90,6 +92,7 @@ private:
 
     QString m_path;
     LogFn m_log;
+    ScriptNative::InjectFn m_inject;
     std::function<void(quint64, const QString&)> m_onLoaded;
     std::unique_ptr<Generation> m_current;
     ScriptWatchdog m_watchdog;

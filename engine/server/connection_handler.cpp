@@ -1,6 +1,7 @@
 #include "server/connection_handler.h"
 
 #include "server/hook_runner.h"
+#include "server/live_flows.h"
 #include "server/own_connections.h"
 #include "server/socket_stream.h"
 
@@ -74,6 +75,9 @@ ConnectionHandler::~ConnectionHandler()
         std::lock_guard lock(m_mailbox->mutex);
         m_mailbox->handler = nullptr;
     }
+    if (m_config.liveFlows)
+        for (const QUuid& id : m_liveFlows)
+            m_config.liveFlows->remove(id);
     // The layer goes first: it may hold on to what the sockets' owners own.
     m_layer.reset();
     // start() never ran: the descriptor is still ours alone.
@@ -368,8 +372,45 @@ void ConnectionHandler::requestWakeup(const RequestWakeup& command)
     QTimer::singleShot(ms, Qt::PreciseTimer, this, [this, id] { post(Wakeup{id}); });
 }
 
+void ConnectionHandler::noteLiveFlow(const HookData& hook)
+{
+    const QUuid id = hook.flow->id;
+    switch (hook.kind) {
+    case HookKind::WebsocketStart:
+    case HookKind::WebsocketMessage:
+    case HookKind::TcpStart:
+    case HookKind::TcpMessage:
+        if (!hook.flow->live ||
+            std::find(m_liveFlows.begin(), m_liveFlows.end(), id) != m_liveFlows.end())
+            return;
+        m_liveFlows.push_back(id);
+        // Injection (ProxyEngine::injectMessage) reaches the layer as an event of this
+        // connection, queued on its thread like a hook's answer.
+        m_config.liveFlows->add(id, [mailbox = m_mailbox](Event event) {
+            std::lock_guard lock(mailbox->mutex);
+            if (ConnectionHandler* h = mailbox->handler)
+                QMetaObject::invokeMethod(
+                    h, [h, event = std::move(event)] { h->post(event); }, Qt::QueuedConnection);
+        });
+        break;
+    case HookKind::WebsocketEnd:
+    case HookKind::TcpEnd:
+    case HookKind::TcpError:
+        if (const auto it = std::find(m_liveFlows.begin(), m_liveFlows.end(), id);
+            it != m_liveFlows.end()) {
+            m_liveFlows.erase(it);
+            m_config.liveFlows->remove(id);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 void ConnectionHandler::runHook(const Hook& command)
 {
+    if (m_config.liveFlows && command.hook && command.hook->flow)
+        noteLiveFlow(*command.hook);
     if (!m_config.hooks) {
         post(HookCompleted{command.id, command.hook});
         return;

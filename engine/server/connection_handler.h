@@ -42,6 +42,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QUuid>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -101,6 +102,8 @@ private:
     void runHook(const proxy::Hook& command);
     void pauseReading(const proxy::PauseReading& command);
     void hookDone(proxy::CommandId id);
+    // Lists (or, at its end hook, unlists) a WebSocket or TCP flow in m_config.liveFlows.
+    void noteLiveFlow(const proxy::HookData& hook);
 
     // The handler's own connection hooks (see Rules). `then` runs on completion (may be empty).
     bool wantsHook(proxy::HookKind kind) const;
@@ -156,6 +159,7 @@ private:
     std::deque<OwnHook> m_ownHooks; // the front one runs while m_ownHookId != 0
     proxy::CommandId m_ownHookId = 0;
     std::shared_ptr<Mailbox> m_mailbox;
+    std::vector<QUuid> m_liveFlows; // listed in m_config.liveFlows, unlisted when we go
     QString m_logPrefix;
 
     QTimer* m_idleTimer = nullptr;

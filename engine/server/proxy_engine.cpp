@@ -7,6 +7,7 @@
 #include "options/option_registry.h"
 #include "proxy/context.h"
 #include "server/hook_runner.h"
+#include "server/live_flows.h"
 #include "server/proxy_server.h"
 #include "server/replay_handler.h"
 #include "server/replay_queue.h"
@@ -108,6 +109,8 @@ struct ProxyEngine::Private
     std::shared_ptr<proxy::Services> services;
     std::unique_ptr<ProxyServer> server;
     ReplayQueue replays; // open while the server runs
+    // Live WebSocket and TCP flows, for injectMessage (handlers list and unlist them).
+    std::shared_ptr<LiveFlows> liveFlows = std::make_shared<LiveFlows>();
     // Guards `options` and the order of addon reconfigurations (setOption from any thread).
     mutable std::mutex optionsMutex;
     Options options;
@@ -167,6 +170,26 @@ bool ProxyEngine::replaceFlow(const QUuid& id, const HttpFlow& edited)
     return i && i->replace(id, edited);
 }
 
+bool ProxyEngine::injectMessage(const QUuid& flowId, bool toClient, const QByteArray& content,
+                                bool isText, QString* error)
+{
+    QString ignored;
+    if (!error)
+        error = &ignored;
+    const QString id = flowId.toString(QUuid::WithoutBraces);
+    switch (d->liveFlows->post(flowId, proxy::MessageInjected{flowId, toClient, content, isText})) {
+    case LiveFlows::Result::Posted:
+        return true;
+    case LiveFlows::Result::Ended:
+        *error = QStringLiteral("flow %1 is not live any more").arg(id);
+        return false;
+    case LiveFlows::Result::Unknown:
+        break;
+    }
+    *error = QStringLiteral("no live WebSocket or TCP flow %1").arg(id);
+    return false;
+}
+
 ProxyEngine::~ProxyEngine()
 {
     stop();
@@ -213,6 +236,7 @@ bool ProxyEngine::start(const Options& options, QString* error)
         return layers::makeRootLayer(std::move(ctx));
     };
     config.hooks = d->hooks.get();
+    config.liveFlows = d->liveFlows;
     config.log = [this](proxy::LogLevel level, const QString& message) {
         // Debug lines (codec repairs, dropped bytes) would cost a queued signal each on a
         // hot path; they are for tests and a future verbose switch.
@@ -366,6 +390,9 @@ bool ProxyEngine::setOption(const QString& name, const QString& value, QString* 
 
 void ProxyEngine::addAddon(std::unique_ptr<addons::Addon> addon)
 {
+    addon->setInjector(
+        [this](const QUuid& id, bool toClient, const QByteArray& content, bool isText,
+               QString* error) { return injectMessage(id, toClient, content, isText, error); });
     std::lock_guard lock(d->optionsMutex);
     if (d->services) {
         // Running: configured with the options in force before it sees a hook.

@@ -73,6 +73,18 @@ public:
     // (Intercept::hold, script/script_set.cpp). Lives as long as the engine.
     addons::Intercept* interceptAddon() const;
 
+    // Injection (mitmproxy's inject.websocket and inject.tcp commands). Thread-safe, from any
+    // thread: sends `content` to the client (toClient) or the server of the live WebSocket or
+    // TCP flow `flowId`, after whatever that connection is relaying now. A WebSocket message
+    // is framed as the peer expects (masked towards the server, compressed when
+    // permessage-deflate is on), text or binary as `isText` says; TCP bytes go as they are.
+    // The flow records it as a message with `injected` set. Returns false and a one-line
+    // reason when the flow is unknown (or not a WebSocket or TCP flow, or no hook carried it
+    // yet: a flow is reachable once one of its hooks ran) or has ended. A peer that closed
+    // before the message gets there drops it (logged).
+    bool injectMessage(const QUuid& flowId, bool toClient, const QByteArray& content, bool isText,
+                       QString* error);
+
     // Client replay (server/replay_handler.h, mitmproxy's ClientPlayback). Thread-safe, from
     // any thread, while the engine runs. The request of `flow` (edited or not) is copied into
     // a new flow with a new id, marked as a replay (HttpFlow::isReplay, `~replayq`), and

@@ -20,6 +20,7 @@
 namespace spyglass {
 
 class HookRunner;
+class LiveFlows;
 
 struct ServerConfig
 {
@@ -30,6 +31,9 @@ struct ServerConfig
     std::shared_ptr<const ProxyMode> mode;
     HookRunner* hooks = nullptr;                              // null: every hook completes at once
     std::function<void(proxy::LogLevel, const QString&)> log; // null: logs are dropped
+    // Where handlers list their live WebSocket and TCP flows for injection (live_flows.h);
+    // null: nothing is listed.
+    std::shared_ptr<LiveFlows> liveFlows;
 };
 
 } // namespace spyglass

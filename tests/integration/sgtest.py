@@ -820,7 +820,7 @@ def tls_through_proxy(proxy_port, host, port, cafile, server_hostname=None, tls_
 # Dump lines (Spyglass contract)
 
 DUMP_RE = re.compile(
-    r"^(?P<client>\S+:\d+) (?P<method>\S+) (?P<url>\S+) (?P<version>HTTP/[\d.]+|-) -> "
+    r"^(?P<client>\[replay\]|\S+:\d+) (?P<method>\S+) (?P<url>\S+) (?P<version>HTTP/[\d.]+|-) -> "
     r"(?:error: (?P<error>.+)|(?P<status>\d{3}) (?:(?P<reason>.+?) )?"
     r"(?P<size>\d+(?:\.\d+)?[a-zA-Z]{0,3}) (?P<duration>\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|min)))$")
 

@@ -54,6 +54,9 @@ def http_replay_without_listener(env):
     check_eq(sorted((m.group("method"), m.group("url"), m.group("status")) for m in printed(r)),
              [("GET", o.url("/echo?a=1"), "200"), ("POST", o.url("/echo"), "200")],
              "replayed flows printed")
+    # mitmdump marks client-replayed flows: "[replay]" where the client address would be.
+    check_eq([m.group("client") for m in printed(r)], ["[replay]", "[replay]"],
+             "client field of replayed flows")
     check(b"listening" not in r.stderr, f"-n listened: {T._short(r.stderr)}")
 
 
@@ -102,9 +105,12 @@ def replay_while_proxying(env):
     save = capture(env, "live", [(o.url("/echo?live=1"), [])])
     o.reset()
     p = env.new_proxy(["-C", save], name="replaying")
-    T.wait_dump_line(p, o.url("/echo?live=1"))
+    replayed = T.wait_dump_line(p, o.url("/echo?live=1"))
+    check_eq(replayed[0].group("client"), "[replay]", "client field of the replayed flow")
     r = T.curl(o.url("/echo?live=2"), proxy=p)
     check(r.rc == 0 and r.status == 200, f"proxying while replaying: {r}")
+    live = T.wait_dump_line(p, o.url("/echo?live=2"))
+    check(live[0].group("client") != "[replay]", f"a proxied flow marked as replay: {live[0]}")
     check_eq(requests_seen(o), [("GET", "/echo?live=1", 0), ("GET", "/echo?live=2", 0)],
              "requests the origin got")
 

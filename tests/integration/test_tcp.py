@@ -13,6 +13,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sgtest as T  # noqa: E402
@@ -208,6 +209,32 @@ def tcp_inside_tls(env):
         check_eq(line.group("count"), "4", "messages on the dump line")
         check_eq(server.received, [b"hello over tls\r\n", b"\x00\x01\x02 binary\r\n"],
                  "what the TLS server got")
+    finally:
+        server.stop()
+
+
+@case(spyglass_only=True)
+def script_rewrites_tcp_messages(env):
+    # examples/scripts/tcp_rewrite.js holds each message in tcp_message and changes it on the
+    # wire: the server's "foo" becomes "bar", a client chunk starting with DROP is not sent.
+    example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
+                           "scripts", "tcp_rewrite.js")
+    p = env.new_proxy(["-s", example])
+    server = LineServer(greeting=b"220 foo ready\r\n")
+    try:
+        s = T.tunnel(p.port, T.HOST, server.port)
+        check_eq(recv_exact(s, len(b"220 bar ready\r\n")), b"220 bar ready\r\n",
+                 "the greeting, rewritten")
+        s.sendall(b"DROP this\r\n")
+        time.sleep(0.5)  # two reads, two messages: only the first one is dropped
+        s.sendall(b"say foo\r\n")
+        check_eq(recv_exact(s, len(b"say bar\r\n")), b"say bar\r\n", "the echo, rewritten")
+        s.shutdown(socket.SHUT_WR)
+        T.recv_until_close(s, TIMEOUT)
+        s.close()
+        check_eq(b"".join(server.received), b"say foo\r\n", "what the server got")
+        line = wait_tcp_line(p, server.port)
+        check_eq(line.group("count"), "4", "messages on the dump line (the dropped one too)")
     finally:
         server.stop()
 

@@ -259,5 +259,44 @@ def websocket_option_off_relays(env):
         server.stop()
 
 
+@case(spyglass_only=True)
+def script_injects_pong(env):
+    # examples/scripts/websocket_inject_pong.js: a "ping" text from the client is answered by
+    # the proxy itself (spyglass.inject.websocket), compressed under permessage-deflate as
+    # the client agreed; the ping still reaches the server, whose echo follows.
+    need_websockets()
+    example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
+                           "scripts", "websocket_inject_pong.js")
+    p = env.new_proxy(["-s", example])
+    server = EchoServer()
+    try:
+        async def session():
+            sock = T.tunnel(p.port, T.HOST, server.port)
+            sock.setblocking(False)
+            ws = await asyncio.wait_for(
+                websockets.connect(f"ws://{T.HOST}:{server.port}/inject", sock=sock,
+                                   open_timeout=TIMEOUT, close_timeout=TIMEOUT), TIMEOUT)
+            got = []
+            try:
+                await ws.send("ping")
+                got.append(await asyncio.wait_for(ws.recv(), TIMEOUT))
+                got.append(await asyncio.wait_for(ws.recv(), TIMEOUT))
+                await ws.send("hello")
+                got.append(await asyncio.wait_for(ws.recv(), TIMEOUT))
+                await asyncio.wait_for(ws.close(1000, "done"), TIMEOUT)
+            finally:
+                await ws.close()
+            return got, ws.response_headers.get("Sec-WebSocket-Extensions")
+        got, extensions = asyncio.run(session())
+        check("permessage-deflate" in (extensions or ""), f"compression agreed: {extensions}")
+        check_eq(got, ["pong", "ping", "hello"], "what the client received")
+        check_eq(server.received, ["ping", "hello"], "what the server received")
+        url = f"http://{T.HOST}:{server.port}/inject"
+        line = wait_ws_line(p, url)
+        check_eq(line.group("count"), "5", "messages on the dump line (the injected one too)")
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     T.main()

@@ -131,6 +131,8 @@ Commands HttpLayer::handleEvent(const Event& event)
             feedHostedTls(*sc, event);
         else if (sc)
             onServerClosed(*sc);
+    } else if (auto* e = std::get_if<MessageInjected>(&event)) {
+        injectIntoWebSocket(*e);
     } else if (const CommandId id = replyTo(event)) {
         onReply(event, id);
     }

@@ -202,6 +202,8 @@ private:
     void runWebSocketCommand(StreamWebSocket& ws, proxy::Command& command);
     // Acknowledges owed DATA, pauses or resumes an HTTP/1.1 server, ends a finished one.
     void settleWebSocket(int streamId);
+    // Injection (proxy::MessageInjected): to the stream's WebSocketLayer whose flow it names.
+    void injectIntoWebSocket(const proxy::MessageInjected& injected);
     StreamWebSocket* webSocketOf(int streamId);
 
     // Body bytes one side may have waiting for the other side's window before the proxy

@@ -58,6 +58,16 @@ void HttpLayer::awaitServerSettings(HttpStream& stream, const ConnectionPtr& ser
         sc->settingsWaiters.push_back(stream.streamId());
 }
 
+void HttpLayer::injectIntoWebSocket(const MessageInjected& injected)
+{
+    for (const auto& [streamId, ws] : m_websockets) {
+        if (wsLayer(ws->layer).flow()->id == injected.flowId) {
+            runWebSocket(streamId, injected);
+            return;
+        }
+    }
+}
+
 HttpLayer::StreamWebSocket* HttpLayer::webSocketOf(int streamId)
 {
     const auto it = m_websockets.find(streamId);

@@ -63,6 +63,13 @@ Commands WebSocketLayer::handleEvent(const Event& event)
             p->eof = true;
             pump();
         }
+    } else if (auto* e = std::get_if<MessageInjected>(&event)) {
+        if (e->flowId == m_flow->id) {
+            if (m_waitingFor || m_state == State::Starting)
+                m_injections.push_back(*e); // in order, once the hook is answered
+            else
+                inject(*e);
+        }
     } else if (auto* e = std::get_if<HookCompleted>(&event)) {
         if (m_waitingFor && e->command == m_waitingFor) {
             m_waitingFor = 0;
@@ -124,6 +131,11 @@ void WebSocketLayer::start()
 
 void WebSocketLayer::pump()
 {
+    while (m_state == State::Open && !m_waitingFor && !m_injections.empty()) {
+        const MessageInjected injected = std::move(m_injections.front());
+        m_injections.pop_front();
+        inject(injected);
+    }
     while (m_state == State::Open && !m_waitingFor) {
         bool progressed = false;
         for (Peer* p : {&m_client, &m_server}) {
@@ -180,6 +192,33 @@ void WebSocketLayer::onMessage(Peer& from, Pending pending)
     pending.index = d.messages.size() - 1;
     m_pending = std::move(pending);
     runHook(HookKind::WebsocketMessage, true);
+}
+
+void WebSocketLayer::inject(const MessageInjected& injected)
+{
+    Peer& to = injected.toClient ? m_client : m_server;
+    if (m_state != State::Open || to.closeSent || !to.conn || !canWrite(*to.conn)) {
+        log(LogLevel::Info, QStringLiteral("WebSocket injection to the %1 dropped: the "
+                                           "connection is closing")
+                                .arg(who(to)));
+        return;
+    }
+    WebSocketMessage m;
+    m.fromClient = !injected.toClient;
+    m.isText = injected.isText;
+    m.content = injected.content;
+    m.timestamp = m_context.now();
+    m.injected = true;
+    data().messages.push_back(std::move(m));
+    Pending p;
+    p.from = &other(to);
+    p.isText = injected.isText;
+    p.compressed = m_deflate.has_value();
+    p.content = injected.content;
+    log(LogLevel::Debug, QStringLiteral("WebSocket message injected to the %1 (%2 bytes)")
+                             .arg(who(to))
+                             .arg(injected.content.size()));
+    reencode(p, injected.content, injected.isText);
 }
 
 void WebSocketLayer::afterMessageHook()
@@ -372,6 +411,10 @@ void WebSocketLayer::finish()
         return;
     m_state = State::Done;
     m_pending.reset();
+    if (!m_injections.empty())
+        log(LogLevel::Info, QStringLiteral("WebSocket over: %1 injected message(s) dropped")
+                                .arg(m_injections.size()));
+    m_injections.clear();
     m_waitingFor = 0;
     if (!m_flow->websocket || m_flow->websocket->timestampEnd == 0)
         data().timestampEnd = m_context.now();

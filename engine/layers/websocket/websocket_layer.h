@@ -34,6 +34,15 @@
 // a changed message is simply compressed on its own. A direction limited to an 8-bit window
 // (zlib cannot write one) gets such messages uncompressed, which permessage-deflate allows.
 //
+// Injection (mitmproxy's inject.websocket): a MessageInjected event naming this flow sends a
+// message of the proxy's own to one peer, between two whole messages of the other: text or
+// binary, cut into frames like a re-encoded message, masked towards the server, and
+// compressed when permessage-deflate is on (the receiver's window then holds what its
+// sender never wrote, so that sender's later compressed messages are re-compressed by the
+// proxy, as after a changed message). It is recorded with `injected` set; no hook runs for it.
+// While the layer waits for a hook (or for websocket_start), injections wait in order behind
+// it; once a Close went to that peer, or the WebSocket is over, they are dropped (logged).
+//
 // Frames the proxy writes towards the server are masked with a key from Services::random (or
 // a PRNG seeded from the flow id when unset); frames towards the client never are.
 //
@@ -123,6 +132,7 @@ private:
     void pump();
     bool readOne(Peer& peer); // false: nothing complete to read
     void onMessage(Peer& from, Pending pending);
+    void inject(const proxy::MessageInjected& injected);
     void afterMessageHook();
     void reencode(const Pending& pending, const QByteArray& content, bool isText);
     void onControl(Peer& from, const QByteArray& raw, bool isPing);
@@ -156,6 +166,7 @@ private:
     State m_state = State::Starting;
     proxy::CommandId m_waitingFor = 0; // the hook the layer waits for, 0 = none
     std::optional<Pending> m_pending;
+    std::deque<proxy::MessageInjected> m_injections; // waiting while a hook is answered
     std::mt19937 m_rng;
     proxy::Commands m_out;
 };

@@ -74,6 +74,33 @@ private Q_SLOTS:
         QVERIFY(back.tcp && back.tcp->messages.empty());
     }
 
+    void injectedAndDroppedSurvive()
+    {
+        // Since format 1.4: a TCP message's injected and dropped flags.
+        HttpFlow f = tcpFlow();
+        auto d = std::make_shared<TcpData>(*f.tcp);
+        TcpMessage injected;
+        injected.content = "injected by a script";
+        injected.injected = true;
+        d->messages.push_back(injected);
+        TcpMessage dropped;
+        dropped.fromClient = true;
+        dropped.content = "dropped by intercept";
+        dropped.dropped = true;
+        d->messages.push_back(dropped);
+        f.tcp = d;
+        HttpFlow back;
+        QCOMPARE(FlowCodec::decodeFlow(FlowCodec::encodeFlow(f), {}, back), QString());
+        QCOMPARE(back.tcp->messages.size(), 6);
+        QVERIFY(back.tcp->messages[4].injected && !back.tcp->messages[4].dropped);
+        QVERIFY(!back.tcp->messages[4].fromClient);
+        QVERIFY(back.tcp->messages[5].dropped && !back.tcp->messages[5].injected);
+        QVERIFY(back.tcp->messages[5].fromClient);
+        QVERIFY(!back.tcp->messages[0].injected && !back.tcp->messages[0].dropped);
+        QVERIFY(*back.tcp == *f.tcp);
+        QVERIFY(SessionFormat::minorVersion >= 4);
+    }
+
     void truncatedTcpSectionFailsCleanly()
     {
         const QByteArray payload = FlowCodec::encodeFlow(tcpFlow());

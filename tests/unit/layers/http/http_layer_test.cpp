@@ -466,15 +466,18 @@ private Q_SLOTS:
         // (mitmproxy: a TCPLayer after a 101 that no other protocol takes).
         QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
         QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.replyHook(); // tcp_message is waited for
         QVERIFY2(pb.expect(SendData{f.client, "\x81\x02hi"}), pb.why());
         pb.feed(DataReceived{f.client, "\x81\x82"
                                        "abcdXY"});
         QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.replyHook();
         QVERIFY2(pb.expect(SendData{server, "\x81\x82"
                                             "abcdXY"}),
                  pb.why());
         pb.feed(DataReceived{server, "\x88\x00"});
         QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.replyHook();
         QVERIFY2(pb.expect(SendData{f.client, "\x88\x00"}), pb.why());
         QVERIFY2(pb.expectNothing(), pb.why());
     }

@@ -160,6 +160,8 @@ private Q_SLOTS:
         QFETCH(int, mode);
         Fixture f;
         const Context ctx = f.context("reverse:tcp://db.local:5432");
+        // Nobody listens to tcp_message here (tcp_layer_test covers the wait for it).
+        ctx.services->wantedHooks = ~Services::bit(HookKind::TcpMessage);
         ReverseProxyLayer layer(ctx);
         Playbook pb(layer);
         pb.ignoreLogs();

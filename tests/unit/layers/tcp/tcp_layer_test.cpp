@@ -3,6 +3,9 @@
 // flow, the tcp_* hooks and the snapshots they carry, half-closes and who closed first, an
 // unreachable server (tcp_error), a server-first protocol under connection_strategy=eager,
 // the plain unrecorded relay for ignore_hosts, tcp_hosts forcing TCP over HTTP, and rawtcp off.
+// tcp_message waits: a held message blocks its flow (later bytes and ends queue in order,
+// back-pressure above the limit), a hook may replace or drop it, and nothing waits when
+// nobody wants the hook. Injection (inject.tcp) sends raw bytes and records them.
 #include "layers/next_layer.h"
 #include "layers/tcp/tcp_layer.h"
 #include "options/options.h"
@@ -56,16 +59,28 @@ struct Outcome
     int fullCloses = 0;
 };
 
-Outcome drain(Playbook& pb, const Fixture& f)
+// Runs every queued command; a tcp_message hook is answered at once, after `edit` (when
+// given) changed the flow as a hook would. Snapshots are copies made at hook time, as the
+// engine publishes them.
+using Edit = std::function<void(HttpFlow&)>;
+
+Outcome drain(Playbook& pb, const Fixture& f, const Edit& edit = {})
 {
     Outcome o;
-    for (const Command& c : pb.pending()) {
+    while (!pb.pending().empty()) {
+        const Command c = pb.pending().front();
+        pb.pending().pop_front();
         if (auto* s = std::get_if<SendData>(&c)) {
             (s->connection == f.client ? o.toClient : o.toServer) += s->data;
         } else if (auto* h = std::get_if<Hook>(&c)) {
             o.hooks << h->hook->kind;
-            o.last = h->hook->flow;
-            o.snapshots << h->hook->flow;
+            o.last = std::make_shared<const HttpFlow>(*h->hook->flow);
+            o.snapshots << o.last;
+            if (h->hook->kind == HookKind::TcpMessage) {
+                if (edit)
+                    edit(*h->hook->flow);
+                pb.feed(HookCompleted{h->id, h->hook});
+            }
         } else if (std::holds_alternative<OpenConnection>(c)) {
             ++o.opens;
         } else if (auto* cc = std::get_if<CloseConnection>(&c)) {
@@ -73,8 +88,15 @@ Outcome drain(Playbook& pb, const Fixture& f)
                 ++o.fullCloses;
         }
     }
-    pb.pending().clear();
     return o;
+}
+
+// What a hook does to the newest message: a copy of the TCP data with it changed.
+void editLast(HttpFlow& flow, const std::function<void(TcpMessage&)>& change)
+{
+    auto copy = std::make_shared<TcpData>(*flow.tcp);
+    change(copy->messages.lastForWriting());
+    flow.tcp = std::move(copy);
 }
 
 void feedAs(Playbook& pb, const ConnectionPtr& conn, const QByteArray& data, int mode)
@@ -201,6 +223,8 @@ private slots:
         QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
         pb.feed(DataReceived{f.client, "ping"});
         QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why()); // held: no connect yet
+        pb.replyHook();
         QVERIFY2(pb.expect(OpenConnection{0, f.server}), pb.why());
         pb.replyOpen();
         QVERIFY2(pb.expect(SendData{f.server, "ping"}), pb.why());
@@ -283,6 +307,225 @@ private slots:
         }
     }
 
+    // tcp_message waits for its answer.
+
+    void heldMessageBlocksItsFlowInOrder()
+    {
+        Fixture f;
+        TcpLayer layer(f.context(), TcpLayer::Mode::Record);
+        Playbook pb(layer);
+        pb.feed(Start{});
+        QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
+        pb.feed(DataReceived{f.client, "one"});
+        Hook held;
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage, &held), pb.why());
+        QVERIFY(layer.isWaiting());
+        QCOMPARE(held.hook->flow.get(), layer.flow().get()); // the layer's flow, to change
+        QCOMPARE(held.hook->flow->tcp->messages.back().content, QByteArray("one"));
+        // Everything that arrives meanwhile waits, both ways, ends included.
+        pb.feed(DataReceived{f.server, "two"});
+        pb.feed(DataReceived{f.client, "three"});
+        pb.feed(ConnectionClosed{f.client});
+        QVERIFY2(pb.expectNothing(), pb.why());
+        pb.feed(HookCompleted{held.id, held.hook});
+        QVERIFY2(pb.expect(SendData{f.server, "one"}), pb.why());
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage, &held), pb.why());
+        QCOMPARE(held.hook->flow->tcp->messages.back().content, QByteArray("two"));
+        QVERIFY2(pb.expectNothing(), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.client, "two"}), pb.why());
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.server, "three"}), pb.why());
+        QVERIFY2(pb.expect(CloseConnection{f.server, true}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+        QVERIFY(!layer.isWaiting());
+    }
+
+    void hooksReplaceAndDrop_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("whole") << 0;
+        QTest::newRow("byte by byte") << 1;
+        QTest::newRow("random cuts") << 2;
+    }
+
+    void hooksReplaceAndDrop()
+    {
+        // A hook upper-cases what the client sends and drops every 'x' the server sends;
+        // whatever the cuts, what arrives is exactly that, in order.
+        QFETCH(int, mode);
+        Fixture f;
+        TcpLayer layer(f.context(), TcpLayer::Mode::Record);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        drain(pb, f);
+        const Edit edit = [](HttpFlow& flow) {
+            const TcpMessage& m = flow.tcp->messages.back();
+            if (m.fromClient) {
+                editLast(flow, [](TcpMessage& t) { t.content = t.content.toUpper(); });
+            } else {
+                QByteArray kept = m.content;
+                kept.replace("x", "");
+                if (kept.isEmpty())
+                    editLast(flow, [](TcpMessage& t) { t.dropped = true; });
+                else
+                    editLast(flow, [kept](TcpMessage& t) { t.content = kept; });
+            }
+        };
+        feedAs(pb, f.client, "hello there", mode);
+        feedAs(pb, f.server, "xaxbx", mode);
+        feedAs(pb, f.client, "bye", mode);
+        const Outcome o = drain(pb, f, edit);
+        QCOMPARE(o.toServer, QByteArray("HELLO THEREBYE"));
+        QCOMPARE(o.toClient, QByteArray("ab"));
+        const TcpData& d = *layer.flow()->tcp;
+        QCOMPARE(joined(d, true), QByteArray("HELLO THEREBYE")); // the flow keeps the edits
+        bool anyDropped = false;
+        for (const TcpMessage& m : d.messages)
+            anyDropped = anyDropped || m.dropped;
+        if (mode == 0)
+            QVERIFY(!anyDropped); // one message, changed
+        else if (mode == 1)
+            QVERIFY(anyDropped); // byte by byte: the lone 'x' messages were dropped
+        // The next message goes on from the edited data.
+        pb.feed(DataReceived{f.client, "z"});
+        QCOMPARE(drain(pb, f).toServer, QByteArray("z"));
+        QCOMPARE(layer.flow()->tcp->messages.back().content, QByteArray("z"));
+    }
+
+    void droppedMessageIsNotForwarded()
+    {
+        Fixture f;
+        TcpLayer layer(f.context(), TcpLayer::Mode::Record);
+        Playbook pb(layer);
+        pb.feed(Start{});
+        QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
+        pb.feed(DataReceived{f.server, "secret"});
+        Hook h;
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage, &h), pb.why());
+        editLast(*h.hook->flow, [](TcpMessage& m) { m.dropped = true; });
+        pb.replyHook();
+        QVERIFY2(pb.expect(Log{LogLevel::Info, QStringLiteral("dropped (6 bytes)")}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+        QVERIFY(layer.flow()->tcp->messages.back().dropped);
+        QCOMPARE(layer.flow()->tcp->messages.back().content, QByteArray("secret"));
+    }
+
+    void heldMessagePushesBack()
+    {
+        // A long hold: past MaxQueuedWhileHeld queued bytes both peers stop being read, and
+        // are read again once the queue has drained.
+        Fixture f;
+        TcpLayer layer(f.context(), TcpLayer::Mode::Record);
+        Playbook pb(layer);
+        pb.feed(Start{});
+        QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
+        pb.feed(DataReceived{f.client, "held"});
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        const QByteArray chunk(64 * 1024, 'd');
+        qint64 fed = 0;
+        while (fed <= TcpLayer::MaxQueuedWhileHeld) {
+            QVERIFY2(pb.expectNothing(), pb.why());
+            pb.feed(DataReceived{f.server, chunk});
+            fed += chunk.size();
+        }
+        QVERIFY2(pb.expect(PauseReading{f.client, true}), pb.why());
+        QVERIFY2(pb.expect(PauseReading{f.server, true}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+        pb.replyHook();
+        const Outcome o = drain(pb, f);
+        QCOMPARE(o.toServer, QByteArray("held"));
+        QCOMPARE(o.toClient.size(), fed);
+        QVERIFY(!layer.isWaiting());
+        // Not paused any more: the next message goes through without a resume to announce.
+        pb.feed(DataReceived{f.client, "x"});
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.server, "x"}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+    }
+
+    void resumesReadingAfterTheHold()
+    {
+        Fixture f;
+        TcpLayer layer(f.context(), TcpLayer::Mode::Record);
+        Playbook pb(layer);
+        pb.feed(Start{});
+        QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
+        pb.feed(DataReceived{f.client, "held"});
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.feed(DataReceived{f.server, QByteArray(TcpLayer::MaxQueuedWhileHeld + 1, 'd')});
+        QVERIFY2(pb.expect(PauseReading{f.client, true}), pb.why());
+        QVERIFY2(pb.expect(PauseReading{f.server, true}), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.server, "held"}), pb.why());
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());      // the queued one, held too
+        QVERIFY2(pb.expect(PauseReading{f.client, false}), pb.why()); // the queue is empty
+        QVERIFY2(pb.expect(PauseReading{f.server, false}), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.client, QByteArray(TcpLayer::MaxQueuedWhileHeld + 1, 'd')}),
+                 pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+    }
+
+    void nobodyWantsTheHookNothingWaits()
+    {
+        Fixture f;
+        Context c = f.context();
+        c.services->wantedHooks = ~Services::bit(HookKind::TcpMessage);
+        TcpLayer layer(c, TcpLayer::Mode::Record);
+        Playbook pb(layer);
+        pb.feed(Start{});
+        QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
+        pb.feed(DataReceived{f.client, "a"});
+        QVERIFY2(pb.expect(SendData{f.server, "a"}), pb.why());
+        pb.feed(DataReceived{f.server, "b"});
+        QVERIFY2(pb.expect(SendData{f.client, "b"}), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+        QVERIFY(!layer.isWaiting());
+        QCOMPARE(layer.flow()->tcp->messages.size(), 2);
+    }
+
+    // inject.tcp
+
+    void injectSendsRawAndRecords()
+    {
+        Fixture f;
+        TcpLayer layer(f.context(), TcpLayer::Mode::Record);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        pb.feed(Start{});
+        QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
+        const QUuid id = layer.flow()->id;
+        pb.feed(MessageInjected{id, true, "to client", false});
+        QVERIFY2(pb.expect(SendData{f.client, "to client"}), pb.why());
+        pb.feed(MessageInjected{id, false, "to server", false});
+        QVERIFY2(pb.expect(SendData{f.server, "to server"}), pb.why());
+        pb.feed(MessageInjected{QUuid::createUuid(), true, "not ours", false});
+        QVERIFY2(pb.expectNothing(), pb.why());
+        const TcpData& d = *layer.flow()->tcp;
+        QCOMPARE(d.messages.size(), 2);
+        QVERIFY(d.messages[0].injected && !d.messages[0].fromClient);
+        QCOMPARE(d.messages[0].content, QByteArray("to client"));
+        QVERIFY(d.messages[1].injected && d.messages[1].fromClient);
+
+        // While a message is held, an injection waits its turn behind it.
+        pb.feed(DataReceived{f.server, "first"});
+        QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.feed(MessageInjected{id, true, "second", false});
+        QVERIFY2(pb.expectNothing(), pb.why());
+        pb.replyHook();
+        QVERIFY2(pb.expect(SendData{f.client, "firstsecond"}), pb.why());
+        // After the server's end the client side is half-closed: nothing more goes there.
+        pb.feed(ConnectionClosed{f.server});
+        QVERIFY2(pb.expect(CloseConnection{f.client, true}), pb.why());
+        pb.feed(MessageInjected{id, true, "late", false});
+        QVERIFY2(pb.expectNothing(), pb.why());
+        QCOMPARE(layer.flow()->tcp->messages.size(), 4);
+    }
+
     // NextLayer inside a tunnel.
 
     void serverFirstUnderEagerIsRecorded()
@@ -296,6 +539,8 @@ private slots:
         Hook h;
         QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
         QVERIFY2(pb.expectHook(HookKind::TcpMessage, &h), pb.why());
+        QVERIFY2(pb.expectNothing(), pb.why());
+        pb.replyHook();
         QVERIFY2(pb.expect(SendData{f.client, "220 hello\r\n"}), pb.why());
         QVERIFY2(pb.expectNothing(), pb.why());
         const TcpData& d = *h.hook->flow->tcp;
@@ -304,6 +549,7 @@ private slots:
         QCOMPARE(d.messages[0].content, QByteArray("220 hello\r\n"));
         pb.feed(DataReceived{f.client, "HELO x\r\n"});
         QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.replyHook();
         QVERIFY2(pb.expect(SendData{f.server, "HELO x\r\n"}), pb.why());
     }
 
@@ -316,6 +562,7 @@ private slots:
         pb.feed(DataReceived{f.client, QByteArray("\x00\x01binary", 8)});
         QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
         QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.replyHook();
         QVERIFY2(pb.expect(SendData{f.server, QByteArray("\x00\x01binary", 8)}), pb.why());
     }
 
@@ -345,6 +592,7 @@ private slots:
         pb.feed(DataReceived{f.client, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"});
         QVERIFY2(pb.expectHook(HookKind::TcpStart), pb.why());
         QVERIFY2(pb.expectHook(HookKind::TcpMessage), pb.why());
+        pb.replyHook();
         QVERIFY2(pb.expect(SendData{f.server, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"}), pb.why());
     }
 

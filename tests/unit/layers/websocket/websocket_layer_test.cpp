@@ -1,8 +1,9 @@
 // Playbook tests of WebSocketLayer: relaying both ways with the input whole, byte by byte
 // and cut at random, the hooks and the flow they fill, ping/pong, the closing handshake,
 // protocol errors, hooks that change or drop messages (also under permessage-deflate with
-// and without context takeover), snapshots that stay as they were published, and the
-// hand-over from HttpLayer after a 101.
+// and without context takeover), snapshots that stay as they were published, the
+// hand-over from HttpLayer after a 101, and injection (inject.websocket): framed, masked
+// towards the server, compressed under permessage-deflate, queued behind a held message.
 #include "layers/http/http_layer.h"
 #include "layers/websocket/websocket_layer.h"
 #include "layers/websocket/websocket_message_reader.h"
@@ -412,6 +413,90 @@ private Q_SLOTS:
         QVERIFY2(pb.expectHook(HookKind::WebsocketMessage), pb.why());
         pb.replyHook();
         QVERIFY2(pb.expect(SendData{f.server, next}), pb.why());
+    }
+
+    void injectFramesAndRecords_data() { addModes(); }
+    void injectFramesAndRecords()
+    {
+        QFETCH(int, mode);
+        Fixture f;
+        WebSocketLayer layer(f.context(), f.flow);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        QVERIFY2(started(pb), pb.why());
+        const QUuid id = f.flow->id;
+        pb.feed(MessageInjected{id, true, "pong", true});
+        QVERIFY2(pb.expect(SendData{f.client, serverFrame(Opcode::Text, "pong")}), pb.why());
+        pb.feed(MessageInjected{id, false, QByteArray("\x01\x02", 2), false});
+        const auto toServer = decode(pb.takeSent(f.server), Reader::Sender::Client);
+        QCOMPARE(toServer.size(), size_t(1)); // masked, as a client's frames must be
+        QCOMPARE(std::get<Reader::Message>(toServer[0]).content, QByteArray("\x01\x02", 2));
+        QVERIFY(!std::get<Reader::Message>(toServer[0]).isText);
+        pb.feed(MessageInjected{QUuid::createUuid(), true, "not ours", true});
+        QVERIFY2(pb.expectNothing(), pb.why());
+        QCOMPARE(f.ws().messages.size(), 2);
+        QVERIFY(f.ws().messages[0].injected && !f.ws().messages[0].fromClient);
+        QVERIFY(f.ws().messages[0].isText);
+        QVERIFY(f.ws().messages[1].injected && f.ws().messages[1].fromClient);
+
+        // While a message is held, an injection waits behind it, whatever the cuts.
+        feedAs(pb, f.client, clientFrame(Opcode::Text, "ping"), mode);
+        QVERIFY2(pb.expectHook(HookKind::WebsocketMessage), pb.why());
+        pb.feed(MessageInjected{id, true, "pong", true});
+        QVERIFY2(pb.expectNothing(), pb.why());
+        pb.replyHook();
+        const QByteArray sent = pb.takeSent(f.server);
+        QCOMPARE(std::get<Reader::Message>(decode(sent, Reader::Sender::Client)[0]).content,
+                 QByteArray("ping"));
+        QVERIFY2(pb.expect(SendData{f.client, serverFrame(Opcode::Text, "pong")}), pb.why());
+        QCOMPARE(f.ws().messages.size(), 4);
+        QVERIFY(!f.ws().messages[2].injected);
+        QVERIFY(f.ws().messages[3].injected);
+
+        // After the client's Close nothing more goes to the server... and once a Close went
+        // to the client, nothing more goes there either.
+        pb.feed(DataReceived{f.client, clientFrame(Opcode::Close, closeBody(1000, "bye"))});
+        pb.takeSent(f.server);
+        pb.feed(MessageInjected{id, false, "late", true});
+        QVERIFY2(pb.expectNothing(), pb.why());
+        QCOMPARE(f.ws().messages.size(), 4);
+    }
+
+    void injectUnderDeflate()
+    {
+        // Compressed with the proxy's own deflater; the client's later messages, which the
+        // server inflates with the window that now holds the injected one, are re-compressed.
+        Fixture f("permessage-deflate");
+        WebSocketLayer layer(f.context(), f.flow);
+        Playbook pb(layer);
+        pb.ignoreLogs();
+        QVERIFY2(started(pb), pb.why());
+        ZlibSender zclient(true);
+        const QByteArray first = chatter(40);
+        pb.feed(
+            DataReceived{f.client, clientFrame(Opcode::Text, zclient.compress(first), true, true)});
+        QVERIFY2(pb.expectHook(HookKind::WebsocketMessage), pb.why());
+        pb.replyHook();
+        QByteArray toServer = pb.takeSent(f.server);
+        pb.feed(MessageInjected{f.flow->id, false, "injected " + chatter(5), true});
+        toServer += pb.takeSent(f.server);
+        const QByteArray third = chatter(41) + "third";
+        pb.feed(
+            DataReceived{f.client, clientFrame(Opcode::Text, zclient.compress(third), true, true)});
+        QVERIFY2(pb.expectHook(HookKind::WebsocketMessage), pb.why());
+        pb.replyHook();
+        toServer += pb.takeSent(f.server);
+        const auto events = decode(toServer, Reader::Sender::Client, true);
+        QCOMPARE(events.size(), size_t(3));
+        QCOMPARE(std::get<Reader::Message>(events[0]).content, first);
+        QCOMPARE(std::get<Reader::Message>(events[1]).content, "injected " + chatter(5));
+        QVERIFY(std::get<Reader::Message>(events[1]).compressed);
+        QCOMPARE(std::get<Reader::Message>(events[2]).content, third);
+        // Towards the client (the server's direction) too.
+        pb.feed(MessageInjected{f.flow->id, true, chatter(6), true});
+        const auto toClient = decode(pb.takeSent(f.client), Reader::Sender::Server, true);
+        QCOMPARE(toClient.size(), size_t(1));
+        QCOMPARE(std::get<Reader::Message>(toClient[0]).content, chatter(6));
     }
 
     void deflatePassesOriginalFrames_data() { addModes(); }
