@@ -4,7 +4,25 @@ namespace spyglass {
 
 bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
 {
-    return a.compare(b, Qt::CaseInsensitive) == 0;
+    // Field names are compared many times per message: different lengths and ASCII letters
+    // are settled here; only bytes above 0x7f take Qt's Latin-1 comparison.
+    if (a.size() != b.size())
+        return false;
+    const char* x = a.data();
+    const char* y = b.data();
+    for (qsizetype i = 0, n = a.size(); i < n; ++i) {
+        const auto c = static_cast<unsigned char>(x[i]);
+        const auto d = static_cast<unsigned char>(y[i]);
+        if (c == d)
+            continue;
+        if ((c | d) & 0x80)
+            return a.sliced(i).compare(b.sliced(i), Qt::CaseInsensitive) == 0;
+        const auto lc = (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
+        const auto ld = (d >= 'A' && d <= 'Z') ? d | 0x20 : d;
+        if (lc != ld)
+            return false;
+    }
+    return true;
 }
 
 Headers::Headers(std::initializer_list<Field> fields) : m_fields(fields) {}
@@ -82,9 +100,16 @@ bool Headers::hasToken(QByteArrayView name, QByteArrayView token) const
     for (const auto& f : m_fields) {
         if (!equalsIgnoreCase(f.first, name))
             continue;
-        for (const QByteArray& part : f.second.split(','))
-            if (equalsIgnoreCase(part.trimmed(), token))
+        const QByteArrayView value = f.second;
+        qsizetype from = 0;
+        while (from <= value.size()) {
+            qsizetype comma = value.indexOf(',', from);
+            if (comma < 0)
+                comma = value.size();
+            if (equalsIgnoreCase(value.sliced(from, comma - from).trimmed(), token))
                 return true;
+            from = comma + 1;
+        }
     }
     return false;
 }

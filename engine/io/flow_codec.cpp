@@ -1,7 +1,9 @@
 #include "io/flow_codec.h"
 
 #include <QtEndian>
+
 #include <bit>
+#include <cstring>
 #include <initializer_list>
 
 namespace spyglass {
@@ -48,28 +50,50 @@ enum BodyFlag : quint64
     BodyStreamed = 1 << 0,
 };
 
+// Writes through a pointer into a buffer sized ahead (doubling when short): every flow is
+// encoded once when it is stored, in many small pieces, and QByteArray::append costs more
+// than the copy for pieces this short.
 class Encoder
 {
 public:
-    explicit Encoder(qsizetype reserve) { m_out.reserve(reserve); }
+    explicit Encoder(qsizetype reserve) { grow(std::max<qsizetype>(reserve, 64)); }
 
-    QByteArray take() { return std::move(m_out); }
+    QByteArray take()
+    {
+        m_out.truncate(m_size);
+        m_size = 0;
+        m_data = nullptr;
+        return std::move(m_out);
+    }
 
-    void u8(quint8 v) { m_out.append(char(v)); }
+    void u8(quint8 v)
+    {
+        *room(1) = char(v);
+        ++m_size;
+    }
     void varint(quint64 v)
     {
+        char* p = room(10);
+        qsizetype n = 0;
         while (v >= 0x80) {
-            m_out.append(char(v | 0x80));
+            p[n++] = char(v | 0x80);
             v >>= 7;
         }
-        m_out.append(char(v));
+        p[n++] = char(v);
+        m_size += n;
     }
     void zigzag(qint64 v) { varint((quint64(v) << 1) ^ quint64(v >> 63)); }
-    void raw(QByteArrayView b) { m_out.append(b); }
+    void raw(QByteArrayView b)
+    {
+        if (b.isEmpty())
+            return;
+        std::memcpy(room(b.size()), b.data(), size_t(b.size()));
+        m_size += b.size();
+    }
     void bytes(QByteArrayView b)
     {
         varint(quint64(b.size()));
-        m_out.append(b);
+        raw(b);
     }
     void string(const QString& s) { bytes(s.toUtf8()); }
     void byteList(const QList<QByteArray>& list)
@@ -107,9 +131,8 @@ public:
             const quint64 bits = std::bit_cast<quint64>(v);
             if (bits == 0)
                 continue;
-            char le[8];
-            qToLittleEndian<quint64>(bits, le);
-            m_out.append(le, 8);
+            qToLittleEndian<quint64>(bits, room(8));
+            m_size += 8;
         }
     }
     void body(const BodyInfo& b)
@@ -121,22 +144,42 @@ public:
 
     // A section is a varint length followed by its content. The content is written first and
     // the length inserted in front of it afterwards (one memmove of the section).
-    qsizetype beginSection() const { return m_out.size(); }
+    qsizetype beginSection() const { return m_size; }
     void endSection(qsizetype start)
     {
         char len[10];
-        int n = 0;
-        quint64 v = quint64(m_out.size() - start);
+        qsizetype n = 0;
+        quint64 v = quint64(m_size - start);
         while (v >= 0x80) {
             len[n++] = char(v | 0x80);
             v >>= 7;
         }
         len[n++] = char(v);
-        m_out.insert(start, QByteArrayView(len, n));
+        room(n);
+        std::memmove(m_data + start + n, m_data + start, size_t(m_size - start));
+        std::memcpy(m_data + start, len, size_t(n));
+        m_size += n;
     }
 
 private:
+    // Where the next `n` bytes go (m_size is advanced by the caller).
+    char* room(qsizetype n)
+    {
+        if (m_size + n > m_capacity)
+            grow(std::max(m_capacity * 2, m_size + n));
+        return m_data + m_size;
+    }
+    void grow(qsizetype capacity)
+    {
+        m_out.resize(capacity);
+        m_data = m_out.data();
+        m_capacity = capacity;
+    }
+
     QByteArray m_out;
+    char* m_data = nullptr;
+    qsizetype m_size = 0;
+    qsizetype m_capacity = 0;
 };
 
 // Reads a payload slice. The first error sticks (shared by nested sections); after it every

@@ -148,6 +148,18 @@ constexpr llhttp_settings_t kSettings = {
     .on_reset = nullptr,
 };
 
+// Most spans arrive whole: an empty target then gets an exactly sized copy, which costs less
+// than QByteArray::append's growth path.
+void appendSpan(QByteArray& into, const char* at, qsizetype length)
+{
+    if (length == 0)
+        return;
+    if (into.isEmpty())
+        into = QByteArray(at, length);
+    else
+        into.append(at, length);
+}
+
 QByteArray trimTrailingWhitespace(QByteArray s)
 {
     qsizetype n = s.size();
@@ -313,7 +325,7 @@ int Http1Parser::Impl::onStartLineSpan(QByteArray& into, const char* at, size_t 
 {
     if (headTooLarge(at + length))
         return failHeadTooLarge();
-    into.append(at, qsizetype(length));
+    appendSpan(into, at, qsizetype(length));
     return 0;
 }
 
@@ -336,7 +348,7 @@ int Http1Parser::Impl::onHeaderField(const char* at, size_t length)
     } else if (headTooLarge(at + length)) {
         return failHeadTooLarge();
     }
-    m_field.append(at, qsizetype(length));
+    appendSpan(m_field, at, qsizetype(length));
     return 0;
 }
 
@@ -379,7 +391,7 @@ int Http1Parser::Impl::onHeaderValue(const char* at, size_t length)
         if (skip < length)
             m_skipFoldWhitespace = false;
     }
-    m_value.append(at + skip, qsizetype(length - skip));
+    appendSpan(m_value, at + skip, qsizetype(length - skip));
     return 0;
 }
 

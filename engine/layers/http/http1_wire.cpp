@@ -2,54 +2,137 @@
 
 #include "flow/connection.h"
 
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
+
 namespace spyglass::layers::http {
 
 namespace {
 
-bool isTchar(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
-}
-
-// CR, LF and NUL would end the line early or confuse the peer: they become spaces.
-QByteArray neutralised(const QByteArray& value, bool* changed)
-{
-    QByteArray out = value;
-    for (char& c : out) {
-        if (c == '\r' || c == '\n' || c == '\0') {
-            c = ' ';
-            *changed = true;
-        }
-    }
-    return out;
-}
+// tchar (RFC 9110 5.6.2) as a table: heads are written for every message.
+constexpr std::array<bool, 256> kTchar = [] {
+    std::array<bool, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c)
+        t[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        t[c] = true;
+    for (int c = '0'; c <= '9'; ++c)
+        t[c] = true;
+    for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
+        t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
 
 // A request-target is visible ASCII without spaces (RFC 9112 3.2).
-QByteArray safeTarget(const QByteArray& target, bool* changed)
+bool targetByteAllowed(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7f;
+}
+
+QByteArray percentEncodedTarget(QByteArrayView target)
 {
     QByteArray out;
-    out.reserve(target.size());
+    out.reserve(target.size() * 3);
     for (const char c : target) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7f) {
-            out += '%' + QByteArray::number(u, 16).toUpper().rightJustified(2, '0');
-            *changed = true;
-        } else {
+        if (targetByteAllowed(c)) {
             out += c;
+        } else {
+            const auto u = static_cast<unsigned char>(c);
+            out += '%';
+            out += "0123456789ABCDEF"[u >> 4];
+            out += "0123456789ABCDEF"[u & 0xf];
         }
     }
     return out;
 }
+
+// Writes a head into the end of `wire`, sized once to at least what it takes (fields that
+// are dropped only make it shorter): Qt's QByteArray::append goes through insert() and costs
+// more than the copy for pieces this short. finish() cuts `wire` to what was written.
+class HeadWriter
+{
+public:
+    HeadWriter(QByteArray& wire, qsizetype atMost) : m_wire(wire)
+    {
+        const qsizetype start = wire.size();
+        wire.resize(start + atMost);
+        m_p = wire.data() + start;
+    }
+    void put(QByteArrayView s)
+    {
+        if (!s.isEmpty())
+            std::memcpy(m_p, s.data(), size_t(s.size()));
+        m_p += s.size();
+    }
+    void put(char c) { *m_p++ = c; }
+    // CR, LF and NUL would end the line early or confuse the peer: they become spaces.
+    bool putNeutralised(QByteArrayView s)
+    {
+        char* const from = m_p;
+        put(s);
+        bool changed = false;
+        for (char* c = from; c != m_p; ++c) {
+            if (*c == '\r' || *c == '\n' || *c == '\0') {
+                *c = ' ';
+                changed = true;
+            }
+        }
+        return changed;
+    }
+    void putCrlf()
+    {
+        put('\r');
+        put('\n');
+    }
+    void finish() { m_wire.truncate(m_p - m_wire.constData()); }
+
+private:
+    QByteArray& m_wire;
+    char* m_p = nullptr;
+};
 
 // RFC 9112 6.2: a message with Transfer-Encoding carries no Content-Length (the pair is
 // what request smuggling is made of), so the Content-Length fields are left out.
-Headers withoutConflictingLength(const Headers& headers, QStringList& debug)
+bool leaveOutContentLength(const Headers& headers, QStringList& debug)
 {
-    Headers out = headers;
-    if (out.contains("transfer-encoding") && out.remove("content-length") > 0)
+    if (headers.contains("transfer-encoding") && headers.contains("content-length")) {
         debug << QStringLiteral("left out Content-Length: the message has Transfer-Encoding");
-    return out;
+        return true;
+    }
+    return false;
+}
+
+// At most the bytes the fields take as "name: value\r\n".
+qsizetype fieldsSize(const Headers& headers)
+{
+    qsizetype n = 0;
+    for (const auto& [name, value] : headers.fields())
+        n += name.size() + value.size() + 4;
+    return n;
+}
+
+void writeFields(HeadWriter& out, const Headers& headers, bool skipContentLength,
+                 QStringList& debug)
+{
+    for (const auto& f : headers.fields()) {
+        const auto& [name, value] = f;
+        if (!http1IsToken(name)) {
+            debug << QStringLiteral("dropped header field with invalid name \"%1\"")
+                         .arg(QString::fromLatin1(name.toPercentEncoding()));
+            continue;
+        }
+        if (skipContentLength && equalsIgnoreCase(name, "content-length"))
+            continue;
+        out.put(name);
+        out.put(": ");
+        if (out.putNeutralised(value))
+            debug << QStringLiteral("replaced CR/LF/NUL in the value of header field \"%1\"")
+                         .arg(QString::fromLatin1(name));
+        out.putCrlf();
+    }
 }
 
 } // namespace
@@ -59,7 +142,7 @@ bool http1IsToken(QByteArrayView s)
     if (s.isEmpty())
         return false;
     for (const char c : s)
-        if (!isTchar(c))
+        if (!kTchar[static_cast<unsigned char>(c)])
             return false;
     return true;
 }
@@ -77,19 +160,9 @@ bool http1EndsInChunked(const Headers& headers)
 
 void http1AppendFields(QByteArray& wire, const Headers& headers, QStringList& debug)
 {
-    for (const auto& [name, value] : headers.fields()) {
-        if (!http1IsToken(name)) {
-            debug << QStringLiteral("dropped header field with invalid name \"%1\"")
-                         .arg(QString::fromLatin1(name.toPercentEncoding()));
-            continue;
-        }
-        bool changed = false;
-        const QByteArray v = neutralised(value, &changed);
-        if (changed)
-            debug << QStringLiteral("replaced CR/LF/NUL in the value of header field \"%1\"")
-                         .arg(QString::fromLatin1(name));
-        wire += name + ": " + v + "\r\n";
-    }
+    HeadWriter out(wire, fieldsSize(headers));
+    writeFields(out, headers, false, debug);
+    out.finish();
 }
 
 QString http1WriteRequestHead(const Request& request, QByteArray& wire, QStringList& debug)
@@ -98,34 +171,50 @@ QString http1WriteRequestHead(const Request& request, QByteArray& wire, QStringL
         return QStringLiteral("cannot send a request with the method \"%1\"")
             .arg(QString::fromLatin1(request.method.toPercentEncoding()));
     const bool http1 = request.httpVersion.startsWith("HTTP/1.");
-    const QByteArray version = request.httpVersion == "HTTP/1.0" ? "HTTP/1.0" : "HTTP/1.1";
-    const Address destination{request.host, request.port};
-    const QByteArray hostPort = destination.isValid() ? destination.toString() : QByteArray();
+    const QByteArrayView version = request.httpVersion == "HTTP/1.0" ? "HTTP/1.0" : "HTTP/1.1";
+    const auto hostPort = [&request] {
+        const Address destination{request.host, request.port};
+        return destination.isValid() ? destination.toString() : QByteArray();
+    };
 
     QByteArray target;
     if (request.isConnect()) {
-        target = request.authority.isEmpty() ? hostPort : request.authority;
+        target = request.authority.isEmpty() ? hostPort() : request.authority;
         if (target.isEmpty())
             return QStringLiteral("cannot send CONNECT without a destination");
     } else {
         target = request.path.isEmpty() ? QByteArray("/") : request.path;
     }
-    bool changed = false;
-    target = safeTarget(target, &changed);
-    if (changed)
+    if (!std::all_of(target.cbegin(), target.cend(), targetByteAllowed)) {
+        target = percentEncodedTarget(target);
         debug << QStringLiteral("percent-encoded characters not allowed in a request target");
-
-    QByteArray head = request.method + ' ' + target + ' ' + version + "\r\n";
-    if (!http1 && !request.headers.contains("host")) {
-        const QByteArray host = request.authority.isEmpty() ? hostPort : request.authority;
-        if (!host.isEmpty()) {
-            bool hostChanged = false;
-            head += "Host: " + neutralised(host, &hostChanged) + "\r\n";
-        }
     }
-    http1AppendFields(head, withoutConflictingLength(request.headers, debug), debug);
-    head += "\r\n";
-    wire += head;
+
+    QByteArray host;
+    if (!http1 && !request.headers.contains("host"))
+        host = request.authority.isEmpty() ? hostPort() : request.authority;
+    const bool skipLength = leaveOutContentLength(request.headers, debug);
+
+    qsizetype size = request.method.size() + 1 + target.size() + 1 + version.size() + 2;
+    if (!host.isEmpty())
+        size += 6 + host.size() + 2;
+    size += fieldsSize(request.headers) + 2;
+
+    HeadWriter out(wire, size);
+    out.put(request.method);
+    out.put(' ');
+    out.put(target);
+    out.put(' ');
+    out.put(version);
+    out.putCrlf();
+    if (!host.isEmpty()) {
+        out.put("Host: ");
+        out.putNeutralised(host);
+        out.putCrlf();
+    }
+    writeFields(out, request.headers, skipLength, debug);
+    out.putCrlf();
+    out.finish();
     return {};
 }
 
@@ -134,17 +223,32 @@ QString http1WriteResponseHead(const Response& response, QByteArray& wire, QStri
     if (response.statusCode < 100 || response.statusCode > 999)
         return QStringLiteral("cannot send a response with the status code %1")
             .arg(response.statusCode);
-    const QByteArray version = response.httpVersion == "HTTP/1.0" ? "HTTP/1.0" : "HTTP/1.1";
-    bool changed = false;
-    QByteArray reason = response.reason.isEmpty() ? http1ReasonPhrase(response.statusCode)
-                                                  : neutralised(response.reason, &changed);
-    if (changed)
+    const QByteArrayView version = response.httpVersion == "HTTP/1.0" ? "HTTP/1.0" : "HTTP/1.1";
+    const QByteArray standardReason =
+        response.reason.isEmpty() ? http1ReasonPhrase(response.statusCode) : QByteArray();
+    const QByteArrayView reason = response.reason.isEmpty() ? QByteArrayView(standardReason)
+                                                            : QByteArrayView(response.reason);
+    const char status[3] = {char('0' + response.statusCode / 100),
+                            char('0' + response.statusCode / 10 % 10),
+                            char('0' + response.statusCode % 10)};
+    const bool reasonNeutralised = std::any_of(
+        reason.begin(), reason.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+    if (reasonNeutralised)
         debug << QStringLiteral("replaced CR/LF/NUL in the reason phrase");
-    QByteArray head =
-        version + ' ' + QByteArray::number(response.statusCode) + ' ' + reason + "\r\n";
-    http1AppendFields(head, withoutConflictingLength(response.headers, debug), debug);
-    head += "\r\n";
-    wire += head;
+    const bool skipLength = leaveOutContentLength(response.headers, debug);
+    const qsizetype size =
+        version.size() + 1 + 3 + 1 + reason.size() + 2 + fieldsSize(response.headers) + 2;
+
+    HeadWriter out(wire, size);
+    out.put(version);
+    out.put(' ');
+    out.put(QByteArrayView(status, 3));
+    out.put(' ');
+    out.putNeutralised(reason);
+    out.putCrlf();
+    writeFields(out, response.headers, skipLength, debug);
+    out.putCrlf();
+    out.finish();
     return {};
 }
 

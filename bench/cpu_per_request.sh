@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Proxy cost per request, measured so that a busy machine distorts it little: the CPU time
+# spyglass-dump spends (utime+stime of all its threads, /proc/PID/stat) over a fixed number
+# of requests, the system calls it makes per request (strace -c), or the user-space
+# instructions it executes per request (valgrind --tool=callgrind, deterministic). The load is
+# S1 (plain HTTP/1.1 keep-alive, GET /1k, 32 connections) or S2 (CONNECT + TLS interception)
+# from the shared harness's load generator against a local nginx, spyglass-dump recording
+# every flow as bench/run.sh runs it.
+#   bench/cpu_per_request.sh [--mode cpu|strace|callgrind] [--scenario S1|S2]
+#                            [--requests N] [--repeat R] [BINARY...]
+# Several binaries are measured interleaved (A B A B ...), so that they share the machine's
+# conditions; each line gives the binary, the figure and the load average at the time.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+shared="${SPYGLASS_SHARED:-$root/../shared}/bench"
+mode=cpu scenario=S1 requests=20000 repeat=1 bins=()
+while [[ $# -gt 0 ]]; do
+    case $1 in
+    --mode) mode=$2; shift 2 ;;
+    --scenario) scenario=$2; shift 2 ;;
+    --requests) requests=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
+    -*) echo "cpu_per_request.sh: unknown option $1" >&2; exit 2 ;;
+    *) bins+=("$1"); shift ;;
+    esac
+done
+[[ ${#bins[@]} -gt 0 ]] || bins=("$root/build/app/spyglass-dump")
+case $mode in cpu | strace | callgrind) ;; *) echo "cpu_per_request.sh: --mode cpu|strace|callgrind" >&2; exit 2 ;; esac
+case $scenario in S1 | S2) ;; *) echo "cpu_per_request.sh: --scenario S1|S2" >&2; exit 2 ;; esac
+
+lg="$here/.build/lg"
+if [[ ! -x $lg || $shared/loadgen/lg.c -nt $lg ]]; then
+    make -s -C "$shared/loadgen" OUT="$here/.build" >&2
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {
+    for _ in $(seq 300); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "cpu_per_request.sh: nothing listens on port $1" >&2
+    exit 1
+}
+
+# The origin: nginx as the shared harness configures it, serving /1k over HTTP and HTTPS.
+chmod 755 "$work"  # nginx's worker runs as nobody
+mkdir -p "$work/docroot" "$work/run"
+head -c 1024 /dev/zero | tr '\0' x >"$work/docroot/1k"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$work/run/origin-key.pem" -out "$work/run/origin-cert.pem" -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+http_port=$(free_port)
+https_port=$(free_port)
+sed -e "s#@WORKERS@#1#; s#@RUNDIR@#$work/run#g; s#@HTTP_PORT@#$http_port#" \
+    -e "s#@HTTPS_PORT@#$https_port#; s#@DOCROOT@#$work/docroot#" \
+    "$shared/nginx.conf.tmpl" >"$work/run/nginx.conf"
+nginx -c "$work/run/nginx.conf" -p "$work/run" >"$work/run/nginx.out" 2>&1 &
+pids+=($!)
+wait_port "$http_port"
+wait_port "$https_port"
+
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# measure BINARY: one line of figures for one fresh spyglass-dump
+measure() {
+    local bin=$1 port confdir url extra=() pid tool=() t0 t1 out
+    port=$(free_port)
+    confdir="$work/conf"
+    if [[ $scenario == S1 ]]; then
+        url="http://127.0.0.1:$http_port/1k"
+    else
+        url="https://127.0.0.1:$https_port/1k"
+        extra=(--cacert "$confdir/spyglass-ca-cert.pem")
+    fi
+    if [[ $mode == callgrind ]]; then
+        tool=(valgrind --tool=callgrind --instr-atstart=no --dump-instr=no
+            "--callgrind-out-file=$work/callgrind.%p")
+    fi
+    "${tool[@]}" "$bin" -q --listen-host 127.0.0.1 -p "$port" --confdir "$confdir" \
+        --set ssl_insecure=true 2>"$work/proxy.err" &
+    pid=$!
+    wait_port "$port"
+    # Warm-up: connections, certificates and caches as in a run that has been going a while.
+    "$lg" -x "127.0.0.1:$port" -c 32 -n 1000 -d 120 "${extra[@]}" "$url" >/dev/null 2>&1
+    local sp=
+    case $mode in
+    strace)
+        strace -c -f -p "$pid" -o "$work/strace.out" &
+        sp=$!
+        sleep 0.5
+        ;;
+    callgrind) callgrind_control -i on "$pid" >/dev/null ;;
+    esac
+    t0=$(cpu_ticks "$pid")
+    out=$("$lg" -x "127.0.0.1:$port" -c 32 -n "$requests" -d 600 "${extra[@]}" "$url" 2>&1 >/dev/null)
+    t1=$(cpu_ticks "$pid")
+    case $mode in
+    strace)
+        kill -INT "$sp"
+        wait "$sp" || true
+        ;;
+    callgrind)
+        callgrind_control -i off "$pid" >/dev/null
+        callgrind_control -d "$pid" >/dev/null
+        sleep 1
+        ;;
+    esac
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    local line
+    line="$(basename "$bin") $scenario load=$(cut -d' ' -f1 /proc/loadavg)"
+    case $mode in
+    cpu)
+        line+=" cpu_us/req=$(awk -v a="$t0" -v b="$t1" -v t="$ticks" -v n="$requests" \
+            'BEGIN {printf "%.1f", (b - a) * 1e6 / t / n}')"
+        ;;
+    strace)
+        line+=" syscalls/req:"
+        line+=$(awk -v n="$requests" '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" {
+            printf " %s=%.2f", $NF, $4 / n }' "$work/strace.out")
+        ;;
+    callgrind)
+        local f total hs
+        f=$(ls -S "$work"/callgrind.* | head -1)
+        total=$(callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+        hs=$(callgrind_annotate --inclusive=yes "$f" 2>/dev/null |
+            awk '/\?\?\?:SSL_do_handshake / {gsub(",", "", $1); print $1; exit}')
+        line+=" instructions/req=$((total / requests)) without_tls_handshakes=$(((total - ${hs:-0}) / requests))"
+        rm -f "$work"/callgrind.*
+        ;;
+    esac
+    echo "$line | ${out##*lg: }"
+}
+
+for _ in $(seq "$repeat"); do
+    for b in "${bins[@]}"; do measure "$b"; done
+done
