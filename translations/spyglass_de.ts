@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
     <context>
+        <name>CertWizardPrompt</name>
+        <message>
+            <source>Don't show this at start again</source>
+            <translation>Beim Start nicht mehr anzeigen</translation>
+        </message>
+        <message>
+            <source>The wizard opened because Spyglass made a new certificate authority; it stays in Tools &gt; Certificate wizard</source>
+            <translation>Der Assistent wurde geöffnet, weil Spyglass eine neue Zertifizierungsstelle erstellt hat; er bleibt unter Werkzeuge &gt; Zertifikatsassistent erreichbar</translation>
+        </message>
+    </context>
+    <context>
         <name>QObject</name>
         <message>
             <source>Spyglass</source>
@@ -10,6 +21,25 @@
         <message>
             <source>The proxy could not start: %1</source>
             <translation>Der Proxy konnte nicht starten: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>SaveFileDialog</name>
+        <message>
+            <source>Spyglass sessions (%1)</source>
+            <translation>Spyglass-Sitzungen (%1)</translation>
+        </message>
+        <message>
+            <source>HAR files (%1)</source>
+            <translation>HAR-Dateien (%1)</translation>
+        </message>
+        <message>
+            <source>mitmproxy flows (%1)</source>
+            <translation>mitmproxy-Flows (%1)</translation>
+        </message>
+        <message>
+            <source>Charles JSON sessions (%1)</source>
+            <translation>Charles-JSON-Sitzungen (%1)</translation>
         </message>
     </context>
     <context>
@@ -127,6 +157,18 @@
         <message>
             <source>(exit code %1)</source>
             <translation>(Exit-Code %1)</translation>
+        </message>
+        <message>
+            <source>Firefox 120 and later trust the Windows store (the target above); older versions need NSS's certutil, which is not part of Windows</source>
+            <translation>Firefox ab Version 120 vertraut dem Windows-Speicher (dem Ziel oben); ältere Versionen benötigen certutil aus NSS, das nicht zu Windows gehört</translation>
+        </message>
+        <message>
+            <source>added to the login keychain and trusted as a root</source>
+            <translation>zum Anmeldeschlüsselbund hinzugefügt und als Stammzertifikat vertraut</translation>
+        </message>
+        <message>
+            <source>the keychain refused the certificate: %1</source>
+            <translation>der Schlüsselbund hat das Zertifikat abgelehnt: %1</translation>
         </message>
     </context>
     <context>
@@ -1068,16 +1110,8 @@
             <translation>&amp;Gewählte Flows speichern…</translation>
         </message>
         <message>
-            <source>Save the selected flows as a Spyglass session or HAR</source>
-            <translation>Die gewählten Flows als Spyglass-Sitzung oder HAR speichern</translation>
-        </message>
-        <message>
             <source>Save &amp;filtered flows…</source>
             <translation>&amp;Gefilterte Flows speichern…</translation>
-        </message>
-        <message>
-            <source>Save the flows the filter shows as a Spyglass session or HAR</source>
-            <translation>Die vom Filter angezeigten Flows als Spyglass-Sitzung oder HAR speichern</translation>
         </message>
         <message>
             <source>&amp;Export HAR…</source>
@@ -1128,10 +1162,6 @@
             <translation>Keine Flows zum Speichern</translation>
         </message>
         <message>
-            <source>Spyglass sessions (%1)</source>
-            <translation>Spyglass-Sitzungen (%1)</translation>
-        </message>
-        <message>
             <source>HAR files (%1)</source>
             <translation>HAR-Dateien (%1)</translation>
         </message>
@@ -1166,6 +1196,22 @@
         <message>
             <source>Deleted %1 flows</source>
             <translation>%1 Flows gelöscht</translation>
+        </message>
+        <message>
+            <source>Save the selected flows as a Spyglass session, HAR, mitmproxy flows or Charles JSON</source>
+            <translation>Die gewählten Flows als Spyglass-Sitzung, HAR, mitmproxy-Flows oder Charles-JSON speichern</translation>
+        </message>
+        <message>
+            <source>Save the flows the filter shows as a Spyglass session, HAR, mitmproxy flows or Charles JSON</source>
+            <translation>Die vom Filter angezeigten Flows als Spyglass-Sitzung, HAR, mitmproxy-Flows oder Charles-JSON speichern</translation>
+        </message>
+        <message>
+            <source>(1 held flow killed)</source>
+            <translation>(1 angehaltener Flow abgebrochen)</translation>
+        </message>
+        <message>
+            <source>(%1 held flows killed)</source>
+            <translation>(%1 angehaltene Flows abgebrochen)</translation>
         </message>
     </context>
     <context>
@@ -1245,6 +1291,10 @@
         <message>
             <source>Comment</source>
             <translation>Kommentar</translation>
+        </message>
+        <message>
+            <source>Modified — Revert with V</source>
+            <translation>Geändert — mit V verwerfen</translation>
         </message>
     </context>
     <context>
@@ -1604,10 +1654,6 @@
             <translation>Sitzung öffnen</translation>
         </message>
         <message>
-            <source>Spyglass sessions (*.spyglass)</source>
-            <translation>Spyglass-Sitzungen (*.spyglass)</translation>
-        </message>
-        <message>
             <source>Highlight, e.g. ~marked | ~c 500</source>
             <translation>Hervorheben, z. B. ~marked | ~c 500</translation>
         </message>
@@ -1622,6 +1668,26 @@
         <message>
             <source>Captures (*.spyglass *.har *.chlsj *.flow *.mitm *.dump);;Spyglass sessions (*.spyglass);;HAR (*.har);;Charles JSON sessions (*.chlsj);;mitmproxy flows (*.flow *.mitm *.dump);;All files (*)</source>
             <translation>Mitschnitte (*.spyglass *.har *.chlsj *.flow *.mitm *.dump);;Spyglass-Sitzungen (*.spyglass);;HAR (*.har);;Charles-JSON-Sitzungen (*.chlsj);;mitmproxy-Flows (*.flow *.mitm *.dump);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>Scripts</source>
+            <translation>Skripte</translation>
+        </message>
+        <message>
+            <source>&amp;Scripts</source>
+            <translation>S&amp;kripte</translation>
+        </message>
+        <message>
+            <source>Show or hide the scripts the proxy runs, their hooks and errors (Ctrl+Shift+J)</source>
+            <translation>Die vom Proxy ausgeführten Skripte mit ihren Hooks und Fehlern ein- oder ausblenden (Strg+Umschalt+J)</translation>
+        </message>
+        <message>
+            <source>&amp;Scripts…</source>
+            <translation>&amp;Skripte…</translation>
+        </message>
+        <message>
+            <source>Show the Scripts panel: load, reload and unload JavaScript addons</source>
+            <translation>Den Skripte-Bereich anzeigen: JavaScript-Erweiterungen laden, neu laden und entladen</translation>
         </message>
     </context>
     <context>
@@ -2127,6 +2193,122 @@
         <message>
             <source>Forget the recently used files</source>
             <translation>Die zuletzt verwendeten Dateien vergessen</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::ScriptListModel</name>
+        <message>
+            <source>Running</source>
+            <translation>Läuft</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>Fehler</translation>
+        </message>
+        <message>
+            <source>Unloaded</source>
+            <translation>Entladen</translation>
+        </message>
+        <message>
+            <source>line %1</source>
+            <translation>Zeile %1</translation>
+        </message>
+        <message>
+            <source>The script is loaded and runs its hooks; it reloads when the file changes</source>
+            <translation>Das Skript ist geladen und führt seine Hooks aus; es wird neu geladen, wenn sich die Datei ändert</translation>
+        </message>
+        <message>
+            <source>The script reported an error: a hook threw or ran too long, or a (re)load failed (after a failed reload the previous version keeps running)</source>
+            <translation>Das Skript hat einen Fehler gemeldet: Ein Hook hat eine Ausnahme ausgelöst oder lief zu lange, oder das (Neu-)Laden ist fehlgeschlagen (nach fehlgeschlagenem Neuladen läuft die vorherige Version weiter)</translation>
+        </message>
+        <message>
+            <source>The script does not run; Reload loads it again</source>
+            <translation>Das Skript läuft nicht; „Neu laden“ lädt es wieder</translation>
+        </message>
+        <message>
+            <source>The hook functions the script defines</source>
+            <translation>Die Hook-Funktionen, die das Skript definiert</translation>
+        </message>
+        <message>
+            <source>Script</source>
+            <translation>Skript</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>Zustand</translation>
+        </message>
+        <message>
+            <source>Hooks</source>
+            <translation>Hooks</translation>
+        </message>
+        <message>
+            <source>Last error</source>
+            <translation>Letzter Fehler</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::ScriptsPanel</name>
+        <message>
+            <source>&amp;Add script…</source>
+            <translation>Skript &amp;hinzufügen…</translation>
+        </message>
+        <message>
+            <source>Load a JavaScript file into the running proxy; it reloads whenever the file changes</source>
+            <translation>Eine JavaScript-Datei in den laufenden Proxy laden; sie wird bei jeder Änderung der Datei neu geladen</translation>
+        </message>
+        <message>
+            <source>&amp;Reload</source>
+            <translation>&amp;Neu laden</translation>
+        </message>
+        <message>
+            <source>Load the selected scripts again from their files (an unloaded script starts again)</source>
+            <translation>Die gewählten Skripte erneut aus ihren Dateien laden (ein entladenes Skript startet wieder)</translation>
+        </message>
+        <message>
+            <source>&amp;Unload</source>
+            <translation>&amp;Entladen</translation>
+        </message>
+        <message>
+            <source>Stop the selected scripts: their hooks no longer run and their files are no longer watched, until Reload</source>
+            <translation>Die gewählten Skripte stoppen: Ihre Hooks laufen nicht mehr und ihre Dateien werden nicht mehr überwacht, bis „Neu laden“</translation>
+        </message>
+        <message>
+            <source>The scripts the proxy runs</source>
+            <translation>Die vom Proxy ausgeführten Skripte</translation>
+        </message>
+        <message>
+            <source>The selected script's file and its last error; the text can be selected and copied, FILE:LINE opens the file</source>
+            <translation>Datei und letzter Fehler des gewählten Skripts; der Text lässt sich markieren und kopieren, DATEI:ZEILE öffnet die Datei</translation>
+        </message>
+        <message>
+            <source>Add script</source>
+            <translation>Skript hinzufügen</translation>
+        </message>
+        <message>
+            <source>The script could not be loaded:
+%1</source>
+            <translation>Das Skript konnte nicht geladen werden:
+%1</translation>
+        </message>
+        <message>
+            <source>JavaScript files (*.js *.mjs);;All files (*)</source>
+            <translation>JavaScript-Dateien (*.js *.mjs);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>No scripts are loaded. Add one with &lt;i&gt;Add script…&lt;/i&gt;, or start Spyglass with &lt;tt&gt;-s FILE&lt;/tt&gt;.</source>
+            <translation>Es sind keine Skripte geladen. Eines mit &lt;i&gt;Skript hinzufügen…&lt;/i&gt; hinzufügen oder Spyglass mit &lt;tt&gt;-s DATEI&lt;/tt&gt; starten.</translation>
+        </message>
+        <message>
+            <source>Select a script to see its file and its last error.</source>
+            <translation>Ein Skript wählen, um seine Datei und seinen letzten Fehler zu sehen.</translation>
+        </message>
+        <message>
+            <source>File:</source>
+            <translation>Datei:</translation>
+        </message>
+        <message>
+            <source>Last error:</source>
+            <translation>Letzter Fehler:</translation>
         </message>
     </context>
     <context>

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>CertWizardPrompt</name>
+        <message>
+            <source>Don't show this at start again</source>
+            <translation>启动时不再显示</translation>
+        </message>
+        <message>
+            <source>The wizard opened because Spyglass made a new certificate authority; it stays in Tools &gt; Certificate wizard</source>
+            <translation>由于 Spyglass 创建了新的证书颁发机构，此向导已自动打开；之后可随时通过“工具 &gt; 证书向导”打开</translation>
+        </message>
+    </context>
+    <context>
         <name>QObject</name>
         <message>
             <source>Spyglass</source>
@@ -10,6 +21,25 @@
         <message>
             <source>The proxy could not start: %1</source>
             <translation>代理无法启动：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>SaveFileDialog</name>
+        <message>
+            <source>Spyglass sessions (%1)</source>
+            <translation>Spyglass 会话 (%1)</translation>
+        </message>
+        <message>
+            <source>HAR files (%1)</source>
+            <translation>HAR 文件 (%1)</translation>
+        </message>
+        <message>
+            <source>mitmproxy flows (%1)</source>
+            <translation>mitmproxy 流 (%1)</translation>
+        </message>
+        <message>
+            <source>Charles JSON sessions (%1)</source>
+            <translation>Charles JSON 会话 (%1)</translation>
         </message>
     </context>
     <context>
@@ -127,6 +157,18 @@
         <message>
             <source>(exit code %1)</source>
             <translation>（退出码 %1）</translation>
+        </message>
+        <message>
+            <source>Firefox 120 and later trust the Windows store (the target above); older versions need NSS's certutil, which is not part of Windows</source>
+            <translation>Firefox 120 及更高版本信任 Windows 存储（即上方的目标）；更早的版本需要 NSS 的 certutil，而 Windows 并不自带该工具</translation>
+        </message>
+        <message>
+            <source>added to the login keychain and trusted as a root</source>
+            <translation>已添加到登录钥匙串并设为受信任的根证书</translation>
+        </message>
+        <message>
+            <source>the keychain refused the certificate: %1</source>
+            <translation>钥匙串拒绝了该证书：%1</translation>
         </message>
     </context>
     <context>
@@ -1062,16 +1104,8 @@
             <translation>保存所选流(&amp;E)…</translation>
         </message>
         <message>
-            <source>Save the selected flows as a Spyglass session or HAR</source>
-            <translation>将所选流保存为 Spyglass 会话或 HAR</translation>
-        </message>
-        <message>
             <source>Save &amp;filtered flows…</source>
             <translation>保存过滤后的流(&amp;F)…</translation>
-        </message>
-        <message>
-            <source>Save the flows the filter shows as a Spyglass session or HAR</source>
-            <translation>将过滤器显示的流保存为 Spyglass 会话或 HAR</translation>
         </message>
         <message>
             <source>&amp;Export HAR…</source>
@@ -1122,10 +1156,6 @@
             <translation>没有可保存的流</translation>
         </message>
         <message>
-            <source>Spyglass sessions (%1)</source>
-            <translation>Spyglass 会话 (%1)</translation>
-        </message>
-        <message>
             <source>HAR files (%1)</source>
             <translation>HAR 文件 (%1)</translation>
         </message>
@@ -1160,6 +1190,22 @@
         <message>
             <source>Deleted %1 flows</source>
             <translation>已删除 %1 个流</translation>
+        </message>
+        <message>
+            <source>Save the selected flows as a Spyglass session, HAR, mitmproxy flows or Charles JSON</source>
+            <translation>将所选流保存为 Spyglass 会话、HAR、mitmproxy 流或 Charles JSON</translation>
+        </message>
+        <message>
+            <source>Save the flows the filter shows as a Spyglass session, HAR, mitmproxy flows or Charles JSON</source>
+            <translation>将过滤器显示的流保存为 Spyglass 会话、HAR、mitmproxy 流或 Charles JSON</translation>
+        </message>
+        <message>
+            <source>(1 held flow killed)</source>
+            <translation>（已终止 1 个被拦截的流）</translation>
+        </message>
+        <message>
+            <source>(%1 held flows killed)</source>
+            <translation>（已终止 %1 个被拦截的流）</translation>
         </message>
     </context>
     <context>
@@ -1239,6 +1285,10 @@
         <message>
             <source>Comment</source>
             <translation>注释</translation>
+        </message>
+        <message>
+            <source>Modified — Revert with V</source>
+            <translation>已修改 — 按 V 撤销</translation>
         </message>
     </context>
     <context>
@@ -1596,10 +1646,6 @@
             <translation>打开会话</translation>
         </message>
         <message>
-            <source>Spyglass sessions (*.spyglass)</source>
-            <translation>Spyglass 会话 (*.spyglass)</translation>
-        </message>
-        <message>
             <source>Highlight, e.g. ~marked | ~c 500</source>
             <translation>高亮，例如 ~marked | ~c 500</translation>
         </message>
@@ -1614,6 +1660,26 @@
         <message>
             <source>Captures (*.spyglass *.har *.chlsj *.flow *.mitm *.dump);;Spyglass sessions (*.spyglass);;HAR (*.har);;Charles JSON sessions (*.chlsj);;mitmproxy flows (*.flow *.mitm *.dump);;All files (*)</source>
             <translation>抓包文件 (*.spyglass *.har *.chlsj *.flow *.mitm *.dump);;Spyglass 会话 (*.spyglass);;HAR (*.har);;Charles JSON 会话 (*.chlsj);;mitmproxy 流 (*.flow *.mitm *.dump);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Scripts</source>
+            <translation>脚本</translation>
+        </message>
+        <message>
+            <source>&amp;Scripts</source>
+            <translation>脚本(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Show or hide the scripts the proxy runs, their hooks and errors (Ctrl+Shift+J)</source>
+            <translation>显示或隐藏代理运行的脚本及其钩子和错误 (Ctrl+Shift+J)</translation>
+        </message>
+        <message>
+            <source>&amp;Scripts…</source>
+            <translation>脚本(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>Show the Scripts panel: load, reload and unload JavaScript addons</source>
+            <translation>显示脚本面板：加载、重新加载和卸载 JavaScript 插件</translation>
         </message>
     </context>
     <context>
@@ -2115,6 +2181,122 @@
         <message>
             <source>Forget the recently used files</source>
             <translation>清除最近使用的文件记录</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::ScriptListModel</name>
+        <message>
+            <source>Running</source>
+            <translation>运行中</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>错误</translation>
+        </message>
+        <message>
+            <source>Unloaded</source>
+            <translation>已卸载</translation>
+        </message>
+        <message>
+            <source>line %1</source>
+            <translation>第 %1 行</translation>
+        </message>
+        <message>
+            <source>The script is loaded and runs its hooks; it reloads when the file changes</source>
+            <translation>脚本已加载并运行其钩子；文件更改时会自动重新加载</translation>
+        </message>
+        <message>
+            <source>The script reported an error: a hook threw or ran too long, or a (re)load failed (after a failed reload the previous version keeps running)</source>
+            <translation>脚本报告了错误：某个钩子抛出异常或运行时间过长，或（重新）加载失败（重新加载失败后，先前的版本会继续运行）</translation>
+        </message>
+        <message>
+            <source>The script does not run; Reload loads it again</source>
+            <translation>脚本未运行；“重新加载”可再次加载它</translation>
+        </message>
+        <message>
+            <source>The hook functions the script defines</source>
+            <translation>脚本定义的钩子函数</translation>
+        </message>
+        <message>
+            <source>Script</source>
+            <translation>脚本</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Hooks</source>
+            <translation>钩子</translation>
+        </message>
+        <message>
+            <source>Last error</source>
+            <translation>最近的错误</translation>
+        </message>
+    </context>
+    <context>
+        <name>spyglass::ScriptsPanel</name>
+        <message>
+            <source>&amp;Add script…</source>
+            <translation>添加脚本(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>Load a JavaScript file into the running proxy; it reloads whenever the file changes</source>
+            <translation>将 JavaScript 文件加载到正在运行的代理中；每当文件更改时都会重新加载</translation>
+        </message>
+        <message>
+            <source>&amp;Reload</source>
+            <translation>重新加载(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Load the selected scripts again from their files (an unloaded script starts again)</source>
+            <translation>从文件重新加载所选脚本（已卸载的脚本会重新启动）</translation>
+        </message>
+        <message>
+            <source>&amp;Unload</source>
+            <translation>卸载(&amp;U)</translation>
+        </message>
+        <message>
+            <source>Stop the selected scripts: their hooks no longer run and their files are no longer watched, until Reload</source>
+            <translation>停止所选脚本：在“重新加载”之前，其钩子不再运行，其文件也不再被监视</translation>
+        </message>
+        <message>
+            <source>The scripts the proxy runs</source>
+            <translation>代理运行的脚本</translation>
+        </message>
+        <message>
+            <source>The selected script's file and its last error; the text can be selected and copied, FILE:LINE opens the file</source>
+            <translation>所选脚本的文件及其最近的错误；文本可选择和复制，点击“文件:行号”可打开该文件</translation>
+        </message>
+        <message>
+            <source>Add script</source>
+            <translation>添加脚本</translation>
+        </message>
+        <message>
+            <source>The script could not be loaded:
+%1</source>
+            <translation>无法加载脚本：
+%1</translation>
+        </message>
+        <message>
+            <source>JavaScript files (*.js *.mjs);;All files (*)</source>
+            <translation>JavaScript 文件 (*.js *.mjs);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>No scripts are loaded. Add one with &lt;i&gt;Add script…&lt;/i&gt;, or start Spyglass with &lt;tt&gt;-s FILE&lt;/tt&gt;.</source>
+            <translation>未加载任何脚本。请通过&lt;i&gt;添加脚本…&lt;/i&gt;添加，或使用 &lt;tt&gt;-s 文件&lt;/tt&gt; 启动 Spyglass。</translation>
+        </message>
+        <message>
+            <source>Select a script to see its file and its last error.</source>
+            <translation>选择一个脚本以查看其文件和最近的错误。</translation>
+        </message>
+        <message>
+            <source>File:</source>
+            <translation>文件：</translation>
+        </message>
+        <message>
+            <source>Last error:</source>
+            <translation>最近的错误：</translation>
         </message>
     </context>
     <context>
