@@ -7,6 +7,7 @@
 // byte survives the round trip unchanged; bodies and message contents are ArrayBuffers.
 
 #include "proxy/hook.h"
+#include "script/flow_change.h"
 
 #include <QJSValue>
 #include <functional>
@@ -14,9 +15,6 @@
 class QJSEngine;
 
 namespace spyglass::script {
-
-// Made on the script thread, run on the flow's worker (HookData::onWorker).
-using FlowChange = std::function<void(proxy::HookData&)>;
 
 class FlowToJs
 {

@@ -26,7 +26,7 @@
 
 #include "addons/addon.h"
 #include "proxy/hook.h"
-#include "script/flow_to_js.h"
+#include "script/flow_change.h"
 #include "script/script_host.h"
 
 #include <QString>
