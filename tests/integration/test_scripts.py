@@ -338,6 +338,9 @@ def intercept_from_script_holds_until_resumed(env):
     headers, _ = echo_headers(out["r"])
     check_eq(headers.get("x-held"), "yes", "the intercepting hook's change reached the origin")
     check("was held true, resumed true" in p.stderr(), f"resume() reported: {p.stderr()!r}")
+    # The dump line comes once the finished flow reaches the main thread, a moment after curl.
+    wait_for(lambda: any(m.group("url") == held_url for m in T.dump_lines(p)),
+             "the held flow's dump line")
     urls = [m.group("url") for m in T.dump_lines(p)]
     check(urls.index(env.origin.url("/echo/other")) < urls.index(held_url),
           f"the other flow finished first: {urls}")
