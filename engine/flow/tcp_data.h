@@ -18,8 +18,8 @@ namespace spyglass {
 struct TcpMessage
 {
     bool fromClient = false;
-    QByteArray content;   // the bytes as one read delivered them
-    double timestamp = 0; // seconds since the epoch, when they arrived
+    QByteArray content;    // the bytes as one read delivered them
+    double timestamp = 0;  // seconds since the epoch, when they arrived
     bool injected = false; // sent by the proxy or a script (inject.tcp), not by a peer
     bool dropped = false;  // not forwarded (a hook dropped it: intercept's kill, a script)
 

@@ -97,10 +97,10 @@ QString ScriptSet::loadForStartup(const QStringList& paths, const QStringList& d
 // stops wanting), then the engine takes it.
 static void giveToEngine(std::unique_ptr<ScriptAddon> addon, ProxyEngine& engine)
 {
-    addon->setHost(ScriptHost::make(engine.interceptAddon(),
-                                    [&engine](const HttpFlow& flow, QString* error) {
-                                        return engine.replayFlow(flow, error);
-                                    }));
+    addon->setHost(
+        ScriptHost::make(engine.interceptAddon(), [&engine](const HttpFlow& flow, QString* error) {
+            return engine.replayFlow(flow, error);
+        }));
     addon->setOnWantedHooksChanged([&engine] { engine.refreshWantedHooks(); });
     engine.addAddon(std::move(addon));
 }
