@@ -5,9 +5,9 @@
 // the origin never contacted, no server_disconnected); setting `client.error` in
 // client_connected closes the client at once.
 
-#include "../server/connection_hooks_origin.h"
 #include "script/script_addon.h"
 #include "server/proxy_engine.h"
+#include "test_origin.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -5,146 +5,20 @@
 
 #include "script/script_set.h"
 #include "server/proxy_engine.h"
+#include "test_origin.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <arpa/inet.h>
-#include <atomic>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <thread>
-#include <unistd.h>
-
 using namespace spyglass;
 
 namespace {
 
-// A blocking HTTP/1.1 origin on its own thread: for each connection, answers every request
-// with 200 and a body naming the path and the X-Edit header it got.
-class Origin
-{
-public:
-    Origin()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::listen(m_fd, 16);
-        socklen_t len = sizeof a;
-        ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&a), &len);
-        port = ntohs(a.sin_port);
-        m_thread = std::thread([this] { serve(); });
-    }
-    ~Origin()
-    {
-        m_stop = true;
-        ::shutdown(m_fd, SHUT_RDWR);
-        ::close(m_fd);
-        m_thread.join();
-        for (auto& t : m_connections)
-            t.join();
-    }
-    quint16 port = 0;
-    std::atomic<int> requests{0};
-
-private:
-    void serve()
-    {
-        while (!m_stop) {
-            const int c = ::accept(m_fd, nullptr, nullptr);
-            if (c < 0)
-                return;
-            m_connections.emplace_back([this, c] { answer(c); });
-        }
-    }
-    void answer(int c)
-    {
-        QByteArray in;
-        char buf[4096];
-        for (;;) {
-            const qsizetype end = in.indexOf("\r\n\r\n");
-            if (end >= 0) {
-                const QByteArray head = in.left(end);
-                in.remove(0, end + 4);
-                ++requests;
-                const QByteArray path = head.split(' ').value(1);
-                QByteArray edit = "-";
-                for (const QByteArray& line : head.split('\n'))
-                    if (line.toLower().startsWith("x-edit:"))
-                        edit = line.mid(7).trimmed();
-                const QByteArray body = path + " " + edit;
-                const QByteArray reply =
-                    "HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(body.size()) +
-                    "\r\n\r\n" + body;
-                ::send(c, reply.constData(), size_t(reply.size()), MSG_NOSIGNAL);
-                continue;
-            }
-            const ssize_t n = ::recv(c, buf, sizeof buf, 0);
-            if (n <= 0)
-                break;
-            in.append(buf, n);
-        }
-        ::close(c);
-    }
-    int m_fd = -1;
-    std::atomic<bool> m_stop{false};
-    std::thread m_thread;
-    std::vector<std::thread> m_connections;
-};
-
-bool waitFor(const std::function<bool()>& condition, int ms = 5000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!condition()) {
-        if (t.elapsed() > ms)
-            return false;
-        QThread::msleep(10);
-    }
-    return true;
-}
-
-std::unique_ptr<QTcpSocket> sendRequest(quint16 proxyPort, quint16 originPort, const char* path,
-                                        const QByteArray& extra = {})
-{
-    auto s = std::make_unique<QTcpSocket>();
-    s->connectToHost(QStringLiteral("127.0.0.1"), proxyPort);
-    if (!s->waitForConnected(5000))
-        return nullptr;
-    const QByteArray host = "127.0.0.1:" + QByteArray::number(originPort);
-    s->write("GET http://" + host + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + extra + "\r\n");
-    s->waitForBytesWritten(5000);
-    return s;
-}
-
-// The whole answer (head and body) once it has come, or "" when none comes in `ms`.
-QByteArray answer(QTcpSocket& s, int ms = 5000)
-{
-    QByteArray got;
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < ms) {
-        const qsizetype end = got.indexOf("\r\n\r\n");
-        if (end >= 0) {
-            const qsizetype cl = got.indexOf("Content-Length: ");
-            const int length =
-                cl < 0 ? 0 : got.mid(cl + 16, got.indexOf("\r\n", cl) - cl - 16).toInt();
-            if (got.size() >= end + 4 + length)
-                return got;
-        }
-        if (s.state() != QAbstractSocket::ConnectedState && s.bytesAvailable() == 0)
-            break;
-        if (s.waitForReadyRead(100))
-            got += s.readAll();
-    }
-    return got;
-}
+using test::answer;
+using test::sendRequest;
+using test::waitFor;
 
 } // namespace
 
@@ -154,7 +28,7 @@ class ScriptEngineTest : public QObject
 private Q_SLOTS:
     void heldByAScriptReleasedByTheWindow()
     {
-        Origin origin;
+        test::Origin origin(test::Origin::pathAndEdit);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("hold.js"));
         {

@@ -7,139 +7,24 @@
 #include "io/flow_export.h"
 #include "io/session_writer.h"
 #include "server/proxy_engine.h"
+#include "test_origin.h"
 
-#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <arpa/inet.h>
 #include <atomic>
-#include <mutex>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <thread>
-#include <unistd.h>
 
 using namespace spyglass;
 
 namespace {
 
-// A blocking HTTP/1.1 origin on its own thread. Each request (head and a Content-Length body)
-// is answered after `delayMs` with 200 and a body "PATH X-EDIT BODY"; it counts how many
-// requests were in progress at once and the order their paths arrived in.
-class Origin
+// The origin answers "PATH X-EDIT BODY": what reached it, edits included.
+QByteArray pathEditBody(const test::Origin::Request& r)
 {
-public:
-    explicit Origin(int delayMs = 0) : m_delayMs(delayMs)
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::listen(m_fd, 16);
-        socklen_t len = sizeof a;
-        ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&a), &len);
-        port = ntohs(a.sin_port);
-        m_thread = std::thread([this] { serve(); });
-    }
-    ~Origin()
-    {
-        m_stop = true;
-        ::shutdown(m_fd, SHUT_RDWR);
-        ::close(m_fd);
-        m_thread.join();
-        for (auto& t : m_connections)
-            t.join();
-    }
-    quint16 port = 0;
-    std::atomic<int> requests{0};
-    std::atomic<int> maxInProgress{0};
-    QList<QByteArray> paths() const
-    {
-        std::lock_guard lock(m_mutex);
-        return m_paths;
-    }
-
-private:
-    void serve()
-    {
-        while (!m_stop) {
-            const int c = ::accept(m_fd, nullptr, nullptr);
-            if (c < 0)
-                return;
-            m_connections.emplace_back([this, c] { answer(c); });
-        }
-    }
-    void answer(int c)
-    {
-        QByteArray in;
-        char buf[4096];
-        for (;;) {
-            const qsizetype end = in.indexOf("\r\n\r\n");
-            if (end >= 0) {
-                const QByteArray head = in.left(end);
-                QByteArray edit = "-";
-                int length = 0;
-                for (const QByteArray& line : head.split('\n')) {
-                    if (line.toLower().startsWith("x-edit:"))
-                        edit = line.mid(7).trimmed();
-                    if (line.toLower().startsWith("content-length:"))
-                        length = line.mid(15).trimmed().toInt();
-                }
-                if (in.size() >= end + 4 + length) {
-                    const QByteArray body = in.mid(end + 4, length);
-                    in.remove(0, end + 4 + length);
-                    const QByteArray path = head.split(' ').value(1);
-                    {
-                        std::lock_guard lock(m_mutex);
-                        m_paths.append(path);
-                    }
-                    ++requests;
-                    const int now = ++m_inProgress;
-                    int seen = maxInProgress.load();
-                    while (now > seen && !maxInProgress.compare_exchange_weak(seen, now)) {
-                    }
-                    std::this_thread::sleep_for(std::chrono::milliseconds(m_delayMs));
-                    --m_inProgress;
-                    const QByteArray content = path + " " + edit + " " + body;
-                    const QByteArray reply =
-                        "HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(content.size()) +
-                        "\r\n\r\n" + content;
-                    ::send(c, reply.constData(), size_t(reply.size()), MSG_NOSIGNAL);
-                    continue;
-                }
-            }
-            const ssize_t n = ::recv(c, buf, sizeof buf, 0);
-            if (n <= 0)
-                break;
-            in.append(buf, n);
-        }
-        ::close(c);
-    }
-    const int m_delayMs;
-    int m_fd = -1;
-    std::atomic<bool> m_stop{false};
-    std::atomic<int> m_inProgress{0};
-    mutable std::mutex m_mutex;
-    QList<QByteArray> m_paths;
-    std::thread m_thread;
-    std::vector<std::thread> m_connections;
-};
-
-// A port on which nothing listens (bound, then closed).
-quint16 deadPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
+    return test::Origin::pathAndEdit(r) + ' ' + r.body;
 }
+
+using test::deadPort;
 
 HttpFlow recorded(quint16 port, const QByteArray& path, const QByteArray& method = "GET")
 {
@@ -191,7 +76,7 @@ class ClientReplayTest : public QObject
 private Q_SLOTS:
     void replaysAsNewMarkedFlow()
     {
-        Origin origin;
+        test::Origin origin(pathEditBody);
         QTemporaryDir dir;
         ProxyEngine engine;
         engine.setLiveUpdates(false);
@@ -235,7 +120,7 @@ private Q_SLOTS:
     {
         // The name dialled stays in peer; the IP it resolved to is peername, which curl
         // exports pin with --resolve (export_preserve_original_ip).
-        Origin origin;
+        test::Origin origin(pathEditBody);
         QTemporaryDir dir;
         ProxyEngine engine;
         engine.setLiveUpdates(false);
@@ -262,7 +147,7 @@ private Q_SLOTS:
 
     void http2RequestGoesAsHttp11()
     {
-        Origin origin;
+        test::Origin origin(pathEditBody);
         QTemporaryDir dir;
         ProxyEngine engine;
         engine.setLiveUpdates(false);
@@ -292,7 +177,7 @@ private Q_SLOTS:
     {
         QFETCH(int, concurrency);
         QFETCH(int, expectedMax);
-        Origin origin(300);
+        test::Origin origin(pathEditBody, 300);
         QTemporaryDir dir;
         Options o = baseOptions(dir);
         o.clientReplayConcurrency = concurrency;
@@ -383,7 +268,7 @@ private Q_SLOTS:
 
     void clientReplayFileWithoutListener()
     {
-        Origin origin;
+        test::Origin origin(pathEditBody);
         QTemporaryDir dir;
         const QString file = dir.filePath(QStringLiteral("flows.spyglass"));
         {

@@ -8,17 +8,18 @@
 // listening means none is emitted. Scripts: tests/unit/script/script_connection_hooks_test.cpp.
 
 #include "addons/addon.h"
-#include "connection_hooks_origin.h"
 #include "layers/modes/root_layer.h"
 #include "server/hook_runner.h"
 #include "server/proxy_engine.h"
 #include "server/proxy_server.h"
+#include "test_origin.h"
 
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <mutex>
+#include <sys/socket.h>
 #include <thread>
 
 using namespace spyglass;

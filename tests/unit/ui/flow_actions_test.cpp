@@ -18,6 +18,7 @@
 #include "message_editor.h"
 #include "server/proxy_engine.h"
 #include "synthetic_flows.h"
+#include "test_origin.h"
 
 #include "flow/flow_marker.h"
 
@@ -38,90 +39,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <arpa/inet.h>
-#include <atomic>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <thread>
-#include <unistd.h>
-
 using namespace spyglass;
 using spyglass::test::uiFlow;
 
 namespace {
-
-// A blocking HTTP/1.1 origin on its own thread: answers each request with 200 and a body
-// naming the path and the X-Edit header it got (as intercept_engine_test's).
-class Origin
-{
-public:
-    Origin()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::listen(m_fd, 16);
-        socklen_t len = sizeof a;
-        ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&a), &len);
-        port = ntohs(a.sin_port);
-        m_thread = std::thread([this] { serve(); });
-    }
-    ~Origin()
-    {
-        ::shutdown(m_fd, SHUT_RDWR);
-        ::close(m_fd);
-        m_thread.join();
-        for (auto& t : m_connections)
-            t.join();
-    }
-    quint16 port = 0;
-    std::atomic<int> requests{0};
-
-private:
-    void serve()
-    {
-        for (;;) {
-            const int c = ::accept(m_fd, nullptr, nullptr);
-            if (c < 0)
-                return;
-            m_connections.emplace_back([this, c] { answer(c); });
-        }
-    }
-    void answer(int c)
-    {
-        QByteArray in;
-        char buf[4096];
-        for (;;) {
-            const qsizetype end = in.indexOf("\r\n\r\n");
-            if (end >= 0) {
-                const QByteArray head = in.left(end);
-                in.remove(0, end + 4);
-                ++requests;
-                const QByteArray path = head.split(' ').value(1);
-                QByteArray edit = "-";
-                for (const QByteArray& line : head.split('\n'))
-                    if (line.toLower().startsWith("x-edit:"))
-                        edit = line.mid(7).trimmed();
-                const QByteArray body = path + " " + edit;
-                const QByteArray reply =
-                    "HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(body.size()) +
-                    "\r\n\r\n" + body;
-                ::send(c, reply.constData(), size_t(reply.size()), MSG_NOSIGNAL);
-                continue;
-            }
-            const ssize_t n = ::recv(c, buf, sizeof buf, 0);
-            if (n <= 0)
-                break;
-            in.append(buf, n);
-        }
-        ::close(c);
-    }
-    int m_fd = -1;
-    std::thread m_thread;
-    std::vector<std::thread> m_connections;
-};
 
 struct FakeReplay
 {
@@ -357,7 +278,7 @@ void FlowActionsTest::composerMakesAValidRequest()
 
 void FlowActionsTest::interceptedFlowGoesOnWithTheEdit()
 {
-    Origin origin;
+    test::Origin origin(test::Origin::pathAndEdit);
     QTemporaryDir confdir;
     Options o;
     o.confdir = confdir.path();
