@@ -1,5 +1,6 @@
 #include "flow_list_model.h"
 
+#include "content_type_icon.h"
 #include "flow/flow_marker.h"
 #include "flow/http_message.h"
 #include "marker_icon.h"
@@ -694,6 +695,15 @@ QVariant FlowListModel::rowData(int row, int column, int role) const
             return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
         }
     case Qt::DecorationRole:
+        if (column == PathColumn) {
+            const Row& r = m_rows[size_t(row)];
+            const ContentTypeIcon::Kind kind =
+                (r.flags & TcpFlag)         ? ContentTypeIcon::Kind::Tcp
+                : (r.flags & WebSocketFlag) ? ContentTypeIcon::Kind::WebSocket
+                                            : ContentTypeIcon::kindOf(m_values[r.contentType].raw);
+            const QIcon icon = ContentTypeIcon::icon(kind);
+            return icon.isNull() ? QVariant() : QVariant(icon);
+        }
         if (column != MarkerColumn)
             return {};
         if (m_rows[size_t(row)].marker != 0)
