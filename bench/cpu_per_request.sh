@@ -8,6 +8,7 @@
 # every flow as bench/run.sh runs it.
 #   bench/cpu_per_request.sh [--mode cpu|strace|callgrind] [--scenario S1|S2]
 #                            [--requests N] [--repeat R] [BINARY...]
+# SPYGLASS_CALLGRIND_KEEP=DIR keeps each callgrind profile there.
 # Several binaries are measured interleaved (A B A B ...), so that they share the machine's
 # conditions; each line gives the binary, the figure and the load average at the time.
 set -euo pipefail
@@ -138,6 +139,11 @@ measure() {
         hs=$(callgrind_annotate --inclusive=yes "$f" 2>/dev/null |
             awk '/\?\?\?:SSL_do_handshake / {gsub(",", "", $1); print $1; exit}')
         line+=" instructions/req=$((total / requests)) without_tls_handshakes=$(((total - ${hs:-0}) / requests))"
+        # SPYGLASS_CALLGRIND_KEEP=DIR keeps the profile for callgrind_annotate.
+        if [[ -n ${SPYGLASS_CALLGRIND_KEEP:-} ]]; then
+            mkdir -p "$SPYGLASS_CALLGRIND_KEEP"
+            cp "$f" "$SPYGLASS_CALLGRIND_KEEP/callgrind.$scenario.$(basename "$bin").$$.$RANDOM"
+        fi
         rm -f "$work"/callgrind.*
         ;;
     esac
