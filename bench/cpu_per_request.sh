@@ -8,7 +8,8 @@
 # every flow as bench/run.sh runs it.
 #   bench/cpu_per_request.sh [--mode cpu|strace|callgrind] [--scenario S1|S2]
 #                            [--requests N] [--repeat R] [BINARY...]
-# SPYGLASS_CALLGRIND_KEEP=DIR keeps each callgrind profile there.
+# SPYGLASS_CALLGRIND_KEEP=DIR keeps each callgrind profile there; SPYGLASS_DUMP_EXTRA adds
+# arguments to every spyglass-dump (e.g. "--set http2=false").
 # Several binaries are measured interleaved (A B A B ...), so that they share the machine's
 # conditions; each line gives the binary, the figure and the load average at the time.
 set -euo pipefail
@@ -90,7 +91,7 @@ measure() {
             "--callgrind-out-file=$work/callgrind.%p")
     fi
     "${tool[@]}" "$bin" -q --listen-host 127.0.0.1 -p "$port" --confdir "$confdir" \
-        --set ssl_insecure=true 2>"$work/proxy.err" &
+        --set ssl_insecure=true ${SPYGLASS_DUMP_EXTRA:-} 2>"$work/proxy.err" &
     pid=$!
     wait_port "$port"
     # Warm-up: connections, certificates and caches as in a run that has been going a while.
@@ -137,7 +138,7 @@ measure() {
         f=$(ls -S "$work"/callgrind.* | head -1)
         total=$(callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
         hs=$(callgrind_annotate --inclusive=yes "$f" 2>/dev/null |
-            awk '/\?\?\?:SSL_do_handshake / {gsub(",", "", $1); print $1; exit}')
+            awk '/\?\?\?:SSL_do_handshake / && !seen {gsub(",", "", $1); print $1; seen = 1}')
         line+=" instructions/req=$((total / requests)) without_tls_handshakes=$(((total - ${hs:-0}) / requests))"
         # SPYGLASS_CALLGRIND_KEEP=DIR keeps the profile for callgrind_annotate.
         if [[ -n ${SPYGLASS_CALLGRIND_KEEP:-} ]]; then

@@ -12,6 +12,16 @@ namespace {
 
 constexpr int kReadChunk = 16 * 1024;
 
+// ERR_clear_error walks and frees all 16 slots of the thread's error queue whether or not
+// anything is queued: ~1,700 instructions a call in OpenSSL 3.0, four calls per record, ~9%
+// of an intercepted HTTPS request (bench/cpu_per_request.sh --mode callgrind --scenario S2).
+// An empty queue (the normal case) needs only the peek.
+void clearErrorQueue()
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
+}
+
 QByteArray alpnWire(const QList<QByteArray>& protocols)
 {
     QByteArray wire;
@@ -28,7 +38,7 @@ QByteArray alpnWire(const QList<QByteArray>& protocols)
 
 TlsSession::TlsSession(SSL_CTX* ctx, Role role) : m_role(role)
 {
-    ERR_clear_error();
+    clearErrorQueue();
     if (!ctx)
         return;
     m_ssl.reset(SSL_new(ctx));
@@ -39,7 +49,7 @@ TlsSession::TlsSession(SSL_CTX* ctx, Role role) : m_role(role)
         BIO_free(m_readBio);
         BIO_free(m_writeBio);
         m_readBio = m_writeBio = nullptr;
-        ERR_clear_error();
+        clearErrorQueue();
         return;
     }
     // An empty read BIO means "no data yet", not end of stream.
@@ -56,13 +66,13 @@ TlsSession::~TlsSession() = default;
 
 bool TlsSession::useCertificate(X509* leaf, EVP_PKEY* key, X509* chainCertificate, QString* error)
 {
-    ERR_clear_error();
+    clearErrorQueue();
     if (!m_ssl || SSL_use_certificate(m_ssl.get(), leaf) != 1 ||
         SSL_use_PrivateKey(m_ssl.get(), key) != 1 ||
         (chainCertificate && SSL_add1_chain_cert(m_ssl.get(), chainCertificate) != 1)) {
         if (error)
             *error = takeOpenSslErrors(QStringLiteral("no TLS session"));
-        ERR_clear_error();
+        clearErrorQueue();
         return false;
     }
     return true;
@@ -71,11 +81,11 @@ bool TlsSession::useCertificate(X509* leaf, EVP_PKEY* key, X509* chainCertificat
 bool TlsSession::configureClient(const QByteArray& sni, const QList<QByteArray>& alpnOffers,
                                  bool verify, const QByteArray& expectedName, QString* error)
 {
-    ERR_clear_error();
+    clearErrorQueue();
     auto fail = [&](const QString& what) {
         if (error)
             *error = QStringLiteral("%1: %2").arg(what, takeOpenSslErrors());
-        ERR_clear_error();
+        clearErrorQueue();
         return false;
     };
     if (!m_ssl)
@@ -137,16 +147,16 @@ TlsSession::Progress TlsSession::handshake()
             m_failure.reason = QStringLiteral("no TLS session");
         return Progress::Failed;
     }
-    ERR_clear_error();
+    clearErrorQueue();
     const int rc = SSL_do_handshake(m_ssl.get());
     if (rc == 1) {
         m_handshakeDone = true;
-        ERR_clear_error();
+        clearErrorQueue();
         return Progress::Done;
     }
     const int sslError = SSL_get_error(m_ssl.get(), rc);
     if (sslError == SSL_ERROR_WANT_READ || sslError == SSL_ERROR_WANT_WRITE) {
-        ERR_clear_error();
+        clearErrorQueue();
         return Progress::NeedMore;
     }
     recordFailure(sslError);
@@ -197,7 +207,7 @@ TlsSession::ReadResult TlsSession::read()
     ReadResult result;
     if (!m_ssl || !m_handshakeDone || m_fatal)
         return result;
-    ERR_clear_error();
+    clearErrorQueue();
     while (true) {
         // Nothing buffered on either side of OpenSSL: SSL_read would only say WANT_READ, at the
         // price of a call and an error-queue round trip per received segment.
@@ -225,7 +235,7 @@ TlsSession::ReadResult TlsSession::read()
         result.error = m_failure.reason;
         break;
     }
-    ERR_clear_error();
+    clearErrorQueue();
     return result;
 }
 
@@ -233,7 +243,7 @@ bool TlsSession::write(QByteArrayView plain)
 {
     if (!m_ssl || !m_handshakeDone || m_fatal || m_shutdownSent)
         return false;
-    ERR_clear_error();
+    clearErrorQueue();
     qsizetype offset = 0;
     while (offset < plain.size()) {
         const int chunk = int(std::min<qsizetype>(plain.size() - offset, 1 << 30));
@@ -254,9 +264,9 @@ void TlsSession::shutdown()
     m_shutdownSent = true;
     if (!m_handshakeDone || m_fatal)
         return;
-    ERR_clear_error();
+    clearErrorQueue();
     SSL_shutdown(m_ssl.get());
-    ERR_clear_error();
+    clearErrorQueue();
 }
 
 QByteArray TlsSession::protocolVersion() const
