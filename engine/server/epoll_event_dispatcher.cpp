@@ -1,5 +1,7 @@
 #include "server/epoll_event_dispatcher.h"
 
+#include "server/direct_socket_notifier.h"
+
 #ifdef __linux__
 
 #include <QCoreApplication>
@@ -108,11 +110,11 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             const int fd = int(events[i].data.u64);
             const quint32 got = events[i].events;
             if (got & kReadEvents)
-                activate(fd, &Watch::read);
+                activate(fd, &Watch::read, &Watch::readDirect);
             if (got & kWriteEvents)
-                activate(fd, &Watch::write);
+                activate(fd, &Watch::write, &Watch::writeDirect);
             if (got & kExceptionEvents)
-                activate(fd, &Watch::exception);
+                activate(fd, &Watch::exception, nullptr);
         }
         handled = true;
     }
@@ -121,13 +123,19 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     return handled;
 }
 
-void EpollEventDispatcher::activate(int fd, QSocketNotifier* Watch::*slot)
+void EpollEventDispatcher::activate(int fd, QSocketNotifier* Watch::*slot,
+                                    DirectSocketNotifier* Watch::*direct)
 {
     // Looked up again for each notifier: an earlier slot may have removed or replaced it.
-    const auto it = m_watches.find(fd);
-    if (it == m_watches.end())
+    if (fd < 0 || std::size_t(fd) >= m_watches.size())
         return;
-    QSocketNotifier* notifier = it->second.*slot;
+    const Watch& watch = m_watches[std::size_t(fd)];
+    if (direct && watch.*direct) {
+        // Only enabled notifiers are registered, as QSocketNotifier::event would check.
+        (watch.*direct)->callHandler();
+        return;
+    }
+    QSocketNotifier* notifier = watch.*slot;
     if (!notifier)
         return;
     QEvent event(QEvent::SockAct);
@@ -182,13 +190,19 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier* notifier)
     const int fd = int(notifier->socket());
     if (fd < 0)
         return;
-    Watch& watch = m_watches[fd];
+    if (std::size_t(fd) >= m_watches.size())
+        m_watches.resize(std::size_t(fd) + 1);
+    Watch& watch = m_watches[std::size_t(fd)];
+    // Registration happens when a notifier is enabled, not per event: the cast is cheap here.
+    auto* direct = dynamic_cast<DirectSocketNotifier*>(notifier);
     switch (notifier->type()) {
     case QSocketNotifier::Read:
         watch.read = notifier;
+        watch.readDirect = direct;
         break;
     case QSocketNotifier::Write:
         watch.write = notifier;
+        watch.writeDirect = direct;
         break;
     case QSocketNotifier::Exception:
         watch.exception = notifier;
@@ -200,19 +214,16 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier* notifier)
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier* notifier)
 {
     const int fd = int(notifier->socket());
-    const auto it = m_watches.find(fd);
-    if (it == m_watches.end())
+    if (fd < 0 || std::size_t(fd) >= m_watches.size())
         return;
-    Watch& watch = it->second;
+    Watch& watch = m_watches[std::size_t(fd)];
     if (watch.read == notifier)
-        watch.read = nullptr;
+        watch.read = watch.readDirect = nullptr;
     if (watch.write == notifier)
-        watch.write = nullptr;
+        watch.write = watch.writeDirect = nullptr;
     if (watch.exception == notifier)
         watch.exception = nullptr;
     updateWatch(fd, watch);
-    if (!watch.read && !watch.write && !watch.exception)
-        m_watches.erase(it);
 }
 
 void EpollEventDispatcher::updateWatch(int fd, Watch& watch)

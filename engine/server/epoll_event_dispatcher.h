@@ -28,8 +28,11 @@
 #include <set>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace spyglass {
+
+class DirectSocketNotifier;
 
 // No Q_OBJECT: it adds no signals, and moc would not see through the platform guard.
 class EpollEventDispatcher : public QAbstractEventDispatcher
@@ -64,6 +67,9 @@ private:
         QSocketNotifier* read = nullptr;
         QSocketNotifier* write = nullptr;
         QSocketNotifier* exception = nullptr;
+        // The same notifiers when they are DirectSocketNotifiers (called without an event).
+        DirectSocketNotifier* readDirect = nullptr;
+        DirectSocketNotifier* writeDirect = nullptr;
         quint32 events = 0; // what the epoll set holds for the descriptor (0: not in it)
     };
     struct Timer
@@ -77,7 +83,7 @@ private:
 
     void updateWatch(int fd, Watch& watch);
     bool dispatchSockets(int count);
-    void activate(int fd, QSocketNotifier* Watch::*slot);
+    void activate(int fd, QSocketNotifier* Watch::*slot, DirectSocketNotifier* Watch::*direct);
     bool fireTimers();
     int waitMs() const;
     void drainWakeUp();
@@ -87,7 +93,8 @@ private:
     int m_eventFd;
     QAtomicInt m_wakeUpPending{0};
     QAtomicInt m_interrupted{0};
-    std::unordered_map<int, Watch> m_watches;
+    // Indexed by descriptor (they are small and dense): no hashing on every event.
+    std::vector<Watch> m_watches;
     std::unordered_map<int, Timer> m_timers;
     std::set<std::pair<qint64, int>> m_deadlines; // (deadline, timer id), soonest first
 };

@@ -1,5 +1,6 @@
 #include "server/socket_stream.h"
 
+#include "server/direct_socket_notifier.h"
 #include "server/own_connections.h"
 
 #include <QHostInfo>
@@ -495,10 +496,15 @@ bool SocketStream::originalDestination(Address* out, QString* error) const
 
 void SocketStream::makeNotifiers()
 {
-    m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    // Called straight by the workers' epoll dispatcher; the signal serves Qt's dispatchers.
+    m_readNotifier = new DirectSocketNotifier(
+        m_fd, QSocketNotifier::Read, this,
+        [](void* self) { static_cast<SocketStream*>(self)->onReadable(); }, this);
     m_readNotifier->setEnabled(false);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &SocketStream::onReadable);
-    m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+    m_writeNotifier = new DirectSocketNotifier(
+        m_fd, QSocketNotifier::Write, this,
+        [](void* self) { static_cast<SocketStream*>(self)->onWritable(); }, this);
     m_writeNotifier->setEnabled(false);
     connect(m_writeNotifier, &QSocketNotifier::activated, this, &SocketStream::onWritable);
 }
