@@ -2,10 +2,12 @@
  * so ws_bench can show what fraction of the direct WebSocket echo rate a process in the middle
  * can reach at all, before any proxy logic.
  *
- *   relay_floor --epoll|--uring LISTENPORT UPHOST UPPORT
+ *   relay_floor --epoll|--uring [--threads N] LISTENPORT UPHOST UPPORT
  *
  * Listens on 127.0.0.1:LISTENPORT; for each client it connects to UPHOST:UPPORT and copies bytes
- * both ways until either side ends. Nothing else: no parsing, no logging, one thread.
+ * both ways until either side ends. Nothing else: no parsing, no logging. One thread, or with
+ * --threads N, N independent loops that each listen on the port with SO_REUSEPORT (the kernel
+ * spreads the connections), like a proxy with N worker threads.
  *   --epoll  level-triggered epoll, recv + send per readable socket (what an epoll proxy does).
  *   --uring  io_uring (liburing): a recv is kept armed on every socket; its completion queues a
  *            send to the peer linked with the next recv on the same socket; all queued SQEs go
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #ifdef HAVE_LIBURING
@@ -49,6 +52,7 @@ static int listenOn(int port)
     int lfd = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(lfd, (struct sockaddr*)&a, sizeof a) != 0 || listen(lfd, 512) != 0)
@@ -127,7 +131,7 @@ static void runEpoll(int lfd)
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
     epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
     struct epoll_event events[256];
-    static char buf[BUF];
+    char* buf = malloc(BUF);
     for (;;) {
         int n = epoll_wait(ep, events, 256, -1);
         if (n < 0) {
@@ -157,7 +161,7 @@ static void runEpoll(int lfd)
                 }
                 continue;
             }
-            ssize_t r = recv(s->fd, buf, sizeof buf, 0);
+            ssize_t r = recv(s->fd, buf, BUF, 0);
             if (r < 0 && (errno == EAGAIN || errno == EINTR))
                 continue;
             if (r <= 0 || finishSend(s->peer->fd, buf, (size_t)r) != 0) {
@@ -309,25 +313,56 @@ static void runUring(int lfd)
 }
 #endif
 
+struct Loop {
+    int uring;
+    int lfd;
+};
+
+static void* runLoop(void* arg)
+{
+    const struct Loop* l = arg;
+#ifdef HAVE_LIBURING
+    if (l->uring) {
+        runUring(l->lfd);
+        return NULL;
+    }
+#endif
+    runEpoll(l->lfd);
+    return NULL;
+}
+
 int main(int argc, char** argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    if (argc != 5 || (strcmp(argv[1], "--epoll") && strcmp(argv[1], "--uring"))) {
-        fprintf(stderr, "usage: relay_floor --epoll|--uring LISTENPORT UPHOST UPPORT\n");
+    int threads = 1;
+    if (argc == 7 && strcmp(argv[2], "--threads") == 0) {
+        threads = atoi(argv[3]);
+        memmove(argv + 2, argv + 4, 3 * sizeof *argv);
+        argc -= 2;
+    }
+    if (argc != 5 || threads < 1 || (strcmp(argv[1], "--epoll") && strcmp(argv[1], "--uring"))) {
+        fprintf(stderr, "usage: relay_floor --epoll|--uring [--threads N] LISTENPORT UPHOST UPPORT\n");
         return 2;
     }
     g_upHost = argv[3];
     g_upPort = atoi(argv[4]);
-    int lfd = listenOn(atoi(argv[2]));
-    if (strcmp(argv[1], "--epoll") == 0) {
-        runEpoll(lfd);
-        return 0;
+    const int uring = strcmp(argv[1], "--uring") == 0;
+#ifndef HAVE_LIBURING
+    if (uring) {
+        fprintf(stderr, "relay_floor: built without liburing (install liburing-dev)\n");
+        return 2;
     }
-#ifdef HAVE_LIBURING
-    runUring(lfd);
-    return 0;
-#else
-    fprintf(stderr, "relay_floor: built without liburing (install liburing-dev)\n");
-    return 2;
 #endif
+    struct Loop* loops = calloc((size_t)threads, sizeof *loops);
+    for (int i = 0; i < threads; ++i) {
+        loops[i].uring = uring;
+        loops[i].lfd = listenOn(atoi(argv[2]));
+    }
+    for (int i = 1; i < threads; ++i) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, runLoop, &loops[i]) != 0)
+            die("pthread_create");
+    }
+    runLoop(&loops[0]);
+    return 0;
 }

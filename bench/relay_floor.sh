@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # What fraction of the direct WebSocket echo rate can ANY relay reach on this machine (issue 4)?
 # Runs bench/ws_echo.c's ping-pong client directly and through: relay_floor.c with epoll and
-# with io_uring (plain TCP relays, so the client connects to them as if they were the server),
+# with io_uring (plain TCP relays, so the client connects to them as if they were the server;
+# one thread, and two: relay-epoll2, relay-uring2, as many as spyglass has workers on 2 cores),
 # and spyglass-dump intercepting the CONNECT tunnel (default worker threads, and one).
-#   bench/relay_floor.sh [--targets direct,relay-epoll,relay-uring,spyglass,spyglass-1t]
+#   bench/relay_floor.sh [--targets direct,relay-epoll,relay-uring,spyglass,spyglass-1t,...]
 #                        [--conns 16] [--seconds 5] [--size 64] [--repeat 3]
 # SPYGLASS_DUMP picks the binary (default build/app/spyglass-dump); SPYGLASS_DUMP_B adds a
 # target "spyglass-b" with a second binary, for an A/B of two builds in the same run.
 # The targets are interleaved round by round (A B C, A B C, ...), so load from other processes
 # hits all of them alike; prints the median rate, and the CPU of the middle process per
-# message (utime+stime from /proc/PID/stat over the run, in microseconds), which depends much
-# less on that load than the rate does.
+# message (utime+stime from /proc/PID/stat over the run, in microseconds; medians), which
+# depends much less on that load than the rate does, and its context switches per message.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-targets=direct,relay-epoll,relay-uring,spyglass,spyglass-1t
+targets=direct,relay-epoll,relay-uring,relay-epoll2,relay-uring2,spyglass,spyglass-1t
 conns=16 seconds=5 size=64 repeat=3
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -42,13 +43,15 @@ trap cleanup EXIT
 cc -O2 -Wall -o "$work/ws_echo" "$here/ws_echo.c" -lcrypto
 # the io_uring backend needs liburing (Debian: liburing-dev); without it that target is skipped
 if echo '#include <liburing.h>' | cc -E -x c - >/dev/null 2>&1; then
-    cc -O2 -Wall -DHAVE_LIBURING -o "$work/relay_floor" "$here/relay_floor.c" -luring
+    cc -O2 -Wall -DHAVE_LIBURING -o "$work/relay_floor" "$here/relay_floor.c" -luring -lpthread
 else
-    cc -O2 -Wall -o "$work/relay_floor" "$here/relay_floor.c"
-    if [[ " ${wanted[*]} " =~ " relay-uring " ]]; then
-        echo "relay_floor.sh: liburing.h not found (apt-get install liburing-dev): skipping relay-uring" >&2
-        wanted=("${wanted[@]/relay-uring/}")
-    fi
+    cc -O2 -Wall -o "$work/relay_floor" "$here/relay_floor.c" -lpthread
+    for t in relay-uring relay-uring2; do
+        if [[ " ${wanted[*]} " =~ " $t " ]]; then
+            echo "relay_floor.sh: liburing.h not found (apt-get install liburing-dev): skipping $t" >&2
+            wanted=("${wanted[@]/%$t/}")
+        fi
+    done
 fi
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -61,6 +64,8 @@ wait_port() {
     exit 1
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# context switches (voluntary + not) of every thread of a process: the wake-ups that dominate
+ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}'; }
 
 origin=$(free_port)
 "$work/ws_echo" server "$origin" & pids+=($!)
@@ -76,6 +81,8 @@ for t in "${wanted[@]}"; do
     direct) mode[$t]=direct; continue ;;
     relay-epoll) "$work/relay_floor" --epoll "$p" 127.0.0.1 "$origin" & mode[$t]=tcp ;;
     relay-uring) "$work/relay_floor" --uring "$p" 127.0.0.1 "$origin" & mode[$t]=tcp ;;
+    relay-epoll2) "$work/relay_floor" --epoll --threads 2 "$p" 127.0.0.1 "$origin" & mode[$t]=tcp ;;
+    relay-uring2) "$work/relay_floor" --uring --threads 2 "$p" 127.0.0.1 "$origin" & mode[$t]=tcp ;;
     spyglass | spyglass-1t | spyglass-b)
         bin=$dump
         [[ $t == spyglass-b ]] && bin=$SPYGLASS_DUMP_B
@@ -92,43 +99,45 @@ for t in "${wanted[@]}"; do
     wait_port "$p"
 done
 
-# run TARGET: one measured run; prints "messages rate cpu-ticks-of-the-middle-process"
+# run TARGET: one measured run; prints "messages rate cpu-ticks context-switches" (the last two
+# of the middle process)
 run() {
-    local t=$1 before=0 after=0 out
-    [[ ${mode[$t]} == direct ]] || before=$(cpu_ticks "${pid[$t]}")
+    local t=$1 before=0 after=0 sw0=0 sw1=0 out
+    [[ ${mode[$t]} == direct ]] || { before=$(cpu_ticks "${pid[$t]}"); sw0=$(ctx_switches "${pid[$t]}"); }
     case ${mode[$t]} in
     direct) out=$("$work/ws_echo" client 127.0.0.1 "$origin" "$conns" "$seconds" "$size") ;;
     tcp) out=$("$work/ws_echo" client 127.0.0.1 "${port[$t]}" "$conns" "$seconds" "$size") ;;
     connect) out=$("$work/ws_echo" client 127.0.0.1 "$origin" "$conns" "$seconds" "$size" \
         127.0.0.1 "${port[$t]}") ;;
     esac
-    [[ ${mode[$t]} == direct ]] || after=$(cpu_ticks "${pid[$t]}")
+    [[ ${mode[$t]} == direct ]] || { after=$(cpu_ticks "${pid[$t]}"); sw1=$(ctx_switches "${pid[$t]}"); }
     echo "$out" | sed -n 's/messages=\([0-9]*\).*rate=\([0-9]*\).*/\1 \2/p' | tr -d '\n'
-    echo " $((after - before))"
+    echo " $((after - before)) $((sw1 - sw0))"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -A rates cpus
+declare -A rates cpus switches
 hz=$(getconf CLK_TCK)
 loads=()
 for round in $(seq "$repeat"); do
     loads+=("$(cut -d' ' -f1 /proc/loadavg)")
     for t in "${wanted[@]}"; do
         [[ -n $t ]] || continue
-        read -r msgs rate ticks <<<"$(run "$t")"
+        read -r msgs rate ticks sw <<<"$(run "$t")"
         rates[$t]+="$rate "
         if [[ ${mode[$t]} != direct && $msgs -gt 0 ]]; then
             cpus[$t]+="$(awk -v t="$ticks" -v m="$msgs" -v hz="$hz" 'BEGIN {printf "%.1f", 1e6*t/hz/m}') "
+            switches[$t]+="$(awk -v s="$sw" -v m="$msgs" 'BEGIN {printf "%.2f", s/m}') "
         fi
-        echo "round $round $t: rate=$rate cpu_ticks=$ticks" >&2
+        echo "round $round $t: rate=$rate cpu_ticks=$ticks ctx_switches=$sw" >&2
     done
 done
 
 echo "WebSocket echo, $conns connections, $size-byte messages, ${seconds} s per run, median of" \
     "$repeat interleaved rounds; load average at each round start: ${loads[*]}"
 echo
-echo "| target | messages/s (runs) | median | vs direct | middle CPU µs/msg (median) |"
-echo "|---|---|---|---|---|"
+echo "| target | messages/s (runs) | median | vs direct | middle CPU µs/msg | middle context switches/msg |"
+echo "|---|---|---|---|---|---|"
 direct_rate=
 [[ -n ${rates[direct]:-} ]] && direct_rate=$(tr ' ' '\n' <<<"${rates[direct]}" | grep . | median)
 for t in "${wanted[@]}"; do
@@ -139,5 +148,7 @@ for t in "${wanted[@]}"; do
         vd=$(awk -v a="$m" -v b="$direct_rate" 'BEGIN {printf "%.0f%%", 100*a/b}')
     c=-
     [[ -n ${cpus[$t]:-} ]] && c=$(tr ' ' '\n' <<<"${cpus[$t]}" | grep . | median)
-    echo "| $t | ${rates[$t]}| $m | $vd | $c |"
+    w=-
+    [[ -n ${switches[$t]:-} ]] && w=$(tr ' ' '\n' <<<"${switches[$t]}" | grep . | median)
+    echo "| $t | ${rates[$t]}| $m | $vd | $c | $w |"
 done
