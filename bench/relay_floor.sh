@@ -12,6 +12,9 @@
 # hits all of them alike; prints the median rate, and the CPU of the middle process per
 # message (utime+stime from /proc/PID/stat over the run, in microseconds; medians), which
 # depends much less on that load than the rate does, and its context switches per message.
+# "all CPU" adds the client's and the echo server's CPU: nproc * 1e6 / that is the rate the run
+# would reach if it could use every core fully, a load-independent estimate of each target's
+# ceiling (the quiet-machine rate sits below it when the ping-pong leaves cores idle).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -63,12 +66,14 @@ wait_port() {
     echo "relay_floor.sh: nothing listens on port $1" >&2
     exit 1
 }
+hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # context switches (voluntary + not) of every thread of a process: the wake-ups that dominate
 ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}'; }
 
 origin=$(free_port)
-"$work/ws_echo" server "$origin" & pids+=($!)
+"$work/ws_echo" server "$origin" & origin_pid=$!
+pids+=($origin_pid)
 wait_port "$origin"
 
 # Start every middle process once; each target has a port, a pid and a mode (tcp: connect to
@@ -99,45 +104,50 @@ for t in "${wanted[@]}"; do
     wait_port "$p"
 done
 
-# run TARGET: one measured run; prints "messages rate cpu-ticks context-switches" (the last two
-# of the middle process)
+# run TARGET: one measured run; prints "messages rate cpu-ticks context-switches total-cpu-s"
+# (ticks and switches of the middle process; total: client + echo server + middle, in seconds)
 run() {
-    local t=$1 before=0 after=0 sw0=0 sw1=0 out
+    local t=$1 before=0 after=0 sw0=0 sw1=0 out o0 o1
+    local client=(/usr/bin/time -f '%U %S' -o "$work/client.time" "$work/ws_echo" client)
+    o0=$(cpu_ticks "$origin_pid")
     [[ ${mode[$t]} == direct ]] || { before=$(cpu_ticks "${pid[$t]}"); sw0=$(ctx_switches "${pid[$t]}"); }
     case ${mode[$t]} in
-    direct) out=$("$work/ws_echo" client 127.0.0.1 "$origin" "$conns" "$seconds" "$size") ;;
-    tcp) out=$("$work/ws_echo" client 127.0.0.1 "${port[$t]}" "$conns" "$seconds" "$size") ;;
-    connect) out=$("$work/ws_echo" client 127.0.0.1 "$origin" "$conns" "$seconds" "$size" \
+    direct) out=$("${client[@]}" 127.0.0.1 "$origin" "$conns" "$seconds" "$size") ;;
+    tcp) out=$("${client[@]}" 127.0.0.1 "${port[$t]}" "$conns" "$seconds" "$size") ;;
+    connect) out=$("${client[@]}" 127.0.0.1 "$origin" "$conns" "$seconds" "$size" \
         127.0.0.1 "${port[$t]}") ;;
     esac
+    o1=$(cpu_ticks "$origin_pid")
     [[ ${mode[$t]} == direct ]] || { after=$(cpu_ticks "${pid[$t]}"); sw1=$(ctx_switches "${pid[$t]}"); }
     echo "$out" | sed -n 's/messages=\([0-9]*\).*rate=\([0-9]*\).*/\1 \2/p' | tr -d '\n'
-    echo " $((after - before)) $((sw1 - sw0))"
+    echo " $((after - before)) $((sw1 - sw0))" \
+        "$(awk -v hz="$hz" -v t=$((after - before + o1 - o0)) '{printf "%.2f", $1 + $2 + t/hz}' "$work/client.time")"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -A rates cpus switches
-hz=$(getconf CLK_TCK)
+declare -A rates cpus switches totals
 loads=()
 for round in $(seq "$repeat"); do
     loads+=("$(cut -d' ' -f1 /proc/loadavg)")
     for t in "${wanted[@]}"; do
         [[ -n $t ]] || continue
-        read -r msgs rate ticks sw <<<"$(run "$t")"
+        read -r msgs rate ticks sw total <<<"$(run "$t")"
+        [[ $msgs -gt 0 ]] && totals[$t]+="$(awk -v c="$total" -v m="$msgs" 'BEGIN {printf "%.1f", 1e6*c/m}') "
         rates[$t]+="$rate "
         if [[ ${mode[$t]} != direct && $msgs -gt 0 ]]; then
             cpus[$t]+="$(awk -v t="$ticks" -v m="$msgs" -v hz="$hz" 'BEGIN {printf "%.1f", 1e6*t/hz/m}') "
             switches[$t]+="$(awk -v s="$sw" -v m="$msgs" 'BEGIN {printf "%.2f", s/m}') "
         fi
-        echo "round $round $t: rate=$rate cpu_ticks=$ticks ctx_switches=$sw" >&2
+        echo "round $round $t: rate=$rate cpu_ticks=$ticks ctx_switches=$sw all_cpu_s=$total" >&2
     done
 done
 
+cores=$(nproc)
 echo "WebSocket echo, $conns connections, $size-byte messages, ${seconds} s per run, median of" \
     "$repeat interleaved rounds; load average at each round start: ${loads[*]}"
 echo
-echo "| target | messages/s (runs) | median | vs direct | middle CPU µs/msg | middle context switches/msg |"
-echo "|---|---|---|---|---|---|"
+echo "| target | messages/s (runs) | median | vs direct | middle CPU µs/msg | middle context switches/msg | all CPU µs/msg | $cores-core ceiling msg/s | ceiling vs direct's |"
+echo "|---|---|---|---|---|---|---|---|---|"
 direct_rate=
 [[ -n ${rates[direct]:-} ]] && direct_rate=$(tr ' ' '\n' <<<"${rates[direct]}" | grep . | median)
 for t in "${wanted[@]}"; do
@@ -150,5 +160,9 @@ for t in "${wanted[@]}"; do
     [[ -n ${cpus[$t]:-} ]] && c=$(tr ' ' '\n' <<<"${cpus[$t]}" | grep . | median)
     w=-
     [[ -n ${switches[$t]:-} ]] && w=$(tr ' ' '\n' <<<"${switches[$t]}" | grep . | median)
-    echo "| $t | ${rates[$t]}| $m | $vd | $c | $w |"
+    a=$(tr ' ' '\n' <<<"${totals[$t]}" | grep . | median)
+    ceil=$(awk -v a="$a" -v n="$cores" 'BEGIN {printf "%.0f", n*1e6/a}')
+    [[ $t == direct ]] && direct_ceil=$ceil
+    cd=$(awk -v a="$ceil" -v b="${direct_ceil:-0}" 'BEGIN {if (b > 0) printf "%.0f%%", 100*a/b; else print "-"}')
+    echo "| $t | ${rates[$t]}| $m | $vd | $c | $w | $a | $ceil | $cd |"
 done
