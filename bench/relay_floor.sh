@@ -150,6 +150,10 @@ echo "| target | messages/s (runs) | median | vs direct | middle CPU µs/msg | m
 echo "|---|---|---|---|---|---|---|---|---|"
 direct_rate=
 [[ -n ${rates[direct]:-} ]] && direct_rate=$(tr ' ' '\n' <<<"${rates[direct]}" | grep . | median)
+direct_ceil=0
+[[ -n ${totals[direct]:-} ]] &&
+    direct_ceil=$(tr ' ' '\n' <<<"${totals[direct]}" | grep . | median |
+        awk -v n="$cores" '{printf "%.0f", n*1e6/$1}')
 for t in "${wanted[@]}"; do
     [[ -n $t && -n ${rates[$t]:-} ]] || continue
     m=$(tr ' ' '\n' <<<"${rates[$t]}" | grep . | median)
@@ -162,7 +166,6 @@ for t in "${wanted[@]}"; do
     [[ -n ${switches[$t]:-} ]] && w=$(tr ' ' '\n' <<<"${switches[$t]}" | grep . | median)
     a=$(tr ' ' '\n' <<<"${totals[$t]}" | grep . | median)
     ceil=$(awk -v a="$a" -v n="$cores" 'BEGIN {printf "%.0f", n*1e6/a}')
-    [[ $t == direct ]] && direct_ceil=$ceil
-    cd=$(awk -v a="$ceil" -v b="${direct_ceil:-0}" 'BEGIN {if (b > 0) printf "%.0f%%", 100*a/b; else print "-"}')
+    cd=$(awk -v a="$ceil" -v b="$direct_ceil" 'BEGIN {if (b > 0) printf "%.0f%%", 100*a/b; else print "-"}')
     echo "| $t | ${rates[$t]}| $m | $vd | $c | $w | $a | $ceil | $cd |"
 done
