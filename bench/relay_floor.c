@@ -1,5 +1,5 @@
 /* The floor of any relay on this machine (issue 4): a minimal TCP relay that only forwards bytes,
- * so ws_bench can show what fraction of the direct WebSocket echo rate a process in the middle
+ * so bench/relay_floor.sh can show what fraction of the direct WebSocket echo rate a process in the middle
  * can reach at all, before any proxy logic.
  *
  *   relay_floor --epoll|--uring [--threads N] LISTENPORT UPHOST UPPORT
@@ -12,7 +12,8 @@
  *   --uring  io_uring (liburing): a recv is kept armed on every socket; its completion queues a
  *            send to the peer linked with the next recv on the same socket; all queued SQEs go
  *            in one io_uring_enter per loop turn (submit_and_wait), so the relay makes one
- *            syscall per turn however many messages completed. Built only with -DHAVE_LIBURING.
+ *            syscall per turn however many messages completed; DEFER_TASKRUN where the kernel
+ *            has it (6.1+). Built only with -DHAVE_LIBURING (-luring -lpthread).
  * epoll: a send that does not take everything at once (never for the small ping-pong messages)
  * falls back to a blocking write of the rest: fine for a floor measurement, not for a real
  * proxy. io_uring: sends carry MSG_WAITALL, so the kernel finishes a partial send itself. */
