@@ -1,6 +1,6 @@
 /* The floor of any relay on this machine (issue 4): a minimal TCP relay that only forwards bytes,
- * so bench/relay_floor.sh can show what fraction of the direct WebSocket echo rate a process in the middle
- * can reach at all, before any proxy logic.
+ * so bench/relay_floor.sh can show what fraction of the direct WebSocket echo rate a process in
+ * the middle can reach at all, before any proxy logic.
  *
  *   relay_floor --epoll|--uring [--threads N] LISTENPORT UPHOST UPPORT
  *
