@@ -25,12 +25,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #ifdef HAVE_LIBURING
@@ -110,7 +110,8 @@ static int finishSend(int fd, const char* data, size_t n)
 
 /* ---- epoll ----------------------------------------------------------------------------- */
 
-struct Side {
+struct Side
+{
     int fd;
     struct Side* peer;
 };
@@ -177,9 +178,15 @@ static void runEpoll(int lfd)
 /* ---- io_uring -------------------------------------------------------------------------- */
 
 #ifdef HAVE_LIBURING
-enum Op { OpAccept = 1, OpRecv, OpSend };
+enum Op
+{
+    OpAccept = 1,
+    OpRecv,
+    OpSend
+};
 
-struct USide {
+struct USide
+{
     int fd;
     int closing;
     int inflight; /* SQEs not yet completed that name this side */
@@ -314,7 +321,8 @@ static void runUring(int lfd)
 }
 #endif
 
-struct Loop {
+struct Loop
+{
     int uring;
     int lfd;
 };
@@ -342,7 +350,8 @@ int main(int argc, char** argv)
         argc -= 2;
     }
     if (argc != 5 || threads < 1 || (strcmp(argv[1], "--epoll") && strcmp(argv[1], "--uring"))) {
-        fprintf(stderr, "usage: relay_floor --epoll|--uring [--threads N] LISTENPORT UPHOST UPPORT\n");
+        fprintf(stderr,
+                "usage: relay_floor --epoll|--uring [--threads N] LISTENPORT UPHOST UPPORT\n");
         return 2;
     }
     g_upHost = argv[3];

@@ -31,7 +31,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 IFS=, read -r -a wanted <<<"$targets"
-if [[ -n ${SPYGLASS_DUMP_B:-} && ! " ${wanted[*]} " =~ " spyglass-b " ]]; then
+wants() { local x; for x in "${wanted[@]}"; do [[ $x == "$1" ]] && return 0; done; return 1; }
+if [[ -n ${SPYGLASS_DUMP_B:-} ]] && ! wants spyglass-b; then
     wanted+=(spyglass-b)
 fi
 dump="${SPYGLASS_DUMP:-$root/build/app/spyglass-dump}"
@@ -50,7 +51,7 @@ if echo '#include <liburing.h>' | cc -E -x c - >/dev/null 2>&1; then
 else
     cc -O2 -Wall -o "$work/relay_floor" "$here/relay_floor.c" -lpthread
     for t in relay-uring relay-uring2; do
-        if [[ " ${wanted[*]} " =~ " $t " ]]; then
+        if wants "$t"; then
             echo "relay_floor.sh: liburing.h not found (apt-get install liburing-dev): skipping $t" >&2
             wanted=("${wanted[@]/%$t/}")
         fi
@@ -73,7 +74,7 @@ ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/
 
 origin=$(free_port)
 "$work/ws_echo" server "$origin" & origin_pid=$!
-pids+=($origin_pid)
+pids+=("$origin_pid")
 wait_port "$origin"
 
 # Start every middle process once; each target has a port, a pid and a mode (tcp: connect to
