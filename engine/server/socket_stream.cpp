@@ -28,8 +28,8 @@ namespace spyglass {
 
 namespace {
 
-// Bytes asked of recv() when the kernel does not say how many are waiting.
-constexpr qint64 kReadChunk = 64 * 1024;
+// A read at least this large keeps the buffer it landed in; a smaller one is copied out.
+constexpr qint64 kKeepReadBuffer = 16 * 1024;
 
 #ifdef Q_OS_WIN
 using SockLen = int;
@@ -546,31 +546,28 @@ void SocketStream::doRead()
 {
     if (m_phase != Phase::Connected)
         return;
-    // One recv() per wake-up in the common case: read into a per-thread scratch buffer and
-    // copy out exactly what arrived (asking the kernel first, FIONREAD, costs a syscall more).
-    static thread_local QByteArray scratch(kReadChunk, Qt::Uninitialized);
+    // One recv() per wake-up: the kernel copies everything it holds (up to
+    // kMaxReadPerWakeup) in one call. A large read travels upward in the buffer it landed in
+    // (no copy; its unused tail is given back to malloc in place) and the next read gets a
+    // fresh buffer; a small one is copied out so the big buffer stays for the next read.
+    static thread_local QByteArray scratch(kMaxReadPerWakeup, Qt::Uninitialized);
     QByteArray data;
     qint64 total = 0;
     bool eof = false;
     int error = 0;
-    while (total < kMaxReadPerWakeup) {
-        const qint64 want = qMin<qint64>(kReadChunk, kMaxReadPerWakeup - total);
-        const auto n = ::recv(NativeFd(m_fd), scratch.data(), int(want), 0);
+    for (;;) {
+        const auto n = ::recv(NativeFd(m_fd), scratch.data(), int(kMaxReadPerWakeup), 0);
         if (n > 0) {
-            if (total == 0 && n >= kReadChunk / 2) {
-                // A mostly full buffer travels upward as it is (no copy); the next read
-                // gets a fresh one.
-                data = std::exchange(scratch, QByteArray(kReadChunk, Qt::Uninitialized));
+            if (n >= kKeepReadBuffer) {
+                data = std::exchange(scratch, QByteArray(kMaxReadPerWakeup, Qt::Uninitialized));
                 data.truncate(n);
-            } else if (total == 0) {
-                data = QByteArray(scratch.constData(), n);
+                if (n <= kMaxReadPerWakeup / 2)
+                    data.squeeze(); // a realloc that shrinks in place
             } else {
-                data.append(scratch.constData(), n);
+                data = QByteArray(scratch.constData(), n);
             }
-            total += n;
-            if (n < want)
-                break; // the kernel had no more (a FIN behind it wakes us again)
-            continue;
+            total = n; // a FIN behind the data wakes us again
+            break;
         }
         if (n == 0) {
             eof = true;
