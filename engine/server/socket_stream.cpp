@@ -28,8 +28,13 @@ namespace spyglass {
 
 namespace {
 
-// A read at least this large keeps the buffer it landed in; a smaller one is copied out.
-constexpr qint64 kKeepReadBuffer = 16 * 1024;
+// The read buffer: kMaxReadPerWakeup less room for QByteArray's header, so that with its
+// header it stays within the allocator's largest size class (tcmalloc: 256 KiB, served from
+// the thread cache; one byte more is a page-heap allocation under a lock).
+constexpr qint64 kReadBuffer = SocketStream::kMaxReadPerWakeup - 64;
+// A read at least this large keeps the buffer it landed in (its unused tail, at most three
+// quarters, travels with it until it is written); a smaller one is copied out.
+constexpr qint64 kKeepReadBuffer = kReadBuffer / 4;
 
 #ifdef Q_OS_WIN
 using SockLen = int;
@@ -546,23 +551,20 @@ void SocketStream::doRead()
 {
     if (m_phase != Phase::Connected)
         return;
-    // One recv() per wake-up: the kernel copies everything it holds (up to
-    // kMaxReadPerWakeup) in one call. A large read travels upward in the buffer it landed in
-    // (no copy; its unused tail is given back to malloc in place) and the next read gets a
-    // fresh buffer; a small one is copied out so the big buffer stays for the next read.
-    static thread_local QByteArray scratch(kMaxReadPerWakeup, Qt::Uninitialized);
+    // One recv() per wake-up: the kernel copies everything it holds (up to kReadBuffer) in
+    // one call. A large read travels upward in the buffer it landed in (no copy) and the next
+    // read gets a fresh buffer; a small one is copied out and the buffer stays for the next.
+    static thread_local QByteArray scratch(kReadBuffer, Qt::Uninitialized);
     QByteArray data;
     qint64 total = 0;
     bool eof = false;
     int error = 0;
     for (;;) {
-        const auto n = ::recv(NativeFd(m_fd), scratch.data(), int(kMaxReadPerWakeup), 0);
+        const auto n = ::recv(NativeFd(m_fd), scratch.data(), int(kReadBuffer), 0);
         if (n > 0) {
             if (n >= kKeepReadBuffer) {
-                data = std::exchange(scratch, QByteArray(kMaxReadPerWakeup, Qt::Uninitialized));
+                data = std::exchange(scratch, QByteArray(kReadBuffer, Qt::Uninitialized));
                 data.truncate(n);
-                if (n <= kMaxReadPerWakeup / 2)
-                    data.squeeze(); // a realloc that shrinks in place
             } else {
                 data = QByteArray(scratch.constData(), n);
             }
