@@ -29,8 +29,13 @@ namespace spyglass {
 
 namespace {
 
-// Bytes asked of recv() when the kernel does not say how many are waiting.
-constexpr qint64 kReadChunk = 64 * 1024;
+// The read buffer: kMaxReadPerWakeup less room for QByteArray's header, so that with its
+// header it stays within the allocator's largest size class (tcmalloc: 256 KiB, served from
+// the thread cache; one byte more is a page-heap allocation under a lock).
+constexpr qint64 kReadBuffer = SocketStream::kMaxReadPerWakeup - 64;
+// A read at least this large keeps the buffer it landed in (its unused tail, at most three
+// quarters, travels with it until it is written); a smaller one is copied out.
+constexpr qint64 kKeepReadBuffer = kReadBuffer / 4;
 
 #ifdef Q_OS_WIN
 using SockLen = int;
@@ -552,31 +557,25 @@ void SocketStream::doRead()
 {
     if (m_phase != Phase::Connected)
         return;
-    // One recv() per wake-up in the common case: read into a per-thread scratch buffer and
-    // copy out exactly what arrived (asking the kernel first, FIONREAD, costs a syscall more).
-    static thread_local QByteArray scratch(kReadChunk, Qt::Uninitialized);
+    // One recv() per wake-up: the kernel copies everything it holds (up to kReadBuffer) in
+    // one call. A large read travels upward in the buffer it landed in (no copy) and the next
+    // read gets a fresh buffer; a small one is copied out and the buffer stays for the next.
+    static thread_local QByteArray scratch(kReadBuffer, Qt::Uninitialized);
     QByteArray data;
     qint64 total = 0;
     bool eof = false;
     int error = 0;
-    while (total < kMaxReadPerWakeup) {
-        const qint64 want = qMin<qint64>(kReadChunk, kMaxReadPerWakeup - total);
-        const auto n = ::recv(NativeFd(m_fd), scratch.data(), int(want), 0);
+    for (;;) {
+        const auto n = ::recv(NativeFd(m_fd), scratch.data(), int(kReadBuffer), 0);
         if (n > 0) {
-            if (total == 0 && n >= kReadChunk / 2) {
-                // A mostly full buffer travels upward as it is (no copy); the next read
-                // gets a fresh one.
-                data = std::exchange(scratch, QByteArray(kReadChunk, Qt::Uninitialized));
+            if (n >= kKeepReadBuffer) {
+                data = std::exchange(scratch, QByteArray(kReadBuffer, Qt::Uninitialized));
                 data.truncate(n);
-            } else if (total == 0) {
-                data = QByteArray(scratch.constData(), n);
             } else {
-                data.append(scratch.constData(), n);
+                data = QByteArray(scratch.constData(), n);
             }
-            total += n;
-            if (n < want)
-                break; // the kernel had no more (a FIN behind it wakes us again)
-            continue;
+            total = n; // a FIN behind the data wakes us again
+            break;
         }
         if (n == 0) {
             eof = true;

@@ -78,14 +78,16 @@ qint64 Http1BodyWriter::writeData(const QByteArray& data, QByteArray& wire)
         m_written += n;
         return data.size() - n;
     }
-    case Framing::Chunked:
+    case Framing::Chunked: {
         if (m_lastChunkWritten)
             return data.size();
-        wire += QByteArray::number(data.size(), 16) + "\r\n";
-        wire.append(data);
-        wire += "\r\n";
+        // One exactly sized allocation for the chunk: size line, data, CRLF.
+        const QByteArray size = QByteArray::number(data.size(), 16);
+        wire.reserve(wire.size() + size.size() + data.size() + 4);
+        wire.append(size).append("\r\n", 2).append(QByteArrayView(data)).append("\r\n", 2);
         m_written += data.size();
         return 0;
+    }
     case Framing::UntilClose:
         wire.append(data);
         m_written += data.size();

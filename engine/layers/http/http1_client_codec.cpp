@@ -6,7 +6,8 @@ namespace spyglass::layers::http {
 
 namespace {
 
-void appendResponseData(std::vector<HttpEvent>& events, int streamId, QByteArrayView data)
+void appendResponseData(std::vector<HttpEvent>& events, int streamId, QByteArrayView data,
+                        const QByteArray& buffer)
 {
     if (!events.empty()) {
         if (auto* last = std::get_if<ResponseData>(&events.back());
@@ -15,7 +16,7 @@ void appendResponseData(std::vector<HttpEvent>& events, int streamId, QByteArray
             return;
         }
     }
-    events.push_back(ResponseData{streamId, data.toByteArray()});
+    events.push_back(ResponseData{streamId, Http1Parser::bodyBytes(data, buffer)});
 }
 
 bool onlyBlankLines(QByteArrayView data)
@@ -119,7 +120,7 @@ bool Http1ClientCodec::onHead(Http1Parser::Head&& head)
 
 void Http1ClientCodec::onBody(QByteArrayView data)
 {
-    appendResponseData(m_out->events, m_outstanding.front().streamId, data);
+    appendResponseData(m_out->events, m_outstanding.front().streamId, data, m_buffer);
 }
 
 void Http1ClientCodec::onTrailers(Headers&& trailers)

@@ -491,6 +491,13 @@ void Http1Parser::reject(int status, const QString& message)
     m_impl->fail(status, message);
 }
 
+QByteArray Http1Parser::bodyBytes(QByteArrayView piece, const QByteArray& buffer)
+{
+    if (piece.data() == buffer.constData() && piece.size() == buffer.size())
+        return buffer;
+    return piece.toByteArray();
+}
+
 Http1Parser::State Http1Parser::state() const
 {
     return m_impl->m_state;

@@ -105,6 +105,12 @@ public:
     // Refuses the current message (from Listener::onHead): state Error.
     void reject(int status, const QString& message);
 
+    // A body piece (Listener::onBody) as a QByteArray. When the piece is all of `buffer`, the
+    // bytes that were given to parse(), it shares them instead of copying: the common case
+    // of a streamed body once its head has gone by (each read is then pure body). Otherwise
+    // a copy.
+    static QByteArray bodyBytes(QByteArrayView piece, const QByteArray& buffer);
+
     State state() const;
     bool inMessage() const { return state() == State::Head || state() == State::Body; }
     QString errorMessage() const;

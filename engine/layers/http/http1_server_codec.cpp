@@ -42,7 +42,8 @@ bool isInformational(int status)
 }
 
 template <typename Data>
-void appendData(std::vector<HttpEvent>& events, int streamId, QByteArrayView data)
+void appendData(std::vector<HttpEvent>& events, int streamId, QByteArrayView data,
+                const QByteArray& buffer)
 {
     if (!events.empty()) {
         if (auto* last = std::get_if<Data>(&events.back()); last && last->streamId == streamId) {
@@ -50,7 +51,7 @@ void appendData(std::vector<HttpEvent>& events, int streamId, QByteArrayView dat
             return;
         }
     }
-    events.push_back(Data{streamId, data.toByteArray()});
+    events.push_back(Data{streamId, Http1Parser::bodyBytes(data, buffer)});
 }
 
 } // namespace
@@ -150,7 +151,7 @@ bool Http1ServerCodec::onHead(Http1Parser::Head&& head)
 
 void Http1ServerCodec::onBody(QByteArrayView data)
 {
-    appendData<RequestData>(m_out->events, m_streamId, data);
+    appendData<RequestData>(m_out->events, m_streamId, data, m_buffer);
 }
 
 void Http1ServerCodec::onTrailers(Headers&& trailers)

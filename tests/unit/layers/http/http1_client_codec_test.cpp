@@ -94,6 +94,29 @@ private Q_SLOTS:
         QCOMPARE(run.afterLines, kIdle);
     }
 
+    // A read that is all body travels on as it came (shared, not copied); a read that also
+    // holds the head gives the body its own bytes. Either way the bytes are the same.
+    void bodyReadsAreSharedWhenWhole()
+    {
+        Http1ClientCodec codec;
+        CodecOutput sent;
+        codec.send(get(1), sent);
+        CodecOutput first;
+        codec.receiveData("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nabcd", first);
+        QCOMPARE(first.events.size(), size_t(2));
+        QCOMPARE(std::get<ResponseData>(first.events[1]).data, QByteArray("abcd"));
+
+        const QByteArray read(8, 'x');
+        CodecOutput second;
+        codec.receiveData(read, second);
+        QCOMPARE(second.events.size(), size_t(2));
+        const QByteArray& body = std::get<ResponseData>(second.events[0]).data;
+        QCOMPARE(body, read);
+        QCOMPARE(body.constData(), read.constData());
+        QVERIFY(std::holds_alternative<ResponseEndOfMessage>(second.events[1]));
+        QVERIFY(codec.isIdle());
+    }
+
     void emptyPathAndReasonlessStatus()
     {
         Scenario s = client({get(7, "")}, "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n");

@@ -383,6 +383,27 @@ private Q_SLOTS:
         QCOMPARE(r.error, error);
     }
 
+    void bodyBytesSharesOnlyAWholeBuffer()
+    {
+        const QByteArray buffer("0123456789");
+        const QByteArray whole = Http1Parser::bodyBytes(QByteArrayView(buffer), buffer);
+        QCOMPARE(whole, buffer);
+        QCOMPARE(whole.constData(), buffer.constData()); // shared, not copied
+
+        const QByteArray tail = Http1Parser::bodyBytes(QByteArrayView(buffer).sliced(4), buffer);
+        QCOMPARE(tail, QByteArray("456789"));
+        QVERIFY(tail.constData() != buffer.constData() + 4); // a copy of its own
+
+        const QByteArray head = Http1Parser::bodyBytes(QByteArrayView(buffer).first(4), buffer);
+        QCOMPARE(head, QByteArray("0123"));
+        QVERIFY(head.constData() != buffer.constData());
+
+        const QByteArray other("0123456789"); // same bytes elsewhere: a copy
+        const QByteArray copy = Http1Parser::bodyBytes(QByteArrayView(other), buffer);
+        QCOMPARE(copy, other);
+        QVERIFY(copy.constData() != buffer.constData());
+    }
+
     void rejectFromTheListener()
     {
         class Rejecting : public Recorder
