@@ -3,6 +3,7 @@
 #include "options/option_registry.h"
 #include "proxy/command.h"
 #include "proxy/context.h"
+#include "script/js_cache.h"
 #include "script/script_api.h"
 
 #include <QFile>
@@ -19,6 +20,7 @@ struct ScriptRuntime::Generation
     // Destroyed in reverse: the values, then the engine, then the native object it used.
     std::unique_ptr<ScriptNative> native;
     std::unique_ptr<QJSEngine> engine;
+    std::unique_ptr<JsCache> cache; // values hooks see again and again
     QJSValue entry;
     QJSValue invoke;
     QHash<QString, QJSValue> functions; // hook name -> the script's function
@@ -88,6 +90,7 @@ QString ScriptRuntime::load()
     g->native->setOnTimer([this, gen = g.get()](int id) { fireTimer(*gen, id); });
     g->native->setInject(m_inject);
     g->engine = std::make_unique<QJSEngine>();
+    g->cache = std::make_unique<JsCache>(*g->engine);
     g->entry = ScriptApi::installPrelude(*g->engine, g->native->wrap(*g->engine));
     QString err;
     if (g->entry.isError()) {
@@ -324,6 +327,7 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
         return {};
     Generation& g = *m_current;
     QJSEngine& engine = *g.engine;
+    JsCache& js = *g.cache;
     QJSValue argument;
     using proxy::HookKind;
     switch (in.kind) {
@@ -331,7 +335,7 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
     case HookKind::ClientDisconnected:
         if (!in.connection)
             return {};
-        argument = FlowToJs::connection(engine, *in.connection);
+        argument = FlowToJs::connection(js, *in.connection);
         break;
     case HookKind::ServerConnect:
     case HookKind::ServerConnected:
@@ -339,24 +343,24 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
         argument = engine.newObject();
         if (in.connection)
             argument.setProperty(QStringLiteral("server"),
-                                 FlowToJs::connection(engine, *in.connection));
+                                 FlowToJs::connection(js, *in.connection));
         if (in.client)
             argument.setProperty(QStringLiteral("client"),
-                                 FlowToJs::connection(engine, *in.client));
+                                 FlowToJs::connection(js, *in.client));
         else if (in.flow)
             argument.setProperty(QStringLiteral("client"),
-                                 FlowToJs::connection(engine, in.flow->client));
+                                 FlowToJs::connection(js, in.flow->client));
         break;
     case HookKind::TlsClientHello:
         if (!in.clientHello)
             return {};
-        argument = FlowToJs::clientHello(engine, *in.clientHello,
+        argument = FlowToJs::clientHello(js, *in.clientHello,
                                          in.connection ? &*in.connection : nullptr);
         break;
     default:
         if (!in.flow)
             return {};
-        argument = FlowToJs::flow(engine, *in.flow);
+        argument = FlowToJs::flow(js, *in.flow);
         break;
     }
     g.native->setCurrentFlow(in.flow);
