@@ -37,36 +37,19 @@ Headers headersFromJs(const QJSValue& array)
 
 QJSValue requestToJs(JsCache& js, const Request& r)
 {
-    QJSEngine& engine = js.engine();
-    QJSValue o = engine.newObject();
-    o.setProperty(QStringLiteral("method"), js.latin1(r.method));
-    o.setProperty(QStringLiteral("scheme"), js.latin1(r.scheme));
-    o.setProperty(QStringLiteral("authority"), js.latin1(r.authority));
-    o.setProperty(QStringLiteral("host"), js.latin1(r.host));
-    o.setProperty(QStringLiteral("port"), int(r.port));
-    o.setProperty(QStringLiteral("path"), js.latin1(r.path));
-    o.setProperty(QStringLiteral("httpVersion"), js.latin1(r.httpVersion));
-    o.setProperty(QStringLiteral("headers"), headersToJs(js, r.headers));
-    o.setProperty(QStringLiteral("content"), engine.toScriptValue(r.body.content));
-    o.setProperty(QStringLiteral("streamed"), r.body.streamed);
-    o.setProperty(QStringLiteral("timestampStart"), r.timestampStart);
-    o.setProperty(QStringLiteral("timestampEnd"), r.timestampEnd);
-    return o;
+    return js.make(JsCache::Raw::Request,
+                   {js.latin1(r.method), js.latin1(r.scheme), js.latin1(r.authority),
+                    js.latin1(r.host), int(r.port), js.latin1(r.path), js.latin1(r.httpVersion),
+                    headersToJs(js, r.headers), js.engine().toScriptValue(r.body.content),
+                    r.body.streamed, r.timestampStart, r.timestampEnd});
 }
 
 QJSValue responseToJs(JsCache& js, const Response& r)
 {
-    QJSEngine& engine = js.engine();
-    QJSValue o = engine.newObject();
-    o.setProperty(QStringLiteral("httpVersion"), js.latin1(r.httpVersion));
-    o.setProperty(QStringLiteral("status"), r.statusCode);
-    o.setProperty(QStringLiteral("reason"), js.latin1(r.reason));
-    o.setProperty(QStringLiteral("headers"), headersToJs(js, r.headers));
-    o.setProperty(QStringLiteral("content"), engine.toScriptValue(r.body.content));
-    o.setProperty(QStringLiteral("streamed"), r.body.streamed);
-    o.setProperty(QStringLiteral("timestampStart"), r.timestampStart);
-    o.setProperty(QStringLiteral("timestampEnd"), r.timestampEnd);
-    return o;
+    return js.make(JsCache::Raw::Response,
+                   {js.latin1(r.httpVersion), r.statusCode, js.latin1(r.reason),
+                    headersToJs(js, r.headers), js.engine().toScriptValue(r.body.content),
+                    r.body.streamed, r.timestampStart, r.timestampEnd});
 }
 
 template <class T> void update(T& live, const T& before, const T& after)
@@ -148,20 +131,12 @@ QJSValue FlowToJs::connection(JsCache& js, const Connection& c)
     // A connection mostly looks the same in every hook of its flows: one raw object for all.
     if (QJSValue kept = js.connection(c); !kept.isUndefined())
         return kept;
-    QJSValue o = js.engine().newObject();
-    o.setProperty(QStringLiteral("id"), double(c.id));
-    o.setProperty(QStringLiteral("host"), js.latin1(c.peer.host));
-    o.setProperty(QStringLiteral("port"), int(c.peer.port));
-    o.setProperty(QStringLiteral("address"), js.latin1(c.peer.toString()));
-    o.setProperty(QStringLiteral("tls"), c.tls);
-    o.setProperty(QStringLiteral("sni"), js.latin1(c.sni));
-    o.setProperty(QStringLiteral("alpn"), js.latin1(c.alpn));
-    o.setProperty(QStringLiteral("tlsVersion"), js.latin1(c.tlsVersion));
-    o.setProperty(QStringLiteral("cipher"), js.latin1(c.cipher));
-    o.setProperty(QStringLiteral("error"), js.text(c.error));
-    o.setProperty(QStringLiteral("timestampStart"), c.timestampStart);
-    o.setProperty(QStringLiteral("timestampTlsSetup"), c.timestampTlsSetup);
-    o.setProperty(QStringLiteral("timestampEnd"), c.timestampEnd);
+    QJSValue o = js.make(JsCache::Raw::Connection,
+                         {double(c.id), js.latin1(c.peer.host), int(c.peer.port),
+                          js.latin1(c.peer.toString()), c.tls, js.latin1(c.sni),
+                          js.latin1(c.alpn), js.latin1(c.tlsVersion), js.latin1(c.cipher),
+                          js.text(c.error), c.timestampStart, c.timestampTlsSetup,
+                          c.timestampEnd});
     js.keep(c, o);
     return o;
 }
@@ -210,56 +185,46 @@ QJSValue FlowToJs::flow(JsCache& js, const HttpFlow& f)
 {
     QJSEngine& engine = js.engine();
     const QJSValue null(QJSValue::NullValue);
-    QJSValue o = engine.newObject();
-    o.setProperty(QStringLiteral("id"), f.id.toString(QUuid::WithoutBraces));
-    o.setProperty(QStringLiteral("kind"), js.latin1(f.kind == FlowKind::Tcp ? QByteArrayLiteral("tcp")
-                                                                        : QByteArrayLiteral("http")));
-    o.setProperty(QStringLiteral("live"), f.live);
-    // mitmproxy's flow.is_replay: "request" (client replay), "response" (server replay), null.
-    o.setProperty(QStringLiteral("isReplay"), f.isReplay ? QJSValue(QStringLiteral("request"))
-                                              : f.isServerReplay
-                                                  ? QJSValue(QStringLiteral("response"))
-                                                  : null);
-    o.setProperty(QStringLiteral("marked"), js.text(f.marked));
-    o.setProperty(QStringLiteral("comment"), js.text(f.comment));
-    o.setProperty(QStringLiteral("request"),
-                  f.kind == FlowKind::Tcp ? null : requestToJs(js, f.request));
-    o.setProperty(QStringLiteral("response"),
-                  f.response ? responseToJs(js, *f.response) : null);
+    QJSValue error = null;
     if (f.error) {
-        QJSValue e = engine.newObject();
-        e.setProperty(QStringLiteral("message"), f.error->message);
-        e.setProperty(QStringLiteral("timestamp"), f.error->timestamp);
-        o.setProperty(QStringLiteral("error"), e);
-    } else {
-        o.setProperty(QStringLiteral("error"), null);
+        error = engine.newObject();
+        error.setProperty(QStringLiteral("message"), f.error->message);
+        error.setProperty(QStringLiteral("timestamp"), f.error->timestamp);
     }
-    o.setProperty(QStringLiteral("client"), connection(js, f.client));
-    o.setProperty(QStringLiteral("server"), connection(js, f.server));
+    QJSValue websocket = null;
     if (f.websocket) {
         const WebSocketData& ws = *f.websocket;
-        QJSValue w = engine.newObject();
-        w.setProperty(QStringLiteral("last"),
-                      ws.messages.empty() ? null : websocketMessage(engine, ws.messages.back()));
-        w.setProperty(QStringLiteral("closeCode"), ws.closeCode ? QJSValue(*ws.closeCode) : null);
-        w.setProperty(QStringLiteral("closeReason"), ws.closeReason);
-        w.setProperty(QStringLiteral("closedByClient"), ws.closedByClient);
-        w.setProperty(QStringLiteral("timestampEnd"), ws.timestampEnd);
-        o.setProperty(QStringLiteral("websocket"), w);
-    } else {
-        o.setProperty(QStringLiteral("websocket"), null);
+        websocket = engine.newObject();
+        websocket.setProperty(QStringLiteral("last"), ws.messages.empty()
+                                                          ? null
+                                                          : websocketMessage(engine, ws.messages.back()));
+        websocket.setProperty(QStringLiteral("closeCode"),
+                              ws.closeCode ? QJSValue(*ws.closeCode) : null);
+        websocket.setProperty(QStringLiteral("closeReason"), ws.closeReason);
+        websocket.setProperty(QStringLiteral("closedByClient"), ws.closedByClient);
+        websocket.setProperty(QStringLiteral("timestampEnd"), ws.timestampEnd);
     }
+    QJSValue tcp = null;
     if (f.tcp) {
-        QJSValue t = engine.newObject();
-        t.setProperty(QStringLiteral("last"),
-                      f.tcp->messages.empty() ? null : tcpMessage(engine, f.tcp->messages.back()));
-        t.setProperty(QStringLiteral("closedByClient"), f.tcp->closedByClient);
-        t.setProperty(QStringLiteral("timestampEnd"), f.tcp->timestampEnd);
-        o.setProperty(QStringLiteral("tcp"), t);
-    } else {
-        o.setProperty(QStringLiteral("tcp"), null);
+        tcp = engine.newObject();
+        tcp.setProperty(QStringLiteral("last"), f.tcp->messages.empty()
+                                                    ? null
+                                                    : tcpMessage(engine, f.tcp->messages.back()));
+        tcp.setProperty(QStringLiteral("closedByClient"), f.tcp->closedByClient);
+        tcp.setProperty(QStringLiteral("timestampEnd"), f.tcp->timestampEnd);
     }
-    return o;
+    // mitmproxy's flow.is_replay: "request" (client replay), "response" (server replay), null.
+    const QJSValue isReplay = f.isReplay         ? js.latin1(QByteArrayLiteral("request"))
+                              : f.isServerReplay ? js.latin1(QByteArrayLiteral("response"))
+                                                 : null;
+    return js.make(
+        JsCache::Raw::Flow,
+        {f.id.toString(QUuid::WithoutBraces),
+         js.latin1(f.kind == FlowKind::Tcp ? QByteArrayLiteral("tcp") : QByteArrayLiteral("http")),
+         f.live, isReplay, js.text(f.marked), js.text(f.comment),
+         f.kind == FlowKind::Tcp ? null : requestToJs(js, f.request),
+         f.response ? responseToJs(js, *f.response) : null, error, connection(js, f.client),
+         connection(js, f.server), websocket, tcp});
 }
 
 Request FlowToJs::requestFromJs(const QJSValue& raw, const Request& before)

@@ -17,6 +17,19 @@ bool sameForScripts(const Connection& a, const Connection& b)
 
 } // namespace
 
+JsCache::JsCache(QJSEngine& engine, const QJSValue& makers) : m_engine(engine)
+{
+    m_makers[int(Raw::Flow)] = makers.property(QStringLiteral("flow"));
+    m_makers[int(Raw::Request)] = makers.property(QStringLiteral("request"));
+    m_makers[int(Raw::Response)] = makers.property(QStringLiteral("response"));
+    m_makers[int(Raw::Connection)] = makers.property(QStringLiteral("connection"));
+}
+
+QJSValue JsCache::make(Raw raw, const QJSValueList& fields) const
+{
+    return m_makers[int(raw)].call(fields);
+}
+
 QJSValue JsCache::latin1(const QByteArray& bytes)
 {
     if (bytes.size() > kMaxLength)

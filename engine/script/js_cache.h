@@ -29,7 +29,19 @@ public:
     static constexpr qsizetype kMaxStrings = 4096;
     static constexpr qsizetype kMaxConnections = 512;
 
-    explicit JsCache(QJSEngine& engine) : m_engine(engine) {}
+    // The prelude's raw-object makers (prelude.js, "raw"): one object literal each, so the
+    // engine makes a raw object in one piece instead of growing it property by property.
+    enum class Raw
+    {
+        Flow,
+        Request,
+        Response,
+        Connection,
+        Count
+    };
+
+    // `makers`: the prelude's entry object's `raw` (functions named after Raw's values).
+    JsCache(QJSEngine& engine, const QJSValue& makers);
 
     QJSEngine& engine() const { return m_engine; }
     // `bytes` as a JavaScript string, one character per byte (Latin-1).
@@ -40,6 +52,8 @@ public:
     // is still the same; undefined otherwise.
     QJSValue connection(const Connection& connection) const;
     void keep(const Connection& connection, const QJSValue& raw);
+    // A raw object from its fields, in the order the maker takes them.
+    QJSValue make(Raw raw, const QJSValueList& fields) const;
     qsizetype strings() const { return m_strings.size(); }
 
 private:
@@ -50,6 +64,7 @@ private:
     };
 
     QJSEngine& m_engine;
+    QJSValue m_makers[int(Raw::Count)];
     QHash<QByteArray, QJSValue> m_strings;
     QJSValue m_empty;
     QHash<quint64, KeptConnection> m_connections;

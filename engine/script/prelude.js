@@ -717,6 +717,36 @@
                 metadata.delete(f._raw.id);
             return out;
         },
+        // The raw objects a hook's argument is made of (flow_to_js.cpp, js_cache.h), each an
+        // object literal the engine makes in one piece.
+        raw: {
+            flow(id, kind, live, isReplay, marked, comment, request, response, error, client,
+                 server, websocket, tcp) {
+                return {id: id, kind: kind, live: live, isReplay: isReplay, marked: marked,
+                        comment: comment, request: request, response: response, error: error,
+                        client: client, server: server, websocket: websocket, tcp: tcp};
+            },
+            request(method, scheme, authority, host, port, path, httpVersion, headers, content,
+                    streamed, timestampStart, timestampEnd) {
+                return {method: method, scheme: scheme, authority: authority, host: host,
+                        port: port, path: path, httpVersion: httpVersion, headers: headers,
+                        content: content, streamed: streamed, timestampStart: timestampStart,
+                        timestampEnd: timestampEnd};
+            },
+            response(httpVersion, status, reason, headers, content, streamed, timestampStart,
+                     timestampEnd) {
+                return {httpVersion: httpVersion, status: status, reason: reason,
+                        headers: headers, content: content, streamed: streamed,
+                        timestampStart: timestampStart, timestampEnd: timestampEnd};
+            },
+            connection(id, host, port, address, tls, sni, alpn, tlsVersion, cipher, error,
+                       timestampStart, timestampTlsSetup, timestampEnd) {
+                return {id: id, host: host, port: port, address: address, tls: tls, sni: sni,
+                        alpn: alpn, tlsVersion: tlsVersion, cipher: cipher, error: error,
+                        timestampStart: timestampStart, timestampTlsSetup: timestampTlsSetup,
+                        timestampEnd: timestampEnd};
+            },
+        },
         setOptions(o) { options = Object.freeze(o); },
         timer(id) {
             const fn = timers.get(id);

@@ -90,8 +90,8 @@ QString ScriptRuntime::load()
     g->native->setOnTimer([this, gen = g.get()](int id) { fireTimer(*gen, id); });
     g->native->setInject(m_inject);
     g->engine = std::make_unique<QJSEngine>();
-    g->cache = std::make_unique<JsCache>(*g->engine);
     g->entry = ScriptApi::installPrelude(*g->engine, g->native->wrap(*g->engine));
+    g->cache = std::make_unique<JsCache>(*g->engine, g->entry.property(QStringLiteral("raw")));
     QString err;
     if (g->entry.isError()) {
         err = QStringLiteral("%1: the script API failed to start: %2")
@@ -257,7 +257,8 @@ QJSValue ScriptRuntime::invokeFunction(Generation& g, const QJSValue& fn, const 
                                        const QJSValue& argument)
 {
     m_watchdog.arm(g.engine.get(), m_timeoutMs);
-    QJSValue answer = g.invoke.call({fn, hook, argument});
+    // The hook's name as a string the engine keeps, not a new one per call.
+    QJSValue answer = g.invoke.call({fn, g.cache->latin1(hook.toLatin1()), argument});
     const bool interrupted = m_watchdog.disarm();
     g.engine->setInterrupted(false);
     QString problem;
