@@ -655,9 +655,22 @@
         return out;
     }
 
+    // Heap ballast, an engine-internal measure (bench/script_bench.sh has the figures): every call
+    // leaves one tiny object behind here for the next `pinCount` calls. QJSEngine's collector
+    // hands every 64 KiB chunk of its heap that holds nothing alive back to the system
+    // (madvise, mprotect) and faults it in again when it allocates next; a hook's garbage
+    // fills whole chunks, so without these that happened every few dozen hooks and cost more
+    // than the hook. With a live object from a recent call in almost every chunk, the
+    // collector reuses the chunks' free space instead. Scripts cannot reach this.
+    const pinCount = 4096;
+    const pins = new Array(pinCount).fill(null);
+    let pinAt = 0;
+
     // What C++ calls (script_runtime.cpp); not reachable from scripts.
     return {
         invoke(fn, hook, raw) {
+            pins[pinAt] = {};
+            pinAt = pinAt === pinCount - 1 ? 0 : pinAt + 1;
             let arg;
             if (raw === undefined)
                 arg = undefined;
