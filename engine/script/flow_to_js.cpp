@@ -133,10 +133,9 @@ QJSValue FlowToJs::connection(JsCache& js, const Connection& c)
         return kept;
     QJSValue o = js.make(JsCache::Raw::Connection,
                          {double(c.id), js.latin1(c.peer.host), int(c.peer.port),
-                          js.latin1(c.peer.toString()), c.tls, js.latin1(c.sni),
-                          js.latin1(c.alpn), js.latin1(c.tlsVersion), js.latin1(c.cipher),
-                          js.text(c.error), c.timestampStart, c.timestampTlsSetup,
-                          c.timestampEnd});
+                          js.latin1(c.peer.toString()), c.tls, js.latin1(c.sni), js.latin1(c.alpn),
+                          js.latin1(c.tlsVersion), js.latin1(c.cipher), js.text(c.error),
+                          c.timestampStart, c.timestampTlsSetup, c.timestampEnd});
     js.keep(c, o);
     return o;
 }
@@ -195,9 +194,9 @@ QJSValue FlowToJs::flow(JsCache& js, const HttpFlow& f)
     if (f.websocket) {
         const WebSocketData& ws = *f.websocket;
         websocket = engine.newObject();
-        websocket.setProperty(QStringLiteral("last"), ws.messages.empty()
-                                                          ? null
-                                                          : websocketMessage(engine, ws.messages.back()));
+        websocket.setProperty(QStringLiteral("last"),
+                              ws.messages.empty() ? null
+                                                  : websocketMessage(engine, ws.messages.back()));
         websocket.setProperty(QStringLiteral("closeCode"),
                               ws.closeCode ? QJSValue(*ws.closeCode) : null);
         websocket.setProperty(QStringLiteral("closeReason"), ws.closeReason);

@@ -3,8 +3,8 @@
 // instead of once per hook: short strings (header names and values, methods, schemes, hosts,
 // "HTTP/1.1") and the raw objects of connections that have not changed since the last hook.
 // Every value a hook's flow object carries is otherwise a fresh allocation on the engine's
-// heap; those made the engine collect garbage every hundred requests or so and hand its
-// memory back to the system and fault it in again (docs/benchmarks.md, "Session 6").
+// heap, and those allocations made the engine collect garbage every few dozen hooks (see
+// also the heap ballast in prelude.js).
 // JavaScript strings are immutable, so a script cannot tell a shared one from a fresh one; a
 // connection's raw object is only read (prelude.js: Connection keeps an error a script sets
 // on the wrapper, not on the raw).

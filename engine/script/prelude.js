@@ -655,7 +655,7 @@
         return out;
     }
 
-    // Heap ballast, an engine-internal measure (bench/script_bench.sh has the figures): every call
+    // Heap ballast, an engine-internal measure (figures: bench/script_bench.sh): every call
     // leaves one tiny object behind here for the next `pinCount` calls. QJSEngine's collector
     // hands every 64 KiB chunk of its heap that holds nothing alive back to the system
     // (madvise, mprotect) and faults it in again when it allocates next; a hook's garbage

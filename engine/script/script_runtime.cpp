@@ -346,8 +346,7 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
             argument.setProperty(QStringLiteral("server"),
                                  FlowToJs::connection(js, *in.connection));
         if (in.client)
-            argument.setProperty(QStringLiteral("client"),
-                                 FlowToJs::connection(js, *in.client));
+            argument.setProperty(QStringLiteral("client"), FlowToJs::connection(js, *in.client));
         else if (in.flow)
             argument.setProperty(QStringLiteral("client"),
                                  FlowToJs::connection(js, in.flow->client));
@@ -355,8 +354,8 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
     case HookKind::TlsClientHello:
         if (!in.clientHello)
             return {};
-        argument = FlowToJs::clientHello(js, *in.clientHello,
-                                         in.connection ? &*in.connection : nullptr);
+        argument =
+            FlowToJs::clientHello(js, *in.clientHello, in.connection ? &*in.connection : nullptr);
         break;
     default:
         if (!in.flow)
