@@ -1,26 +1,25 @@
 #include "script/flow_to_js.h"
 
+#include "script/js_cache.h"
+
 #include <QDateTime>
 #include <QJSEngine>
+
+#include <optional>
 
 namespace spyglass::script {
 
 namespace {
 
-QString latin1(const QByteArray& b)
+// Flat, [name0, value0, name1, value1, ...]: one array per message instead of one per field;
+// the prelude's Headers makes its pairs from it only when a script reads the headers.
+QJSValue headersToJs(JsCache& js, const Headers& headers)
 {
-    return QString::fromLatin1(b);
-}
-
-QJSValue headersToJs(QJSEngine& engine, const Headers& headers)
-{
-    QJSValue out = engine.newArray(quint32(headers.size()));
+    QJSValue out = js.engine().newArray(quint32(2 * headers.size()));
     quint32 i = 0;
     for (const auto& [name, value] : headers.fields()) {
-        QJSValue pair = engine.newArray(2);
-        pair.setProperty(0, latin1(name));
-        pair.setProperty(1, latin1(value));
-        out.setProperty(i++, pair);
+        out.setProperty(i++, js.latin1(name));
+        out.setProperty(i++, js.latin1(value));
     }
     return out;
 }
@@ -36,36 +35,21 @@ Headers headersFromJs(const QJSValue& array)
     return out;
 }
 
-QJSValue requestToJs(QJSEngine& engine, const Request& r)
+QJSValue requestToJs(JsCache& js, const Request& r)
 {
-    QJSValue o = engine.newObject();
-    o.setProperty(QStringLiteral("method"), latin1(r.method));
-    o.setProperty(QStringLiteral("scheme"), latin1(r.scheme));
-    o.setProperty(QStringLiteral("authority"), latin1(r.authority));
-    o.setProperty(QStringLiteral("host"), latin1(r.host));
-    o.setProperty(QStringLiteral("port"), int(r.port));
-    o.setProperty(QStringLiteral("path"), latin1(r.path));
-    o.setProperty(QStringLiteral("httpVersion"), latin1(r.httpVersion));
-    o.setProperty(QStringLiteral("headers"), headersToJs(engine, r.headers));
-    o.setProperty(QStringLiteral("content"), engine.toScriptValue(r.body.content));
-    o.setProperty(QStringLiteral("streamed"), r.body.streamed);
-    o.setProperty(QStringLiteral("timestampStart"), r.timestampStart);
-    o.setProperty(QStringLiteral("timestampEnd"), r.timestampEnd);
-    return o;
+    return js.make(JsCache::Raw::Request,
+                   {js.latin1(r.method), js.latin1(r.scheme), js.latin1(r.authority),
+                    js.latin1(r.host), int(r.port), js.latin1(r.path), js.latin1(r.httpVersion),
+                    headersToJs(js, r.headers), js.engine().toScriptValue(r.body.content),
+                    r.body.streamed, r.timestampStart, r.timestampEnd});
 }
 
-QJSValue responseToJs(QJSEngine& engine, const Response& r)
+QJSValue responseToJs(JsCache& js, const Response& r)
 {
-    QJSValue o = engine.newObject();
-    o.setProperty(QStringLiteral("httpVersion"), latin1(r.httpVersion));
-    o.setProperty(QStringLiteral("status"), r.statusCode);
-    o.setProperty(QStringLiteral("reason"), latin1(r.reason));
-    o.setProperty(QStringLiteral("headers"), headersToJs(engine, r.headers));
-    o.setProperty(QStringLiteral("content"), engine.toScriptValue(r.body.content));
-    o.setProperty(QStringLiteral("streamed"), r.body.streamed);
-    o.setProperty(QStringLiteral("timestampStart"), r.timestampStart);
-    o.setProperty(QStringLiteral("timestampEnd"), r.timestampEnd);
-    return o;
+    return js.make(JsCache::Raw::Response,
+                   {js.latin1(r.httpVersion), r.statusCode, js.latin1(r.reason),
+                    headersToJs(js, r.headers), js.engine().toScriptValue(r.body.content),
+                    r.body.streamed, r.timestampStart, r.timestampEnd});
 }
 
 template <class T> void update(T& live, const T& before, const T& after)
@@ -74,21 +58,35 @@ template <class T> void update(T& live, const T& before, const T& after)
         live = after;
 }
 
-// The request the hook left, applied field by field where it differs from what it saw.
+// A property of a raw object, or nothing when the raw leaves it out (undefined).
+std::optional<QByteArray> bytesOf(const QJSValue& raw, const QString& name)
+{
+    const QJSValue v = raw.property(name);
+    if (v.isUndefined())
+        return std::nullopt;
+    return v.toString().toLatin1();
+}
+
+template <class T> void updateIf(T& live, const T& before, const std::optional<T>& after)
+{
+    if (after)
+        update(live, before, *after);
+}
+
+// The request the hook left, applied field by field where it differs from what it saw; a
+// field the raw leaves out was not touched.
 void applyRequest(Request& live, const Request& before, const QJSValue& raw)
 {
-    update(live.method, before.method,
-           raw.property(QStringLiteral("method")).toString().toLatin1());
-    update(live.scheme, before.scheme,
-           raw.property(QStringLiteral("scheme")).toString().toLatin1());
-    update(live.authority, before.authority,
-           raw.property(QStringLiteral("authority")).toString().toLatin1());
-    update(live.host, before.host, raw.property(QStringLiteral("host")).toString().toLatin1());
-    update(live.port, before.port, quint16(raw.property(QStringLiteral("port")).toUInt()));
-    update(live.path, before.path, raw.property(QStringLiteral("path")).toString().toLatin1());
-    update(live.httpVersion, before.httpVersion,
-           raw.property(QStringLiteral("httpVersion")).toString().toLatin1());
-    update(live.headers, before.headers, headersFromJs(raw.property(QStringLiteral("headers"))));
+    updateIf(live.method, before.method, bytesOf(raw, QStringLiteral("method")));
+    updateIf(live.scheme, before.scheme, bytesOf(raw, QStringLiteral("scheme")));
+    updateIf(live.authority, before.authority, bytesOf(raw, QStringLiteral("authority")));
+    updateIf(live.host, before.host, bytesOf(raw, QStringLiteral("host")));
+    if (const QJSValue port = raw.property(QStringLiteral("port")); !port.isUndefined())
+        update(live.port, before.port, quint16(port.toUInt()));
+    updateIf(live.path, before.path, bytesOf(raw, QStringLiteral("path")));
+    updateIf(live.httpVersion, before.httpVersion, bytesOf(raw, QStringLiteral("httpVersion")));
+    if (const QJSValue h = raw.property(QStringLiteral("headers")); !h.isUndefined())
+        update(live.headers, before.headers, headersFromJs(h));
     if (raw.property(QStringLiteral("contentChanged")).toBool()) {
         live.body.content = raw.property(QStringLiteral("content")).toVariant().toByteArray();
         live.body.size = live.body.content.size();
@@ -113,12 +111,12 @@ Response responseFromJs(const QJSValue& raw, double now)
 
 void applyResponse(Response& live, const Response& before, const QJSValue& raw)
 {
-    update(live.httpVersion, before.httpVersion,
-           raw.property(QStringLiteral("httpVersion")).toString().toLatin1());
-    update(live.statusCode, before.statusCode, raw.property(QStringLiteral("status")).toInt());
-    update(live.reason, before.reason,
-           raw.property(QStringLiteral("reason")).toString().toLatin1());
-    update(live.headers, before.headers, headersFromJs(raw.property(QStringLiteral("headers"))));
+    updateIf(live.httpVersion, before.httpVersion, bytesOf(raw, QStringLiteral("httpVersion")));
+    if (const QJSValue status = raw.property(QStringLiteral("status")); !status.isUndefined())
+        update(live.statusCode, before.statusCode, status.toInt());
+    updateIf(live.reason, before.reason, bytesOf(raw, QStringLiteral("reason")));
+    if (const QJSValue h = raw.property(QStringLiteral("headers")); !h.isUndefined())
+        update(live.headers, before.headers, headersFromJs(h));
     if (raw.property(QStringLiteral("contentChanged")).toBool()) {
         live.body.content = raw.property(QStringLiteral("content")).toVariant().toByteArray();
         live.body.size = live.body.content.size();
@@ -128,38 +126,34 @@ void applyResponse(Response& live, const Response& before, const QJSValue& raw)
 
 } // namespace
 
-QJSValue FlowToJs::connection(QJSEngine& engine, const Connection& c)
+QJSValue FlowToJs::connection(JsCache& js, const Connection& c)
 {
-    QJSValue o = engine.newObject();
-    o.setProperty(QStringLiteral("id"), double(c.id));
-    o.setProperty(QStringLiteral("host"), latin1(c.peer.host));
-    o.setProperty(QStringLiteral("port"), int(c.peer.port));
-    o.setProperty(QStringLiteral("address"), latin1(c.peer.toString()));
-    o.setProperty(QStringLiteral("tls"), c.tls);
-    o.setProperty(QStringLiteral("sni"), latin1(c.sni));
-    o.setProperty(QStringLiteral("alpn"), latin1(c.alpn));
-    o.setProperty(QStringLiteral("tlsVersion"), latin1(c.tlsVersion));
-    o.setProperty(QStringLiteral("cipher"), latin1(c.cipher));
-    o.setProperty(QStringLiteral("error"), c.error);
-    o.setProperty(QStringLiteral("timestampStart"), c.timestampStart);
-    o.setProperty(QStringLiteral("timestampTlsSetup"), c.timestampTlsSetup);
-    o.setProperty(QStringLiteral("timestampEnd"), c.timestampEnd);
+    // A connection mostly looks the same in every hook of its flows: one raw object for all.
+    if (QJSValue kept = js.connection(c); !kept.isUndefined())
+        return kept;
+    QJSValue o = js.make(JsCache::Raw::Connection,
+                         {double(c.id), js.latin1(c.peer.host), int(c.peer.port),
+                          js.latin1(c.peer.toString()), c.tls, js.latin1(c.sni), js.latin1(c.alpn),
+                          js.latin1(c.tlsVersion), js.latin1(c.cipher), js.text(c.error),
+                          c.timestampStart, c.timestampTlsSetup, c.timestampEnd});
+    js.keep(c, o);
     return o;
 }
 
-QJSValue FlowToJs::clientHello(QJSEngine& engine, const proxy::ClientHelloData& hello,
+QJSValue FlowToJs::clientHello(JsCache& js, const proxy::ClientHelloData& hello,
                                const Connection* client)
 {
+    QJSEngine& engine = js.engine();
     QJSValue o = engine.newObject();
-    o.setProperty(QStringLiteral("sni"), latin1(hello.sni));
+    o.setProperty(QStringLiteral("sni"), js.latin1(hello.sni));
     QJSValue alpn = engine.newArray(quint32(hello.alpnProtocols.size()));
     quint32 i = 0;
     for (const QByteArray& p : hello.alpnProtocols)
-        alpn.setProperty(i++, latin1(p));
+        alpn.setProperty(i++, js.latin1(p));
     o.setProperty(QStringLiteral("alpnProtocols"), alpn);
     o.setProperty(QStringLiteral("ignoreConnection"), hello.ignoreConnection);
     o.setProperty(QStringLiteral("client"),
-                  client ? connection(engine, *client) : QJSValue(QJSValue::NullValue));
+                  client ? connection(js, *client) : QJSValue(QJSValue::NullValue));
     return o;
 }
 
@@ -186,59 +180,50 @@ QJSValue FlowToJs::tcpMessage(QJSEngine& engine, const TcpMessage& m)
     return o;
 }
 
-QJSValue FlowToJs::flow(QJSEngine& engine, const HttpFlow& f)
+QJSValue FlowToJs::flow(JsCache& js, const HttpFlow& f)
 {
+    QJSEngine& engine = js.engine();
     const QJSValue null(QJSValue::NullValue);
-    QJSValue o = engine.newObject();
-    o.setProperty(QStringLiteral("id"), f.id.toString(QUuid::WithoutBraces));
-    o.setProperty(QStringLiteral("kind"),
-                  f.kind == FlowKind::Tcp ? QStringLiteral("tcp") : QStringLiteral("http"));
-    o.setProperty(QStringLiteral("live"), f.live);
-    // mitmproxy's flow.is_replay: "request" (client replay), "response" (server replay), null.
-    o.setProperty(QStringLiteral("isReplay"), f.isReplay ? QJSValue(QStringLiteral("request"))
-                                              : f.isServerReplay
-                                                  ? QJSValue(QStringLiteral("response"))
-                                                  : null);
-    o.setProperty(QStringLiteral("marked"), f.marked);
-    o.setProperty(QStringLiteral("comment"), f.comment);
-    o.setProperty(QStringLiteral("request"),
-                  f.kind == FlowKind::Tcp ? null : requestToJs(engine, f.request));
-    o.setProperty(QStringLiteral("response"),
-                  f.response ? responseToJs(engine, *f.response) : null);
+    QJSValue error = null;
     if (f.error) {
-        QJSValue e = engine.newObject();
-        e.setProperty(QStringLiteral("message"), f.error->message);
-        e.setProperty(QStringLiteral("timestamp"), f.error->timestamp);
-        o.setProperty(QStringLiteral("error"), e);
-    } else {
-        o.setProperty(QStringLiteral("error"), null);
+        error = engine.newObject();
+        error.setProperty(QStringLiteral("message"), f.error->message);
+        error.setProperty(QStringLiteral("timestamp"), f.error->timestamp);
     }
-    o.setProperty(QStringLiteral("client"), connection(engine, f.client));
-    o.setProperty(QStringLiteral("server"), connection(engine, f.server));
+    QJSValue websocket = null;
     if (f.websocket) {
         const WebSocketData& ws = *f.websocket;
-        QJSValue w = engine.newObject();
-        w.setProperty(QStringLiteral("last"),
-                      ws.messages.empty() ? null : websocketMessage(engine, ws.messages.back()));
-        w.setProperty(QStringLiteral("closeCode"), ws.closeCode ? QJSValue(*ws.closeCode) : null);
-        w.setProperty(QStringLiteral("closeReason"), ws.closeReason);
-        w.setProperty(QStringLiteral("closedByClient"), ws.closedByClient);
-        w.setProperty(QStringLiteral("timestampEnd"), ws.timestampEnd);
-        o.setProperty(QStringLiteral("websocket"), w);
-    } else {
-        o.setProperty(QStringLiteral("websocket"), null);
+        websocket = engine.newObject();
+        websocket.setProperty(QStringLiteral("last"),
+                              ws.messages.empty() ? null
+                                                  : websocketMessage(engine, ws.messages.back()));
+        websocket.setProperty(QStringLiteral("closeCode"),
+                              ws.closeCode ? QJSValue(*ws.closeCode) : null);
+        websocket.setProperty(QStringLiteral("closeReason"), ws.closeReason);
+        websocket.setProperty(QStringLiteral("closedByClient"), ws.closedByClient);
+        websocket.setProperty(QStringLiteral("timestampEnd"), ws.timestampEnd);
     }
+    QJSValue tcp = null;
     if (f.tcp) {
-        QJSValue t = engine.newObject();
-        t.setProperty(QStringLiteral("last"),
-                      f.tcp->messages.empty() ? null : tcpMessage(engine, f.tcp->messages.back()));
-        t.setProperty(QStringLiteral("closedByClient"), f.tcp->closedByClient);
-        t.setProperty(QStringLiteral("timestampEnd"), f.tcp->timestampEnd);
-        o.setProperty(QStringLiteral("tcp"), t);
-    } else {
-        o.setProperty(QStringLiteral("tcp"), null);
+        tcp = engine.newObject();
+        tcp.setProperty(QStringLiteral("last"), f.tcp->messages.empty()
+                                                    ? null
+                                                    : tcpMessage(engine, f.tcp->messages.back()));
+        tcp.setProperty(QStringLiteral("closedByClient"), f.tcp->closedByClient);
+        tcp.setProperty(QStringLiteral("timestampEnd"), f.tcp->timestampEnd);
     }
-    return o;
+    // mitmproxy's flow.is_replay: "request" (client replay), "response" (server replay), null.
+    const QJSValue isReplay = f.isReplay         ? js.latin1(QByteArrayLiteral("request"))
+                              : f.isServerReplay ? js.latin1(QByteArrayLiteral("response"))
+                                                 : null;
+    return js.make(
+        JsCache::Raw::Flow,
+        {f.id.toString(QUuid::WithoutBraces),
+         js.latin1(f.kind == FlowKind::Tcp ? QByteArrayLiteral("tcp") : QByteArrayLiteral("http")),
+         f.live, isReplay, js.text(f.marked), js.text(f.comment),
+         f.kind == FlowKind::Tcp ? null : requestToJs(js, f.request),
+         f.response ? responseToJs(js, *f.response) : null, error, connection(js, f.client),
+         connection(js, f.server), websocket, tcp});
 }
 
 Request FlowToJs::requestFromJs(const QJSValue& raw, const Request& before)

@@ -16,18 +16,22 @@ class QJSEngine;
 
 namespace spyglass::script {
 
+class JsCache;
+
 class FlowToJs
 {
 public:
-    static QJSValue flow(QJSEngine& engine, const HttpFlow& flow);
-    static QJSValue connection(QJSEngine& engine, const Connection& connection);
-    static QJSValue clientHello(QJSEngine& engine, const proxy::ClientHelloData& hello,
+    // Header fields go out flat: [name0, value0, name1, value1, ...] (Message in prelude.js).
+    static QJSValue flow(JsCache& js, const HttpFlow& flow);
+    static QJSValue connection(JsCache& js, const Connection& connection);
+    static QJSValue clientHello(JsCache& js, const proxy::ClientHelloData& hello,
                                 const Connection* client);
     static QJSValue websocketMessage(QJSEngine& engine, const WebSocketMessage& message);
     static QJSValue tcpMessage(QJSEngine& engine, const TcpMessage& message);
 
     // `before` with the fields of a raw request (Request._rawOut) applied where they differ;
-    // the body only when the raw says it changed.
+    // the body only when the raw says it changed. A field the raw leaves out (undefined) is
+    // left as it was: a hook's answer (prelude invoke) carries only what the script touched.
     static Request requestFromJs(const QJSValue& raw, const Request& before);
 
     // What `result` (prelude invoke's answer for a flow hook) changed compared with

@@ -3,6 +3,7 @@
 #include "options/option_registry.h"
 #include "proxy/command.h"
 #include "proxy/context.h"
+#include "script/js_cache.h"
 #include "script/script_api.h"
 
 #include <QFile>
@@ -19,6 +20,7 @@ struct ScriptRuntime::Generation
     // Destroyed in reverse: the values, then the engine, then the native object it used.
     std::unique_ptr<ScriptNative> native;
     std::unique_ptr<QJSEngine> engine;
+    std::unique_ptr<JsCache> cache; // values hooks see again and again
     QJSValue entry;
     QJSValue invoke;
     QHash<QString, QJSValue> functions; // hook name -> the script's function
@@ -89,6 +91,7 @@ QString ScriptRuntime::load()
     g->native->setInject(m_inject);
     g->engine = std::make_unique<QJSEngine>();
     g->entry = ScriptApi::installPrelude(*g->engine, g->native->wrap(*g->engine));
+    g->cache = std::make_unique<JsCache>(*g->engine, g->entry.property(QStringLiteral("raw")));
     QString err;
     if (g->entry.isError()) {
         err = QStringLiteral("%1: the script API failed to start: %2")
@@ -254,7 +257,8 @@ QJSValue ScriptRuntime::invokeFunction(Generation& g, const QJSValue& fn, const 
                                        const QJSValue& argument)
 {
     m_watchdog.arm(g.engine.get(), m_timeoutMs);
-    QJSValue answer = g.invoke.call({fn, hook, argument});
+    // The hook's name as a string the engine keeps, not a new one per call.
+    QJSValue answer = g.invoke.call({fn, g.cache->latin1(hook.toLatin1()), argument});
     const bool interrupted = m_watchdog.disarm();
     g.engine->setInterrupted(false);
     QString problem;
@@ -324,6 +328,7 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
         return {};
     Generation& g = *m_current;
     QJSEngine& engine = *g.engine;
+    JsCache& js = *g.cache;
     QJSValue argument;
     using proxy::HookKind;
     switch (in.kind) {
@@ -331,7 +336,7 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
     case HookKind::ClientDisconnected:
         if (!in.connection)
             return {};
-        argument = FlowToJs::connection(engine, *in.connection);
+        argument = FlowToJs::connection(js, *in.connection);
         break;
     case HookKind::ServerConnect:
     case HookKind::ServerConnected:
@@ -339,24 +344,23 @@ HookOutcome ScriptRuntime::runHook(const HookInput& in)
         argument = engine.newObject();
         if (in.connection)
             argument.setProperty(QStringLiteral("server"),
-                                 FlowToJs::connection(engine, *in.connection));
+                                 FlowToJs::connection(js, *in.connection));
         if (in.client)
-            argument.setProperty(QStringLiteral("client"),
-                                 FlowToJs::connection(engine, *in.client));
+            argument.setProperty(QStringLiteral("client"), FlowToJs::connection(js, *in.client));
         else if (in.flow)
             argument.setProperty(QStringLiteral("client"),
-                                 FlowToJs::connection(engine, in.flow->client));
+                                 FlowToJs::connection(js, in.flow->client));
         break;
     case HookKind::TlsClientHello:
         if (!in.clientHello)
             return {};
-        argument = FlowToJs::clientHello(engine, *in.clientHello,
-                                         in.connection ? &*in.connection : nullptr);
+        argument =
+            FlowToJs::clientHello(js, *in.clientHello, in.connection ? &*in.connection : nullptr);
         break;
     default:
         if (!in.flow)
             return {};
-        argument = FlowToJs::flow(engine, *in.flow);
+        argument = FlowToJs::flow(js, *in.flow);
         break;
     }
     g.native->setCurrentFlow(in.flow);
