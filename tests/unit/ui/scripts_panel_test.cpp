@@ -488,7 +488,7 @@ private Q_SLOTS:
         window.setScriptSet(&set);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        qDebug() << "restored visible" << window.scriptsDock()->isVisible();
+        // The window keeps the dock hidden at start (setScriptSet); shown, it has its height.
         if (!window.scriptsDock()->isVisible())
             window.scriptsDock()->toggleViewAction()->trigger();
         QTRY_COMPARE(window.scriptsDock()->height(), userHeight);
