@@ -2245,6 +2245,18 @@
             <source>Last error</source>
             <translation>Letzter Fehler</translation>
         </message>
+        <message>
+            <source>Loading…</source>
+            <translation>Wird geladen…</translation>
+        </message>
+        <message>
+            <source>The script is being read, compiled and started; the window stays usable meanwhile</source>
+            <translation>Das Skript wird gelesen, kompiliert und gestartet; das Fenster bleibt währenddessen bedienbar</translation>
+        </message>
+        <message>
+            <source>The script could not be loaded and does not run: Reload tries again, Unload removes the row</source>
+            <translation>Das Skript konnte nicht geladen werden und läuft nicht: „Neu laden“ versucht es erneut, „Entladen“ entfernt die Zeile</translation>
+        </message>
     </context>
     <context>
         <name>spyglass::ScriptsPanel</name>
@@ -2285,12 +2297,6 @@
             <translation>Skript hinzufügen</translation>
         </message>
         <message>
-            <source>The script could not be loaded:
-%1</source>
-            <translation>Das Skript konnte nicht geladen werden:
-%1</translation>
-        </message>
-        <message>
             <source>JavaScript files (*.js *.mjs);;All files (*)</source>
             <translation>JavaScript-Dateien (*.js *.mjs);;Alle Dateien (*)</translation>
         </message>
@@ -2309,6 +2315,10 @@
         <message>
             <source>Last error:</source>
             <translation>Letzter Fehler:</translation>
+        </message>
+        <message>
+            <source>Loading: reading, compiling and starting the script…</source>
+            <translation>Wird geladen: Das Skript wird gelesen, kompiliert und gestartet…</translation>
         </message>
     </context>
     <context>

@@ -2233,6 +2233,18 @@
             <source>Last error</source>
             <translation>最近的错误</translation>
         </message>
+        <message>
+            <source>Loading…</source>
+            <translation>正在加载…</translation>
+        </message>
+        <message>
+            <source>The script is being read, compiled and started; the window stays usable meanwhile</source>
+            <translation>正在读取、编译并启动脚本；在此期间窗口仍可正常使用</translation>
+        </message>
+        <message>
+            <source>The script could not be loaded and does not run: Reload tries again, Unload removes the row</source>
+            <translation>无法加载脚本，脚本未运行：“重新加载”会再试一次，“卸载”会移除该行</translation>
+        </message>
     </context>
     <context>
         <name>spyglass::ScriptsPanel</name>
@@ -2273,12 +2285,6 @@
             <translation>添加脚本</translation>
         </message>
         <message>
-            <source>The script could not be loaded:
-%1</source>
-            <translation>无法加载脚本：
-%1</translation>
-        </message>
-        <message>
             <source>JavaScript files (*.js *.mjs);;All files (*)</source>
             <translation>JavaScript 文件 (*.js *.mjs);;所有文件 (*)</translation>
         </message>
@@ -2297,6 +2303,10 @@
         <message>
             <source>Last error:</source>
             <translation>最近的错误：</translation>
+        </message>
+        <message>
+            <source>Loading: reading, compiling and starting the script…</source>
+            <translation>正在加载：读取、编译并启动脚本…</translation>
         </message>
     </context>
     <context>

@@ -13,16 +13,30 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
 #include <QStyle>
+#include <QThread>
 #include <QToolBar>
 #include <QTreeView>
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace spyglass {
 
 using script::ScriptAddon;
+
+// One script being added: made on the GUI thread, loaded on `thread`, and handed to the set
+// back on the GUI thread once the thread has finished (it alone touches `script` and `error`
+// meanwhile).
+struct ScriptsPanel::Load
+{
+    int id = -1;
+    QString path;
+    std::unique_ptr<ScriptAddon> script;
+    QString error;
+    QThread* thread = nullptr;
+};
 
 ScriptsPanel::ScriptsPanel(script::ScriptSet* scripts, QWidget* parent)
     : QWidget(parent), m_scripts(scripts), m_model(new ScriptListModel(scripts, this)),
@@ -95,25 +109,96 @@ ScriptsPanel::ScriptsPanel(script::ScriptSet* scripts, QWidget* parent)
         updateActions();
         updateDetails();
     });
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ScriptsPanel::updateDetails);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_model, signal, this, [this] {
+            updateActions();
+            updateDetails();
+            updateGeometry(); // the size hint counts rows
+        });
     updateActions();
     updateDetails();
 }
 
-QString ScriptsPanel::addScript(const QString& path, bool report)
+ScriptsPanel::~ScriptsPanel()
 {
-    const QString error = m_scripts->add(path);
-    if (!error.isEmpty()) {
-        if (report)
-            QMessageBox::warning(this, tr("Add script"),
-                                 tr("The script could not be loaded:\n%1").arg(error));
-        return error;
+    for (const std::shared_ptr<Load>& load : std::as_const(m_loads)) {
+        load->thread->wait();
+        delete load->thread;
     }
-    const int row = m_model->rowCount() - 1;
-    m_view->setCurrentIndex(m_model->index(row, 0));
-    m_view->selectionModel()->select(m_model->index(row, 0), QItemSelectionModel::ClearAndSelect |
-                                                                 QItemSelectionModel::Rows);
-    return {};
+}
+
+QSize ScriptsPanel::sizeHint() const
+{
+    // Three rows at least, six at most (more scroll), instead of the list view's 192 px.
+    const int rows = std::clamp(m_model->rowCount(), 3, 6);
+    int rowHeight = m_view->fontMetrics().height() + 4;
+    if (m_model->rowCount() > 0)
+        rowHeight = std::max(rowHeight, m_view->sizeHintForRow(0));
+    const int list =
+        2 * m_view->frameWidth() + m_view->header()->sizeHint().height() + rows * rowHeight;
+    // The details as wrapped at the panel's width, at most three lines (a longer error
+    // scrolls into view when the user makes the dock taller).
+    const int width = std::max(this->width(), QWidget::sizeHint().width());
+    const QMargins margins = m_details->contentsMargins();
+    const int line = m_details->fontMetrics().lineSpacing();
+    const int details = std::clamp(m_details->heightForWidth(width), line,
+                                   3 * line + margins.top() + margins.bottom());
+    const int spacing = layout()->spacing();
+    return {QWidget::sizeHint().width(),
+            m_toolBar->sizeHint().height() + spacing + list + spacing + details};
+}
+
+void ScriptsPanel::addScript(const QString& path)
+{
+    const int id = m_model->addPending(path);
+    const QModelIndex row = m_model->index(m_model->pendingRow(id), 0);
+    m_view->setCurrentIndex(row);
+    m_view->selectionModel()->select(row, QItemSelectionModel::ClearAndSelect |
+                                              QItemSelectionModel::Rows);
+    startLoad(id, path);
+}
+
+void ScriptsPanel::startLoad(int id, const QString& path)
+{
+    auto load = std::make_shared<Load>();
+    load->id = id;
+    load->path = path;
+    load->script = m_scripts->create(path);
+    Load* raw = load.get();
+    load->thread = QThread::create([raw] {
+        raw->error = raw->script->load();
+        if (!raw->error.isEmpty())
+            raw->script.reset(); // its own thread stops here, not on the GUI thread
+    });
+    load->thread->setObjectName(QStringLiteral("load ") + QFileInfo(path).fileName());
+    connect(load->thread, &QThread::finished, this, [this, load] { finishLoad(load); });
+    m_loads.insert(id, load);
+    load->thread->start();
+}
+
+void ScriptsPanel::finishLoad(const std::shared_ptr<Load>& load)
+{
+    load->thread->wait();
+    delete load->thread;
+    load->thread = nullptr;
+    m_loads.remove(load->id);
+    // The new row is selected when the loading one was, or nothing else is.
+    const int row = m_model->pendingRow(load->id);
+    QItemSelectionModel* selection = m_view->selectionModel();
+    const bool follow = !selection->hasSelection() || selection->isRowSelected(row, {});
+    if (load->error.isEmpty()) {
+        m_model->removePending(load->id);
+        m_scripts->adopt(std::move(load->script));
+        if (follow) {
+            const QModelIndex added = m_model->index(int(m_scripts->scripts().size()) - 1, 0);
+            m_view->setCurrentIndex(added);
+            selection->select(added,
+                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        }
+    } else {
+        m_model->setPendingError(load->id, load->error);
+    }
+    Q_EMIT scriptLoaded(load->path, load->error);
 }
 
 void ScriptsPanel::chooseScript()
@@ -136,32 +221,53 @@ QList<ScriptAddon*> ScriptsPanel::selectedScripts() const
     return out;
 }
 
+QList<int> ScriptsPanel::selectedFailedLoads() const
+{
+    QList<int> out;
+    for (const QModelIndex& i : m_view->selectionModel()->selectedRows())
+        if (const int id = i.data(ScriptListModel::PendingIdRole).toInt();
+            id >= 0 && !i.data(ScriptListModel::LoadingRole).toBool())
+            out.append(id);
+    return out;
+}
+
 void ScriptsPanel::reloadSelected()
 {
+    const QList<int> failed = selectedFailedLoads();
     for (ScriptAddon* s : selectedScripts())
         s->reload();
+    for (const int id : failed) {
+        const QString path =
+            m_model->index(m_model->pendingRow(id), 0).data(ScriptListModel::PathRole).toString();
+        m_model->setPendingError(id, {}); // Loading again
+        startLoad(id, path);
+    }
 }
 
 void ScriptsPanel::unloadSelected()
 {
+    const QList<int> failed = selectedFailedLoads();
     for (ScriptAddon* s : selectedScripts())
         if (s->state() != ScriptAddon::State::Unloaded)
             s->unload();
+    for (const int id : failed) // never loaded: the row goes
+        m_model->removePending(id);
 }
 
 void ScriptsPanel::updateActions()
 {
     const QList<ScriptAddon*> selected = selectedScripts();
+    const bool anyFailed = !selectedFailedLoads().isEmpty();
     bool anyLoaded = false;
     for (const ScriptAddon* s : selected)
         anyLoaded = anyLoaded || s->state() != ScriptAddon::State::Unloaded;
-    m_reload->setEnabled(!selected.isEmpty());
-    m_unload->setEnabled(anyLoaded);
+    m_reload->setEnabled(!selected.isEmpty() || anyFailed);
+    m_unload->setEnabled(anyLoaded || anyFailed);
 }
 
 void ScriptsPanel::updateDetails()
 {
-    const QList<ScriptAddon*> selected = selectedScripts();
+    const QModelIndexList selected = m_view->selectionModel()->selectedRows();
     if (m_model->rowCount() == 0) {
         m_details->setText(tr("No scripts are loaded. Add one with <i>Add script…</i>, or start "
                               "Spyglass with <tt>-s FILE</tt>."));
@@ -171,13 +277,17 @@ void ScriptsPanel::updateDetails()
         m_details->setText(tr("Select a script to see its file and its last error."));
         return;
     }
-    const ScriptAddon* s = selected.first();
-    const QString path = QFileInfo(s->path()).absoluteFilePath();
+    const QModelIndex s = selected.first();
+    const QString path = QFileInfo(s.data(ScriptListModel::PathRole).toString()).absoluteFilePath();
     QUrl url = QUrl::fromLocalFile(path);
     QString text = QStringLiteral("<b>%1</b> <a href=\"%2\">%3</a>")
                        .arg(tr("File:"), url.toString().toHtmlEscaped(),
                             QDir::toNativeSeparators(path).toHtmlEscaped());
-    const QString error = s->lastError();
+    if (s.data(ScriptListModel::LoadingRole).toBool())
+        text +=
+            QStringLiteral("<br><i>%1</i>")
+                .arg(tr("Loading: reading, compiling and starting the script…").toHtmlEscaped());
+    const QString error = s.data(ScriptListModel::ErrorRole).toString();
     if (!error.isEmpty()) {
         const int line = ScriptListModel::errorLine(path, error);
         QString shown = error.toHtmlEscaped();

@@ -122,10 +122,22 @@ void ScriptSet::running()
 
 QString ScriptSet::add(const QString& path)
 {
-    auto addon = std::make_unique<ScriptAddon>(path);
-    addon->setLogSink(m_log);
+    auto addon = create(path);
     if (const QString err = addon->load(); !err.isEmpty())
         return err;
+    adopt(std::move(addon));
+    return {};
+}
+
+std::unique_ptr<ScriptAddon> ScriptSet::create(const QString& path) const
+{
+    auto addon = std::make_unique<ScriptAddon>(path);
+    addon->setLogSink(m_log);
+    return addon;
+}
+
+void ScriptSet::adopt(std::unique_ptr<ScriptAddon> addon)
+{
     ScriptAddon* script = addon.get();
     watch(script);
     m_scripts.push_back(script);
@@ -137,7 +149,6 @@ QString ScriptSet::add(const QString& path)
     if (m_running)
         script->running();
     Q_EMIT scriptAdded(int(m_scripts.size()) - 1);
-    return {};
 }
 
 } // namespace spyglass::script

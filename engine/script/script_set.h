@@ -51,6 +51,12 @@ public:
     // engine once install() was called (running or not), and told `running` when running()
     // was. "" and scriptAdded, or "FILE:LINE: message" and nothing added.
     QString add(const QString& path);
+    // add() in two halves, for a caller that must not wait for the load (the window's Scripts
+    // panel): create() makes the script with the set's log sink, not loaded; the caller runs
+    // its load() on a thread of its own and, when that returned "", hands it to adopt() on the
+    // set's thread, which does the rest of add() (into the engine, `running`, scriptAdded).
+    std::unique_ptr<ScriptAddon> create(const QString& path) const;
+    void adopt(std::unique_ptr<ScriptAddon> loaded);
 
     const std::vector<ScriptAddon*>& scripts() const { return m_scripts; }
     // The index of `script` in scripts(), or -1.

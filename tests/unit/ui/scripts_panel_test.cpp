@@ -2,8 +2,12 @@
 // are listed with their state and hooks; a file broken on disk turns its row to Error with
 // FILE:LINE, live; a hook that throws shows up the same way; Unload and Reload act on the
 // selected row; a script added while the proxy runs answers requests at once, and stops when
-// unloaded. ScriptListModel runs under QAbstractItemModelTester. A PNG of the panel goes to
-// the build directory (scripts_panel.png) and to $SPYGLASS_SCREENSHOTS when set.
+// unloaded. Adding loads off the GUI thread: a slow script's row says Loading while the event
+// loop keeps turning, then Running; a broken one ends in Error with FILE:LINE, Reload tries
+// again, Unload removes the row. The panel's size hint is a strip (a few rows), in the window
+// too, and the dock's height survives a restart. ScriptListModel runs under
+// QAbstractItemModelTester. PNGs of the panel go to the build directory (scripts_panel*.png)
+// and to $SPYGLASS_SCREENSHOTS when set.
 
 #include "main_window.h"
 #include "script_list_model.h"
@@ -27,6 +31,7 @@
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTreeView>
 #include <QtTest>
 
@@ -201,12 +206,153 @@ private Q_SLOTS:
                                   QStringLiteral("Running"), 5000);
         QCOMPARE(cell(panel, 1, ScriptListModel::HooksColumn), QStringLiteral("load, error"));
         QCOMPARE(cell(panel, 1, ScriptListModel::ErrorColumn), QString());
+    }
 
-        // Add script… with a broken file: the error, and no row.
-        const QString bad = write("gamma.js", "function request(flow {\n");
-        const QString error = panel.addScript(bad, false);
-        QVERIFY2(error.contains(QStringLiteral("gamma.js:1")), qPrintable(error));
+    // Add script… loads on a thread of its own: the call returns at once with a Loading row,
+    // the window stays responsive (a timer keeps firing) while the top level runs, and the row
+    // becomes the set's, Running. A broken file ends in Error with FILE:LINE in the details,
+    // the set untouched; fixed on disk, Reload loads it; Unload removes a failed row.
+    void addLoadsOffTheGuiThread()
+    {
+        script::ScriptSet set;
+        Options options;
+        QCOMPARE(set.loadForStartup({}, {}, options), QString());
+        ScriptsPanel panel(&set);
+        QAbstractItemModelTester tester(panel.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel.resize(900, 200);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QSignalSpy loaded(&panel, &ScriptsPanel::scriptLoaded);
+
+        // A top level that runs for 800 ms (script_timeout is 5 s).
+        const QString slow = write("slow.js", "var end = Date.now() + 800;\n"
+                                              "while (Date.now() < end) {}\n"
+                                              "function request(flow) {}\n");
+        int ticks = 0;
+        QTimer timer;
+        timer.setInterval(20);
+        connect(&timer, &QTimer::timeout, [&ticks] { ++ticks; });
+        timer.start();
+        panel.addScript(slow);
+        QCOMPARE(panel.loadingCount(), 1);
+        QCOMPARE(panel.model()->rowCount(), 1);
+        QVERIFY(set.scripts().empty());
+        QCOMPARE(cell(panel, 0, ScriptListModel::FileColumn), QStringLiteral("slow.js"));
+        QCOMPARE(cell(panel, 0, ScriptListModel::StateColumn), QStringLiteral("Loading…"));
+        QVERIFY(panel.model()->index(0, 0).data(ScriptListModel::LoadingRole).toBool());
+        QVERIFY(panel.view()->selectionModel()->isRowSelected(0, {}));
+        QVERIFY2(panel.details()->text().contains(QStringLiteral("Loading")),
+                 qPrintable(panel.details()->text()));
+        QVERIFY(!panel.reloadAction()->isEnabled()); // nothing to do with a loading row
+        QVERIFY(!panel.unloadAction()->isEnabled());
+        shoot(panel, QStringLiteral("scripts_panel_loading.png"));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        QCOMPARE(loaded.first().at(0).toString(), slow);
+        QCOMPARE(loaded.first().at(1).toString(), QString());
+        QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks))); // ~40 unless frozen
+        QCOMPARE(panel.loadingCount(), 0);
+        QCOMPARE(set.scripts().size(), size_t(1));
+        QCOMPARE(panel.model()->rowCount(), 1);
+        QCOMPARE(cell(panel, 0, ScriptListModel::StateColumn), QStringLiteral("Running"));
+        QCOMPARE(cell(panel, 0, ScriptListModel::HooksColumn), QStringLiteral("request"));
+        QVERIFY(panel.model()->scriptAt(0));
+        QVERIFY(panel.view()->selectionModel()->isRowSelected(0, {}));
+        QVERIFY(panel.reloadAction()->isEnabled());
+
+        // A syntax error: the row stays, in Error, and says where.
+        const QString bad = write("gamma.js", "function request(flow) {}\n"
+                                              "function response(flow {\n");
+        panel.addScript(bad);
         QCOMPARE(panel.model()->rowCount(), 2);
+        QCOMPARE(cell(panel, 1, ScriptListModel::StateColumn), QStringLiteral("Loading…"));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
+        const QString error = loaded.last().at(1).toString();
+        QVERIFY2(error.contains(QStringLiteral("gamma.js:2")), qPrintable(error));
+        QVERIFY(error.contains(QStringLiteral("SyntaxError")));
+        QCOMPARE(set.scripts().size(), size_t(1));
+        QCOMPARE(panel.model()->rowCount(), 2);
+        QVERIFY(!panel.model()->scriptAt(1));
+        QCOMPARE(cell(panel, 1, ScriptListModel::StateColumn), QStringLiteral("Error"));
+        QCOMPARE(panel.model()->index(1, 0).data(ScriptListModel::ErrorLineRole).toInt(), 2);
+        QVERIFY2(cell(panel, 1, ScriptListModel::ErrorColumn).startsWith(QStringLiteral("line 2")),
+                 qPrintable(cell(panel, 1, ScriptListModel::ErrorColumn)));
+        QVERIFY(panel.view()->selectionModel()->isRowSelected(1, {}));
+        const QString details = panel.details()->text();
+        QVERIFY2(details.contains(QDir::toNativeSeparators(QFileInfo(bad).absoluteFilePath()) +
+                                  QStringLiteral(":2</a>")),
+                 qPrintable(details));
+        QVERIFY(panel.reloadAction()->isEnabled());
+        QVERIFY(panel.unloadAction()->isEnabled());
+        shoot(panel, QStringLiteral("scripts_panel_load_error.png"));
+
+        // Fixed on disk, Reload: Loading again, then the set's second script.
+        write("gamma.js", "function request(flow) {}\nfunction response(flow) {}\n");
+        panel.reloadAction()->trigger();
+        QCOMPARE(cell(panel, 1, ScriptListModel::StateColumn), QStringLiteral("Loading…"));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 3, 10000);
+        QCOMPARE(loaded.last().at(1).toString(), QString());
+        QCOMPARE(set.scripts().size(), size_t(2));
+        QCOMPARE(panel.model()->rowCount(), 2);
+        QCOMPARE(cell(panel, 1, ScriptListModel::StateColumn), QStringLiteral("Running"));
+        QCOMPARE(cell(panel, 1, ScriptListModel::HooksColumn), QStringLiteral("request, response"));
+
+        // Broken again, added again, then Unload: the failed row goes, the set keeps its two.
+        write("delta.js", "var = 1;\n");
+        panel.addScript(m_dir.filePath(QStringLiteral("delta.js")));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 4, 10000);
+        QCOMPARE(cell(panel, 2, ScriptListModel::StateColumn), QStringLiteral("Error"));
+        panel.unloadAction()->trigger();
+        QCOMPARE(panel.model()->rowCount(), 2);
+        QCOMPARE(set.scripts().size(), size_t(2));
+    }
+
+    // Destroyed while a load runs: the panel waits for it, nothing is added afterwards.
+    void destroyedWhileLoading()
+    {
+        script::ScriptSet set;
+        Options options;
+        QCOMPARE(set.loadForStartup({}, {}, options), QString());
+        const QString slow = write("slow2.js", "var end = Date.now() + 300;\n"
+                                               "while (Date.now() < end) {}\n");
+        {
+            ScriptsPanel panel(&set);
+            panel.addScript(slow);
+            QCOMPARE(panel.loadingCount(), 1);
+        }
+        QCoreApplication::processEvents();
+        QVERIFY(set.scripts().empty());
+    }
+
+    // The size hint: a strip of a few rows, whether the set holds one script or twenty.
+    void sizeHintIsAStrip()
+    {
+        script::ScriptSet set;
+        Options options;
+        QStringList paths;
+        for (int i = 0; i < 20; ++i)
+            paths << write(QStringLiteral("s%1.js").arg(i), "function request(f) {}\n");
+        QCOMPARE(set.loadForStartup(paths.mid(0, 1), {}, options), QString());
+        ScriptsPanel one(&set);
+        one.resize(900, 400);
+        const int row = one.view()->sizeHintForRow(0);
+        const int header = one.view()->header()->sizeHint().height();
+        const int hint = one.sizeHint().height();
+        // Three rows, the header, the toolbar and a line of details; not the 192 px list.
+        QVERIFY2(hint >= header + 3 * row + one.details()->fontMetrics().height(),
+                 qPrintable(QString::number(hint)));
+        QVERIFY2(hint <= 200, qPrintable(QString::number(hint)));
+
+        script::ScriptSet many;
+        QCOMPARE(many.loadForStartup(paths, {}, options), QString());
+        ScriptsPanel panel(&many);
+        panel.resize(900, 400);
+        QCOMPARE(panel.model()->rowCount(), 20);
+        const int manyHint = panel.sizeHint().height();
+        QVERIFY2(manyHint > hint, qPrintable(QString::number(manyHint)));
+        // Six rows, not twenty.
+        const int step = std::max(row, panel.view()->fontMetrics().height() + 4);
+        QVERIFY2(manyHint <= hint + 3 * step, qPrintable(QString::number(manyHint)));
     }
 
     // A script added while the proxy runs joins it at once (ProxyEngine::addAddon from the
@@ -236,8 +382,8 @@ private Q_SLOTS:
                                                 "  flow.response = Response.make(418, 'tea', {});\n"
                                                 "}\n");
         QSignalSpy added(&set, &script::ScriptSet::scriptAdded);
-        QCOMPARE(panel.addScript(path, false), QString());
-        QCOMPARE(added.count(), 1);
+        panel.addScript(path);
+        QTRY_COMPARE_WITH_TIMEOUT(added.count(), 1, 10000);
         QCOMPARE(panel.model()->rowCount(), 1);
         QCOMPARE(cell(panel, 0, ScriptListModel::HooksColumn), QStringLiteral("request"));
         QVERIFY(panel.view()->selectionModel()->isRowSelected(0, {}));
@@ -301,6 +447,51 @@ private Q_SLOTS:
         // A strip at the bottom, not half the window.
         QTRY_VERIFY(window.scriptsDock()->height() < window.height() / 3);
         shoot(window, QStringLiteral("scripts_panel_window.png"));
+    }
+
+    // Shown from the menu the first time, the dock is as tall as the panel asks (a strip over
+    // the status bar), not the list view's default; the height the user gives it comes back
+    // with the window's saved state.
+    void windowDockSize()
+    {
+        QSettings().clear();
+        const QString a = write("size.js", "function response(flow) {}\n");
+        script::ScriptSet set;
+        Options o;
+        QCOMPARE(set.loadForStartup({a}, {}, o), QString());
+        ProxyEngine engine;
+        set.install(engine);
+        int userHeight = 0;
+        {
+            MainWindow window(&engine, Options{});
+            window.setScriptSet(&set);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(!window.scriptsDock()->isVisible());
+            window.scriptsDock()->toggleViewAction()->trigger();
+            QTest::qWait(50); // any deferred resize happens
+            QDockWidget* dock = window.scriptsDock();
+            const int hint = window.scriptsPanel()->sizeHint().height();
+            const int panel = window.scriptsPanel()->height();
+            QVERIFY2(panel >= hint - 2 && panel <= hint + 2,
+                     qPrintable(QStringLiteral("%1 vs %2").arg(panel).arg(hint)));
+            QVERIFY2(dock->height() < 220, qPrintable(QString::number(dock->height())));
+            shoot(window, QStringLiteral("scripts_panel_window_first.png"));
+
+            // The user makes it taller; the window saves its state on close.
+            window.resizeDocks({dock}, {300}, Qt::Vertical);
+            QTRY_VERIFY(dock->height() > 260);
+            userHeight = dock->height();
+            window.saveSettings();
+        }
+        MainWindow window(&engine, Options{});
+        window.setScriptSet(&set);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // The window keeps the dock hidden at start (setScriptSet); shown, it has its height.
+        if (!window.scriptsDock()->isVisible())
+            window.scriptsDock()->toggleViewAction()->trigger();
+        QTRY_COMPARE(window.scriptsDock()->height(), userHeight);
     }
 };
 
