@@ -13,8 +13,11 @@ QByteArray authorityOf(const QByteArray& absoluteUrl)
     if (start < 0)
         return {};
     qsizetype end = start + 2;
-    while (end < absoluteUrl.size() && !QByteArrayView("/?#").contains(absoluteUrl[end]))
-        ++end;
+    for (; end < absoluteUrl.size(); ++end) {
+        const char c = absoluteUrl.at(end);
+        if (c == '/' || c == '?' || c == '#')
+            break;
+    }
     return absoluteUrl.mid(start + 2, end - start - 2);
 }
 

@@ -20,9 +20,37 @@ std::optional<qint64> contentLength(const Headers& h)
 {
     if (!h.contains("content-length") || h.contains("transfer-encoding"))
         return std::nullopt;
-    bool ok = false;
-    const qint64 n = h.value("content-length").trimmed().toLongLong(&ok);
+    const QByteArray v = h.value("content-length").trimmed();
+    // Plain digits (every real Content-Length) are read here; anything else is left to Qt,
+    // whose locale-aware reading costs more than the rest of this function.
+    bool ok = !v.isEmpty() && v.size() <= 18;
+    qint64 n = 0;
+    for (const char c : v) {
+        if (!ok)
+            break;
+        if (c < '0' || c > '9')
+            ok = false;
+        else
+            n = n * 10 + (c - '0');
+    }
+    if (!ok)
+        n = v.toLongLong(&ok);
     return ok && n >= 0 ? std::optional<qint64>(n) : std::nullopt;
+}
+
+// QByteArray::number() goes through the locale machinery; a length needs only digits.
+QByteArray decimal(qint64 n)
+{
+    if (n < 0)
+        return QByteArray::number(n);
+    char buf[24];
+    char* p = buf + sizeof buf;
+    auto u = quint64(n);
+    do {
+        *--p = char('0' + u % 10);
+        u /= 10;
+    } while (u);
+    return QByteArray(p, buf + sizeof buf - p);
 }
 
 bool responseHasNoBody(const QByteArray& method, int status)
@@ -812,7 +840,7 @@ void HttpStream::sendResponseToClient()
     const QByteArray& body = m_flow->response->body.content;
     const bool noBody = responseHasNoBody(m_flow->request.method, head.statusCode);
     if (!noBody && !head.headers.hasToken("transfer-encoding", "chunked"))
-        head.headers.set("Content-Length", QByteArray::number(body.size()));
+        head.headers.set("Content-Length", decimal(body.size()));
     const bool endStream = noBody || (body.isEmpty() && m_flow->response->trailers.isEmpty() &&
                                       !head.headers.hasToken("transfer-encoding", "chunked"));
     m_layer.sendToClient(ResponseHeaders{m_streamId, head, endStream});
