@@ -21,6 +21,16 @@ QByteArray authorityOf(const QByteArray& absoluteUrl)
     return absoluteUrl.mid(start + 2, end - start - 2);
 }
 
+// Counted in place: values() would build a list for every request.
+qsizetype hostFieldCount(const Headers& headers)
+{
+    qsizetype n = 0;
+    for (const auto& field : headers.fields())
+        if (equalsIgnoreCase(field.first, "host"))
+            ++n;
+    return n;
+}
+
 // absolute-form "scheme://authority[path]": scheme, host and port come from
 // Request::setUrl() on the scheme and authority alone, and the path travels exactly as the
 // client wrote it (QUrl's strict parsing would refuse paths that llhttp accepted, with "|"
@@ -113,7 +123,7 @@ bool Http1ServerCodec::onHead(Http1Parser::Head&& head)
     request.headers = std::move(head.headers);
     const QByteArray& target = head.target;
 
-    if (request.headers.values("host").size() > 1) {
+    if (hostFieldCount(request.headers) > 1) {
         m_parser.reject(400, QStringLiteral("several Host header fields in the request"));
         return true;
     }
