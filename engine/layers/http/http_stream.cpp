@@ -38,19 +38,30 @@ std::optional<qint64> contentLength(const Headers& h)
     return ok && n >= 0 ? std::optional<qint64>(n) : std::nullopt;
 }
 
-// QByteArray::number() goes through the locale machinery; a length needs only digits.
-QByteArray decimal(qint64 n)
+// Is `value` the one and only field `name`? (Then setting it changes nothing.)
+bool holdsOnly(const Headers& headers, QByteArrayView name, QByteArrayView value)
 {
-    if (n < 0)
-        return QByteArray::number(n);
-    char buf[24];
+    qsizetype n = 0;
+    bool same = false;
+    for (const auto& field : headers.fields()) {
+        if (equalsIgnoreCase(field.first, name)) {
+            ++n;
+            same = field.second == value;
+        }
+    }
+    return n == 1 && same;
+}
+
+// QByteArray::number() goes through the locale machinery; a length needs only digits,
+// written at the end of `buf`.
+QByteArrayView decimalDigits(quint64 n, char (&buf)[24])
+{
     char* p = buf + sizeof buf;
-    auto u = quint64(n);
     do {
-        *--p = char('0' + u % 10);
-        u /= 10;
-    } while (u);
-    return QByteArray(p, buf + sizeof buf - p);
+        *--p = char('0' + n % 10);
+        n /= 10;
+    } while (n);
+    return QByteArrayView(p, buf + sizeof buf - p);
 }
 
 bool responseHasNoBody(const QByteArray& method, int status)
@@ -839,8 +850,11 @@ void HttpStream::sendResponseToClient()
     head.trailers = {};
     const QByteArray& body = m_flow->response->body.content;
     const bool noBody = responseHasNoBody(m_flow->request.method, head.statusCode);
-    if (!noBody && !head.headers.hasToken("transfer-encoding", "chunked"))
-        head.headers.set("Content-Length", decimal(body.size()));
+    char digits[24];
+    const QByteArrayView length = decimalDigits(quint64(body.size()), digits);
+    if (!noBody && !head.headers.hasToken("transfer-encoding", "chunked") &&
+        !holdsOnly(head.headers, "content-length", length))
+        head.headers.set("Content-Length", length.toByteArray());
     const bool endStream = noBody || (body.isEmpty() && m_flow->response->trailers.isEmpty() &&
                                       !head.headers.hasToken("transfer-encoding", "chunked"));
     m_layer.sendToClient(ResponseHeaders{m_streamId, head, endStream});
