@@ -76,7 +76,6 @@ void Headers::add(const QByteArray& name, const QByteArray& value)
     m_fields.append({name, value});
 }
 
-
 void Headers::set(const QByteArray& name, const QByteArray& value)
 {
     // Read through a const view first: a non-const access detaches (copies) a shared list,
