@@ -136,7 +136,9 @@ quint64 Onboarding::wantedHooks() const
 
 bool Onboarding::isOnboardingHost(const Config& config, const QByteArray& host) const
 {
-    return config.enabled && !host.isEmpty() && host.toLower() == config.host;
+    // toLower() keeps the size: a host of another length is settled without a copy.
+    return config.enabled && !host.isEmpty() && host.size() == config.host.size() &&
+           host.toLower() == config.host;
 }
 
 bool Onboarding::run(const proxy::HookPtr& hook, const std::function<void()>& complete)

@@ -81,18 +81,12 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
     }
     m_live.remove(quint32(i));
 
-    // The codec writes bodies inline; a shallow copy (implicitly shared members) without them
-    // keeps body bytes out of the encoding.
-    HttpFlow lean(*s);
-    lean.request.body.content = QByteArray();
-    if (lean.response)
-        lean.response->body.content = QByteArray();
-    lean.websocket.reset();
+    // Bodies, WebSocket and TCP data are kept apart: the codec leaves them out of the
+    // encoding (as if encoding a copy without them, without making that copy).
     if (s->websocket)
         m_webSockets.insert(quint32(i), s->websocket);
     else
         m_webSockets.remove(quint32(i));
-    lean.tcp.reset();
     if (s->tcp)
         m_tcp.insert(quint32(i), s->tcp);
     else
@@ -100,7 +94,7 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
     FlowCodec::ChainRefs refs;
     refs.client = internChain(s->client.certificateChainDer);
     refs.server = internChain(s->server.certificateChainDer);
-    const QByteArray payload = FlowCodec::encodeFlow(lean, refs);
+    const QByteArray payload = FlowCodec::encodeFlowWithoutContent(*s, refs);
 
     releaseBlob(e);
     e.blob = m_blobs.add(payload);

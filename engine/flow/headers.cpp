@@ -65,29 +65,46 @@ QByteArray Headers::joined(QByteArrayView name) const
     return out;
 }
 
+// A head has a handful of fields: room for eight at the first one spares the list its
+// growth steps (1, 2, 4, 8: a reallocation and a move of every field each time).
+constexpr qsizetype kFirstCapacity = 8;
+
 void Headers::add(const QByteArray& name, const QByteArray& value)
 {
+    if (m_fields.capacity() == 0)
+        m_fields.reserve(kFirstCapacity);
     m_fields.append({name, value});
 }
 
 void Headers::set(const QByteArray& name, const QByteArray& value)
 {
+    // Read through a const view first: a non-const access detaches (copies) a shared list,
+    // and the common set (the one field already holds the value) then changes nothing.
+    const QList<Field>& fields = std::as_const(m_fields);
     qsizetype first = -1;
-    for (qsizetype i = 0; i < m_fields.size();) {
-        if (equalsIgnoreCase(m_fields[i].first, name)) {
-            if (first < 0) {
+    qsizetype count = 0;
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        if (equalsIgnoreCase(fields[i].first, name)) {
+            if (first < 0)
                 first = i;
-                m_fields[i].second = value;
-                ++i;
-            } else {
-                m_fields.removeAt(i);
-            }
+            ++count;
+        }
+    }
+    if (first < 0) {
+        m_fields.append({name, value});
+        return;
+    }
+    if (count == 1 && fields[first].second == value)
+        return;
+    m_fields[first].second = value;
+    for (qsizetype i = first + 1; count > 1 && i < m_fields.size();) {
+        if (equalsIgnoreCase(m_fields[i].first, name)) {
+            m_fields.removeAt(i);
+            --count;
         } else {
             ++i;
         }
     }
-    if (first < 0)
-        m_fields.append({name, value});
 }
 
 qsizetype Headers::remove(QByteArrayView name)

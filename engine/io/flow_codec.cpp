@@ -95,7 +95,13 @@ public:
         varint(quint64(b.size()));
         raw(b);
     }
-    void string(const QString& s) { bytes(s.toUtf8()); }
+    void string(const QString& s)
+    {
+        if (s.isEmpty()) // most are (marks, comments, errors): no conversion, same bytes
+            varint(0);
+        else
+            bytes(s.toUtf8());
+    }
     void byteList(const QList<QByteArray>& list)
     {
         varint(quint64(list.size()));
@@ -139,8 +145,10 @@ public:
     {
         varint(b.streamed ? quint64(BodyStreamed) : 0);
         zigzag(b.size);
-        bytes(b.content);
+        bytes(m_leaveOutContent ? QByteArrayView() : QByteArrayView(b.content));
     }
+    // Bodies are then written as if their content were empty (sizes kept).
+    void leaveOutContent() { m_leaveOutContent = true; }
 
     // A section is a varint length followed by its content. The content is written first and
     // the length inserted in front of it afterwards (one memmove of the section).
@@ -180,6 +188,7 @@ private:
     char* m_data = nullptr;
     qsizetype m_size = 0;
     qsizetype m_capacity = 0;
+    bool m_leaveOutContent = false;
 };
 
 // Reads a payload slice. The first error sticks (shared by nested sections); after it every
@@ -616,18 +625,37 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow)
 
 QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
 {
-    qsizetype estimate = 512 + flow.request.body.content.size();
-    if (flow.response)
-        estimate += flow.response->body.content.size();
+    return encode(flow, refs, true);
+}
+
+QByteArray FlowCodec::encodeFlowWithoutContent(const HttpFlow& flow, ChainRefs refs)
+{
+    return encode(flow, refs, false);
+}
+
+// withContent false: as encodeFlow() of a copy whose bodies are empty and that has no
+// WebSocket or TCP data, without making that copy.
+QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withContent)
+{
+    const WebSocketData* websocket = withContent ? flow.websocket.get() : nullptr;
+    const TcpData* tcp = withContent ? flow.tcp.get() : nullptr;
+    qsizetype estimate = 512;
+    if (withContent) {
+        estimate += flow.request.body.content.size();
+        if (flow.response)
+            estimate += flow.response->body.content.size();
+    }
     if (refs.client == 0)
         estimate += chainSize(flow.client.certificateChainDer);
     if (refs.server == 0)
         estimate += chainSize(flow.server.certificateChainDer);
-    if (flow.websocket)
-        estimate += webSocketContentSize(*flow.websocket);
-    if (flow.tcp)
-        estimate += tcpContentSize(*flow.tcp);
+    if (websocket)
+        estimate += webSocketContentSize(*websocket);
+    if (tcp)
+        estimate += tcpContentSize(*tcp);
     Encoder e(estimate);
+    if (!withContent)
+        e.leaveOutContent();
 
     e.raw(flow.id.toRfc4122());
     quint64 flags = 0;
@@ -643,7 +671,7 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
         flags |= FlowHasResponse;
     if (flow.error)
         flags |= FlowHasError;
-    if (flow.websocket)
+    if (websocket)
         flags |= FlowHasWebSocket;
     if (flow.kind == FlowKind::Tcp)
         flags |= FlowIsTcp;
@@ -661,10 +689,10 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
         e.timestamps({flow.error->timestamp});
         e.endSection(s);
     }
-    if (flow.websocket)
-        encodeWebSocket(e, *flow.websocket);
+    if (websocket)
+        encodeWebSocket(e, *websocket);
     if (flow.kind == FlowKind::Tcp)
-        encodeTcp(e, flow.tcp ? *flow.tcp : TcpData{});
+        encodeTcp(e, tcp ? *tcp : TcpData{});
     return e.take();
 }
 

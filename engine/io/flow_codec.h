@@ -38,6 +38,9 @@ public:
     // Chains inline: the result decodes on its own.
     static QByteArray encodeFlow(const HttpFlow& flow);
     static QByteArray encodeFlow(const HttpFlow& flow, ChainRefs refs);
+    // The same bytes as encodeFlow() of a copy of `flow` whose bodies' content is empty and
+    // that has no WebSocket or TCP data (FlowStore keeps those apart), without the copy.
+    static QByteArray encodeFlowWithoutContent(const HttpFlow& flow, ChainRefs refs);
     // `chains[n - 1]` is chain record n. Returns an empty string on success, otherwise what is
     // wrong and at which byte of the payload; `out` is then unspecified.
     static QString decodeFlow(QByteArrayView payload, const QList<CertificateChain>& chains,
@@ -45,6 +48,9 @@ public:
 
     static QByteArray encodeCertificateChain(const CertificateChain& chain);
     static QString decodeCertificateChain(QByteArrayView payload, CertificateChain& out);
+
+private:
+    static QByteArray encode(const HttpFlow& flow, ChainRefs refs, bool withContent);
 };
 
 } // namespace spyglass

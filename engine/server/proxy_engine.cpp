@@ -37,7 +37,7 @@ public:
 
     bool run(const proxy::HookPtr& hook, std::function<void()> complete) override
     {
-        if (!m_addons.run(hook, [this, hook, complete] {
+        if (!m_addons.run(hook, [this, hook, complete = std::move(complete)] {
                 // Answered later, maybe from another thread: publish on the flow's worker.
                 hook->onWorker.push_back([this, hook] { publish(*hook); });
                 complete();

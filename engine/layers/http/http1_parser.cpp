@@ -160,12 +160,15 @@ void appendSpan(QByteArray& into, const char* at, qsizetype length)
         into.append(at, length);
 }
 
+// Reads through constData(): a non-const operator[] would detach (copy) the shared value.
 QByteArray trimTrailingWhitespace(QByteArray s)
 {
+    const char* d = s.constData();
     qsizetype n = s.size();
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    while (n > 0 && (d[n - 1] == ' ' || d[n - 1] == '\t'))
         --n;
-    s.truncate(n);
+    if (n < s.size())
+        s.truncate(n);
     return s;
 }
 
@@ -398,7 +401,7 @@ int Http1Parser::Impl::onHeaderValue(const char* at, size_t length)
 int Http1Parser::Impl::onHeaderValueComplete()
 {
     Headers& target = inTrailers() ? m_trailers : m_head.headers;
-    target.add(m_field, trimTrailingWhitespace(m_value));
+    target.add(m_field, trimTrailingWhitespace(std::move(m_value)));
     m_field.clear();
     m_value.clear();
     m_skipFoldWhitespace = false;

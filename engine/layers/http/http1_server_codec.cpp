@@ -13,9 +13,22 @@ QByteArray authorityOf(const QByteArray& absoluteUrl)
     if (start < 0)
         return {};
     qsizetype end = start + 2;
-    while (end < absoluteUrl.size() && !QByteArrayView("/?#").contains(absoluteUrl[end]))
-        ++end;
+    for (; end < absoluteUrl.size(); ++end) {
+        const char c = absoluteUrl.at(end);
+        if (c == '/' || c == '?' || c == '#')
+            break;
+    }
     return absoluteUrl.mid(start + 2, end - start - 2);
+}
+
+// Counted in place: values() would build a list for every request.
+qsizetype hostFieldCount(const Headers& headers)
+{
+    qsizetype n = 0;
+    for (const auto& field : headers.fields())
+        if (equalsIgnoreCase(field.first, "host"))
+            ++n;
+    return n;
 }
 
 // absolute-form "scheme://authority[path]": scheme, host and port come from
@@ -111,7 +124,7 @@ bool Http1ServerCodec::onHead(Http1Parser::Head&& head)
     request.headers = std::move(head.headers);
     const QByteArray& target = head.target;
 
-    if (request.headers.values("host").size() > 1) {
+    if (hostFieldCount(request.headers) > 1) {
         m_parser.reject(400, QStringLiteral("several Host header fields in the request"));
         return true;
     }

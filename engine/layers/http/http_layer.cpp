@@ -285,7 +285,7 @@ void HttpLayer::processClientOutput(CodecOutput& out)
 {
     if (!out.toPeer.isEmpty() && !m_clientClosed)
         m_out.push_back(SendData{m_context.client, out.toPeer});
-    for (const QString& d : out.debug)
+    for (const QString& d : std::as_const(out.debug)) // no detach of an empty list
         log(LogLevel::Debug, d);
     for (const HttpEvent& e : out.events) {
         if (clientEventToWebSocket(e))
@@ -422,7 +422,7 @@ void HttpLayer::processServerOutput(ServerConn& sc, CodecOutput& out)
         sc.lastActivity = now();
         emitForServer(sc, SendData{conn, out.toPeer});
     }
-    for (const QString& d : out.debug)
+    for (const QString& d : std::as_const(out.debug))
         log(LogLevel::Debug, d);
     for (const HttpEvent& e : out.events) {
         // Upstream codecs answer with the stream ids the layer gave them.

@@ -20,9 +20,48 @@ std::optional<qint64> contentLength(const Headers& h)
 {
     if (!h.contains("content-length") || h.contains("transfer-encoding"))
         return std::nullopt;
-    bool ok = false;
-    const qint64 n = h.value("content-length").trimmed().toLongLong(&ok);
+    const QByteArray v = h.value("content-length").trimmed();
+    // Plain digits (every real Content-Length) are read here; anything else is left to Qt,
+    // whose locale-aware reading costs more than the rest of this function.
+    bool ok = !v.isEmpty() && v.size() <= 18;
+    qint64 n = 0;
+    for (const char c : v) {
+        if (!ok)
+            break;
+        if (c < '0' || c > '9')
+            ok = false;
+        else
+            n = n * 10 + (c - '0');
+    }
+    if (!ok)
+        n = v.toLongLong(&ok);
     return ok && n >= 0 ? std::optional<qint64>(n) : std::nullopt;
+}
+
+// Is `value` the one and only field `name`? (Then setting it changes nothing.)
+bool holdsOnly(const Headers& headers, QByteArrayView name, QByteArrayView value)
+{
+    qsizetype n = 0;
+    bool same = false;
+    for (const auto& field : headers.fields()) {
+        if (equalsIgnoreCase(field.first, name)) {
+            ++n;
+            same = field.second == value;
+        }
+    }
+    return n == 1 && same;
+}
+
+// QByteArray::number() goes through the locale machinery; a length needs only digits,
+// written at the end of `buf`.
+QByteArrayView decimalDigits(quint64 n, char (&buf)[24])
+{
+    char* p = buf + sizeof buf;
+    do {
+        *--p = char('0' + n % 10);
+        n /= 10;
+    } while (n);
+    return QByteArrayView(p, buf + sizeof buf - p);
 }
 
 bool responseHasNoBody(const QByteArray& method, int status)
@@ -811,8 +850,11 @@ void HttpStream::sendResponseToClient()
     head.trailers = {};
     const QByteArray& body = m_flow->response->body.content;
     const bool noBody = responseHasNoBody(m_flow->request.method, head.statusCode);
-    if (!noBody && !head.headers.hasToken("transfer-encoding", "chunked"))
-        head.headers.set("Content-Length", QByteArray::number(body.size()));
+    char digits[24];
+    const QByteArrayView length = decimalDigits(quint64(body.size()), digits);
+    if (!noBody && !head.headers.hasToken("transfer-encoding", "chunked") &&
+        !holdsOnly(head.headers, "content-length", length))
+        head.headers.set("Content-Length", length.toByteArray());
     const bool endStream = noBody || (body.isEmpty() && m_flow->response->trailers.isEmpty() &&
                                       !head.headers.hasToken("transfer-encoding", "chunked"));
     m_layer.sendToClient(ResponseHeaders{m_streamId, head, endStream});
