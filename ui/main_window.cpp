@@ -252,19 +252,11 @@ void MainWindow::setScriptSet(script::ScriptSet* scripts)
     m_scriptsDock = new QDockWidget(tr("Scripts"), this);
     m_scriptsDock->setObjectName(QStringLiteral("scriptsDock")); // saveState() names it
     m_scriptsDock->setWidget(m_scriptsPanel);
-    addDockWidget(Qt::BottomDockWidgetArea, m_scriptsDock);
-    // Hidden at first; where the user left it otherwise (the state was restored before the
-    // dock existed).
-    m_scriptsDock->hide();
+    // Where and as the user left it (the window's state was restored before the dock existed:
+    // restoreDockWidget places it, shown or hidden, with its size); hidden the first time.
     if (!restoreDockWidget(m_scriptsDock)) {
-        // First shown: a strip under the detail pane, not half the window.
-        connect(
-            m_scriptsDock, &QDockWidget::visibilityChanged, this,
-            [this] {
-                QTimer::singleShot(0, this,
-                                   [this] { resizeDocks({m_scriptsDock}, {180}, Qt::Vertical); });
-            },
-            Qt::SingleShotConnection);
+        addDockWidget(Qt::BottomDockWidgetArea, m_scriptsDock);
+        m_scriptsDock->hide(); // first shown, it is a strip: ScriptsPanel::sizeHint
     }
 
     QAction* toggle = m_scriptsDock->toggleViewAction();

@@ -488,10 +488,21 @@ private Q_SLOTS:
         window.setScriptSet(&set);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        // The window keeps the dock hidden at start (setScriptSet); shown, it has its height.
-        if (!window.scriptsDock()->isVisible())
-            window.scriptsDock()->toggleViewAction()->trigger();
+        // The dock comes back as the user left it: shown, with its height.
+        QTRY_VERIFY(window.scriptsDock()->isVisible());
         QTRY_COMPARE(window.scriptsDock()->height(), userHeight);
+        // Hidden at the next save, it stays hidden at the next start.
+        window.scriptsDock()->toggleViewAction()->trigger();
+        QTRY_VERIFY(!window.scriptsDock()->isVisible());
+        window.saveSettings();
+        MainWindow third(&engine, Options{});
+        third.setScriptSet(&set);
+        third.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&third));
+        QTest::qWait(50);
+        QVERIFY(!third.scriptsDock()->isVisible());
+        third.scriptsDock()->toggleViewAction()->trigger();
+        QTRY_VERIFY(third.scriptsDock()->isVisible());
     }
 };
 
