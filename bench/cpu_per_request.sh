@@ -73,7 +73,8 @@ wait_port "$http_port"
 wait_port "$https_port"
 
 ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# utime and stime of all threads, in clock ticks: "USER SYSTEM"
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 
 # measure BINARY: one line of figures for one fresh spyglass-dump
 measure() {
@@ -125,8 +126,9 @@ measure() {
     line="$(basename "$bin") $scenario load=$(cut -d' ' -f1 /proc/loadavg)"
     case $mode in
     cpu)
-        line+=" cpu_us/req=$(awk -v a="$t0" -v b="$t1" -v t="$ticks" -v n="$requests" \
-            'BEGIN {printf "%.1f", (b - a) * 1e6 / t / n}')"
+        line+=" $(awk -v a="$t0" -v b="$t1" -v t="$ticks" -v n="$requests" 'BEGIN {
+            split(a, x, " "); split(b, y, " "); u = (y[1] - x[1]) * 1e6 / t / n; s = (y[2] - x[2]) * 1e6 / t / n
+            printf "cpu_us/req=%.1f user=%.1f system=%.1f", u + s, u, s }')"
         ;;
     strace)
         line+=" syscalls/req:"

@@ -4,7 +4,9 @@
 
 #include <llhttp.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace spyglass::layers::http {
 
@@ -44,7 +46,18 @@ public:
     QString m_error;
     int m_errorStatus = 0;
 
+    // Copies the span into the head's block and returns a QByteArray that shares the block
+    // (see appendSpan).
+    QByteArray slice(const char* at, qsizetype length);
+
     Head m_head;
+    // The head's spans (start line, field names and values) are copied one after another,
+    // each followed by a NUL, into this block, and every field is a QByteArray sharing it:
+    // one allocation per head instead of one per span, and one free (on whichever thread
+    // drops the flow last) instead of two dozen. A new block starts when one is full; the
+    // old one lives as long as a field of it does. m_blockUsed bytes of it are given out.
+    QByteArray m_block;
+    qsizetype m_blockUsed = 0;
     QByteArray m_versionText; // "1.1" (the head gets "HTTP/1.1")
     QByteArray m_field;
     QByteArray m_value;
@@ -62,6 +75,8 @@ private:
     bool headTooLarge(const char* spanEnd) const;
     bool inTrailers() const { return m_state == State::Body; }
     char byteBefore(const char* at) const { return at > m_chunkStart ? at[-1] : m_prevByte; }
+    void appendSpan(QByteArray& into, const char* at, qsizetype length);
+    const char* m_chunkEnd = nullptr;
 };
 
 namespace {
@@ -148,18 +163,6 @@ constexpr llhttp_settings_t kSettings = {
     .on_reset = nullptr,
 };
 
-// Most spans arrive whole: an empty target then gets an exactly sized copy, which costs less
-// than QByteArray::append's growth path.
-void appendSpan(QByteArray& into, const char* at, qsizetype length)
-{
-    if (length == 0)
-        return;
-    if (into.isEmpty())
-        into = QByteArray(at, length);
-    else
-        into.append(at, length);
-}
-
 // Reads through constData(): a non-const operator[] would detach (copy) the shared value.
 QByteArray trimTrailingWhitespace(QByteArray s)
 {
@@ -227,6 +230,44 @@ int Http1Parser::Impl::fail(int status, const QString& message)
     return -1;
 }
 
+// Most spans arrive whole: an empty target then becomes a slice of the head's block. A span
+// continuing one cut by a chunk boundary is appended, which gives that field its own copy
+// (the slice is shared, so append detaches).
+void Http1Parser::Impl::appendSpan(QByteArray& into, const char* at, qsizetype length)
+{
+    if (length == 0)
+        return;
+    if (into.isEmpty())
+        into = slice(at, length);
+    else
+        into.append(at, length);
+}
+
+QByteArray Http1Parser::Impl::slice(const char* at, qsizetype length)
+{
+    // A block holds what is left of the chunk being parsed (usually the whole head, with
+    // room for the NULs), at most 4 KiB: a block is freed only with the last field that
+    // shares it, so it must not be the size of a read buffer full of body.
+    constexpr qsizetype kMinBlock = 256;
+    constexpr qsizetype kMaxBlock = 4096;
+    constexpr qsizetype kNulRoom = 64;
+    if (m_block.capacity() - m_blockUsed < length + 1) {
+        const qsizetype rest = m_chunkEnd > at ? qsizetype(m_chunkEnd - at) : 0;
+        m_block = QByteArray();
+        m_block.reserve(std::max(length + 1, std::clamp(rest + kNulRoom, kMinBlock, kMaxBlock)));
+        m_blockUsed = 0;
+    }
+    // Written through the raw pointer: fields sharing the block hold references, so a
+    // QByteArray write would detach; the bytes past m_blockUsed belong to nobody yet.
+    QByteArray::DataPointer& block = m_block.data_ptr();
+    char* p = block.data() + m_blockUsed;
+    std::memcpy(p, at, size_t(length));
+    p[length] = '\0'; // constData() of every field is NUL-terminated, as Qt promises
+    m_blockUsed += length + 1;
+    block.d_ptr()->ref();
+    return QByteArray(QByteArray::DataPointer(block.d_ptr(), p, length));
+}
+
 bool Http1Parser::Impl::headTooLarge(const char* spanEnd) const
 {
     return m_headBytes + (spanEnd - m_chunkStart) > m_maxHeadSize;
@@ -237,6 +278,7 @@ qsizetype Http1Parser::Impl::parse(QByteArrayView data)
     if (m_state == State::Done || m_state == State::Error || data.isEmpty())
         return 0;
     m_chunkStart = data.data();
+    m_chunkEnd = data.data() + data.size();
     const llhttp_errno_t err = llhttp_execute(&m_llhttp, data.data(), size_t(data.size()));
     if (err == HPE_OK) {
         if (m_state == State::Idle || m_state == State::Head) {

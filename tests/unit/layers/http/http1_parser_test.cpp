@@ -404,6 +404,59 @@ private Q_SLOTS:
         QVERIFY(copy.constData() != buffer.constData());
     }
 
+    void fieldsShareOneSmallBlockAndStayIndependent()
+    {
+        class Keeping : public Recorder
+        {
+        public:
+            QList<Http1Parser::Head> heads;
+            bool onHead(Http1Parser::Head&& h) override
+            {
+                heads << h;
+                return Recorder::onHead(std::move(h));
+            }
+        } listener;
+        const QByteArray body(200 * 1024, 'b'); // in the same buffer as the head
+        auto parser = std::make_unique<Http1Parser>(Http1Parser::Kind::Request, 64 * 1024, listener);
+        const QByteArray first = "POST /upload HTTP/1.1\r\nHost: example.com\r\nX-Trace: abc\r\n"
+                                 "Content-Length: " +
+                                 QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        QCOMPARE(parser->parse(first), first.size());
+        parser->startNextMessage();
+        parser->parse("GET /next HTTP/1.1\r\nHost: other.org\r\n\r\n");
+        parser.reset(); // the fields outlive the parser and its block
+        QCOMPARE(listener.heads.size(), 2);
+        const Http1Parser::Head& h = listener.heads[0];
+        QCOMPARE(h.method, QByteArray("POST"));
+        QCOMPARE(h.target, QByteArray("/upload"));
+        QCOMPARE(h.headers.value("x-trace"), QByteArray("abc"));
+        QCOMPARE(listener.heads[1].headers.value("host"), QByteArray("other.org"));
+        // One block per head, NUL after every span, and the block is not the read buffer
+        // with the 200 KiB body in it.
+        QList<QByteArray> spans{h.method, h.target};
+        for (const auto& [name, value] : h.headers.fields())
+            spans << name << value;
+        const auto allocation = [](QByteArray s) { return s.data_ptr().d_ptr(); };
+        for (const QByteArray& s : spans) {
+            QCOMPARE(s.constData()[s.size()], '\0');
+            QCOMPARE(allocation(s), allocation(h.method));
+            QVERIFY(s.capacity() <= 4096);
+        }
+        // Changing one field copies it; the others sharing the block keep their bytes.
+        QByteArray method = h.method;
+        method.append("X");
+        method[0] = 'p';
+        QCOMPARE(method, QByteArray("pOSTX"));
+        QCOMPARE(h.method, QByteArray("POST"));
+        QCOMPARE(h.target, QByteArray("/upload"));
+        Http1Parser::Head last = listener.heads.takeLast();
+        listener.heads.clear();
+        QByteArray host = last.headers.value("host"); // now the block's only other holder
+        last = {};
+        host.append(".example"); // may grow in place: nobody else reads the block
+        QCOMPARE(host, QByteArray("other.org.example"));
+    }
+
     void rejectFromTheListener()
     {
         class Rejecting : public Recorder
