@@ -2,12 +2,9 @@
 
 namespace spyglass {
 
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
+bool equalsIgnoreCaseSameSize(QByteArrayView a, QByteArrayView b)
 {
-    // Field names are compared many times per message: different lengths and ASCII letters
-    // are settled here; only bytes above 0x7f take Qt's Latin-1 comparison.
-    if (a.size() != b.size())
-        return false;
+    // ASCII letters are settled here; only bytes above 0x7f take Qt's Latin-1 comparison.
     const char* x = a.data();
     const char* y = b.data();
     for (qsizetype i = 0, n = a.size(); i < n; ++i) {

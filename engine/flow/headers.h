@@ -45,6 +45,14 @@ private:
     QList<Field> m_fields;
 };
 
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b);
+// Bytes of equal length, ASCII letters compared without case (Latin-1 above 0x7f).
+bool equalsIgnoreCaseSameSize(QByteArrayView a, QByteArrayView b);
+
+// Field names are compared many times per message, most of them against a name of another
+// length: that case is settled inline, without a call.
+inline bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
+{
+    return a.size() == b.size() && equalsIgnoreCaseSameSize(a, b);
+}
 
 } // namespace spyglass

@@ -18,9 +18,16 @@ namespace {
 
 std::optional<qint64> contentLength(const Headers& h)
 {
-    if (!h.contains("content-length") || h.contains("transfer-encoding"))
+    const QByteArray* field = nullptr; // the first Content-Length, in one pass
+    for (const auto& [name, value] : h.fields()) {
+        if (equalsIgnoreCase(name, "transfer-encoding"))
+            return std::nullopt;
+        if (!field && equalsIgnoreCase(name, "content-length"))
+            field = &value;
+    }
+    if (!field)
         return std::nullopt;
-    const QByteArray v = h.value("content-length").trimmed();
+    const QByteArray v = field->trimmed();
     // Plain digits (every real Content-Length) are read here; anything else is left to Qt,
     // whose locale-aware reading costs more than the rest of this function.
     bool ok = !v.isEmpty() && v.size() <= 18;
