@@ -417,7 +417,8 @@ private Q_SLOTS:
             }
         } listener;
         const QByteArray body(200 * 1024, 'b'); // in the same buffer as the head
-        auto parser = std::make_unique<Http1Parser>(Http1Parser::Kind::Request, 64 * 1024, listener);
+        auto parser =
+            std::make_unique<Http1Parser>(Http1Parser::Kind::Request, 64 * 1024, listener);
         const QByteArray first = "POST /upload HTTP/1.1\r\nHost: example.com\r\nX-Trace: abc\r\n"
                                  "Content-Length: " +
                                  QByteArray::number(body.size()) + "\r\n\r\n" + body;
