@@ -1,6 +1,7 @@
 #include "server/epoll_event_dispatcher.h"
 
 #include "server/direct_socket_notifier.h"
+#include "server/io_uring_loop.h"
 
 #ifdef __linux__
 
@@ -29,6 +30,17 @@ constexpr quint32 kWriteEvents = EPOLLOUT | EPOLLHUP | EPOLLERR;
 constexpr quint32 kExceptionEvents = EPOLLPRI | EPOLLHUP | EPOLLERR;
 } // namespace
 
+struct EpollEventDispatcher::EpollPoll final : IoUringLoop::Request
+{
+    bool armed = false;
+    bool ready = false;
+    void completed(int) override
+    {
+        armed = false;
+        ready = true; // readable, or an error: either way epoll_wait says what there is
+    }
+};
+
 bool EpollEventDispatcher::wanted()
 {
     return qEnvironmentVariableIntValue("SPYGLASS_QT_DISPATCHER") == 0;
@@ -52,7 +64,13 @@ EpollEventDispatcher* EpollEventDispatcher::create()
         ::close(epollFd);
         return nullptr;
     }
-    return new EpollEventDispatcher(epollFd, eventFd);
+    auto* dispatcher = new EpollEventDispatcher(epollFd, eventFd);
+    if (IoUringLoop::wanted()) {
+        dispatcher->m_ring = IoUringLoop::create(); // null: epoll_wait as usual
+        if (dispatcher->m_ring)
+            dispatcher->m_epollPoll = std::make_unique<EpollPoll>();
+    }
+    return dispatcher;
 }
 
 EpollEventDispatcher::EpollEventDispatcher(int epollFd, int eventFd)
@@ -62,6 +80,7 @@ EpollEventDispatcher::EpollEventDispatcher(int epollFd, int eventFd)
 
 EpollEventDispatcher::~EpollEventDispatcher()
 {
+    m_ring.reset(); // first: its poll SQE watches m_epollFd
     ::close(m_eventFd);
     ::close(m_epollFd);
 }
@@ -87,14 +106,22 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         Q_EMIT aboutToBlock();
 
     epoll_event events[kMaxEventsPerTurn];
+    bool handled = false;
     int count = -1;
-    do {
-        count = ::epoll_wait(m_epollFd, events, kMaxEventsPerTurn, mayWait ? waitMs() : 0);
-    } while (count < 0 && errno == EINTR);
+    if (m_ring) {
+        count = waitInRing(mayWait, events, kMaxEventsPerTurn);
+        if (count < 0) { // ring completions ran (sockets on the io_uring path)
+            handled = true;
+            count = -count - 1;
+        }
+    } else {
+        do {
+            count = ::epoll_wait(m_epollFd, events, kMaxEventsPerTurn, mayWait ? waitMs() : 0);
+        } while (count < 0 && errno == EINTR);
+    }
     if (count < 0)
         count = 0;
 
-    bool handled = false;
     int sockets = 0;
     for (int i = 0; i < count; ++i) {
         if (events[i].data.u64 == kWakeUpTag) {
@@ -151,6 +178,38 @@ int EpollEventDispatcher::waitMs() const
         return 0;
     const qint64 ms = (left + kNsPerMs - 1) / kNsPerMs; // never wake up early
     return int(qMin<qint64>(ms, 24 * 3600 * 1000));
+}
+
+qint64 EpollEventDispatcher::waitNs() const
+{
+    if (m_deadlines.empty())
+        return -1;
+    const qint64 left = m_deadlines.begin()->first - nowNs();
+    return left <= 0 ? 0 : left;
+}
+
+// Waits in the ring (submitting the turn's operations in the same enter), runs its
+// completions, then collects the epoll events if the epoll descriptor was reported readable.
+// Returns the epoll event count, or -(count + 1) when ring completions other than the epoll
+// poll ran.
+int EpollEventDispatcher::waitInRing(bool mayWait, epoll_event* events, int max)
+{
+    if (!m_epollPoll->armed) {
+        m_ring->preparePollIn(m_epollPoll.get(), m_epollFd);
+        m_epollPoll->armed = true;
+    }
+    m_epollPoll->ready = false;
+    const int ran = m_ring->wait(mayWait ? waitNs() : 0);
+    const bool others = ran > (m_epollPoll->ready ? 1 : 0);
+    int count = 0;
+    if (m_epollPoll->ready) {
+        do {
+            count = ::epoll_wait(m_epollFd, events, max, 0);
+        } while (count < 0 && errno == EINTR);
+        if (count < 0)
+            count = 0;
+    }
+    return others ? -count - 1 : count;
 }
 
 void EpollEventDispatcher::wakeUp()

@@ -19,20 +19,31 @@
 //   eventfd, written at most once until the loop has seen it.
 // Only the worker threads use it; the main thread keeps Qt's dispatcher (the window's, GLib's).
 // SPYGLASS_QT_DISPATCHER=1 in the environment switches the workers back to Qt's, to compare.
+//
+// io_uring (SPYGLASS_IO_URING=1, when built with liburing and the kernel allows it): the
+// dispatcher owns an IoUringLoop and blocks in it (one io_uring_enter that also submits the
+// turn's sends and recvs) instead of in epoll_wait. The epoll descriptor is watched by a
+// one-shot poll SQE, re-armed each turn, so notifiers, timers and wake-ups keep their
+// behaviour; SocketStreams find the loop through ioUring(). Ring completions run even under
+// ExcludeSocketNotifiers (nothing in the workers asks for that flag).
 
 #ifdef __linux__
 
 #include <QAbstractEventDispatcher>
 #include <QAtomicInt>
 
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+struct epoll_event;
+
 namespace spyglass {
 
 class DirectSocketNotifier;
+class IoUringLoop;
 
 // No Q_OBJECT: it adds no signals, and moc would not see through the platform guard.
 class EpollEventDispatcher : public QAbstractEventDispatcher
@@ -58,6 +69,9 @@ public:
 
     void wakeUp() override;
     void interrupt() override;
+
+    // The thread's io_uring loop, or null (not asked for, or not available).
+    IoUringLoop* ioUring() const { return m_ring.get(); }
 
 private:
     EpollEventDispatcher(int epollFd, int eventFd);
@@ -86,6 +100,8 @@ private:
     void activate(int fd, QSocketNotifier* Watch::*slot, DirectSocketNotifier* Watch::*direct);
     bool fireTimers();
     int waitMs() const;
+    qint64 waitNs() const;
+    int waitInRing(bool mayWait, epoll_event* events, int max);
     void drainWakeUp();
     static qint64 nowNs();
 
@@ -97,6 +113,10 @@ private:
     std::vector<Watch> m_watches;
     std::unordered_map<int, Timer> m_timers;
     std::set<std::pair<qint64, int>> m_deadlines; // (deadline, timer id), soonest first
+
+    struct EpollPoll;
+    std::unique_ptr<IoUringLoop> m_ring;
+    std::unique_ptr<EpollPoll> m_epollPoll; // the poll SQE that watches m_epollFd in m_ring
 };
 
 } // namespace spyglass

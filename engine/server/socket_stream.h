@@ -22,6 +22,14 @@
 // - `finished` fires once, whenever the descriptor ends up closed (any path).
 // Signals may be emitted from inside `write`/`abort` (an immediate send error); receivers must
 // tolerate that (ConnectionHandler queues every event it derives from them).
+//
+// io_uring (SPYGLASS_IO_URING=1, docs/io_uring.md): when the thread's dispatcher has an
+// IoUringLoop, a connected socket has no notifiers. One recv is kept armed while reading is
+// enabled (or lingering) and cancelled when it is disabled; a recv that completes anyway while
+// disabled is held and delivered (queued) once reading is enabled again, so the overshoot is
+// at most one read, as above. The front of the write queue goes out as one send in flight;
+// `written` comes from its completion, never from inside `write`. Connecting stays on the
+// notifier path.
 
 #include "flow/connection.h"
 
@@ -125,6 +133,16 @@ private:
     void makeNotifiers();
     void dropNotifiers();
     void fillAddresses();
+    // io_uring path (m_io set): see the comment at the top.
+    struct RingIo;
+    void attachRing();
+    void detachRing();
+    void armRecv();
+    void startSend();
+    void onRecvDone(int result);
+    void onSendDone(int result);
+    void handleReceived(const QByteArray& data, int result);
+    void deliverHeld();
     // Outgoing sockets are listed in OwnConnections while their descriptor is open.
     void rememberOwnAddress(qintptr fd);
     void forgetOwnAddress();
@@ -134,6 +152,7 @@ private:
     QSocketNotifier* m_readNotifier = nullptr;
     QSocketNotifier* m_writeNotifier = nullptr;
     QTimer* m_timer = nullptr; // connect timeout, then linger timeout
+    RingIo* m_io = nullptr;    // io_uring state (buffers live until their completions)
 
     std::deque<QByteArray> m_out;
     qint64 m_frontOffset = 0;

@@ -1,0 +1,234 @@
+#include "server/io_uring_loop.h"
+
+#include <QLoggingCategory>
+
+#ifdef SPYGLASS_HAVE_LIBURING
+#include <cerrno>
+#include <cstdint>
+#include <liburing.h>
+#include <poll.h>
+#include <sys/socket.h>
+#endif
+
+namespace spyglass {
+
+namespace {
+Q_LOGGING_CATEGORY(lcUring, "spyglass.io_uring")
+}
+
+bool IoUringLoop::wanted()
+{
+#ifdef SPYGLASS_HAVE_LIBURING
+    return qEnvironmentVariableIntValue("SPYGLASS_IO_URING") != 0;
+#else
+    return false;
+#endif
+}
+
+#ifdef SPYGLASS_HAVE_LIBURING
+
+namespace {
+constexpr unsigned kEntries = 1024;
+// user_data of operations whose completion nobody waits for (cancels). Requests are pointers,
+// never 1.
+constexpr std::uint64_t kIgnored = 1;
+} // namespace
+
+struct IoUringLoop::Ring
+{
+    io_uring ring{};
+};
+
+std::unique_ptr<IoUringLoop> IoUringLoop::create()
+{
+    // DEFER_TASKRUN: completions are processed only inside our own io_uring_enter, with no
+    // interrupting task work in between (6.1+); older kernels get COOP_TASKRUN or a plain ring.
+    const unsigned flagSets[] = {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+                                 IORING_SETUP_COOP_TASKRUN, 0};
+    auto ring = std::make_unique<Ring>();
+    int rc = -ENOSYS;
+    for (const unsigned flags : flagSets) {
+        io_uring_params params{};
+        params.flags = flags;
+        rc = io_uring_queue_init_params(kEntries, &ring->ring, &params);
+        if (rc == 0) {
+            if (!(params.features & IORING_FEAT_EXT_ARG)) {
+                // Without it a timed wait costs a timeout SQE per turn: not worth it (< 5.11).
+                io_uring_queue_exit(&ring->ring);
+                qCDebug(lcUring) << "io_uring lacks IORING_FEAT_EXT_ARG; staying on epoll";
+                return nullptr;
+            }
+            break;
+        }
+    }
+    if (rc != 0) {
+        qCDebug(lcUring) << "io_uring unavailable, staying on epoll:" << qt_error_string(-rc);
+        return nullptr;
+    }
+    return std::unique_ptr<IoUringLoop>(new IoUringLoop(std::move(ring)));
+}
+
+IoUringLoop::IoUringLoop(std::unique_ptr<Ring> ring) : m_ring(std::move(ring)) {}
+
+IoUringLoop::~IoUringLoop()
+{
+    // The kernel cancels whatever is still in flight; the retired clients' buffers may go now.
+    io_uring_queue_exit(&m_ring->ring);
+    for (Client* client : m_retired)
+        delete client;
+}
+
+void* IoUringLoop::nextSqe()
+{
+    io_uring_sqe* sqe = io_uring_get_sqe(&m_ring->ring);
+    if (!sqe) { // the submission queue is full: hand it over and take a fresh entry
+        submit();
+        sqe = io_uring_get_sqe(&m_ring->ring);
+    }
+    if (!sqe) // cannot happen after a submit; fatal rather than silently losing an operation
+        qFatal("io_uring: no submission queue entry after submit");
+    ++m_prepared;
+    return sqe;
+}
+
+void IoUringLoop::prepareRecv(Request* request, int fd, void* buffer, unsigned length)
+{
+    auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
+    io_uring_prep_recv(sqe, fd, buffer, length, 0);
+    io_uring_sqe_set_data(sqe, request);
+    ++m_inFlight;
+}
+
+void IoUringLoop::prepareSend(Request* request, int fd, const void* buffer, unsigned length)
+{
+    auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
+    io_uring_prep_send(sqe, fd, buffer, length, MSG_NOSIGNAL);
+    io_uring_sqe_set_data(sqe, request);
+    ++m_inFlight;
+}
+
+void IoUringLoop::prepareSendMsg(Request* request, int fd, const msghdr* message)
+{
+    auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
+    io_uring_prep_sendmsg(sqe, fd, message, MSG_NOSIGNAL);
+    io_uring_sqe_set_data(sqe, request);
+    ++m_inFlight;
+}
+
+void IoUringLoop::preparePollIn(Request* request, int fd)
+{
+    auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
+    io_uring_prep_poll_add(sqe, fd, POLLIN);
+    io_uring_sqe_set_data(sqe, request);
+    ++m_inFlight;
+}
+
+void IoUringLoop::prepareCancel(const Request* request)
+{
+    auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
+    io_uring_prep_cancel64(sqe, std::uint64_t(reinterpret_cast<std::uintptr_t>(request)), 0);
+    io_uring_sqe_set_data64(sqe, kIgnored);
+}
+
+void IoUringLoop::submit()
+{
+    if (m_prepared == 0)
+        return;
+    int rc;
+    do {
+        rc = io_uring_submit(&m_ring->ring);
+    } while (rc == -EINTR);
+    // Every prepared SQE is consumed (the kernel takes them all or fails the enter outright).
+    if (rc >= 0)
+        m_prepared = 0;
+}
+
+int IoUringLoop::wait(qint64 timeoutNs)
+{
+    io_uring* ring = &m_ring->ring;
+    int rc = 0;
+    if (io_uring_cq_ready(ring) == 0) {
+        if (timeoutNs == 0) {
+            if (m_prepared > 0) // submit only; with DEFER_TASKRUN get_events runs task work
+                rc = io_uring_submit_and_get_events(ring);
+            else
+                rc = io_uring_get_events(ring);
+        } else if (timeoutNs < 0) {
+            rc = io_uring_submit_and_wait(ring, 1);
+        } else {
+            __kernel_timespec ts{};
+            ts.tv_sec = timeoutNs / 1000000000;
+            ts.tv_nsec = timeoutNs % 1000000000;
+            io_uring_cqe* cqe = nullptr;
+            rc = io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts, nullptr);
+        }
+        if (rc >= 0 || rc == -ETIME || rc == -EINTR)
+            m_prepared = 0; // submitted (a timeout or signal ends only the waiting part)
+    } else if (m_prepared > 0) {
+        submit();
+    }
+
+    int ran = 0;
+    // Completions may prepare new operations (and even submit, which does not touch the
+    // completion queue), so take one at a time and advance before running it.
+    io_uring_cqe* cqe = nullptr;
+    while (io_uring_peek_cqe(ring, &cqe) == 0 && cqe) {
+        const std::uint64_t data = io_uring_cqe_get_data64(cqe);
+        const int result = cqe->res;
+        io_uring_cqe_seen(ring, cqe);
+        if (data == kIgnored || data == 0)
+            continue;
+        --m_inFlight;
+        ++ran;
+        reinterpret_cast<Request*>(std::uintptr_t(data))->completed(result);
+    }
+    return ran;
+}
+
+#else // no liburing at build time: create() never makes one, so nothing below is reached
+
+struct IoUringLoop::Ring
+{
+};
+
+std::unique_ptr<IoUringLoop> IoUringLoop::create()
+{
+    qCDebug(lcUring) << "built without liburing; staying on epoll";
+    return nullptr;
+}
+
+IoUringLoop::IoUringLoop(std::unique_ptr<Ring> ring) : m_ring(std::move(ring)) {}
+IoUringLoop::~IoUringLoop()
+{
+    for (Client* client : m_retired)
+        delete client;
+}
+void* IoUringLoop::nextSqe()
+{
+    return nullptr;
+}
+void IoUringLoop::prepareRecv(Request*, int, void*, unsigned) {}
+void IoUringLoop::prepareSend(Request*, int, const void*, unsigned) {}
+void IoUringLoop::prepareSendMsg(Request*, int, const msghdr*) {}
+void IoUringLoop::preparePollIn(Request*, int) {}
+void IoUringLoop::prepareCancel(const Request*) {}
+void IoUringLoop::submit() {}
+int IoUringLoop::wait(qint64)
+{
+    return 0;
+}
+
+#endif
+
+void IoUringLoop::retire(Client* client)
+{
+    m_retired.insert(client);
+}
+
+void IoUringLoop::release(Client* client)
+{
+    if (m_retired.erase(client))
+        delete client;
+}
+
+} // namespace spyglass

@@ -1,0 +1,87 @@
+#pragma once
+// An io_uring submission/completion ring for one worker thread (opt-in: SPYGLASS_IO_URING=1).
+//
+// Why: on a 2-core machine the proxy's CPU is mostly the kernel's: per relayed message the
+// epoll path makes 2 recv + 2 send + some epoll_wait, each a system call and most a wake-up
+// (docs/benchmarks.md, "the floor of any relay"). With a ring, a socket keeps one recv armed
+// and its sends are queued as SQEs; everything queued during a loop turn goes to the kernel in
+// the single io_uring_enter that also waits for the next completions (bench/relay_floor.c
+// --uring: 20-40% less CPU per message, up to 3x fewer context switches).
+//
+// How it is used
+// - EpollEventDispatcher owns one when the environment asks for it and the kernel allows it;
+//   it waits in `wait()` instead of epoll_wait (the epoll descriptor itself is watched by a
+//   poll SQE, so socket notifiers, timers and wake-ups work as before).
+// - SocketStream prepares recv/send operations on it. Each operation names an
+//   `IoUringLoop::Request`; its `completed(result)` runs inside `wait()` on the loop's thread
+//   (result: bytes, 0 for end of stream, -errno on error, -ECANCELED when cancelled).
+// - A Request must stay alive until its completion arrived. A `Client` whose owner is gone
+//   while operations are in flight is handed to `retire()`; the loop deletes it when the owner
+//   says it is done (`release`) or, at the latest, when the loop itself is destroyed.
+// - SQEs name descriptors by number and the kernel looks the number up when the SQE is
+//   submitted: call `submit()` before closing a descriptor that has prepared operations.
+// Single-threaded: every call on the loop's own thread.
+
+#include <QtGlobal>
+
+#include <memory>
+#include <unordered_set>
+
+struct msghdr;
+
+namespace spyglass {
+
+class IoUringLoop
+{
+public:
+    struct Request
+    {
+        virtual void completed(int result) = 0;
+
+    protected:
+        ~Request() = default;
+    };
+    // Something that owns Requests and may outlive its owner while they are in flight.
+    struct Client
+    {
+        virtual ~Client() = default;
+    };
+
+    // Whether the environment asks for it (SPYGLASS_IO_URING=1) and it was compiled in.
+    static bool wanted();
+    // Null when io_uring cannot be had here (old kernel, seccomp, no liburing at build time).
+    static std::unique_ptr<IoUringLoop> create();
+    ~IoUringLoop();
+    IoUringLoop(const IoUringLoop&) = delete;
+    IoUringLoop& operator=(const IoUringLoop&) = delete;
+
+    void prepareRecv(Request* request, int fd, void* buffer, unsigned length);
+    void prepareSend(Request* request, int fd, const void* buffer, unsigned length);
+    // A gathering send; `message` (and what it points to) must live until the completion.
+    void prepareSendMsg(Request* request, int fd, const msghdr* message);
+    // One-shot readiness (POLLIN) of a descriptor; the result is the poll mask.
+    void preparePollIn(Request* request, int fd);
+    // Asks the kernel to cancel the operation of `request` (its completion still comes).
+    void prepareCancel(const Request* request);
+    // Hands everything prepared to the kernel now (one io_uring_enter if anything is queued).
+    void submit();
+    // Submits what is prepared, waits up to `timeoutNs` (-1: no limit, 0: do not wait) for at
+    // least one completion, and runs the completions that are there. Returns how many ran.
+    int wait(qint64 timeoutNs);
+
+    void retire(Client* client);
+    void release(Client* client);
+    int inFlight() const { return m_inFlight; }
+
+private:
+    struct Ring;
+    explicit IoUringLoop(std::unique_ptr<Ring> ring);
+    void* nextSqe();
+
+    std::unique_ptr<Ring> m_ring;
+    int m_prepared = 0; // SQEs not yet submitted
+    int m_inFlight = 0; // operations whose completion has not run yet (cancels excluded)
+    std::unordered_set<Client*> m_retired;
+};
+
+} // namespace spyglass
