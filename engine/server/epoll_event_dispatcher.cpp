@@ -65,11 +65,9 @@ EpollEventDispatcher* EpollEventDispatcher::create()
         return nullptr;
     }
     auto* dispatcher = new EpollEventDispatcher(epollFd, eventFd);
-    if (IoUringLoop::wanted()) {
-        dispatcher->m_ring = IoUringLoop::create(); // null: epoll_wait as usual
-        if (dispatcher->m_ring)
-            dispatcher->m_epollPoll = std::make_unique<EpollPoll>();
-    }
+    // The ring is made by the loop's own thread (ensureRing): it is single-issuer, and the
+    // workers' dispatchers are created by the main thread.
+    dispatcher->m_ringWanted = IoUringLoop::wanted();
     return dispatcher;
 }
 
@@ -94,8 +92,24 @@ qint64 EpollEventDispatcher::nowNs()
 
 // ---- the loop ------------------------------------------------------------------------------
 
+void EpollEventDispatcher::ensureRing()
+{
+    m_ringWanted = false;
+    m_ring = IoUringLoop::create(); // null: epoll_wait as usual
+    if (m_ring)
+        m_epollPoll = std::make_unique<EpollPoll>();
+}
+
+void EpollEventDispatcher::startingUp()
+{
+    if (m_ringWanted)
+        ensureRing();
+}
+
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
+    if (m_ringWanted)
+        ensureRing();
     m_interrupted.storeRelaxed(0);
     Q_EMIT awake();
     QCoreApplication::sendPostedEvents();

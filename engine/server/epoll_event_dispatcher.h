@@ -69,8 +69,10 @@ public:
 
     void wakeUp() override;
     void interrupt() override;
+    void startingUp() override;
 
-    // The thread's io_uring loop, or null (not asked for, or not available).
+    // The thread's io_uring loop, or null (not asked for, not available, or not yet made: it
+    // is made by the loop's thread when it starts).
     IoUringLoop* ioUring() const { return m_ring.get(); }
 
 private:
@@ -101,6 +103,7 @@ private:
     bool fireTimers();
     int waitMs() const;
     qint64 waitNs() const;
+    void ensureRing();
     int waitInRing(bool mayWait, epoll_event* events, int max);
     void drainWakeUp();
     static qint64 nowNs();
@@ -115,6 +118,7 @@ private:
     std::set<std::pair<qint64, int>> m_deadlines; // (deadline, timer id), soonest first
 
     struct EpollPoll;
+    bool m_ringWanted = false;
     std::unique_ptr<IoUringLoop> m_ring;
     std::unique_ptr<EpollPoll> m_epollPoll; // the poll SQE that watches m_epollFd in m_ring
 };
