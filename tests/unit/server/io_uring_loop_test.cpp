@@ -230,6 +230,29 @@ private slots:
         QCOMPARE(received, sent);
     }
 
+    void dataRacingTheDisableIsHeldNotLost()
+    {
+        // The recv is armed and the bytes arrive before setReadEnabled(false) reaches the
+        // kernel: its completion may beat the cancel. Either way nothing is delivered while
+        // reading is disabled, and nothing is lost.
+        SocketPair pair;
+        SocketStream stream;
+        QVERIFY(stream.adopt(pair.release(0), nullptr));
+        QByteArray got;
+        connect(&stream, &SocketStream::received, [&](const QByteArray& d) { got += d; });
+        QTest::qWait(20); // armed in the kernel
+        QCOMPARE(::write(pair.fds[1], "raced", 5), ssize_t(5));
+        ::usleep(10 * 1000); // the kernel has completed the recv, we have not seen it yet
+        stream.setReadEnabled(false);
+        QTest::qWait(50);
+        QCOMPARE(got, QByteArray());
+        QCOMPARE(::write(pair.fds[1], "+more", 5), ssize_t(5));
+        QTest::qWait(20);
+        QCOMPARE(got, QByteArray());
+        stream.setReadEnabled(true);
+        QTRY_COMPARE(got, QByteArray("raced+more"));
+    }
+
     void halfCloseBothWays()
     {
         SocketPair pair;
