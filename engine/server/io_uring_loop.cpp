@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <liburing.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #endif
 
@@ -32,14 +33,80 @@ constexpr unsigned kEntries = 1024;
 // user_data of operations whose completion nobody waits for (cancels). Requests are pointers,
 // never 1.
 constexpr std::uint64_t kIgnored = 1;
+constexpr int kBufferGroup = 0; // the provided-buffer ring's group id
 } // namespace
 
 struct IoUringLoop::Ring
 {
     io_uring ring{};
+    // The provided-buffer ring (buffer group kBufferGroup), or null.
+    io_uring_buf_ring* bufRing = nullptr;
+    std::size_t bufRingBytes = 0;
+    char* buffers = nullptr;
+    std::size_t buffersBytes = 0;
+    unsigned bufferCount = 0;
+    unsigned bufferSize = 0;
+
+    bool setupBuffers(unsigned count, unsigned size);
+    void recycle(unsigned id)
+    {
+        io_uring_buf_ring_add(bufRing, buffers + std::size_t(id) * bufferSize, bufferSize,
+                              static_cast<unsigned short>(id),
+                              io_uring_buf_ring_mask(bufferCount), 0);
+        io_uring_buf_ring_advance(bufRing, 1);
+    }
+    ~Ring()
+    {
+        if (buffers)
+            ::munmap(buffers, buffersBytes);
+        if (bufRing)
+            ::munmap(bufRing, bufRingBytes);
+    }
 };
 
-std::unique_ptr<IoUringLoop> IoUringLoop::create()
+bool IoUringLoop::Ring::setupBuffers(unsigned count, unsigned size)
+{
+    if (count == 0 || (count & (count - 1)) != 0 || count > 32768 || size == 0)
+        return false;
+    // Both mappings are anonymous: pages become resident only where the kernel writes.
+    bufRingBytes = std::size_t(count) * sizeof(io_uring_buf);
+    void* ringMemory = ::mmap(nullptr, bufRingBytes, PROT_READ | PROT_WRITE,
+                              MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    if (ringMemory == MAP_FAILED)
+        return false;
+    io_uring_buf_reg reg{};
+    reg.ring_addr = std::uint64_t(reinterpret_cast<std::uintptr_t>(ringMemory));
+    reg.ring_entries = count;
+    reg.bgid = kBufferGroup;
+    const int rc = io_uring_register_buf_ring(&ring, &reg, 0);
+    if (rc != 0) {
+        ::munmap(ringMemory, bufRingBytes);
+        qCDebug(lcUring) << "no provided-buffer ring, sockets keep their own recv buffers:"
+                         << qt_error_string(-rc);
+        return false;
+    }
+    buffersBytes = std::size_t(count) * size;
+    void* bufferMemory = ::mmap(nullptr, buffersBytes, PROT_READ | PROT_WRITE,
+                                MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    if (bufferMemory == MAP_FAILED) {
+        io_uring_unregister_buf_ring(&ring, kBufferGroup);
+        ::munmap(ringMemory, bufRingBytes);
+        return false;
+    }
+    bufRing = static_cast<io_uring_buf_ring*>(ringMemory);
+    buffers = static_cast<char*>(bufferMemory);
+    bufferCount = count;
+    bufferSize = size;
+    io_uring_buf_ring_init(bufRing);
+    for (unsigned id = 0; id < count; ++id)
+        io_uring_buf_ring_add(bufRing, buffers + std::size_t(id) * size, size,
+                              static_cast<unsigned short>(id), io_uring_buf_ring_mask(count),
+                              int(id));
+    io_uring_buf_ring_advance(bufRing, int(count));
+    return true;
+}
+
+std::unique_ptr<IoUringLoop> IoUringLoop::create(unsigned bufferCount, unsigned bufferSize)
 {
     // DEFER_TASKRUN: completions are processed only inside our own io_uring_enter, with no
     // interrupting task work in between (6.1+); older kernels get COOP_TASKRUN or a plain ring.
@@ -65,6 +132,8 @@ std::unique_ptr<IoUringLoop> IoUringLoop::create()
         qCDebug(lcUring) << "io_uring unavailable, staying on epoll:" << qt_error_string(-rc);
         return nullptr;
     }
+    if (bufferCount > 0)
+        ring->setupBuffers(bufferCount, bufferSize);
     return std::unique_ptr<IoUringLoop>(new IoUringLoop(std::move(ring)));
 }
 
@@ -73,9 +142,14 @@ IoUringLoop::IoUringLoop(std::unique_ptr<Ring> ring) : m_ring(std::move(ring)) {
 IoUringLoop::~IoUringLoop()
 {
     // The kernel cancels whatever is still in flight; the retired clients' buffers may go now.
-    io_uring_queue_exit(&m_ring->ring);
+    io_uring_queue_exit(&m_ring->ring); // unregisters the buffer ring too
     for (Client* client : m_retired)
         delete client;
+}
+
+bool IoUringLoop::hasBufferRing() const
+{
+    return m_ring->bufRing != nullptr;
 }
 
 void* IoUringLoop::nextSqe()
@@ -95,6 +169,16 @@ void IoUringLoop::prepareRecv(Request* request, int fd, void* buffer, unsigned l
 {
     auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
     io_uring_prep_recv(sqe, fd, buffer, length, 0);
+    io_uring_sqe_set_data(sqe, request);
+    ++m_inFlight;
+}
+
+void IoUringLoop::prepareRecvMultishot(Request* request, int fd)
+{
+    auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
+    io_uring_prep_recv_multishot(sqe, fd, nullptr, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = kBufferGroup;
     io_uring_sqe_set_data(sqe, request);
     ++m_inFlight;
 }
@@ -175,14 +259,44 @@ int IoUringLoop::wait(qint64 timeoutNs)
     while (io_uring_peek_cqe(ring, &cqe) == 0 && cqe) {
         const std::uint64_t data = io_uring_cqe_get_data64(cqe);
         const int result = cqe->res;
+        const unsigned flags = cqe->flags;
         io_uring_cqe_seen(ring, cqe);
-        if (data == kIgnored || data == 0)
-            continue;
-        --m_inFlight;
-        ++ran;
-        reinterpret_cast<Request*>(std::uintptr_t(data))->completed(result);
+        // A buffer of the ring holds the bytes: lent for the call, then given back at once,
+        // so a consumer that is slow to read never keeps ring buffers.
+        const bool hasBuffer = (flags & IORING_CQE_F_BUFFER) && m_ring->bufRing;
+        const unsigned bufferId = flags >> IORING_CQE_BUFFER_SHIFT;
+        const char* bytes = hasBuffer && bufferId < m_ring->bufferCount
+                                ? m_ring->buffers + std::size_t(bufferId) * m_ring->bufferSize
+                                : nullptr;
+        if (data != kIgnored && data != 0) {
+            const bool more = flags & IORING_CQE_F_MORE;
+            if (!more)
+                --m_inFlight;
+            ++ran;
+            reinterpret_cast<Request*>(std::uintptr_t(data))
+                ->received(result, result > 0 ? bytes : nullptr, more);
+        }
+        if (bytes)
+            m_ring->recycle(bufferId);
     }
     return ran;
+}
+
+int IoUringLoop::fillCompletionQueue(qint64 timeoutNs)
+{
+    io_uring* ring = &m_ring->ring;
+    if (io_uring_cq_ready(ring) == 0) {
+        __kernel_timespec ts{};
+        ts.tv_sec = timeoutNs / 1000000000;
+        ts.tv_nsec = timeoutNs % 1000000000;
+        io_uring_cqe* cqe = nullptr; // waiting does not consume it
+        const int rc = io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts, nullptr);
+        if (rc >= 0 || rc == -ETIME || rc == -EINTR)
+            m_prepared = 0;
+    } else if (m_prepared > 0) {
+        submit();
+    }
+    return int(io_uring_cq_ready(ring));
 }
 
 #else // no liburing at build time: create() never makes one, so nothing below is reached
@@ -191,7 +305,7 @@ struct IoUringLoop::Ring
 {
 };
 
-std::unique_ptr<IoUringLoop> IoUringLoop::create()
+std::unique_ptr<IoUringLoop> IoUringLoop::create(unsigned, unsigned)
 {
     qCDebug(lcUring) << "built without liburing; staying on epoll";
     return nullptr;
@@ -208,6 +322,15 @@ void* IoUringLoop::nextSqe()
     return nullptr;
 }
 void IoUringLoop::prepareRecv(Request*, int, void*, unsigned) {}
+void IoUringLoop::prepareRecvMultishot(Request*, int) {}
+bool IoUringLoop::hasBufferRing() const
+{
+    return false;
+}
+int IoUringLoop::fillCompletionQueue(qint64)
+{
+    return 0;
+}
 void IoUringLoop::prepareSend(Request*, int, const void*, unsigned) {}
 void IoUringLoop::prepareSendMsg(Request*, int, const msghdr*) {}
 void IoUringLoop::preparePollIn(Request*, int) {}

@@ -37,6 +37,16 @@ public:
     struct Request
     {
         virtual void completed(int result) = 0;
+        // Every completion comes here first. For a multishot recv (prepareRecvMultishot)
+        // `data` holds the `result` bytes the kernel put in a buffer of the loop's ring: valid
+        // during the call only, the buffer goes back to the ring right after it. `more`: the
+        // operation stays armed and more completions will follow. By default: completed().
+        virtual void received(int result, const char* data, bool more)
+        {
+            Q_UNUSED(data);
+            Q_UNUSED(more);
+            completed(result);
+        }
 
     protected:
         ~Request() = default;
@@ -47,15 +57,32 @@ public:
         virtual ~Client() = default;
     };
 
+    // The provided-buffer ring each loop registers (buffer group 0) for multishot recvs:
+    // 64 x 32 KiB = 2 MiB of address space per worker, resident only as far as the kernel has
+    // written into it. 32 KiB is 8 pages per completion (a 100 MiB body is ~3,200 completions,
+    // against ~400 reads of 256 KiB on the epoll path); 64 of them are two full multishot
+    // rounds of one socket (the kernel retries a multishot recv up to 32 times per wake-up).
+    static constexpr unsigned kBufferCount = 64;
+    static constexpr unsigned kBufferSize = 32 * 1024;
+
     // Whether the environment asks for it (SPYGLASS_IO_URING=1) and it was compiled in.
     static bool wanted();
     // Null when io_uring cannot be had here (old kernel, seccomp, no liburing at build time).
-    static std::unique_ptr<IoUringLoop> create();
+    // `bufferCount` (a power of two) x `bufferSize`: the provided-buffer ring (tests make a
+    // small one); 0 buffers: none. Without a buffer ring (not asked, or the kernel refused it)
+    // hasBufferRing() is false and sockets use plain recvs into their own buffers.
+    static std::unique_ptr<IoUringLoop> create(unsigned bufferCount = kBufferCount,
+                                               unsigned bufferSize = kBufferSize);
     ~IoUringLoop();
     IoUringLoop(const IoUringLoop&) = delete;
     IoUringLoop& operator=(const IoUringLoop&) = delete;
 
     void prepareRecv(Request* request, int fd, void* buffer, unsigned length);
+    // A multishot recv into the loop's buffer ring: one completion per received piece (with
+    // `more` set) until it ends (end of stream, an error, -ENOBUFS when the ring ran dry,
+    // -ECANCELED), whose completion has `more` clear. Only when hasBufferRing().
+    void prepareRecvMultishot(Request* request, int fd);
+    bool hasBufferRing() const;
     void prepareSend(Request* request, int fd, const void* buffer, unsigned length);
     // A gathering send; `message` (and what it points to) must live until the completion.
     void prepareSendMsg(Request* request, int fd, const msghdr* message);
@@ -68,6 +95,10 @@ public:
     // Submits what is prepared, waits up to `timeoutNs` (-1: no limit, 0: do not wait) for at
     // least one completion, and runs the completions that are there. Returns how many ran.
     int wait(qint64 timeoutNs);
+
+    // Tests: submits what is prepared and enters the kernel until at least one completion is
+    // in the queue or `timeoutNs` passed, without running any. Returns how many are ready.
+    int fillCompletionQueue(qint64 timeoutNs);
 
     void retire(Client* client);
     void release(Client* client);

@@ -234,22 +234,27 @@ struct SocketStream::RingIo final : IoUringLoop::Client
     {
         RingIo* io = nullptr;
         bool recv = false;
-        void completed(int result) override { io->done(recv, result); }
+        void completed(int result) override { io->done(recv, result, nullptr, false); }
+        void received(int result, const char* data, bool more) override
+        {
+            io->done(recv, result, data, more);
+        }
     };
 
-    RingIo(SocketStream* s, IoUringLoop* l) : stream(s), loop(l)
+    RingIo(SocketStream* s, IoUringLoop* l) : stream(s), loop(l), multishot(l->hasBufferRing())
     {
         recvOp.io = sendOp.io = this;
         recvOp.recv = true;
     }
 
-    void done(bool recv, int result)
+    void done(bool recv, int result, const char* data, bool more)
     {
-        (recv ? recvArmed : sendArmed) = false;
+        if (!more) // the operation ended (a multishot recv goes on while `more`)
+            (recv ? recvArmed : sendArmed) = false;
         if (stream) {
             // Nothing of `this` is touched after the call: the stream may detach and delete it.
             if (recv)
-                stream->onRecvDone(result);
+                stream->onRecvDone(result, data, more);
             else
                 stream->onSendDone(result);
             return;
@@ -257,6 +262,9 @@ struct SocketStream::RingIo final : IoUringLoop::Client
         if (!recvArmed && !sendArmed)
             loop->release(this);
     }
+
+    static constexpr int kNoEnd = 1; // heldEnd when no end of stream or error is held
+    bool held() const { return !heldData.isEmpty() || heldEnd != kNoEnd; }
 
     SocketStream* stream;
     IoUringLoop* loop;
@@ -272,11 +280,16 @@ struct SocketStream::RingIo final : IoUringLoop::Client
     msghdr msg{};
 #endif
     bool cancelAsked = false; // a cancel of the armed recv is on its way (reading disabled)
+    // Multishot recvs into the loop's buffer ring (the bytes are copied out and the buffer
+    // goes back at once); without a buffer ring, one plain recv into `recvBuffer`.
+    const bool multishot;
+    // The ring ran dry (-ENOBUFS): the next recv is a plain one into `recvBuffer`, freed after.
+    bool plainNext = false;
     QByteArray recvBuffer;
-    // A recv that completed while reading was disabled: delivered when it is enabled again.
-    bool held = false;
-    int heldResult = 0;
+    // What completed while reading was disabled (after the cancel was asked), in order: bytes,
+    // then the end of stream (0) or an error (-errno). Delivered when it is enabled again.
     QByteArray heldData;
+    int heldEnd = kNoEnd;
     bool heldQueued = false;
 };
 
@@ -597,12 +610,12 @@ void SocketStream::updateNotifiers()
         return;
     if (m_io) {
         const bool reading = m_readEnabled || m_lingering;
-        if (m_io->held && reading && !m_io->heldQueued) {
+        if (m_io->held() && reading && !m_io->heldQueued) {
             // Delivered from the loop, not from inside setReadEnabled (no re-entrant signals).
             m_io->heldQueued = true;
             QMetaObject::invokeMethod(this, &SocketStream::deliverHeld, Qt::QueuedConnection);
         }
-        if (!m_peerEof && reading && !m_io->held) {
+        if (!m_peerEof && reading && !m_io->held()) {
             if (!m_io->recvArmed)
                 armRecv();
         } else if (m_io->recvArmed && !m_io->cancelAsked) {
@@ -885,12 +898,16 @@ void SocketStream::detachRing()
 
 void SocketStream::armRecv()
 {
-    if (m_io->recvBuffer.size() != kReadBuffer)
-        m_io->recvBuffer = QByteArray(kReadBuffer, Qt::Uninitialized);
     m_io->recvArmed = true;
     m_io->cancelAsked = false;
-    m_io->loop->prepareRecv(&m_io->recvOp, int(m_fd), m_io->recvBuffer.data(),
-                            unsigned(kReadBuffer));
+    if (m_io->multishot && !m_io->plainNext) {
+        m_io->loop->prepareRecvMultishot(&m_io->recvOp, int(m_fd));
+        return;
+    }
+    const qint64 size = m_io->multishot ? qint64(IoUringLoop::kBufferSize) : kReadBuffer;
+    if (m_io->recvBuffer.size() != size)
+        m_io->recvBuffer = QByteArray(size, Qt::Uninitialized);
+    m_io->loop->prepareRecv(&m_io->recvOp, int(m_fd), m_io->recvBuffer.data(), unsigned(size));
 }
 
 void SocketStream::startSend()
@@ -913,30 +930,45 @@ void SocketStream::startSend()
 #endif
 }
 
-void SocketStream::onRecvDone(int result)
+void SocketStream::onRecvDone(int result, const char* bytes, bool more)
 {
-    m_io->cancelAsked = false;
+    if (!more)
+        m_io->cancelAsked = false; // the recv ended; a cancel still on its way finds nothing
     if (m_phase != Phase::Connected)
         return;
-    if (result == -ECANCELED || result == -EINTR || result == -EAGAIN) {
-        updateNotifiers(); // re-armed if reading was enabled again meanwhile
+    if (result == -ECANCELED || result == -EINTR || result == -EAGAIN || result == -ENOBUFS) {
+        // -ENOBUFS: one turn took every buffer of the ring; they are back by now, but the
+        // next recv is a plain one so that a dry ring can never make the loop spin.
+        if (result == -ENOBUFS)
+            m_io->plainNext = true;
+        if (!more)
+            updateNotifiers(); // re-armed if reading is (again) wanted
         return;
     }
     QByteArray data;
     if (result > 0) {
-        // As doRead: a large read travels in its buffer, a small one is copied out.
-        if (result >= kKeepReadBuffer) {
+        if (bytes) { // a buffer of the loop's ring, lent for this call only
+            data = QByteArray(bytes, result);
+        } else if (m_io->multishot) { // the plain recv after -ENOBUFS: its buffer goes
+            data = QByteArray(m_io->recvBuffer.constData(), result);
+            m_io->recvBuffer = QByteArray();
+            m_io->plainNext = false;
+        } else if (result >= kKeepReadBuffer) { // as doRead: a large read travels in its buffer
             data = std::exchange(m_io->recvBuffer, QByteArray());
             data.truncate(result);
         } else {
             data = QByteArray(m_io->recvBuffer.constData(), result);
         }
     }
-    if (!m_readEnabled && !m_lingering) {
-        // It completed before its cancel: keep it until reading is enabled again.
-        m_io->held = true;
-        m_io->heldResult = result;
-        m_io->heldData = data;
+    if ((!m_readEnabled && !m_lingering) || m_io->held()) {
+        // It completed after its cancel was asked (or behind bytes already held): kept, in
+        // order, until reading is enabled again; never delivered while disabled.
+        if (result > 0)
+            m_io->heldData += data;
+        else if (m_io->heldEnd == RingIo::kNoEnd)
+            m_io->heldEnd = result;
+        if (!more)
+            updateNotifiers();
         return;
     }
     handleReceived(data, result);
@@ -947,11 +979,22 @@ void SocketStream::deliverHeld()
     if (!m_io)
         return;
     m_io->heldQueued = false;
-    if (!m_io->held || m_phase != Phase::Connected || !(m_readEnabled || m_lingering))
+    if (!m_io->held() || m_phase != Phase::Connected || !(m_readEnabled || m_lingering))
         return;
-    m_io->held = false;
     const QByteArray data = std::exchange(m_io->heldData, QByteArray());
-    handleReceived(data, m_io->heldResult);
+    const int end = std::exchange(m_io->heldEnd, RingIo::kNoEnd);
+    if (!data.isEmpty()) {
+        QPointer<SocketStream> self(this);
+        handleReceived(data, int(data.size()));
+        if (end == RingIo::kNoEnd || !self || m_phase != Phase::Connected || !m_io)
+            return;
+        if (!m_readEnabled && !m_lingering) { // disabled again by the bytes: the end waits
+            m_io->heldEnd = end;
+            return;
+        }
+    }
+    if (end != RingIo::kNoEnd)
+        handleReceived(QByteArray(), end);
 }
 
 void SocketStream::handleReceived(const QByteArray& data, int result)

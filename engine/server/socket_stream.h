@@ -139,7 +139,7 @@ private:
     void detachRing();
     void armRecv();
     void startSend();
-    void onRecvDone(int result);
+    void onRecvDone(int result, const char* bytes, bool more);
     void onSendDone(int result);
     void handleReceived(const QByteArray& data, int result);
     void deliverHeld();

@@ -45,6 +45,26 @@ struct Recorder final : IoUringLoop::Request
     }
 };
 
+// Collects a multishot recv's pieces (the ring's buffer is only lent during the call).
+struct Pieces final : IoUringLoop::Request
+{
+    QByteArray bytes;
+    QList<int> results;
+    int ended = 0; // completions without `more`
+    int lastEnd = 1;
+    void completed(int r) override { received(r, nullptr, false); }
+    void received(int r, const char* data, bool more) override
+    {
+        results.append(r);
+        if (r > 0 && data)
+            bytes.append(data, r);
+        if (!more) {
+            ++ended;
+            lastEnd = r;
+        }
+    }
+};
+
 struct Counted final : IoUringLoop::Client
 {
     explicit Counted(int* deleted) : m_deleted(deleted) {}
@@ -129,6 +149,79 @@ private slots:
         char c = 0;
         QCOMPARE(::read(pair.fds[0], &c, 1), ssize_t(1));
         QCOMPARE(c, 'x');
+    }
+
+    void multishotRecvThroughTheBufferRing()
+    {
+        auto loop = IoUringLoop::create();
+        QVERIFY(loop);
+        QVERIFY(loop->hasBufferRing());
+        SocketPair pair;
+        Pieces recv;
+        loop->prepareRecvMultishot(&recv, pair.fds[0]);
+        loop->wait(0);
+        QByteArray sent;
+        for (int i = 0; i < 3; ++i) { // three separate arrivals, one armed operation
+            const QByteArray piece = QByteArray::number(i).repeated(1000 + i);
+            QCOMPARE(::write(pair.fds[1], piece.constData(), std::size_t(piece.size())),
+                     ssize_t(piece.size()));
+            sent += piece;
+            for (int k = 0; k < 20 && recv.bytes.size() < sent.size(); ++k)
+                loop->wait(50 * 1000 * 1000);
+        }
+        QCOMPARE(recv.bytes, sent);
+        QCOMPARE(recv.ended, 0); // still armed
+        QCOMPARE(loop->inFlight(), 1);
+        // A piece larger than a buffer comes in several completions.
+        const QByteArray big(3 * IoUringLoop::kBufferSize + 5, 'b');
+        QCOMPARE(::write(pair.fds[1], big.constData(), std::size_t(big.size())),
+                 ssize_t(big.size()));
+        for (int k = 0; k < 20 && recv.bytes.size() < sent.size() + big.size(); ++k)
+            loop->wait(50 * 1000 * 1000);
+        QCOMPARE(recv.bytes, sent + big);
+        QVERIFY(recv.results.size() >= 3 + 4);
+        QCOMPARE(::shutdown(pair.fds[1], SHUT_WR), 0); // end of stream ends the multishot
+        for (int k = 0; k < 20 && recv.ended == 0; ++k)
+            loop->wait(50 * 1000 * 1000);
+        QCOMPARE(recv.ended, 1);
+        QCOMPARE(recv.lastEnd, 0);
+        QCOMPARE(loop->inFlight(), 0);
+    }
+
+    void dryBufferRingEndsTheMultishotWithEnobufs()
+    {
+        auto loop = IoUringLoop::create(2, 16); // two buffers of 16 bytes
+        QVERIFY(loop);
+        QVERIFY(loop->hasBufferRing());
+        SocketPair pair;
+        Pieces recv;
+        const QByteArray sent(100, 'n');
+        QCOMPARE(::write(pair.fds[1], sent.constData(), std::size_t(sent.size())),
+                 ssize_t(sent.size()));
+        loop->prepareRecvMultishot(&recv, pair.fds[0]);
+        for (int k = 0; k < 20 && recv.ended == 0; ++k)
+            loop->wait(50 * 1000 * 1000);
+        QCOMPARE(recv.ended, 1);
+        QCOMPARE(recv.lastEnd, -ENOBUFS);
+        QVERIFY(recv.bytes.size() <= 32); // at most what the two buffers held
+        QCOMPARE(recv.bytes, sent.left(recv.bytes.size()));
+        // The buffers went back as each completion ran: re-armed, it goes on where it stopped.
+        while (recv.bytes.size() < sent.size()) {
+            const qsizetype before = recv.bytes.size();
+            const int endedBefore = recv.ended;
+            loop->prepareRecvMultishot(&recv, pair.fds[0]);
+            for (int k = 0; k < 20 && recv.ended == endedBefore; ++k)
+                loop->wait(50 * 1000 * 1000);
+            QVERIFY(recv.bytes.size() > before);
+        }
+        QCOMPARE(recv.bytes, sent);
+    }
+
+    void streamsUseTheBufferRing()
+    {
+        auto* dispatcher =
+            dynamic_cast<EpollEventDispatcher*>(QAbstractEventDispatcher::instance());
+        QVERIFY(dispatcher->ioUring()->hasBufferRing());
     }
 
     void timedWaitReturnsWithoutCompletions()
