@@ -207,11 +207,16 @@ void IoUringLoop::preparePollIn(Request* request, int fd)
     ++m_inFlight;
 }
 
-void IoUringLoop::prepareCancel(const Request* request)
+void IoUringLoop::prepareCancel(const Request* request, Request* outcome)
 {
     auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
     io_uring_prep_cancel64(sqe, std::uint64_t(reinterpret_cast<std::uintptr_t>(request)), 0);
-    io_uring_sqe_set_data64(sqe, kIgnored);
+    if (outcome) {
+        io_uring_sqe_set_data(sqe, outcome);
+        ++m_inFlight;
+    } else {
+        io_uring_sqe_set_data64(sqe, kIgnored);
+    }
 }
 
 void IoUringLoop::submit()
@@ -334,7 +339,7 @@ int IoUringLoop::fillCompletionQueue(qint64)
 void IoUringLoop::prepareSend(Request*, int, const void*, unsigned) {}
 void IoUringLoop::prepareSendMsg(Request*, int, const msghdr*) {}
 void IoUringLoop::preparePollIn(Request*, int) {}
-void IoUringLoop::prepareCancel(const Request*) {}
+void IoUringLoop::prepareCancel(const Request*, Request*) {}
 void IoUringLoop::submit() {}
 int IoUringLoop::wait(qint64)
 {

@@ -58,12 +58,16 @@ public:
     };
 
     // The provided-buffer ring each loop registers (buffer group 0) for multishot recvs:
-    // 64 x 32 KiB = 2 MiB of address space per worker, resident only as far as the kernel has
-    // written into it. 32 KiB is 8 pages per completion (a 100 MiB body is ~3,200 completions,
-    // against ~400 reads of 256 KiB on the epoll path); 64 of them are two full multishot
-    // rounds of one socket (the kernel retries a multishot recv up to 32 times per wake-up).
-    static constexpr unsigned kBufferCount = 64;
-    static constexpr unsigned kBufferSize = 32 * 1024;
+    // 16 x 16 KiB = 256 KiB per worker, SocketStream::kMaxReadPerWakeup. Buffers go back to the
+    // ring only between two io_uring_enters, so one loop turn never takes more than that from
+    // the kernel for all the worker's sockets together: the back-pressure bound of the epoll
+    // path (one read of at most 256 KiB past the high-water mark) holds unchanged, and so
+    // does peak RSS (S4, 100 MiB: +0.3 MiB over epoll; with 64 x 32 KiB it was +5 MiB and the
+    // overshoot up to 2 MiB). 16 KiB per completion kept S4's throughput near epoll's where
+    // 8 KiB lost a third. A turn with more than 16 sockets receiving runs dry: those sockets
+    // get -ENOBUFS and one plain recv (SocketStream).
+    static constexpr unsigned kBufferCount = 16;
+    static constexpr unsigned kBufferSize = 16 * 1024;
 
     // Whether the environment asks for it (SPYGLASS_IO_URING=1) and it was compiled in.
     static bool wanted();
@@ -89,7 +93,9 @@ public:
     // One-shot readiness (POLLIN) of a descriptor; the result is the poll mask.
     void preparePollIn(Request* request, int fd);
     // Asks the kernel to cancel the operation of `request` (its completion still comes).
-    void prepareCancel(const Request* request);
+    // `outcome`, if given, completes with the cancel's own result (0, -ENOENT: not found,
+    // -EALREADY: under way).
+    void prepareCancel(const Request* request, Request* outcome = nullptr);
     // Hands everything prepared to the kernel now (one io_uring_enter if anything is queued).
     void submit();
     // Submits what is prepared, waits up to `timeoutNs` (-1: no limit, 0: do not wait) for at

@@ -230,36 +230,49 @@ QString secondsText(int ms)
 // writes into `recvBuffer` and reads from `sendBuffer` until the completions arrive.
 struct SocketStream::RingIo final : IoUringLoop::Client
 {
+    enum class Kind : quint8
+    {
+        Recv,
+        Send,
+        Cancel // the cancel of the recv when reading is disabled
+    };
     struct Op final : IoUringLoop::Request
     {
         RingIo* io = nullptr;
-        bool recv = false;
-        void completed(int result) override { io->done(recv, result, nullptr, false); }
+        Kind kind = Kind::Recv;
+        void completed(int result) override { io->done(kind, result, nullptr, false); }
         void received(int result, const char* data, bool more) override
         {
-            io->done(recv, result, data, more);
+            io->done(kind, result, data, more);
         }
     };
 
     RingIo(SocketStream* s, IoUringLoop* l) : stream(s), loop(l), multishot(l->hasBufferRing())
     {
-        recvOp.io = sendOp.io = this;
-        recvOp.recv = true;
+        recvOp.io = sendOp.io = cancelOp.io = this;
+        sendOp.kind = Kind::Send;
+        cancelOp.kind = Kind::Cancel;
     }
 
-    void done(bool recv, int result, const char* data, bool more)
+    bool busy() const { return recvArmed || sendArmed || cancelInFlight; }
+
+    void done(Kind kind, int result, const char* data, bool more)
     {
-        if (!more) // the operation ended (a multishot recv goes on while `more`)
-            (recv ? recvArmed : sendArmed) = false;
+        if (kind == Kind::Cancel)
+            cancelInFlight = false;
+        else if (!more) // the operation ended (a multishot recv goes on while `more`)
+            (kind == Kind::Recv ? recvArmed : sendArmed) = false;
         if (stream) {
             // Nothing of `this` is touched after the call: the stream may detach and delete it.
-            if (recv)
+            if (kind == Kind::Recv)
                 stream->onRecvDone(result, data, more);
-            else
+            else if (kind == Kind::Send)
                 stream->onSendDone(result);
+            else
+                stream->onCancelDone(result);
             return;
         }
-        if (!recvArmed && !sendArmed)
+        if (!busy())
             loop->release(this);
     }
 
@@ -270,8 +283,10 @@ struct SocketStream::RingIo final : IoUringLoop::Client
     IoUringLoop* loop;
     Op recvOp;
     Op sendOp;
+    Op cancelOp;
     bool recvArmed = false;
     bool sendArmed = false;
+    bool cancelInFlight = false;
 #ifdef __linux__
     // The send in flight: up to kMaxIov chunks of the queue in one sendmsg.
     static constexpr int kMaxIov = 16;
@@ -621,7 +636,8 @@ void SocketStream::updateNotifiers()
         } else if (m_io->recvArmed && !m_io->cancelAsked) {
             // Reading disabled: take the armed recv back, so the bytes stay in the kernel.
             m_io->cancelAsked = true;
-            m_io->loop->prepareCancel(&m_io->recvOp);
+            m_io->cancelInFlight = true;
+            m_io->loop->prepareCancel(&m_io->recvOp, &m_io->cancelOp);
         }
         if (m_pending > 0 && !m_io->sendArmed)
             startSend();
@@ -883,7 +899,7 @@ void SocketStream::detachRing()
         return;
     RingIo* io = std::exchange(m_io, nullptr);
     io->stream = nullptr;
-    if (!io->recvArmed && !io->sendArmed) {
+    if (!io->busy()) {
         delete io;
         return;
     }
@@ -972,6 +988,17 @@ void SocketStream::onRecvDone(int result, const char* bytes, bool more)
         return;
     }
     handleReceived(data, result);
+}
+
+void SocketStream::onCancelDone(int result)
+{
+    // Not found although the recv has not reported its end (and was not re-armed since): ask
+    // again, so that a disabled socket can never go on receiving into the held bytes. A recv
+    // that ended meanwhile has its final completion ahead of this one, so this is a guard.
+    if (result == -ENOENT && m_io->recvArmed && m_io->cancelAsked) {
+        m_io->cancelAsked = false;
+        updateNotifiers();
+    }
 }
 
 void SocketStream::deliverHeld()

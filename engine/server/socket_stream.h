@@ -24,12 +24,16 @@
 // tolerate that (ConnectionHandler queues every event it derives from them).
 //
 // io_uring (SPYGLASS_IO_URING=1, docs/io_uring.md): when the thread's dispatcher has an
-// IoUringLoop, a connected socket has no notifiers. One recv is kept armed while reading is
-// enabled (or lingering) and cancelled when it is disabled; a recv that completes anyway while
-// disabled is held and delivered (queued) once reading is enabled again, so the overshoot is
-// at most one read, as above. The front of the write queue goes out as one send in flight;
-// `written` comes from its completion, never from inside `write`. Connecting stays on the
-// notifier path.
+// IoUringLoop, a connected socket has no notifiers. While reading is enabled (or lingering) one
+// multishot recv takes bytes into the loop's provided-buffer ring; they are copied out at once
+// and `received` fires per completion (16 KiB at most). The ring holds kMaxReadPerWakeup
+// bytes, so a turn takes at most that from the kernel. Disabling reading cancels the recv;
+// what completes anyway (before the cancel reached the kernel) is held, in order, and
+// delivered (queued) once reading is enabled again, so the overshoot is at most one turn's
+// kMaxReadPerWakeup, as above. Without a buffer ring (the kernel refused it) one plain recv
+// into the socket's own buffer is armed instead. The front of the write queue goes out as
+// one send in flight; `written` comes from its completion, never from inside `write`.
+// Connecting stays on the notifier path.
 
 #include "flow/connection.h"
 
@@ -141,6 +145,7 @@ private:
     void startSend();
     void onRecvDone(int result, const char* bytes, bool more);
     void onSendDone(int result);
+    void onCancelDone(int result);
     void handleReceived(const QByteArray& data, int result);
     void deliverHeld();
     // Outgoing sockets are listed in OwnConnections while their descriptor is open.
