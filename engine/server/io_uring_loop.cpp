@@ -287,15 +287,15 @@ int IoUringLoop::wait(qint64 timeoutNs)
     return ran;
 }
 
-int IoUringLoop::fillCompletionQueue(qint64 timeoutNs)
+int IoUringLoop::fillCompletionQueue(unsigned want, qint64 timeoutNs)
 {
     io_uring* ring = &m_ring->ring;
-    if (io_uring_cq_ready(ring) == 0) {
+    if (io_uring_cq_ready(ring) < want) {
         __kernel_timespec ts{};
         ts.tv_sec = timeoutNs / 1000000000;
         ts.tv_nsec = timeoutNs % 1000000000;
-        io_uring_cqe* cqe = nullptr; // waiting does not consume it
-        const int rc = io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts, nullptr);
+        io_uring_cqe* cqe = nullptr; // waiting does not consume anything
+        const int rc = io_uring_submit_and_wait_timeout(ring, &cqe, want, &ts, nullptr);
         if (rc >= 0 || rc == -ETIME || rc == -EINTR)
             m_prepared = 0;
     } else if (m_prepared > 0) {
@@ -332,7 +332,7 @@ bool IoUringLoop::hasBufferRing() const
 {
     return false;
 }
-int IoUringLoop::fillCompletionQueue(qint64)
+int IoUringLoop::fillCompletionQueue(unsigned, qint64)
 {
     return 0;
 }

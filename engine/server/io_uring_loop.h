@@ -102,9 +102,9 @@ public:
     // least one completion, and runs the completions that are there. Returns how many ran.
     int wait(qint64 timeoutNs);
 
-    // Tests: submits what is prepared and enters the kernel until at least one completion is
-    // in the queue or `timeoutNs` passed, without running any. Returns how many are ready.
-    int fillCompletionQueue(qint64 timeoutNs);
+    // Tests: submits what is prepared and enters the kernel until at least `want` completions
+    // are in the queue or `timeoutNs` passed, without running any. Returns how many are ready.
+    int fillCompletionQueue(unsigned want, qint64 timeoutNs);
 
     void retire(Client* client);
     void release(Client* client);

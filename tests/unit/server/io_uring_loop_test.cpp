@@ -346,6 +346,48 @@ private slots:
         QTRY_COMPARE(got, QByteArray("raced+more"));
     }
 
+    void completionsAfterTheCancelAreHeldInOrder()
+    {
+        // Deterministic "held" branch: the recv's completions (bytes, then the end of stream)
+        // are already in the completion queue, not yet run, when reading is disabled; the
+        // cancel is asked after the kernel completed them. They must be neither delivered
+        // while reading is disabled nor lost, and come in order once it is enabled again.
+        IoUringLoop* loop =
+            dynamic_cast<EpollEventDispatcher*>(QAbstractEventDispatcher::instance())->ioUring();
+        SocketPair pair;
+        SocketStream stream;
+        QVERIFY(stream.adopt(pair.release(0), nullptr));
+        QByteArray got;
+        bool readClosed = false;
+        bool closedAfterData = false;
+        connect(&stream, &SocketStream::received, [&](const QByteArray& d) { got += d; });
+        connect(&stream, &SocketStream::readClosed, [&] {
+            readClosed = true;
+            closedAfterData = got == "held";
+        });
+        loop->submit(); // the recv is armed in the kernel; nothing has arrived
+        QCOMPARE(::write(pair.fds[1], "held", 4), ssize_t(4));
+        QCOMPARE(::shutdown(pair.fds[1], SHUT_WR), 0);
+        // Let the kernel complete the recv into the queue (bytes, then 0), without running.
+        int ready = 0;
+        for (int i = 0; i < 20 && ready < 2; ++i)
+            ready = loop->fillCompletionQueue(2, 50 * 1000 * 1000);
+        QVERIFY2(ready >= 2, qPrintable(QString::number(ready)));
+        QCOMPARE(got, QByteArray()); // nothing ran yet
+
+        stream.setReadEnabled(false); // the cancel comes after the completions
+        QTest::qWait(50);
+        QCOMPARE(got, QByteArray());
+        QVERIFY(!readClosed);
+        QVERIFY(stream.isOpen());
+
+        stream.setReadEnabled(true);
+        QCOMPARE(got, QByteArray()); // queued, not delivered from inside setReadEnabled
+        QTRY_VERIFY(readClosed);
+        QCOMPARE(got, QByteArray("held"));
+        QVERIFY(closedAfterData);
+    }
+
     void halfCloseBothWays()
     {
         SocketPair pair;
