@@ -20,7 +20,8 @@
 // Only the worker threads use it; the main thread keeps Qt's dispatcher (the window's, GLib's).
 // SPYGLASS_QT_DISPATCHER=1 in the environment switches the workers back to Qt's, to compare.
 //
-// io_uring (SPYGLASS_IO_URING=1, when built with liburing and the kernel allows it): the
+// io_uring (the default when built with liburing and the kernel allows it; SPYGLASS_IO_URING=0
+// switches it off; any failure to set it up falls back to epoll_wait silently): the
 // dispatcher owns an IoUringLoop and blocks in it (one io_uring_enter that also submits the
 // turn's sends and recvs) instead of in epoll_wait. The epoll descriptor is watched by a
 // one-shot poll SQE, re-armed each turn, so notifiers, timers and wake-ups keep their

@@ -20,7 +20,8 @@ Q_LOGGING_CATEGORY(lcUring, "spyglass.io_uring")
 bool IoUringLoop::wanted()
 {
 #ifdef SPYGLASS_HAVE_LIBURING
-    return qEnvironmentVariableIntValue("SPYGLASS_IO_URING") != 0;
+    // The default; SPYGLASS_IO_URING=0 switches it off (any other value, or none, keeps it).
+    return qgetenv("SPYGLASS_IO_URING").trimmed() != "0";
 #else
     return false;
 #endif

@@ -1,5 +1,6 @@
 #pragma once
-// An io_uring submission/completion ring for one worker thread (opt-in: SPYGLASS_IO_URING=1).
+// An io_uring submission/completion ring for one worker thread: the default when built with
+// liburing and the kernel allows it; SPYGLASS_IO_URING=0 switches it off.
 //
 // Why: on a 2-core machine the proxy's CPU is mostly the kernel's: per relayed message the
 // epoll path makes 2 recv + 2 send + some epoll_wait, each a system call and most a wake-up
@@ -9,7 +10,7 @@
 // --uring: 20-40% less CPU per message, up to 3x fewer context switches).
 //
 // How it is used
-// - EpollEventDispatcher owns one when the environment asks for it and the kernel allows it;
+// - EpollEventDispatcher owns one unless SPYGLASS_IO_URING=0, when the kernel allows it;
 //   it waits in `wait()` instead of epoll_wait (the epoll descriptor itself is watched by a
 //   poll SQE, so socket notifiers, timers and wake-ups work as before).
 // - SocketStream prepares recv/send operations on it. Each operation names an
@@ -69,7 +70,8 @@ public:
     static constexpr unsigned kBufferCount = 16;
     static constexpr unsigned kBufferSize = 16 * 1024;
 
-    // Whether the environment asks for it (SPYGLASS_IO_URING=1) and it was compiled in.
+    // Whether it was compiled in and the environment does not switch it off
+    // (SPYGLASS_IO_URING=0).
     static bool wanted();
     // Null when io_uring cannot be had here (old kernel, seccomp, no liburing at build time).
     // `bufferCount` (a power of two) x `bufferSize`: the provided-buffer ring (tests make a

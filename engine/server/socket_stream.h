@@ -23,7 +23,7 @@
 // Signals may be emitted from inside `write`/`abort` (an immediate send error); receivers must
 // tolerate that (ConnectionHandler queues every event it derives from them).
 //
-// io_uring (SPYGLASS_IO_URING=1, docs/io_uring.md): when the thread's dispatcher has an
+// io_uring (the default, SPYGLASS_IO_URING=0: off; docs/io_uring.md): when the thread's dispatcher has an
 // IoUringLoop, a connected socket has no notifiers. While reading is enabled (or lingering) one
 // multishot recv takes bytes into the loop's provided-buffer ring; they are copied out at once
 // and `received` fires per completion (16 KiB at most). The ring holds kMaxReadPerWakeup

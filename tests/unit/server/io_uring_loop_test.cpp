@@ -1,5 +1,5 @@
 // IoUringLoop on its own (recv, send, cancel, retired clients) and SocketStream on the io_uring
-// path: the test's main thread runs EpollEventDispatcher with SPYGLASS_IO_URING=1, so every
+// path: the test's main thread runs EpollEventDispatcher with the ring (the default), so every
 // connected SocketStream here uses the ring (echo, a large write, back-pressure that leaves
 // bytes in the kernel, half-close both ways, abort with a recv in flight). Skipped where the
 // kernel refuses io_uring or the build has no liburing.
@@ -108,6 +108,18 @@ private slots:
     {
         if (!ringActive())
             QSKIP("io_uring not available here (kernel, seccomp or build without liburing)");
+    }
+
+    void onByDefaultOffWithZero()
+    {
+        qunsetenv("SPYGLASS_IO_URING");
+        const bool unset = IoUringLoop::wanted();
+        qputenv("SPYGLASS_IO_URING", "0");
+        const bool zero = IoUringLoop::wanted();
+        qputenv("SPYGLASS_IO_URING", "1");
+        QVERIFY(unset);
+        QVERIFY(!zero);
+        QVERIFY(IoUringLoop::wanted());
     }
 
     void sendAndReceive()
