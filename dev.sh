@@ -19,7 +19,7 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkgconf file qt6-base-dev qt6-
 # test_transparent makes network namespaces: iproute2, iptables. test_export_cli runs the
 # exported httpie commands: httpie. test_app_xvfb runs the window under Xvfb and takes a
 # screenshot: xvfb, imagemagick, xdotool. Build: lupdate/lrelease (qt6-l10n-tools) for
-# translations/, libqt6svg6 draws the SVG icons, liburing-dev the opt-in io_uring path.
+# translations/, libqt6svg6 draws the SVG icons, liburing-dev the io_uring path (on by default).
 TEST_PACKAGES=(curl ca-certificates openssl python3 git clang-14 clang-format-14 libclang-rt-14-dev
     nginx nghttp2-client python3-h2 python3-websockets rpm lintian desktop-file-utils appstream
     yamllint g++-mingw-w64-x86-64-posix nsis iproute2 iptables httpie xvfb xauth imagemagick xdotool)
