@@ -41,6 +41,21 @@ struct EpollEventDispatcher::EpollPoll final : IoUringLoop::Request
     }
 };
 
+// The eventfd wake-up read through the ring: one read SQE kept armed on the eventfd, so a
+// wake-up from another thread completes inside the io_uring_enter the loop waits in (no
+// epoll_wait, no read system call).
+struct EpollEventDispatcher::WakeUpRead final : IoUringLoop::Request
+{
+    std::uint64_t value = 0; // the kernel writes the eventfd's counter here
+    bool armed = false;
+    bool ready = false;
+    void completed(int) override
+    {
+        armed = false;
+        ready = true; // the counter was read, or an error: either way deliver what is posted
+    }
+};
+
 bool EpollEventDispatcher::wanted()
 {
     return qEnvironmentVariableIntValue("SPYGLASS_QT_DISPATCHER") == 0;
@@ -78,7 +93,7 @@ EpollEventDispatcher::EpollEventDispatcher(int epollFd, int eventFd)
 
 EpollEventDispatcher::~EpollEventDispatcher()
 {
-    m_ring.reset(); // first: its poll SQE watches m_epollFd
+    m_ring.reset(); // first: its poll SQE watches m_epollFd, its read SQE m_eventFd
     ::close(m_eventFd);
     ::close(m_epollFd);
 }
@@ -96,8 +111,13 @@ void EpollEventDispatcher::ensureRing()
 {
     m_ringWanted = false;
     m_ring = IoUringLoop::create(); // null: epoll_wait as usual
-    if (m_ring)
-        m_epollPoll = std::make_unique<EpollPoll>();
+    if (!m_ring)
+        return;
+    m_epollPoll = std::make_unique<EpollPoll>();
+    // The wake-up moves from epoll to a read SQE on the ring. A wake-up written before this
+    // point is not lost: the eventfd's counter stays set and the first read completes at once.
+    if (::epoll_ctl(m_epollFd, EPOLL_CTL_DEL, m_eventFd, nullptr) == 0)
+        m_wakeUpRead = std::make_unique<WakeUpRead>();
 }
 
 void EpollEventDispatcher::startingUp()
@@ -212,9 +232,17 @@ int EpollEventDispatcher::waitInRing(bool mayWait, epoll_event* events, int max)
         m_ring->preparePollIn(m_epollPoll.get(), m_epollFd);
         m_epollPoll->armed = true;
     }
+    if (m_wakeUpRead && !m_wakeUpRead->armed) {
+        m_ring->prepareRead(m_wakeUpRead.get(), m_eventFd, &m_wakeUpRead->value,
+                            sizeof m_wakeUpRead->value);
+        m_wakeUpRead->armed = true;
+    }
     m_epollPoll->ready = false;
+    if (m_wakeUpRead)
+        m_wakeUpRead->ready = false;
     const int ran = m_ring->wait(mayWait ? waitNs() : 0);
-    const bool others = ran > (m_epollPoll->ready ? 1 : 0);
+    const bool woken = m_wakeUpRead && m_wakeUpRead->ready;
+    const bool others = ran > (m_epollPoll->ready ? 1 : 0) + (woken ? 1 : 0);
     int count = 0;
     if (m_epollPoll->ready) {
         do {
@@ -223,7 +251,13 @@ int EpollEventDispatcher::waitInRing(bool mayWait, epoll_event* events, int max)
         if (count < 0)
             count = 0;
     }
-    return others ? -count - 1 : count;
+    if (woken) {
+        // As drainWakeUp, the counter already read by the ring: a wakeUp() from now on writes
+        // again and is seen next turn.
+        m_wakeUpPending.storeRelease(0);
+        QCoreApplication::sendPostedEvents();
+    }
+    return others || woken ? -count - 1 : count;
 }
 
 void EpollEventDispatcher::wakeUp()

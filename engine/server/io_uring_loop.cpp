@@ -200,6 +200,14 @@ void IoUringLoop::prepareSendMsg(Request* request, int fd, const msghdr* message
     ++m_inFlight;
 }
 
+void IoUringLoop::prepareRead(Request* request, int fd, void* buffer, unsigned length)
+{
+    auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
+    io_uring_prep_read(sqe, fd, buffer, length, 0);
+    io_uring_sqe_set_data(sqe, request);
+    ++m_inFlight;
+}
+
 void IoUringLoop::preparePollIn(Request* request, int fd)
 {
     auto* sqe = static_cast<io_uring_sqe*>(nextSqe());
@@ -339,6 +347,7 @@ int IoUringLoop::fillCompletionQueue(unsigned, qint64)
 }
 void IoUringLoop::prepareSend(Request*, int, const void*, unsigned) {}
 void IoUringLoop::prepareSendMsg(Request*, int, const msghdr*) {}
+void IoUringLoop::prepareRead(Request*, int, void*, unsigned) {}
 void IoUringLoop::preparePollIn(Request*, int) {}
 void IoUringLoop::prepareCancel(const Request*, Request*) {}
 void IoUringLoop::submit() {}

@@ -92,6 +92,8 @@ public:
     void prepareSend(Request* request, int fd, const void* buffer, unsigned length);
     // A gathering send; `message` (and what it points to) must live until the completion.
     void prepareSendMsg(Request* request, int fd, const msghdr* message);
+    // A read(2) of a descriptor that is not a socket (the dispatcher's wake-up eventfd).
+    void prepareRead(Request* request, int fd, void* buffer, unsigned length);
     // One-shot readiness (POLLIN) of a descriptor; the result is the poll mask.
     void preparePollIn(Request* request, int fd);
     // Asks the kernel to cancel the operation of `request` (its completion still comes).
