@@ -287,8 +287,15 @@ int IoUringLoop::wait(qint64 timeoutNs)
             if (!more)
                 --m_inFlight;
             ++ran;
+            // Whether the next completion in the queue is more bytes of the same operation
+            // (a multishot's pieces of one wake-up come together): read before the call,
+            // which may submit and so let the kernel post more.
+            bool followed = false;
+            io_uring_cqe* next = nullptr;
+            if (result > 0 && more && io_uring_peek_cqe(ring, &next) == 0 && next)
+                followed = io_uring_cqe_get_data64(next) == data && next->res > 0;
             reinterpret_cast<Request*>(std::uintptr_t(data))
-                ->received(result, result > 0 ? bytes : nullptr, more);
+                ->received(result, result > 0 ? bytes : nullptr, more, followed);
         }
         if (bytes)
             m_ring->recycle(bufferId);

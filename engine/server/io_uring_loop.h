@@ -41,11 +41,14 @@ public:
         // Every completion comes here first. For a multishot recv (prepareRecvMultishot)
         // `data` holds the `result` bytes the kernel put in a buffer of the loop's ring: valid
         // during the call only, the buffer goes back to the ring right after it. `more`: the
-        // operation stays armed and more completions will follow. By default: completed().
-        virtual void received(int result, const char* data, bool more)
+        // operation stays armed and more completions will follow. `followed`: the very next
+        // completion is more bytes of this operation (so a receiver can gather the pieces of
+        // one wake-up and pass them on once). By default: completed().
+        virtual void received(int result, const char* data, bool more, bool followed)
         {
             Q_UNUSED(data);
             Q_UNUSED(more);
+            Q_UNUSED(followed);
             completed(result);
         }
 

@@ -240,10 +240,10 @@ struct SocketStream::RingIo final : IoUringLoop::Client
     {
         RingIo* io = nullptr;
         Kind kind = Kind::Recv;
-        void completed(int result) override { io->done(kind, result, nullptr, false); }
-        void received(int result, const char* data, bool more) override
+        void completed(int result) override { io->done(kind, result, nullptr, false, false); }
+        void received(int result, const char* data, bool more, bool followed) override
         {
-            io->done(kind, result, data, more);
+            io->done(kind, result, data, more, followed);
         }
     };
 
@@ -256,7 +256,7 @@ struct SocketStream::RingIo final : IoUringLoop::Client
 
     bool busy() const { return recvArmed || sendArmed || cancelInFlight; }
 
-    void done(Kind kind, int result, const char* data, bool more)
+    void done(Kind kind, int result, const char* data, bool more, bool followed)
     {
         if (kind == Kind::Cancel)
             cancelInFlight = false;
@@ -265,7 +265,7 @@ struct SocketStream::RingIo final : IoUringLoop::Client
         if (stream) {
             // Nothing of `this` is touched after the call: the stream may detach and delete it.
             if (kind == Kind::Recv)
-                stream->onRecvDone(result, data, more);
+                stream->onRecvDone(result, data, more, followed);
             else if (kind == Kind::Send)
                 stream->onSendDone(result);
             else
@@ -301,6 +301,8 @@ struct SocketStream::RingIo final : IoUringLoop::Client
     // The ring ran dry (-ENOBUFS): the next recv is a plain one into `recvBuffer`, freed after.
     bool plainNext = false;
     QByteArray recvBuffer;
+    // The pieces of one wake-up gathered so far (the next completion is more of them).
+    QByteArray gathered;
     // What completed while reading was disabled (after the cancel was asked), in order: bytes,
     // then the end of stream (0) or an error (-errno). Delivered when it is enabled again.
     QByteArray heldData;
@@ -946,7 +948,7 @@ void SocketStream::startSend()
 #endif
 }
 
-void SocketStream::onRecvDone(int result, const char* bytes, bool more)
+void SocketStream::onRecvDone(int result, const char* bytes, bool more, bool followed)
 {
     if (!more)
         m_io->cancelAsked = false; // the recv ended; a cancel still on its way finds nothing
@@ -963,7 +965,15 @@ void SocketStream::onRecvDone(int result, const char* bytes, bool more)
     }
     QByteArray data;
     if (result > 0) {
-        if (bytes) { // a buffer of the loop's ring, lent for this call only
+        if (bytes && followed) { // more of this wake-up comes next: one `received` for all
+            m_io->gathered.append(bytes, result);
+            return;
+        }
+        if (bytes && !m_io->gathered.isEmpty()) { // the last piece of a gathered wake-up
+            m_io->gathered.append(bytes, result);
+            data = std::exchange(m_io->gathered, QByteArray());
+            result = int(data.size());
+        } else if (bytes) { // a buffer of the loop's ring, lent for this call only
             data = QByteArray(bytes, result);
         } else if (m_io->multishot) { // the plain recv after -ENOBUFS: its buffer goes
             data = QByteArray(m_io->recvBuffer.constData(), result);

@@ -143,7 +143,7 @@ private:
     void detachRing();
     void armRecv();
     void startSend();
-    void onRecvDone(int result, const char* bytes, bool more);
+    void onRecvDone(int result, const char* bytes, bool more, bool followed);
     void onSendDone(int result);
     void onCancelDone(int result);
     void handleReceived(const QByteArray& data, int result);

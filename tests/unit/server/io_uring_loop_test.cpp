@@ -52,8 +52,8 @@ struct Pieces final : IoUringLoop::Request
     QList<int> results;
     int ended = 0; // completions without `more`
     int lastEnd = 1;
-    void completed(int r) override { received(r, nullptr, false); }
-    void received(int r, const char* data, bool more) override
+    void completed(int r) override { received(r, nullptr, false, false); }
+    void received(int r, const char* data, bool more, bool) override
     {
         results.append(r);
         if (r > 0 && data)
