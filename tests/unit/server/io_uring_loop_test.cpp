@@ -400,6 +400,25 @@ private slots:
         QVERIFY(closedAfterData);
     }
 
+    void piecesOfOneWakeUpComeAsOneReceived()
+    {
+        // 40 KiB are waiting before the multishot recv reaches the kernel: it takes them in
+        // three ring buffers (16 + 16 + 8 KiB) at once, and the stream passes them on in one
+        // `received`, as the epoll path's one read per wake-up.
+        SocketPair pair;
+        const QByteArray sent = QByteArray("0123456789abcdef").repeated(40 * 1024 / 16);
+        QCOMPARE(::write(pair.fds[1], sent.constData(), std::size_t(sent.size())),
+                 ssize_t(sent.size()));
+        SocketStream stream;
+        QList<QByteArray> got;
+        connect(&stream, &SocketStream::received, [&](const QByteArray& d) { got.append(d); });
+        QVERIFY(stream.adopt(pair.release(0), nullptr)); // the recv is prepared, not submitted
+        QTRY_COMPARE(got.size(), 1);
+        QTest::qWait(20);
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got.constFirst(), sent);
+    }
+
     void halfCloseBothWays()
     {
         SocketPair pair;
