@@ -26,8 +26,8 @@
 // turn's sends and recvs) instead of in epoll_wait. The epoll descriptor is watched by a
 // one-shot poll SQE, re-armed each turn, so notifiers and timers keep their behaviour; the
 // wake-up eventfd leaves epoll and is read by a read SQE on the ring (a wake-up completes
-// inside the enter the loop waits in). SocketStreams find the loop through ioUring(). Ring completions run even under
-// ExcludeSocketNotifiers (nothing in the workers asks for that flag).
+// inside the enter the loop waits in). SocketStreams find the loop through ioUring(). Ring
+// completions run even under ExcludeSocketNotifiers (nothing in the workers asks for that flag).
 
 #ifdef __linux__
 
@@ -123,7 +123,7 @@ private:
     struct WakeUpRead;
     bool m_ringWanted = false;
     std::unique_ptr<IoUringLoop> m_ring;
-    std::unique_ptr<EpollPoll> m_epollPoll; // the poll SQE that watches m_epollFd in m_ring
+    std::unique_ptr<EpollPoll> m_epollPoll;   // the poll SQE that watches m_epollFd in m_ring
     std::unique_ptr<WakeUpRead> m_wakeUpRead; // the read SQE on m_eventFd in m_ring
 };
 

@@ -52,8 +52,8 @@ struct IoUringLoop::Ring
     void recycle(unsigned id)
     {
         io_uring_buf_ring_add(bufRing, buffers + std::size_t(id) * bufferSize, bufferSize,
-                              static_cast<unsigned short>(id),
-                              io_uring_buf_ring_mask(bufferCount), 0);
+                              static_cast<unsigned short>(id), io_uring_buf_ring_mask(bufferCount),
+                              0);
         io_uring_buf_ring_advance(bufRing, 1);
     }
     ~Ring()
@@ -71,8 +71,8 @@ bool IoUringLoop::Ring::setupBuffers(unsigned count, unsigned size)
         return false;
     // Both mappings are anonymous: pages become resident only where the kernel writes.
     bufRingBytes = std::size_t(count) * sizeof(io_uring_buf);
-    void* ringMemory = ::mmap(nullptr, bufRingBytes, PROT_READ | PROT_WRITE,
-                              MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    void* ringMemory =
+        ::mmap(nullptr, bufRingBytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
     if (ringMemory == MAP_FAILED)
         return false;
     io_uring_buf_reg reg{};
@@ -87,8 +87,8 @@ bool IoUringLoop::Ring::setupBuffers(unsigned count, unsigned size)
         return false;
     }
     buffersBytes = std::size_t(count) * size;
-    void* bufferMemory = ::mmap(nullptr, buffersBytes, PROT_READ | PROT_WRITE,
-                                MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    void* bufferMemory =
+        ::mmap(nullptr, buffersBytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
     if (bufferMemory == MAP_FAILED) {
         io_uring_unregister_buf_ring(&ring, kBufferGroup);
         ::munmap(ringMemory, bufRingBytes);

@@ -23,10 +23,10 @@
 // Signals may be emitted from inside `write`/`abort` (an immediate send error); receivers must
 // tolerate that (ConnectionHandler queues every event it derives from them).
 //
-// io_uring (the default, SPYGLASS_IO_URING=0: off; docs/io_uring.md): when the thread's dispatcher has an
-// IoUringLoop, a connected socket has no notifiers. While reading is enabled (or lingering) one
-// multishot recv takes bytes into the loop's provided-buffer ring; they are copied out at once
-// and `received` fires per completion (16 KiB at most). The ring holds kMaxReadPerWakeup
+// io_uring (the default, SPYGLASS_IO_URING=0: off; docs/io_uring.md): when the thread's dispatcher
+// has an IoUringLoop, a connected socket has no notifiers. While reading is enabled (or lingering)
+// one multishot recv takes bytes into the loop's provided-buffer ring; they are copied out at once
+// and the pieces of one wake-up are passed on in one `received`. The ring holds kMaxReadPerWakeup
 // bytes, so a turn takes at most that from the kernel. Disabling reading cancels the recv;
 // what completes anyway (before the cancel reached the kernel) is held, in order, and
 // delivered (queued) once reading is enabled again, so the overshoot is at most one turn's
