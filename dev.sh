@@ -12,14 +12,14 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_PACKAGES=(build-essential cmake ninja-build pkgconf file qt6-base-dev qt6-tools-dev qt6-declarative-dev
     libssl-dev libnghttp2-dev node-llhttp zlib1g-dev libgoogle-perftools-dev libbrotli-dev
-    libzstd-dev librsvg2-bin qt6-l10n-tools libqt6svg6)
+    libzstd-dev librsvg2-bin qt6-l10n-tools libqt6svg6 liburing-dev)
 # The packaging tests (tests/packaging) build and check the .deb and .rpm: rpm, lintian,
 # desktop-file-utils, appstream, yamllint; test_windows_build compiles the Windows code with
 # MinGW-w64 (g++-mingw-w64-x86-64-posix) and test_nsis the Windows installer (nsis).
 # test_transparent makes network namespaces: iproute2, iptables. test_export_cli runs the
 # exported httpie commands: httpie. test_app_xvfb runs the window under Xvfb and takes a
 # screenshot: xvfb, imagemagick, xdotool. Build: lupdate/lrelease (qt6-l10n-tools) for
-# translations/, libqt6svg6 draws the SVG icons.
+# translations/, libqt6svg6 draws the SVG icons, liburing-dev the io_uring path (on by default).
 TEST_PACKAGES=(curl ca-certificates openssl python3 git clang-14 clang-format-14 libclang-rt-14-dev
     nginx nghttp2-client python3-h2 python3-websockets rpm lintian desktop-file-utils appstream
     yamllint g++-mingw-w64-x86-64-posix nsis iproute2 iptables httpie xvfb xauth imagemagick xdotool)

@@ -43,6 +43,10 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# Runtime libraries come from the binaries themselves: dpkg-shlibdeps here, rpm's AUTOREQ below.
+# That covers liburing when the io_uring path is built in (engine/CMakeLists.txt): the .deb
+# then depends on liburing2 (>= the version built against), the .rpm requires liburing.so.2
+# (Fedora's liburing, openSUSE's liburing2); tests/packaging checks both.
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # The window needs a platform plugin; Debian's libqt6gui6 only recommends one. The SVG icon
 # engine (libqt6svg6) draws the action icons; without it the actions show text only.

@@ -1,6 +1,7 @@
 #include "server/epoll_event_dispatcher.h"
 
 #include "server/direct_socket_notifier.h"
+#include "server/io_uring_loop.h"
 
 #ifdef __linux__
 
@@ -29,6 +30,32 @@ constexpr quint32 kWriteEvents = EPOLLOUT | EPOLLHUP | EPOLLERR;
 constexpr quint32 kExceptionEvents = EPOLLPRI | EPOLLHUP | EPOLLERR;
 } // namespace
 
+struct EpollEventDispatcher::EpollPoll final : IoUringLoop::Request
+{
+    bool armed = false;
+    bool ready = false;
+    void completed(int) override
+    {
+        armed = false;
+        ready = true; // readable, or an error: either way epoll_wait says what there is
+    }
+};
+
+// The eventfd wake-up read through the ring: one read SQE kept armed on the eventfd, so a
+// wake-up from another thread completes inside the io_uring_enter the loop waits in (no
+// epoll_wait, no read system call).
+struct EpollEventDispatcher::WakeUpRead final : IoUringLoop::Request
+{
+    std::uint64_t value = 0; // the kernel writes the eventfd's counter here
+    bool armed = false;
+    bool ready = false;
+    void completed(int) override
+    {
+        armed = false;
+        ready = true; // the counter was read, or an error: either way deliver what is posted
+    }
+};
+
 bool EpollEventDispatcher::wanted()
 {
     return qEnvironmentVariableIntValue("SPYGLASS_QT_DISPATCHER") == 0;
@@ -52,7 +79,11 @@ EpollEventDispatcher* EpollEventDispatcher::create()
         ::close(epollFd);
         return nullptr;
     }
-    return new EpollEventDispatcher(epollFd, eventFd);
+    auto* dispatcher = new EpollEventDispatcher(epollFd, eventFd);
+    // The ring is made by the loop's own thread (ensureRing): it is single-issuer, and the
+    // workers' dispatchers are created by the main thread.
+    dispatcher->m_ringWanted = IoUringLoop::wanted();
+    return dispatcher;
 }
 
 EpollEventDispatcher::EpollEventDispatcher(int epollFd, int eventFd)
@@ -62,6 +93,7 @@ EpollEventDispatcher::EpollEventDispatcher(int epollFd, int eventFd)
 
 EpollEventDispatcher::~EpollEventDispatcher()
 {
+    m_ring.reset(); // first: its poll SQE watches m_epollFd, its read SQE m_eventFd
     ::close(m_eventFd);
     ::close(m_epollFd);
 }
@@ -75,8 +107,29 @@ qint64 EpollEventDispatcher::nowNs()
 
 // ---- the loop ------------------------------------------------------------------------------
 
+void EpollEventDispatcher::ensureRing()
+{
+    m_ringWanted = false;
+    m_ring = IoUringLoop::create(); // null: epoll_wait as usual
+    if (!m_ring)
+        return;
+    m_epollPoll = std::make_unique<EpollPoll>();
+    // The wake-up moves from epoll to a read SQE on the ring. A wake-up written before this
+    // point is not lost: the eventfd's counter stays set and the first read completes at once.
+    if (::epoll_ctl(m_epollFd, EPOLL_CTL_DEL, m_eventFd, nullptr) == 0)
+        m_wakeUpRead = std::make_unique<WakeUpRead>();
+}
+
+void EpollEventDispatcher::startingUp()
+{
+    if (m_ringWanted)
+        ensureRing();
+}
+
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
+    if (m_ringWanted)
+        ensureRing();
     m_interrupted.storeRelaxed(0);
     Q_EMIT awake();
     QCoreApplication::sendPostedEvents();
@@ -87,14 +140,22 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         Q_EMIT aboutToBlock();
 
     epoll_event events[kMaxEventsPerTurn];
+    bool handled = false;
     int count = -1;
-    do {
-        count = ::epoll_wait(m_epollFd, events, kMaxEventsPerTurn, mayWait ? waitMs() : 0);
-    } while (count < 0 && errno == EINTR);
+    if (m_ring) {
+        count = waitInRing(mayWait, events, kMaxEventsPerTurn);
+        if (count < 0) { // ring completions ran (sockets on the io_uring path)
+            handled = true;
+            count = -count - 1;
+        }
+    } else {
+        do {
+            count = ::epoll_wait(m_epollFd, events, kMaxEventsPerTurn, mayWait ? waitMs() : 0);
+        } while (count < 0 && errno == EINTR);
+    }
     if (count < 0)
         count = 0;
 
-    bool handled = false;
     int sockets = 0;
     for (int i = 0; i < count; ++i) {
         if (events[i].data.u64 == kWakeUpTag) {
@@ -151,6 +212,52 @@ int EpollEventDispatcher::waitMs() const
         return 0;
     const qint64 ms = (left + kNsPerMs - 1) / kNsPerMs; // never wake up early
     return int(qMin<qint64>(ms, 24 * 3600 * 1000));
+}
+
+qint64 EpollEventDispatcher::waitNs() const
+{
+    if (m_deadlines.empty())
+        return -1;
+    const qint64 left = m_deadlines.begin()->first - nowNs();
+    return left <= 0 ? 0 : left;
+}
+
+// Waits in the ring (submitting the turn's operations in the same enter), runs its
+// completions, then collects the epoll events if the epoll descriptor was reported readable.
+// Returns the epoll event count, or -(count + 1) when ring completions other than the epoll
+// poll ran.
+int EpollEventDispatcher::waitInRing(bool mayWait, epoll_event* events, int max)
+{
+    if (!m_epollPoll->armed) {
+        m_ring->preparePollIn(m_epollPoll.get(), m_epollFd);
+        m_epollPoll->armed = true;
+    }
+    if (m_wakeUpRead && !m_wakeUpRead->armed) {
+        m_ring->prepareRead(m_wakeUpRead.get(), m_eventFd, &m_wakeUpRead->value,
+                            sizeof m_wakeUpRead->value);
+        m_wakeUpRead->armed = true;
+    }
+    m_epollPoll->ready = false;
+    if (m_wakeUpRead)
+        m_wakeUpRead->ready = false;
+    const int ran = m_ring->wait(mayWait ? waitNs() : 0);
+    const bool woken = m_wakeUpRead && m_wakeUpRead->ready;
+    const bool others = ran > (m_epollPoll->ready ? 1 : 0) + (woken ? 1 : 0);
+    int count = 0;
+    if (m_epollPoll->ready) {
+        do {
+            count = ::epoll_wait(m_epollFd, events, max, 0);
+        } while (count < 0 && errno == EINTR);
+        if (count < 0)
+            count = 0;
+    }
+    if (woken) {
+        // As drainWakeUp, the counter already read by the ring: a wakeUp() from now on writes
+        // again and is seen next turn.
+        m_wakeUpPending.storeRelease(0);
+        QCoreApplication::sendPostedEvents();
+    }
+    return others || woken ? -count - 1 : count;
 }
 
 void EpollEventDispatcher::wakeUp()

@@ -19,20 +19,33 @@
 //   eventfd, written at most once until the loop has seen it.
 // Only the worker threads use it; the main thread keeps Qt's dispatcher (the window's, GLib's).
 // SPYGLASS_QT_DISPATCHER=1 in the environment switches the workers back to Qt's, to compare.
+//
+// io_uring (the default when built with liburing and the kernel allows it; SPYGLASS_IO_URING=0
+// switches it off; any failure to set it up falls back to epoll_wait silently): the
+// dispatcher owns an IoUringLoop and blocks in it (one io_uring_enter that also submits the
+// turn's sends and recvs) instead of in epoll_wait. The epoll descriptor is watched by a
+// one-shot poll SQE, re-armed each turn, so notifiers and timers keep their behaviour; the
+// wake-up eventfd leaves epoll and is read by a read SQE on the ring (a wake-up completes
+// inside the enter the loop waits in). SocketStreams find the loop through ioUring(). Ring
+// completions run even under ExcludeSocketNotifiers (nothing in the workers asks for that flag).
 
 #ifdef __linux__
 
 #include <QAbstractEventDispatcher>
 #include <QAtomicInt>
 
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+struct epoll_event;
+
 namespace spyglass {
 
 class DirectSocketNotifier;
+class IoUringLoop;
 
 // No Q_OBJECT: it adds no signals, and moc would not see through the platform guard.
 class EpollEventDispatcher : public QAbstractEventDispatcher
@@ -58,6 +71,11 @@ public:
 
     void wakeUp() override;
     void interrupt() override;
+    void startingUp() override;
+
+    // The thread's io_uring loop, or null (not asked for, not available, or not yet made: it
+    // is made by the loop's thread when it starts).
+    IoUringLoop* ioUring() const { return m_ring.get(); }
 
 private:
     EpollEventDispatcher(int epollFd, int eventFd);
@@ -86,6 +104,9 @@ private:
     void activate(int fd, QSocketNotifier* Watch::*slot, DirectSocketNotifier* Watch::*direct);
     bool fireTimers();
     int waitMs() const;
+    qint64 waitNs() const;
+    void ensureRing();
+    int waitInRing(bool mayWait, epoll_event* events, int max);
     void drainWakeUp();
     static qint64 nowNs();
 
@@ -97,6 +118,13 @@ private:
     std::vector<Watch> m_watches;
     std::unordered_map<int, Timer> m_timers;
     std::set<std::pair<qint64, int>> m_deadlines; // (deadline, timer id), soonest first
+
+    struct EpollPoll;
+    struct WakeUpRead;
+    bool m_ringWanted = false;
+    std::unique_ptr<IoUringLoop> m_ring;
+    std::unique_ptr<EpollPoll> m_epollPoll;   // the poll SQE that watches m_epollFd in m_ring
+    std::unique_ptr<WakeUpRead> m_wakeUpRead; // the read SQE on m_eventFd in m_ring
 };
 
 } // namespace spyglass

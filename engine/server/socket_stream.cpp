@@ -1,15 +1,20 @@
 #include "server/socket_stream.h"
 
 #include "server/direct_socket_notifier.h"
+#include "server/epoll_event_dispatcher.h"
+#include "server/io_uring_loop.h"
 #include "server/own_connections.h"
 
+#include <QAbstractEventDispatcher>
 #include <QHostInfo>
 #include <QNetworkInterface>
 #include <QPointer>
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <cerrno>
 #include <cstring>
+#include <utility>
 
 #ifdef Q_OS_WIN
 #include <winsock2.h>
@@ -22,6 +27,7 @@
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #endif
 
@@ -219,6 +225,91 @@ QString secondsText(int ms)
 
 } // namespace
 
+// The io_uring state of a connected socket. It outlives the SocketStream while operations
+// are in flight (then `stream` is null and the loop owns it as a retired client): the kernel
+// writes into `recvBuffer` and reads from `sendBuffer` until the completions arrive.
+struct SocketStream::RingIo final : IoUringLoop::Client
+{
+    enum class Kind : quint8
+    {
+        Recv,
+        Send,
+        Cancel // the cancel of the recv when reading is disabled
+    };
+    struct Op final : IoUringLoop::Request
+    {
+        RingIo* io = nullptr;
+        Kind kind = Kind::Recv;
+        void completed(int result) override { io->done(kind, result, nullptr, false, false); }
+        void received(int result, const char* data, bool more, bool followed) override
+        {
+            io->done(kind, result, data, more, followed);
+        }
+    };
+
+    RingIo(SocketStream* s, IoUringLoop* l) : stream(s), loop(l), multishot(l->hasBufferRing())
+    {
+        recvOp.io = sendOp.io = cancelOp.io = this;
+        sendOp.kind = Kind::Send;
+        cancelOp.kind = Kind::Cancel;
+    }
+
+    bool busy() const { return recvArmed || sendArmed || cancelInFlight; }
+
+    void done(Kind kind, int result, const char* data, bool more, bool followed)
+    {
+        if (kind == Kind::Cancel)
+            cancelInFlight = false;
+        else if (!more) // the operation ended (a multishot recv goes on while `more`)
+            (kind == Kind::Recv ? recvArmed : sendArmed) = false;
+        if (stream) {
+            // Nothing of `this` is touched after the call: the stream may detach and delete it.
+            if (kind == Kind::Recv)
+                stream->onRecvDone(result, data, more, followed);
+            else if (kind == Kind::Send)
+                stream->onSendDone(result);
+            else
+                stream->onCancelDone(result);
+            return;
+        }
+        if (!busy())
+            loop->release(this);
+    }
+
+    static constexpr int kNoEnd = 1; // heldEnd when no end of stream or error is held
+    bool held() const { return !heldData.isEmpty() || heldEnd != kNoEnd; }
+
+    SocketStream* stream;
+    IoUringLoop* loop;
+    Op recvOp;
+    Op sendOp;
+    Op cancelOp;
+    bool recvArmed = false;
+    bool sendArmed = false;
+    bool cancelInFlight = false;
+#ifdef __linux__
+    // The send in flight: up to kMaxIov chunks of the queue in one sendmsg.
+    static constexpr int kMaxIov = 16;
+    QByteArray sendChunks[kMaxIov];
+    iovec iov[kMaxIov];
+    msghdr msg{};
+#endif
+    bool cancelAsked = false; // a cancel of the armed recv is on its way (reading disabled)
+    // Multishot recvs into the loop's buffer ring (the bytes are copied out and the buffer
+    // goes back at once); without a buffer ring, one plain recv into `recvBuffer`.
+    const bool multishot;
+    // The ring ran dry (-ENOBUFS): the next recv is a plain one into `recvBuffer`, freed after.
+    bool plainNext = false;
+    QByteArray recvBuffer;
+    // The pieces of one wake-up gathered so far (the next completion is more of them).
+    QByteArray gathered;
+    // What completed while reading was disabled (after the cancel was asked), in order: bytes,
+    // then the end of stream (0) or an error (-errno). Delivered when it is enabled again.
+    QByteArray heldData;
+    int heldEnd = kNoEnd;
+    bool heldQueued = false;
+};
+
 SocketStream::SocketStream(QObject* parent) : QObject(parent) {}
 
 SocketStream::~SocketStream()
@@ -226,6 +317,7 @@ SocketStream::~SocketStream()
     if (m_lookupId != -1)
         QHostInfo::abortHostLookup(m_lookupId);
     forgetOwnAddress();
+    detachRing();
     if (m_fd != -1)
         closeNative(m_fd);
 }
@@ -416,7 +508,9 @@ void SocketStream::becomeConnected()
         m_timer = nullptr;
     }
     fillAddresses();
-    makeNotifiers();
+    attachRing();
+    if (!m_io)
+        makeNotifiers();
     updateNotifiers();
     QPointer<SocketStream> self(this);
     emit connected();
@@ -529,7 +623,29 @@ void SocketStream::dropNotifiers()
 
 void SocketStream::updateNotifiers()
 {
-    if (m_phase != Phase::Connected || !m_readNotifier)
+    if (m_phase != Phase::Connected)
+        return;
+    if (m_io) {
+        const bool reading = m_readEnabled || m_lingering;
+        if (m_io->held() && reading && !m_io->heldQueued) {
+            // Delivered from the loop, not from inside setReadEnabled (no re-entrant signals).
+            m_io->heldQueued = true;
+            QMetaObject::invokeMethod(this, &SocketStream::deliverHeld, Qt::QueuedConnection);
+        }
+        if (!m_peerEof && reading && !m_io->held()) {
+            if (!m_io->recvArmed)
+                armRecv();
+        } else if (m_io->recvArmed && !m_io->cancelAsked) {
+            // Reading disabled: take the armed recv back, so the bytes stay in the kernel.
+            m_io->cancelAsked = true;
+            m_io->cancelInFlight = true;
+            m_io->loop->prepareCancel(&m_io->recvOp, &m_io->cancelOp);
+        }
+        if (m_pending > 0 && !m_io->sendArmed)
+            startSend();
+        return;
+    }
+    if (!m_readNotifier)
         return;
     m_readNotifier->setEnabled(!m_peerEof && (m_readEnabled || m_lingering));
     m_writeNotifier->setEnabled(m_pending > 0);
@@ -635,6 +751,11 @@ void SocketStream::doWrite()
 {
     if (m_phase != Phase::Connected)
         return;
+    if (m_io) {
+        if (!m_io->sendArmed && !m_out.empty())
+            startSend();
+        return;
+    }
     qint64 wrote = 0;
     while (!m_out.empty()) {
         const QByteArray& front = m_out.front();
@@ -743,6 +864,7 @@ void SocketStream::fail(int error)
 void SocketStream::closeDescriptor()
 {
     dropNotifiers();
+    detachRing();
     if (m_timer) {
         m_timer->stop();
         m_timer->deleteLater();
@@ -758,6 +880,228 @@ void SocketStream::closeDescriptor()
     m_pending = 0;
     m_lingering = false;
     m_phase = Phase::Closed;
+}
+
+// ---- the io_uring path ---------------------------------------------------------------------
+
+void SocketStream::attachRing()
+{
+#ifdef __linux__
+    if (m_io)
+        return;
+    auto* dispatcher = dynamic_cast<EpollEventDispatcher*>(QAbstractEventDispatcher::instance());
+    if (IoUringLoop* loop = dispatcher ? dispatcher->ioUring() : nullptr)
+        m_io = new RingIo(this, loop);
+#endif
+}
+
+void SocketStream::detachRing()
+{
+    if (!m_io)
+        return;
+    RingIo* io = std::exchange(m_io, nullptr);
+    io->stream = nullptr;
+    if (!io->busy()) {
+        delete io;
+        return;
+    }
+    // Prepared SQEs name the descriptor by number: the kernel must look it up before close().
+    io->loop->submit();
+    if (io->recvArmed && !io->cancelAsked)
+        io->loop->prepareCancel(&io->recvOp);
+    if (io->sendArmed)
+        io->loop->prepareCancel(&io->sendOp);
+    io->loop->retire(io); // deleted when the last completion arrives
+}
+
+void SocketStream::armRecv()
+{
+    m_io->recvArmed = true;
+    m_io->cancelAsked = false;
+    if (m_io->multishot && !m_io->plainNext) {
+        m_io->loop->prepareRecvMultishot(&m_io->recvOp, int(m_fd));
+        return;
+    }
+    const qint64 size = m_io->multishot ? qint64(IoUringLoop::kBufferSize) : kReadBuffer;
+    if (m_io->recvBuffer.size() != size)
+        m_io->recvBuffer = QByteArray(size, Qt::Uninitialized);
+    m_io->loop->prepareRecv(&m_io->recvOp, int(m_fd), m_io->recvBuffer.data(), unsigned(size));
+}
+
+void SocketStream::startSend()
+{
+#ifdef __linux__
+    int count = 0;
+    qint64 offset = m_frontOffset;
+    for (auto it = m_out.begin(); it != m_out.end() && count < RingIo::kMaxIov; ++it) {
+        m_io->sendChunks[count] = *it; // shared: alive until the completion even if m_out clears
+        m_io->iov[count].iov_base = const_cast<char*>(it->constData()) + offset;
+        m_io->iov[count].iov_len = std::size_t(it->size() - offset);
+        offset = 0;
+        ++count;
+    }
+    m_io->msg = msghdr{};
+    m_io->msg.msg_iov = m_io->iov;
+    m_io->msg.msg_iovlen = std::size_t(count);
+    m_io->sendArmed = true;
+    m_io->loop->prepareSendMsg(&m_io->sendOp, int(m_fd), &m_io->msg);
+#endif
+}
+
+void SocketStream::onRecvDone(int result, const char* bytes, bool more, bool followed)
+{
+    if (!more)
+        m_io->cancelAsked = false; // the recv ended; a cancel still on its way finds nothing
+    if (m_phase != Phase::Connected)
+        return;
+    if (result == -ECANCELED || result == -EINTR || result == -EAGAIN || result == -ENOBUFS) {
+        // -ENOBUFS: one turn took every buffer of the ring; they are back by now, but the
+        // next recv is a plain one so that a dry ring can never make the loop spin.
+        if (result == -ENOBUFS)
+            m_io->plainNext = true;
+        if (!more)
+            updateNotifiers(); // re-armed if reading is (again) wanted
+        return;
+    }
+    QByteArray data;
+    if (result > 0) {
+        if (bytes && followed) { // more of this wake-up comes next: one `received` for all
+            m_io->gathered.append(bytes, result);
+            return;
+        }
+        if (bytes && !m_io->gathered.isEmpty()) { // the last piece of a gathered wake-up
+            m_io->gathered.append(bytes, result);
+            data = std::exchange(m_io->gathered, QByteArray());
+            result = int(data.size());
+        } else if (bytes) { // a buffer of the loop's ring, lent for this call only
+            data = QByteArray(bytes, result);
+        } else if (m_io->multishot) { // the plain recv after -ENOBUFS: its buffer goes
+            data = QByteArray(m_io->recvBuffer.constData(), result);
+            m_io->recvBuffer = QByteArray();
+            m_io->plainNext = false;
+        } else if (result >= kKeepReadBuffer) { // as doRead: a large read travels in its buffer
+            data = std::exchange(m_io->recvBuffer, QByteArray());
+            data.truncate(result);
+        } else {
+            data = QByteArray(m_io->recvBuffer.constData(), result);
+        }
+    }
+    if ((!m_readEnabled && !m_lingering) || m_io->held()) {
+        // It completed after its cancel was asked (or behind bytes already held): kept, in
+        // order, until reading is enabled again; never delivered while disabled.
+        if (result > 0)
+            m_io->heldData += data;
+        else if (m_io->heldEnd == RingIo::kNoEnd)
+            m_io->heldEnd = result;
+        if (!more)
+            updateNotifiers();
+        return;
+    }
+    handleReceived(data, result);
+}
+
+void SocketStream::onCancelDone(int result)
+{
+    // Not found although the recv has not reported its end (and was not re-armed since): ask
+    // again, so that a disabled socket can never go on receiving into the held bytes. A recv
+    // that ended meanwhile has its final completion ahead of this one, so this is a guard.
+    if (result == -ENOENT && m_io->recvArmed && m_io->cancelAsked) {
+        m_io->cancelAsked = false;
+        updateNotifiers();
+    }
+}
+
+void SocketStream::deliverHeld()
+{
+    if (!m_io)
+        return;
+    m_io->heldQueued = false;
+    if (!m_io->held() || m_phase != Phase::Connected || !(m_readEnabled || m_lingering))
+        return;
+    const QByteArray data = std::exchange(m_io->heldData, QByteArray());
+    const int end = std::exchange(m_io->heldEnd, RingIo::kNoEnd);
+    if (!data.isEmpty()) {
+        QPointer<SocketStream> self(this);
+        handleReceived(data, int(data.size()));
+        if (end == RingIo::kNoEnd || !self || m_phase != Phase::Connected || !m_io)
+            return;
+        if (!m_readEnabled && !m_lingering) { // disabled again by the bytes: the end waits
+            m_io->heldEnd = end;
+            return;
+        }
+    }
+    if (end != RingIo::kNoEnd)
+        handleReceived(QByteArray(), end);
+}
+
+void SocketStream::handleReceived(const QByteArray& data, int result)
+{
+    const bool eof = result == 0;
+    const int error = result < 0 ? -result : 0;
+    if (m_lingering) { // closed by us: input is dropped until the peer's FIN
+        if (eof || error) {
+            closeDescriptor();
+            emit finished();
+        } else {
+            updateNotifiers();
+        }
+        return;
+    }
+    QPointer<SocketStream> self(this);
+    if (result > 0) {
+        emit received(data);
+        if (self && m_phase == Phase::Connected)
+            updateNotifiers(); // the next recv, unless reading was disabled meanwhile
+        return;
+    }
+    if (error) {
+        fail(error);
+        return;
+    }
+    m_peerEof = true;
+    updateNotifiers();
+    emit readClosed();
+    if (!self || m_phase != Phase::Connected)
+        return;
+    if (m_shutdownDone && m_out.empty()) {
+        closeDescriptor();
+        emit finished();
+    }
+}
+
+void SocketStream::onSendDone(int result)
+{
+#ifdef __linux__
+    for (QByteArray& chunk : m_io->sendChunks)
+        chunk = QByteArray();
+#endif
+    if (m_phase != Phase::Connected)
+        return;
+    if (result == -ECANCELED || result == -EINTR || result == -EAGAIN) {
+        updateNotifiers(); // sent again
+        return;
+    }
+    if (result < 0) {
+        fail(-result);
+        return;
+    }
+    qint64 left = result;
+    while (left > 0 && !m_out.empty()) {
+        const qint64 take = qMin<qint64>(left, m_out.front().size() - m_frontOffset);
+        left -= take;
+        m_pending -= take;
+        m_frontOffset += take;
+        if (m_frontOffset == m_out.front().size()) {
+            m_out.pop_front();
+            m_frontOffset = 0;
+        }
+    }
+    updateNotifiers(); // a partial send continues, more queued data goes next
+    QPointer<SocketStream> self(this);
+    if (result > 0)
+        emit written(m_pending);
+    if (self && m_phase == Phase::Connected && m_out.empty())
+        afterFlush();
 }
 
 } // namespace spyglass

@@ -22,6 +22,18 @@
 // - `finished` fires once, whenever the descriptor ends up closed (any path).
 // Signals may be emitted from inside `write`/`abort` (an immediate send error); receivers must
 // tolerate that (ConnectionHandler queues every event it derives from them).
+//
+// io_uring (the default, SPYGLASS_IO_URING=0: off; docs/io_uring.md): when the thread's dispatcher
+// has an IoUringLoop, a connected socket has no notifiers. While reading is enabled (or lingering)
+// one multishot recv takes bytes into the loop's provided-buffer ring; they are copied out at once
+// and the pieces of one wake-up are passed on in one `received`. The ring holds kMaxReadPerWakeup
+// bytes, so a turn takes at most that from the kernel. Disabling reading cancels the recv;
+// what completes anyway (before the cancel reached the kernel) is held, in order, and
+// delivered (queued) once reading is enabled again, so the overshoot is at most one turn's
+// kMaxReadPerWakeup, as above. Without a buffer ring (the kernel refused it) one plain recv
+// into the socket's own buffer is armed instead. The front of the write queue goes out as
+// one send in flight; `written` comes from its completion, never from inside `write`.
+// Connecting stays on the notifier path.
 
 #include "flow/connection.h"
 
@@ -125,6 +137,17 @@ private:
     void makeNotifiers();
     void dropNotifiers();
     void fillAddresses();
+    // io_uring path (m_io set): see the comment at the top.
+    struct RingIo;
+    void attachRing();
+    void detachRing();
+    void armRecv();
+    void startSend();
+    void onRecvDone(int result, const char* bytes, bool more, bool followed);
+    void onSendDone(int result);
+    void onCancelDone(int result);
+    void handleReceived(const QByteArray& data, int result);
+    void deliverHeld();
     // Outgoing sockets are listed in OwnConnections while their descriptor is open.
     void rememberOwnAddress(qintptr fd);
     void forgetOwnAddress();
@@ -134,6 +157,7 @@ private:
     QSocketNotifier* m_readNotifier = nullptr;
     QSocketNotifier* m_writeNotifier = nullptr;
     QTimer* m_timer = nullptr; // connect timeout, then linger timeout
+    RingIo* m_io = nullptr;    // io_uring state (buffers live until their completions)
 
     std::deque<QByteArray> m_out;
     qint64 m_frontOffset = 0;

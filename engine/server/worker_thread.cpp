@@ -78,6 +78,11 @@ void WorkerThread::stop()
                 const auto handlers =
                     home->findChildren<ConnectionHandler*>(Qt::FindDirectChildrenOnly);
                 qDeleteAll(handlers);
+                // Whatever else lives in the worker (objects of run() jobs) ends here too, in
+                // its own thread while its dispatcher exists: a SocketStream on the io_uring
+                // path must hand its in-flight buffers to the loop before the loop goes.
+                while (!home->children().isEmpty())
+                    delete home->children().constFirst();
             },
             Qt::BlockingQueuedConnection);
         m_thread.quit();

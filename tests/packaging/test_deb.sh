@@ -45,6 +45,10 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libqt6core6 libqt6widgets6 libssl3 libnghttp2-14; do
     [[ $depends == *"$lib "* ]] || fail "Depends lacks $lib (shlibdeps): $depends"
 done
+# Built with the io_uring path (engine/CMakeLists.txt found liburing): its runtime library.
+if grep -qx 'LIBURING_FOUND:INTERNAL=1' "$build/CMakeCache.txt"; then
+    [[ $depends == *"liburing2 "* ]] || fail "Depends lacks liburing2 (shlibdeps): $depends"
+fi
 
 echo "== dpkg-deb -x"
 root=$tmp/root

@@ -48,4 +48,9 @@ rpm -qp --requires "$pkg" 2>/dev/null >"$tmp/requires"
 for lib in libQt6Core.so.6 libQt6Widgets.so.6 libssl.so.3 libnghttp2.so.14; do
     grep -q "^$lib" "$tmp/requires" || fail "Requires lacks $lib: $(tr '\n' ' ' <"$tmp/requires")"
 done
+# Built with the io_uring path (engine/CMakeLists.txt found liburing): its runtime library.
+if grep -qx 'LIBURING_FOUND:INTERNAL=1' "$build/CMakeCache.txt"; then
+    grep -q "^liburing.so.2" "$tmp/requires" ||
+        fail "Requires lacks liburing.so.2: $(tr '\n' ' ' <"$tmp/requires")"
+fi
 echo "PASS"
