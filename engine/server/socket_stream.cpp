@@ -935,8 +935,8 @@ void SocketStream::armRecv()
         m_io->loop->prepareRecvMultishot(&m_io->recvOp, int(m_fd));
         return;
     }
-    const qint64 size = m_io->multishot && !m_io->streaming ? qint64(IoUringLoop::kBufferSize)
-                                                            : kReadBuffer;
+    const qint64 size =
+        m_io->multishot && !m_io->streaming ? qint64(IoUringLoop::kBufferSize) : kReadBuffer;
     if (m_io->recvBuffer.size() != size)
         m_io->recvBuffer = QByteArray(size, Qt::Uninitialized);
     m_io->loop->prepareRecv(&m_io->recvOp, int(m_fd), m_io->recvBuffer.data(), unsigned(size));
@@ -995,11 +995,13 @@ void SocketStream::onRecvDone(int result, const char* bytes, bool more, bool fol
             data = std::exchange(m_io->recvBuffer, QByteArray()); // travels upward uncopied
             data.truncate(result);
             m_io->plainNext = false;
-        } else if (m_io->multishot) { // the plain recv after -ENOBUFS, or a stream's short
-            data = QByteArray(m_io->recvBuffer.constData(), result); // one: its buffer goes
+        } else if (m_io->multishot) {
+            // The plain recv after -ENOBUFS, or a stream's short one: its buffer goes, and the
+            // multishot comes back.
+            data = QByteArray(m_io->recvBuffer.constData(), result);
             m_io->recvBuffer = QByteArray();
             m_io->plainNext = false;
-            m_io->streaming = false; // the multishot again
+            m_io->streaming = false;
         } else if (result >= kKeepReadBuffer) { // as doRead: a large read travels in its buffer
             data = std::exchange(m_io->recvBuffer, QByteArray());
             data.truncate(result);
@@ -1007,8 +1009,8 @@ void SocketStream::onRecvDone(int result, const char* bytes, bool more, bool fol
             data = QByteArray(m_io->recvBuffer.constData(), result);
         }
     }
-    if (bytes && more && data.size() >= kStreamingRead && !m_io->streaming
-        && !m_io->cancelAsked && !m_io->cancelInFlight) {
+    if (bytes && more && data.size() >= kStreamingRead && !m_io->streaming && !m_io->cancelAsked &&
+        !m_io->cancelInFlight) {
         // A bulk transfer: take the multishot back; its last completion (-ECANCELED) re-arms
         // the socket's recv as a plain one into its own buffer (armRecv). Bytes that complete
         // before the cancel come through here as usual, in order.

@@ -439,8 +439,8 @@ private slots:
         auto writeAll = [&](const QByteArray& b) {
             qint64 off = 0;
             while (off < b.size()) {
-                const ssize_t n = ::write(pair.fds[1], b.constData() + off,
-                                          std::size_t(b.size() - off));
+                const ssize_t n =
+                    ::write(pair.fds[1], b.constData() + off, std::size_t(b.size() - off));
                 if (n > 0)
                     off += n;
                 else
