@@ -42,6 +42,9 @@ constexpr qint64 kReadBuffer = SocketStream::kMaxReadPerWakeup - 64;
 // A read at least this large keeps the buffer it landed in (its unused tail, at most three
 // quarters, travels with it until it is written); a smaller one is copied out.
 constexpr qint64 kKeepReadBuffer = kReadBuffer / 4;
+// io_uring: a wake-up that gathered this much from the buffer ring marks a bulk transfer, whose
+// reads then go to one plain recv of kReadBuffer (SocketStream::RingIo::streaming).
+constexpr qint64 kStreamingRead = 64 * 1024;
 
 #ifdef Q_OS_WIN
 using SockLen = int;
@@ -300,6 +303,11 @@ struct SocketStream::RingIo final : IoUringLoop::Client
     const bool multishot;
     // The ring ran dry (-ENOBUFS): the next recv is a plain one into `recvBuffer`, freed after.
     bool plainNext = false;
+    // A bulk transfer (one wake-up gathered >= kStreamingRead): the multishot is cancelled and
+    // each recv is one plain recv of up to kReadBuffer into `recvBuffer`, whose bytes travel
+    // upward uncopied, as the epoll path's; a recv below kKeepReadBuffer ends it (the buffer
+    // is freed, the multishot comes back), so a socket that goes quiet pins no large buffer.
+    bool streaming = false;
     QByteArray recvBuffer;
     // The pieces of one wake-up gathered so far (the next completion is more of them).
     QByteArray gathered;
@@ -914,15 +922,21 @@ void SocketStream::detachRing()
     io->loop->retire(io); // deleted when the last completion arrives
 }
 
+bool SocketStream::readsInBulk() const
+{
+    return m_io && m_io->streaming;
+}
+
 void SocketStream::armRecv()
 {
     m_io->recvArmed = true;
     m_io->cancelAsked = false;
-    if (m_io->multishot && !m_io->plainNext) {
+    if (m_io->multishot && !m_io->plainNext && !m_io->streaming) {
         m_io->loop->prepareRecvMultishot(&m_io->recvOp, int(m_fd));
         return;
     }
-    const qint64 size = m_io->multishot ? qint64(IoUringLoop::kBufferSize) : kReadBuffer;
+    const qint64 size =
+        m_io->multishot && !m_io->streaming ? qint64(IoUringLoop::kBufferSize) : kReadBuffer;
     if (m_io->recvBuffer.size() != size)
         m_io->recvBuffer = QByteArray(size, Qt::Uninitialized);
     m_io->loop->prepareRecv(&m_io->recvOp, int(m_fd), m_io->recvBuffer.data(), unsigned(size));
@@ -959,6 +973,8 @@ void SocketStream::onRecvDone(int result, const char* bytes, bool more, bool fol
         // next recv is a plain one so that a dry ring can never make the loop spin.
         if (result == -ENOBUFS)
             m_io->plainNext = true;
+        if (result == -ECANCELED && m_io->streaming && !more)
+            m_io->recvBuffer = QByteArray(); // back-pressure: no large buffer while disabled
         if (!more)
             updateNotifiers(); // re-armed if reading is (again) wanted
         return;
@@ -975,16 +991,33 @@ void SocketStream::onRecvDone(int result, const char* bytes, bool more, bool fol
             result = int(data.size());
         } else if (bytes) { // a buffer of the loop's ring, lent for this call only
             data = QByteArray(bytes, result);
-        } else if (m_io->multishot) { // the plain recv after -ENOBUFS: its buffer goes
+        } else if (m_io->multishot && m_io->streaming && result >= kKeepReadBuffer) {
+            data = std::exchange(m_io->recvBuffer, QByteArray()); // travels upward uncopied
+            data.truncate(result);
+            m_io->plainNext = false;
+        } else if (m_io->multishot) {
+            // The plain recv after -ENOBUFS, or a stream's short one: its buffer goes, and the
+            // multishot comes back.
             data = QByteArray(m_io->recvBuffer.constData(), result);
             m_io->recvBuffer = QByteArray();
             m_io->plainNext = false;
+            m_io->streaming = false;
         } else if (result >= kKeepReadBuffer) { // as doRead: a large read travels in its buffer
             data = std::exchange(m_io->recvBuffer, QByteArray());
             data.truncate(result);
         } else {
             data = QByteArray(m_io->recvBuffer.constData(), result);
         }
+    }
+    if (bytes && more && data.size() >= kStreamingRead && !m_io->streaming && !m_io->cancelAsked &&
+        !m_io->cancelInFlight) {
+        // A bulk transfer: take the multishot back; its last completion (-ECANCELED) re-arms
+        // the socket's recv as a plain one into its own buffer (armRecv). Bytes that complete
+        // before the cancel come through here as usual, in order.
+        m_io->streaming = true;
+        m_io->cancelAsked = true;
+        m_io->cancelInFlight = true;
+        m_io->loop->prepareCancel(&m_io->recvOp, &m_io->cancelOp);
     }
     if ((!m_readEnabled && !m_lingering) || m_io->held()) {
         // It completed after its cancel was asked (or behind bytes already held): kept, in

@@ -30,7 +30,10 @@
 // bytes, so a turn takes at most that from the kernel. Disabling reading cancels the recv;
 // what completes anyway (before the cancel reached the kernel) is held, in order, and
 // delivered (queued) once reading is enabled again, so the overshoot is at most one turn's
-// kMaxReadPerWakeup, as above. Without a buffer ring (the kernel refused it) one plain recv
+// kMaxReadPerWakeup, as above. A bulk transfer (one wake-up gathered >= 64 KiB) switches to one
+// plain recv of up to kMaxReadPerWakeup into the socket's own buffer, which travels upward
+// uncopied as on the epoll path, until a recv returns less than a quarter of it (then the
+// multishot again, the buffer freed). Without a buffer ring (the kernel refused it) one plain recv
 // into the socket's own buffer is armed instead. The front of the write queue goes out as
 // one send in flight; `written` comes from its completion, never from inside `write`.
 // Connecting stays on the notifier path.
@@ -94,6 +97,11 @@ public:
     // that was not redirected but is tracked, that is our own address. False with `error`
     // when netfilter knows nothing of it, and always on other systems.
     bool originalDestination(Address* out, QString* error) const;
+
+    // io_uring path: whether the socket reads a bulk transfer through one plain recv into its
+    // own buffer (streaming) rather than the multishot recv into the loop's buffer ring.
+    // False on the epoll path. For tests and diagnostics.
+    bool readsInBulk() const;
 
     // "1.2.3.4" for an IPv4-mapped IPv6 address, else the usual text, never brackets.
     static QByteArray hostText(const QHostAddress& address);

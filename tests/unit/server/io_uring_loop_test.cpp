@@ -419,6 +419,66 @@ private slots:
         QCOMPARE(got.constFirst(), sent);
     }
 
+    void bulkSwitchesToPlainRecvAndBack()
+    {
+        // 1 MiB waiting before the multishot recv arrives: the first wake-up gathers the whole
+        // buffer ring (>= 64 KiB), so the stream goes over to one plain recv of up to 256 KiB
+        // into its own buffer. Then small pieces, one at a time: the first plain recv that
+        // takes less than a quarter of its buffer brings the multishot back. Then bulk again.
+        // Every byte arrives, in order, none twice.
+        SocketPair pair;
+        int sndbuf = 4 * 1024 * 1024;
+        ::setsockopt(pair.fds[1], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+        QByteArray sent;
+        auto makeBlock = [&](int size) {
+            QByteArray b(size, Qt::Uninitialized);
+            for (int i = 0; i < size; ++i)
+                b[i] = char('a' + (sent.size() + i) % 23);
+            return b;
+        };
+        auto writeAll = [&](const QByteArray& b) {
+            qint64 off = 0;
+            while (off < b.size()) {
+                const ssize_t n =
+                    ::write(pair.fds[1], b.constData() + off, std::size_t(b.size() - off));
+                if (n > 0)
+                    off += n;
+                else
+                    QTest::qWait(1);
+            }
+            sent += b;
+        };
+        writeAll(makeBlock(1024 * 1024));
+        SocketStream stream;
+        QByteArray got;
+        bool sawBulk = false;
+        connect(&stream, &SocketStream::received, [&](const QByteArray& d) {
+            got += d;
+            sawBulk = sawBulk || stream.readsInBulk();
+        });
+        QVERIFY(stream.adopt(pair.release(0), nullptr));
+        QTRY_COMPARE(got.size(), sent.size());
+        QVERIFY(sawBulk);
+        for (int i = 0; i < 3; ++i) {
+            writeAll(makeBlock(100));
+            QTRY_COMPARE(got.size(), sent.size());
+        }
+        QVERIFY(!stream.readsInBulk()); // a short read: the multishot again
+        QCOMPARE(got, sent);
+        sawBulk = false;
+        writeAll(makeBlock(2 * 1024 * 1024));
+        QTRY_COMPARE_WITH_TIMEOUT(got.size(), sent.size(), 10000);
+        QVERIFY(sawBulk);
+        writeAll(makeBlock(10));
+        QTRY_COMPARE(got.size(), sent.size());
+        QCOMPARE(got, sent);
+        QCOMPARE(::shutdown(pair.fds[1], SHUT_WR), 0);
+        bool closed = false;
+        connect(&stream, &SocketStream::readClosed, [&] { closed = true; });
+        QTRY_VERIFY(closed);
+        QCOMPARE(got, sent);
+    }
+
     void halfCloseBothWays()
     {
         SocketPair pair;
