@@ -731,17 +731,8 @@ void SocketStream::doRead()
         fail(error);
         return;
     }
-    if (eof) {
-        m_peerEof = true;
-        updateNotifiers();
-        emit readClosed();
-        if (!self || m_phase != Phase::Connected)
-            return;
-        if (m_shutdownDone && m_out.empty()) {
-            closeDescriptor();
-            emit finished();
-        }
-    }
+    if (eof)
+        peerClosed();
 }
 
 void SocketStream::write(const QByteArray& data)
@@ -1091,6 +1082,14 @@ void SocketStream::handleReceived(const QByteArray& data, int result)
         fail(error);
         return;
     }
+    peerClosed();
+}
+
+// The peer's FIN, on either path: no more reads; a stream whose own side is shut down too and
+// whose output is written is finished.
+void SocketStream::peerClosed()
+{
+    QPointer<SocketStream> self(this);
     m_peerEof = true;
     updateNotifiers();
     emit readClosed();

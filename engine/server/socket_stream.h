@@ -137,6 +137,7 @@ private:
     void onReadable();
     void onWritable();
     void doRead();
+    void peerClosed();
     void doWrite();
     void afterFlush();
     void closeDescriptor();
