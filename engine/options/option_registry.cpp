@@ -464,6 +464,12 @@ std::vector<OptionSpec> makeAll()
                            "Byte size limit of HTTP request and response bodies. Understands "
                            "k/m/g suffixes, i.e. 3m for 3 megabytes. Empty: no limit."));
     v.push_back(boolOption("http2", &Options::http2, "Enable/disable HTTP/2 support."));
+    v.push_back(boolOption(
+        "http2_for_http1_clients", &Options::http2ForHttp1Clients,
+        "Offer HTTP/2 to the server also when the client offers only HTTP/1.1, and translate "
+        "between them. This lets HTTP/1.1 clients reach HTTP/2-only servers, but a server that "
+        "speaks both then sees HTTP/2 instead of the client's HTTP/1.1. Off: the server is "
+        "offered the client's own HTTP versions."));
     v.push_back(intOption("http2_ping_keepalive", &Options::http2PingKeepalive, 0, 86400,
                           "Send a PING frame if an HTTP/2 connection is idle for more than the "
                           "specified number of seconds to prevent the remote site from closing "

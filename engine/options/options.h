@@ -46,6 +46,8 @@ struct Options
     std::optional<qint64> streamLargeBodies = 10 * 1024 * 1024;
     std::optional<qint64> bodySizeLimit;
     bool http2 = true;
+    // Also offer h2 upstream when the client offers only http/1.1 (mitmproxy: never).
+    bool http2ForHttp1Clients = false;
     int http2PingKeepalive = 58;    // seconds of HTTP/2 idleness before a PING; 0 = never
     qint64 maxHeadSize = 64 * 1024; // request/response head limit, bytes
 

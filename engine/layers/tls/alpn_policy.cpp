@@ -18,9 +18,13 @@ QList<QByteArray> upstreamAlpnOffers(const Options& options, const QList<QByteAr
         if (!p.isEmpty() && !offers.contains(p))
             offers.append(p);
     }
-    // The proxy translates between the two HTTP versions, so an offer of either one goes
-    // upstream as an offer of both: the server may speak whichever it can.
-    if (options.http2 && offers.contains(kHttp11) && !offers.contains(kH2))
+    // The proxy translates between the two HTTP versions. An offer of h2 goes upstream with
+    // http/1.1 appended: a server that speaks h2 still chooses it, one that does not is reachable.
+    // Appending h2 to an offer of http/1.1 would make every server that speaks both switch the
+    // client's exchange to HTTP/2, so that is left to `http2_for_http1_clients` (mitmproxy also
+    // keeps the client's version, for what the server sees: header case, Connection, cookies).
+    if (options.http2 && options.http2ForHttp1Clients && offers.contains(kHttp11) &&
+        !offers.contains(kH2))
         offers.append(kH2);
     if (options.http2 && offers.contains(kH2) && !offers.contains(kHttp11))
         offers.append(kHttp11);

@@ -5,9 +5,10 @@
 // The upstream is offered what the client offered (minus "h2" when `http2` is off). The
 // client is answered with the server's choice, except that the proxy translates between
 // HTTP/1.1 and HTTP/2: a client that offered "h2" gets HTTP/2 even from a server that speaks
-// only HTTP/1.1, and an offer of either version goes upstream with the other appended, so
-// that servers speaking only one of them are reachable by clients speaking the other. Each exchange
-// is still one flow that records both versions.
+// only HTTP/1.1 (its offer goes upstream with "http/1.1" appended). A client that offered only
+// "http/1.1" keeps HTTP/1.1 upstream, as in mitmproxy, so the server sees the client's version;
+// with `http2_for_http1_clients` its offer goes upstream with "h2" appended, which lets it
+// reach HTTP/2-only servers. Each exchange is still one flow that records both versions.
 
 #include <QByteArray>
 #include <QList>
@@ -20,7 +21,8 @@ namespace spyglass::layers::tls {
 
 // The ALPN offer for the upstream handshake, from the client's offer, in the client's order
 // (duplicates and empty names dropped). "h2" is dropped when `options.http2` is false;
-// otherwise "h2" and "http/1.1" each bring the other along.
+// otherwise "h2" brings "http/1.1" along, and "http/1.1" brings "h2" along only with
+// `options.http2ForHttp1Clients`.
 QList<QByteArray> upstreamAlpnOffers(const Options& options, const QList<QByteArray>& clientOffers);
 
 // What to answer the client, given what the server selected (empty: no ALPN):

@@ -25,16 +25,25 @@ void AlpnPolicyTest::upstreamOffer()
              (QList<QByteArray>{"h2", "http/1.1"}));
     // An HTTP/2 client may still reach an HTTP/1.1-only server.
     QCOMPARE(upstreamAlpnOffers(options, {"h2"}), (QList<QByteArray>{"h2", "http/1.1"}));
-    // An HTTP/1.1 client may still reach an HTTP/2-only server.
+    // An HTTP/1.1 client keeps HTTP/1.1 upstream (a server that speaks both would choose h2).
+    QCOMPARE(upstreamAlpnOffers(options, {"http/1.1"}), QList<QByteArray>{"http/1.1"});
+    QCOMPARE(upstreamAlpnOffers(options, {"http/1.1", "http/1.0", "http/1.1"}),
+             (QList<QByteArray>{"http/1.1", "http/1.0"}));
+    QCOMPARE(upstreamAlpnOffers(options, {"acme-tls/1", ""}), QList<QByteArray>{"acme-tls/1"});
+    QCOMPARE(upstreamAlpnOffers(options, {}), QList<QByteArray>{});
+    // Asked to, it may reach an HTTP/2-only server too.
+    options.http2ForHttp1Clients = true;
     QCOMPARE(upstreamAlpnOffers(options, {"http/1.1"}), (QList<QByteArray>{"http/1.1", "h2"}));
     QCOMPARE(upstreamAlpnOffers(options, {"http/1.1", "http/1.0", "http/1.1"}),
              (QList<QByteArray>{"http/1.1", "http/1.0", "h2"}));
-    QCOMPARE(upstreamAlpnOffers(options, {"acme-tls/1", ""}), QList<QByteArray>{"acme-tls/1"});
-    QCOMPARE(upstreamAlpnOffers(options, {}), QList<QByteArray>{});
+    QCOMPARE(upstreamAlpnOffers(options, {"h2"}), (QList<QByteArray>{"h2", "http/1.1"}));
+    QCOMPARE(upstreamAlpnOffers(options, {"acme-tls/1"}), QList<QByteArray>{"acme-tls/1"});
     options.http2 = false;
     QCOMPARE(upstreamAlpnOffers(options, {"h2", "http/1.1"}), QList<QByteArray>{"http/1.1"});
     QCOMPARE(upstreamAlpnOffers(options, {"http/1.1"}), QList<QByteArray>{"http/1.1"});
     QCOMPARE(upstreamAlpnOffers(options, {"h2"}), QList<QByteArray>{});
+    // Without HTTP/2 there is nothing to translate to.
+    QCOMPARE(upstreamAlpnOffers(options, {"http/1.1"}), QList<QByteArray>{"http/1.1"});
 }
 
 void AlpnPolicyTest::clientAnswer()
