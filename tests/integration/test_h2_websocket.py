@@ -12,7 +12,9 @@ dump line and the HAR's _webSocketMessages; an upgrade the origin refuses (403 r
 client, recorded as an ordinary flow); with --set websocket=false the setting is not sent.
 Against an HTTP/2 origin without RFC 8441 the WebSocket gets an HTTP/1.1 connection of its
 own. Against an HTTP/2-only origin that enables RFC 8441 (python-h2): the extended CONNECT goes
-upstream as it came, and an HTTP/1.1 client's upgrade (websockets) is translated into one."""
+upstream as it came, and (with http2_for_http1_clients) an HTTP/1.1 client's upgrade
+(websockets) is translated into one. Without that option an HTTP/1.1 client's connection to
+an origin speaking both versions stays HTTP/1.1 upstream."""
 
 import asyncio
 import base64
@@ -515,20 +517,16 @@ def h2_websocket_to_an_rfc8441_origin(env):
         origin.stop()
 
 
-@case(mitmdump_gap="no WebSocket over HTTP/2 (mitmproxy issue #4607)")
-def h1_websocket_to_an_rfc8441_origin(env):
-    """The reverse: an HTTP/1.1 client (websockets) reaches an HTTP/2-only origin."""
-    need_websockets()
-    p = env.new_proxy(env.trust_test_ca)
-    origin = H2WebSocketOrigin((env.ca.leaf_pem, env.ca.leaf_key))
-
+def h1_websocket_echo(p, port, path):
+    """An HTTP/1.1 WebSocket client (websockets, TLS with ALPN http/1.1 only) through a
+    CONNECT tunnel of proxy p to localhost:port: sends "hello", returns what came back."""
     async def talk():
-        sock = T.tunnel(p.port, "localhost", origin.port)
+        sock = T.tunnel(p.port, "localhost", port)
         sock.setblocking(False)
         ctx = ssl.create_default_context(cafile=p.ca_file)
         ctx.set_alpn_protocols(["http/1.1"])
         ws = await asyncio.wait_for(websockets.connect(
-            f"wss://localhost:{origin.port}/h1chat", sock=sock, ssl=ctx,
+            f"wss://localhost:{port}{path}", sock=sock, ssl=ctx,
             server_hostname="localhost", compression=None, open_timeout=TIMEOUT,
             close_timeout=TIMEOUT), TIMEOUT)
         try:
@@ -539,8 +537,18 @@ def h1_websocket_to_an_rfc8441_origin(env):
             await ws.close()
         return echoed
 
+    return asyncio.run(talk())
+
+
+@case(mitmdump_gap="no WebSocket over HTTP/2 (mitmproxy issue #4607)")
+def h1_websocket_to_an_rfc8441_origin(env):
+    """The reverse: an HTTP/1.1 client (websockets) reaches an HTTP/2-only origin, when
+    http2_for_http1_clients lets the proxy offer h2 for it."""
+    need_websockets()
+    p = env.new_proxy(env.trust_test_ca + ["--set", "http2_for_http1_clients=true"])
+    origin = H2WebSocketOrigin((env.ca.leaf_pem, env.ca.leaf_key))
     try:
-        check_eq(asyncio.run(talk()), "hello", "echoed text")
+        check_eq(h1_websocket_echo(p, origin.port, "/h1chat"), "hello", "echoed text")
         check_eq(origin.requests[0].get(":protocol"), "websocket", "what the origin got")
         p.wait_for_stdout(r"GET https://localhost:\d+/h1chat HTTP/1\.1 -> 101 .*websocket "
                           r"2 messages, closed by client 1000", timeout=TIMEOUT)
@@ -649,6 +657,39 @@ def h2_websocket_falls_back_to_http1(env):
         check_eq(origin.received, ["hello"], "what the origin's WebSocket got")
         line = wait_ws_line(p, f"https://localhost:{origin.port}/fallback")
         check_eq(line.group("count"), "2", "messages on the dump line")
+    finally:
+        origin.stop()
+
+
+@case
+def h1_client_keeps_http1_upstream(env):
+    """An HTTP/1.1 client (ALPN http/1.1 only) to an origin that speaks both versions: the
+    origin is offered the client's version only (as by mitmproxy), so it sees HTTP/1.1."""
+    need_websockets()
+    import websockets.http11  # noqa: F401
+    p = env.new_proxy(env.trust_test_ca)
+    origin = DualOrigin((env.ca.leaf_pem, env.ca.leaf_key))
+    try:
+        check_eq(h1_websocket_echo(p, origin.port, "/keep"), "hello", "echoed text")
+        check_eq(origin.alpns, ["http/1.1"], "ALPN of the origin's connections")
+        check_eq(origin.received, ["hello"], "what the origin's WebSocket got")
+    finally:
+        origin.stop()
+
+
+@case(spyglass_only=True)
+def h1_client_to_http2_when_asked(env):
+    """With http2_for_http1_clients the same client's offer goes upstream with h2, and the
+    origin chooses it; its WebSocket, which that origin does not carry over HTTP/2, gets an
+    HTTP/1.1 connection of its own."""
+    need_websockets()
+    import websockets.http11  # noqa: F401
+    p = env.new_proxy(env.trust_test_ca + ["--set", "http2_for_http1_clients=true"])
+    origin = DualOrigin((env.ca.leaf_pem, env.ca.leaf_key))
+    try:
+        check_eq(h1_websocket_echo(p, origin.port, "/asked"), "hello", "echoed text")
+        check_eq(sorted(origin.alpns), ["h2", "http/1.1"], "ALPN of the origin's connections")
+        check_eq(origin.received, ["hello"], "what the origin's WebSocket got")
     finally:
         origin.stop()
 

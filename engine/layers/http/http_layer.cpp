@@ -918,8 +918,17 @@ void HttpLayer::startTunnel(ConnectionPtr server, HttpFlowPtr websocketFlow)
     Context child = m_context;
     child.server = server;
     QByteArray serverRest;
-    if (ServerConn* sc = findServer(server); sc && sc->codec && sc->codec->isHandedOver())
-        serverRest = sc->codec->takeUnparsed();
+    // A connection whose TLS this layer hosts (one a stream asked for, an HTTP/1.1 connection
+    // of a WebSocket's own) keeps its TLS session: that layer goes on above the tunnel's.
+    std::unique_ptr<tls::ServerTlsLayer> hostedTls;
+    if (ServerConn* sc = findServer(server)) {
+        if (sc->codec && sc->codec->isHandedOver())
+            serverRest = sc->codec->takeUnparsed();
+        if (sc->tls) {
+            hostedTls.reset(static_cast<tls::ServerTlsLayer*>(sc->tls.release()));
+            sc->inbox = nullptr;
+        }
+    }
     // The tunnel's server connection now belongs to the child stack.
     std::erase_if(m_servers, [&](const auto& sc) { return sc->conn == server; });
     for (auto& sc : m_servers)
@@ -927,16 +936,31 @@ void HttpLayer::startTunnel(ConnectionPtr server, HttpFlowPtr websocketFlow)
             m_out.push_back(CloseConnection{sc->conn, false});
     m_servers.clear();
     m_waiting.clear();
+    std::unique_ptr<Layer> inner;
     if (websocketFlow)
-        m_tunnel = std::make_unique<WebSocketLayer>(child, std::move(websocketFlow));
+        inner = std::make_unique<WebSocketLayer>(child, std::move(websocketFlow));
     else
-        m_tunnel = std::make_unique<NextLayer>(child);
+        inner = std::make_unique<NextLayer>(child);
+    Layer* innerLayer = inner.get();
+    if (hostedTls) {
+        hostedTls->replaceChild(std::move(inner));
+        m_tunnel = std::move(hostedTls);
+    } else {
+        m_tunnel = std::move(inner);
+    }
     const QByteArray rest = m_clientCodec->takeUnparsed();
     forwardToTunnel(Start{});
     if (!rest.isEmpty())
         forwardToTunnel(DataReceived{m_context.client, rest});
-    if (!serverRest.isEmpty())
-        forwardToTunnel(DataReceived{server, serverRest});
+    if (!serverRest.isEmpty()) {
+        // Already decrypted: past the TLS layer, if there is one, straight to the tunnel's.
+        const Event data = DataReceived{server, serverRest};
+        if (innerLayer == m_tunnel.get())
+            forwardToTunnel(data);
+        else
+            append(m_out, static_cast<tls::ServerTlsLayer&>(*m_tunnel).fromChildCommands(
+                              innerLayer->handleEvent(data)));
+    }
     if (m_clientEof)
         forwardToTunnel(ConnectionClosed{m_context.client});
 }

@@ -627,10 +627,11 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
         m_protocol = "websocket";
         m_reverseUpgrade = true;
     }
-    if (!m_protocol.isEmpty() && m_layer.serverIsHttp2(conn) &&
+    if ((!m_protocol.isEmpty() || http1Upgrade) && m_layer.serverIsHttp2(conn) &&
         !m_layer.serverSupportsExtendedConnect(conn)) {
-        // No RFC 8441 there (its SETTINGS said so): the WebSocket goes over
-        // an HTTP/1.1 connection of its own, as a browser would do without the proxy.
+        // No RFC 8441 there (its SETTINGS said so): the WebSocket goes over an HTTP/1.1
+        // connection of its own, as a browser would do without the proxy. That holds for an
+        // HTTP/1.1 client's upgrade too: as a plain HTTP/2 GET it would lose its Upgrade.
         m_server.reset();
         m_wait = Wait::Connection;
         m_layer.requestHttp1Server(*this, conn);

@@ -22,6 +22,11 @@ ServerTlsLayer::ServerTlsLayer(Context context, std::unique_ptr<Layer> child)
 
 ServerTlsLayer::~ServerTlsLayer() = default;
 
+void ServerTlsLayer::replaceChild(std::unique_ptr<Layer> child)
+{
+    m_child = std::move(child);
+}
+
 bool ServerTlsLayer::isTlsServer(const ConnectionPtr& connection) const
 {
     return connection && connection == m_context.server && m_state != State::Idle;

@@ -50,6 +50,9 @@ public:
     {
         return fromChild(std::move(commands));
     }
+    // Puts another layer below this one, keeping the TLS session (a hosted connection that a
+    // 101 turns into a tunnel: the tunnel's layer goes where the host's inbox was).
+    void replaceChild(std::unique_ptr<proxy::Layer> child);
 
 private:
     enum class State : quint8
