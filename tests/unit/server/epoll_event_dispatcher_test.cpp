@@ -5,6 +5,7 @@
 // exercise it too.
 
 #include "server/epoll_event_dispatcher.h"
+#include "socket_pair.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -20,37 +21,7 @@
 #include <unistd.h>
 
 using namespace spyglass;
-
-namespace {
-
-struct SocketPair
-{
-    int fds[2] = {-1, -1};
-    SocketPair() { ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds); }
-    ~SocketPair()
-    {
-        closeEnd(0);
-        closeEnd(1);
-    }
-    void closeEnd(int i)
-    {
-        if (fds[i] >= 0)
-            ::close(fds[i]);
-        fds[i] = -1;
-    }
-    void send(int i, const char* text) { QVERIFY(::write(fds[i], text, strlen(text)) > 0); }
-    QByteArray drain(int i)
-    {
-        QByteArray out;
-        char buf[256];
-        ssize_t n;
-        while ((n = ::read(fds[i], buf, sizeof buf)) > 0)
-            out.append(buf, n);
-        return out;
-    }
-};
-
-} // namespace
+using spyglass::test::SocketPair;
 
 class EpollEventDispatcherTest : public QObject
 {

@@ -7,6 +7,7 @@
 #include "server/epoll_event_dispatcher.h"
 #include "server/io_uring_loop.h"
 #include "server/socket_stream.h"
+#include "socket_pair.h"
 
 #include <QtTest>
 
@@ -18,21 +19,9 @@
 #include <unistd.h>
 
 using namespace spyglass;
+using spyglass::test::SocketPair;
 
 namespace {
-
-struct SocketPair
-{
-    int fds[2] = {-1, -1};
-    SocketPair() { ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds); }
-    ~SocketPair()
-    {
-        for (int fd : fds)
-            if (fd >= 0)
-                ::close(fd);
-    }
-    int release(int i) { return std::exchange(fds[i], -1); }
-};
 
 struct Recorder final : IoUringLoop::Request
 {
