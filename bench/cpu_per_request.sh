@@ -2,13 +2,15 @@
 # Proxy cost per request, measured so that a busy machine distorts it little: the CPU time
 # spyglass-dump spends (utime+stime of all its threads, /proc/PID/stat) over a fixed number
 # of requests, the system calls it makes per request (strace -c), or the user-space
-# instructions it executes per request (valgrind --tool=callgrind, deterministic). The load is
+# instructions it executes per request (valgrind --tool=callgrind, deterministic), or where its
+# cycles go (perf record: the top symbols by DSO, kernel and user). The load is
 # S1 (plain HTTP/1.1 keep-alive, GET /1k, 32 connections) or S2 (CONNECT + TLS interception)
 # from the shared harness's load generator against a local nginx, spyglass-dump recording
 # every flow as bench/run.sh runs it.
-#   bench/cpu_per_request.sh [--mode cpu|strace|callgrind] [--scenario S1|S2]
-#                            [--requests N] [--repeat R] [BINARY...]
-# SPYGLASS_CALLGRIND_KEEP=DIR keeps each callgrind profile there; SPYGLASS_DUMP_EXTRA adds
+#   bench/cpu_per_request.sh [--mode cpu|strace|callgrind|perf] [--scenario S1|S2]
+#                            [--requests N] [--conns C] [--repeat R] [BINARY...]
+# SPYGLASS_CALLGRIND_KEEP=DIR keeps each callgrind profile there (SPYGLASS_PERF_KEEP=DIR each
+# perf.data); SPYGLASS_DUMP_EXTRA adds
 # arguments to every spyglass-dump (e.g. "--set http2=false").
 # Several binaries are measured interleaved (A B A B ...), so that they share the machine's
 # conditions; each line gives the binary, the figure and the load average at the time.
@@ -16,19 +18,29 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 shared="${SPYGLASS_SHARED:-$root/../shared}/bench"
-mode=cpu scenario=S1 requests=20000 repeat=1 bins=()
+mode=cpu scenario=S1 requests=20000 conns=32 repeat=1 bins=()
 while [[ $# -gt 0 ]]; do
     case $1 in
     --mode) mode=$2; shift 2 ;;
     --scenario) scenario=$2; shift 2 ;;
     --requests) requests=$2; shift 2 ;;
+    --conns) conns=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     -*) echo "cpu_per_request.sh: unknown option $1" >&2; exit 2 ;;
     *) bins+=("$1"); shift ;;
     esac
 done
 [[ ${#bins[@]} -gt 0 ]] || bins=("$root/build/app/spyglass-dump")
-case $mode in cpu | strace | callgrind) ;; *) echo "cpu_per_request.sh: --mode cpu|strace|callgrind" >&2; exit 2 ;; esac
+case $mode in cpu | strace | callgrind | perf) ;; *) echo "cpu_per_request.sh: --mode cpu|strace|callgrind|perf" >&2; exit 2 ;; esac
+# valgrind follows no exec: a wrapper script would be profiled instead of spyglass-dump.
+if [[ $mode == callgrind ]]; then
+    for b in "${bins[@]}"; do
+        if head -c 2 "$b" | grep -q '#!'; then
+            echo "cpu_per_request.sh: --mode callgrind needs the binary itself, not the script $b (set its environment around this script instead)" >&2
+            exit 2
+        fi
+    done
+fi
 case $scenario in S1 | S2) ;; *) echo "cpu_per_request.sh: --scenario S1|S2" >&2; exit 2 ;; esac
 
 lg="$here/.build/lg"
@@ -105,12 +117,17 @@ measure() {
         sleep 0.5
         ;;
     callgrind) callgrind_control -i on "$pid" >/dev/null ;;
+    perf)
+        perf record -q -g -p "$pid" -o "$work/perf.data" 2>/dev/null &
+        sp=$!
+        sleep 0.5
+        ;;
     esac
     t0=$(cpu_ticks "$pid")
-    out=$("$lg" -x "127.0.0.1:$port" -c 32 -n "$requests" -d 600 "${extra[@]}" "$url" 2>&1 >/dev/null)
+    out=$("$lg" -x "127.0.0.1:$port" -c "$conns" -n "$requests" -d 600 "${extra[@]}" "$url" 2>&1 >/dev/null)
     t1=$(cpu_ticks "$pid")
     case $mode in
-    strace)
+    strace | perf)
         kill -INT "$sp"
         wait "$sp" || true
         ;;
@@ -148,6 +165,17 @@ measure() {
             cp "$f" "$SPYGLASS_CALLGRIND_KEEP/callgrind.$scenario.$(basename "$bin").$$.$RANDOM"
         fi
         rm -f "$work"/callgrind.*
+        ;;
+    perf)
+        # Self time by DSO and symbol, kernel included: where the cycles go, not the calls.
+        line+=$'\n'$(perf report -i "$work/perf.data" --no-children --sort dso,symbol -g none \
+            --percent-limit 0.7 2>/dev/null | grep -v '^#' | grep '%' |
+            awk '{printf "  %s %s %s\n", $1, $2, $4}')
+        if [[ -n ${SPYGLASS_PERF_KEEP:-} ]]; then
+            mkdir -p "$SPYGLASS_PERF_KEEP"
+            cp "$work/perf.data" "$SPYGLASS_PERF_KEEP/perf.$scenario.$(basename "$bin").$$.$RANDOM"
+        fi
+        rm -f "$work/perf.data"
         ;;
     esac
     echo "$line | ${out##*lg: }"

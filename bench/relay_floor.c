@@ -2,13 +2,16 @@
  * so bench/relay_floor.sh can show what fraction of the direct WebSocket echo rate a process in
  * the middle can reach at all, before any proxy logic.
  *
- *   relay_floor --epoll|--uring [--threads N] LISTENPORT UPHOST UPPORT
+ *   relay_floor --epoll|--uring|--splice [--threads N] LISTENPORT UPHOST UPPORT
  *
  * Listens on 127.0.0.1:LISTENPORT; for each client it connects to UPHOST:UPPORT and copies bytes
  * both ways until either side ends. Nothing else: no parsing, no logging. One thread, or with
  * --threads N, N independent loops that each listen on the port with SO_REUSEPORT (the kernel
  * spreads the connections), like a proxy with N worker threads.
- *   --epoll  level-triggered epoll, recv + send per readable socket (what an epoll proxy does).
+ *   --epoll  level-triggered epoll, recv + send per readable socket (what an epoll proxy does),
+ *            through one 256 KiB buffer.
+ *   --splice the same loop, but the bytes go socket -> pipe -> socket with splice(2), never
+ *            into user space (bench/s4_floor.sh: does that beat copying for a bulk download?).
  *   --uring  io_uring (liburing): a recv is kept armed on every socket; its completion queues a
  *            send to the peer linked with the next recv on the same socket; all queued SQEs go
  *            in one io_uring_enter per loop turn (submit_and_wait), so the relay makes one
@@ -110,11 +113,42 @@ static int finishSend(int fd, const char* data, size_t n)
 
 /* ---- epoll ----------------------------------------------------------------------------- */
 
+#define EPOLL_BUF (256 * 1024)
+#define PIPE_SIZE (1024 * 1024)
+
+static int g_splice;
+
 struct Side
 {
     int fd;
+    int pipe[2]; /* --splice: what this side received, on its way to the peer */
     struct Side* peer;
 };
+
+/* --splice: moves what s's socket has (up to the pipe's size) to the peer's socket through
+ * s's pipe; waits with poll while the peer cannot take more. Returns the bytes moved, 0 at
+ * the end of s's stream, -1 on an error, -2 when s had nothing after all. */
+static ssize_t spliceOnce(struct Side* s)
+{
+    ssize_t r = splice(s->fd, NULL, s->pipe[1], NULL, PIPE_SIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (r < 0)
+        return errno == EAGAIN || errno == EINTR ? -2 : -1;
+    for (ssize_t left = r; left > 0;) {
+        ssize_t w = splice(s->pipe[0], NULL, s->peer->fd, NULL, (size_t)left,
+                           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN)
+                return -1;
+            struct pollfd p = {.fd = s->peer->fd, .events = POLLOUT};
+            poll(&p, 1, -1);
+            continue;
+        }
+        left -= w;
+    }
+    return r;
+}
 
 static void closePair(int ep, struct Side* s)
 {
@@ -123,6 +157,12 @@ static void closePair(int ep, struct Side* s)
     epoll_ctl(ep, EPOLL_CTL_DEL, p->fd, NULL);
     close(s->fd);
     close(p->fd);
+    if (g_splice) {
+        close(s->pipe[0]);
+        close(s->pipe[1]);
+        close(p->pipe[0]);
+        close(p->pipe[1]);
+    }
     free(s < p ? s : p); /* both sides live in one allocation */
 }
 
@@ -133,7 +173,7 @@ static void runEpoll(int lfd)
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
     epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
     struct epoll_event events[256];
-    char* buf = malloc(BUF);
+    char* buf = malloc(EPOLL_BUF);
     for (;;) {
         int n = epoll_wait(ep, events, 256, -1);
         if (n < 0) {
@@ -154,8 +194,15 @@ static void runEpoll(int lfd)
                     tune(fd, 1);
                     tune(up, 1);
                     struct Side* pair = calloc(2, sizeof *pair);
-                    pair[0] = (struct Side){fd, &pair[1]};
-                    pair[1] = (struct Side){up, &pair[0]};
+                    pair[0] = (struct Side){fd, {-1, -1}, &pair[1]};
+                    pair[1] = (struct Side){up, {-1, -1}, &pair[0]};
+                    if (g_splice) {
+                        for (int k = 0; k < 2; ++k) {
+                            if (pipe2(pair[k].pipe, O_NONBLOCK) != 0)
+                                die("pipe2");
+                            fcntl(pair[k].pipe[1], F_SETPIPE_SZ, PIPE_SIZE);
+                        }
+                    }
                     struct epoll_event a = {.events = EPOLLIN, .data.ptr = &pair[0]};
                     struct epoll_event b = {.events = EPOLLIN, .data.ptr = &pair[1]};
                     epoll_ctl(ep, EPOLL_CTL_ADD, fd, &a);
@@ -163,7 +210,17 @@ static void runEpoll(int lfd)
                 }
                 continue;
             }
-            ssize_t r = recv(s->fd, buf, BUF, 0);
+            if (g_splice) {
+                const ssize_t r = spliceOnce(s);
+                if (r == -2)
+                    continue;
+                if (r <= 0) {
+                    closePair(ep, s);
+                    break;
+                }
+                continue;
+            }
+            ssize_t r = recv(s->fd, buf, EPOLL_BUF, 0);
             if (r < 0 && (errno == EAGAIN || errno == EINTR))
                 continue;
             if (r <= 0 || finishSend(s->peer->fd, buf, (size_t)r) != 0) {
@@ -349,14 +406,16 @@ int main(int argc, char** argv)
         memmove(argv + 2, argv + 4, 3 * sizeof *argv);
         argc -= 2;
     }
-    if (argc != 5 || threads < 1 || (strcmp(argv[1], "--epoll") && strcmp(argv[1], "--uring"))) {
-        fprintf(stderr,
-                "usage: relay_floor --epoll|--uring [--threads N] LISTENPORT UPHOST UPPORT\n");
+    if (argc != 5 || threads < 1 ||
+        (strcmp(argv[1], "--epoll") && strcmp(argv[1], "--uring") && strcmp(argv[1], "--splice"))) {
+        fprintf(stderr, "usage: relay_floor --epoll|--uring|--splice [--threads N] LISTENPORT "
+                        "UPHOST UPPORT\n");
         return 2;
     }
     g_upHost = argv[3];
     g_upPort = atoi(argv[4]);
     const int uring = strcmp(argv[1], "--uring") == 0;
+    g_splice = strcmp(argv[1], "--splice") == 0;
 #ifndef HAVE_LIBURING
     if (uring) {
         fprintf(stderr, "relay_floor: built without liburing (install liburing-dev)\n");
