@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proxy cost per request, measured so that a busy machine distorts it little: the CPU time
-# spyglass-dump spends (utime+stime of all its threads, /proc/PID/stat) over a fixed number
-# of requests, the system calls it makes per request (strace -c), or the user-space
+# spyglass-dump spends (utime+stime of all its threads, /proc/PID/stat, and their context
+# switches) over a fixed number of requests, the system calls it makes per request (strace -c), or the user-space
 # instructions it executes per request (valgrind --tool=callgrind, deterministic), or where its
 # cycles go (perf record: the top symbols by DSO, kernel and user). The load is
 # S1 (plain HTTP/1.1 keep-alive, GET /1k, 32 connections) or S2 (CONNECT + TLS interception)
@@ -87,6 +87,8 @@ wait_port "$https_port"
 ticks=$(getconf CLK_TCK)
 # utime and stime of all threads, in clock ticks: "USER SYSTEM"
 cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
+# context switches of all threads, voluntary + involuntary
+ctx_switches() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ {n += $2} END {print n}'; }
 
 # measure BINARY: one line of figures for one fresh spyglass-dump
 measure() {
@@ -124,8 +126,11 @@ measure() {
         ;;
     esac
     t0=$(cpu_ticks "$pid")
+    local cs0 cs1
+    cs0=$(ctx_switches "$pid")
     out=$("$lg" -x "127.0.0.1:$port" -c "$conns" -n "$requests" -d 600 "${extra[@]}" "$url" 2>&1 >/dev/null)
     t1=$(cpu_ticks "$pid")
+    cs1=$(ctx_switches "$pid")
     case $mode in
     strace | perf)
         kill -INT "$sp"
@@ -146,6 +151,7 @@ measure() {
         line+=" $(awk -v a="$t0" -v b="$t1" -v t="$ticks" -v n="$requests" 'BEGIN {
             split(a, x, " "); split(b, y, " "); u = (y[1] - x[1]) * 1e6 / t / n; s = (y[2] - x[2]) * 1e6 / t / n
             printf "cpu_us/req=%.1f user=%.1f system=%.1f", u + s, u, s }')"
+        line+=" ctxsw/req=$(awk -v a="$cs0" -v b="$cs1" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) / n }')"
         ;;
     strace)
         line+=" syscalls/req:"
