@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Proxy cost per request, measured so that a busy machine distorts it little: the CPU time
 # spyglass-dump spends (utime+stime of all its threads, /proc/PID/stat, and their context
-# switches) over a fixed number of requests, the system calls it makes per request (strace -c), or the user-space
-# instructions it executes per request (valgrind --tool=callgrind, deterministic), or where its
-# cycles go (perf record: the top symbols by DSO, kernel and user). The load is
+# switches) over a fixed number of requests, the system calls it makes per request
+# (strace -c), the user-space instructions it executes per request (valgrind
+# --tool=callgrind, deterministic), or where its cycles go (perf record: the top symbols by
+# DSO, kernel included). The load is
 # S1 (plain HTTP/1.1 keep-alive, GET /1k, 32 connections) or S2 (CONNECT + TLS interception)
 # from the shared harness's load generator against a local nginx, spyglass-dump recording
 # every flow as bench/run.sh runs it.
