@@ -49,41 +49,14 @@ if [[ ! -x $lg || $shared/loadgen/lg.c -nt $lg ]]; then
     make -s -C "$shared/loadgen" OUT="$here/.build" >&2
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-    for _ in $(seq 300); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "cpu_per_request.sh: nothing listens on port $1" >&2
-    exit 1
-}
+me=cpu_per_request.sh
+source "$here/lib.sh"
+bench_init
 
 # The origin: nginx as the shared harness configures it, serving /1k over HTTP and HTTPS.
-chmod 755 "$work"  # nginx's worker runs as nobody
-mkdir -p "$work/docroot" "$work/run"
+mkdir -p "$work/docroot"
 head -c 1024 /dev/zero | tr '\0' x >"$work/docroot/1k"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -keyout "$work/run/origin-key.pem" -out "$work/run/origin-cert.pem" -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-http_port=$(free_port)
-https_port=$(free_port)
-sed -e "s#@WORKERS@#1#; s#@RUNDIR@#$work/run#g; s#@HTTP_PORT@#$http_port#" \
-    -e "s#@HTTPS_PORT@#$https_port#; s#@DOCROOT@#$work/docroot#" \
-    "$shared/nginx.conf.tmpl" >"$work/run/nginx.conf"
-nginx -c "$work/run/nginx.conf" -p "$work/run" >"$work/run/nginx.out" 2>&1 &
-pids+=($!)
-wait_port "$http_port"
-wait_port "$https_port"
+start_origin "$shared"
 
 ticks=$(getconf CLK_TCK)
 # utime and stime of all threads, in clock ticks: "USER SYSTEM"

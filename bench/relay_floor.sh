@@ -36,14 +36,9 @@ if [[ -n ${SPYGLASS_DUMP_B:-} ]] && ! wants spyglass-b; then
     wanted+=(spyglass-b)
 fi
 dump="${SPYGLASS_DUMP:-$root/build/app/spyglass-dump}"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+me=relay_floor.sh
+source "$here/lib.sh"
+bench_init
 cc -O2 -Wall -o "$work/ws_echo" "$here/ws_echo.c" -lcrypto
 # the io_uring backend needs liburing (Debian: liburing-dev); without it that target is skipped
 if echo '#include <liburing.h>' | cc -E -x c - >/dev/null 2>&1; then
@@ -58,15 +53,6 @@ else
     done
 fi
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-    for _ in $(seq 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "relay_floor.sh: nothing listens on port $1" >&2
-    exit 1
-}
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # context switches (voluntary + not) of every thread of a process: the wake-ups that dominate

@@ -21,25 +21,11 @@ while [[ $# -gt 0 ]]; do
 done
 dump="${SPYGLASS_DUMP:-$root/build/app/spyglass-dump}"
 [[ -x $dump ]] || { echo "ws_bench.sh: build first (./dev.sh build): $dump missing" >&2; exit 2; }
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+me=ws_bench.sh
+source "$here/lib.sh"
+bench_init
 cc -O2 -Wall -o "$work/ws_echo" "$here/ws_echo.c" -lcrypto
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-    for _ in $(seq 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "ws_bench.sh: nothing listens on port $1" >&2
-    exit 1
-}
 
 origin=$(free_port)
 "$work/ws_echo" server "$origin" & pids+=($!)
