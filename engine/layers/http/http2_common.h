@@ -207,7 +207,7 @@ private:
 
     // nghttp2 callbacks, in the codec's terms.
     int beginHeaders(qint32 h2Id, int category);
-    int header(qint32 h2Id, QByteArrayView name, QByteArrayView value);
+    int header(qint32 h2Id, const QByteArray& name, const QByteArray& value);
     int invalidHeader(qint32 h2Id, QByteArrayView name, QByteArrayView value);
     int frameReceived(qint32 h2Id, int frameType, quint8 flags, quint32 errorCode,
                       QByteArrayView debugData);

@@ -18,6 +18,19 @@ QByteArrayView view(const uint8_t* data, size_t length)
     return QByteArrayView(reinterpret_cast<const char*>(data), qsizetype(length));
 }
 
+// A received name or value as the flow keeps it. One from HPACK's static table (":method",
+// "GET", ":status", "200", "content-type", "user-agent", ...) is a C literal inside nghttp2 that
+// lives as long as the process: shared, not copied (and NUL-terminated like any literal), which
+// saves about half the allocations of a head. Anything else is copied, since nghttp2 reuses it.
+QByteArray fieldBytes(nghttp2_rcbuf* buf)
+{
+    const nghttp2_vec v = nghttp2_rcbuf_get_buf(buf);
+    const auto* data = reinterpret_cast<const char*>(v.base);
+    if (nghttp2_rcbuf_is_static(buf))
+        return QByteArray::fromRawData(data, qsizetype(v.len));
+    return QByteArray(data, qsizetype(v.len));
+}
+
 // nghttp2's "Invalid HTTP header field was received: frame type: 1, stream: 1, name: [x],
 // value: [y]" as `invalid field "x: y"`; anything else as it is.
 QString tidyLibraryError(const QString& text)
@@ -70,12 +83,12 @@ struct Http2CodecBase::Callbacks
         return self(user).beginHeaders(frame->hd.stream_id, frame->headers.cat);
     }
 
-    static int header(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
-                      size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void* user)
+    static int header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_rcbuf* name,
+                      nghttp2_rcbuf* value, uint8_t, void* user)
     {
         if (frame->hd.type != NGHTTP2_HEADERS)
             return 0;
-        return self(user).header(frame->hd.stream_id, view(name, namelen), view(value, valuelen));
+        return self(user).header(frame->hd.stream_id, fieldBytes(name), fieldBytes(value));
     }
 
     static int invalidHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
@@ -160,7 +173,7 @@ struct Http2CodecBase::Callbacks
         if (nghttp2_session_callbacks_new(&cbs) != 0)
             return nullptr;
         nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, beginHeaders);
-        nghttp2_session_callbacks_set_on_header_callback(cbs, header);
+        nghttp2_session_callbacks_set_on_header_callback2(cbs, header);
         nghttp2_session_callbacks_set_on_invalid_header_callback(cbs, invalidHeader);
         nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, frameReceived);
         nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(cbs, invalidFrameReceived);
@@ -300,7 +313,7 @@ int Http2CodecBase::beginHeaders(qint32 h2Id, int category)
     return 0;
 }
 
-int Http2CodecBase::header(qint32 h2Id, QByteArrayView name, QByteArrayView value)
+int Http2CodecBase::header(qint32 h2Id, const QByteArray& name, const QByteArray& value)
 {
     Stream* stream = findByH2Id(h2Id);
     if (!stream || stream->finished || stream->tooLarge)
@@ -313,9 +326,9 @@ int Http2CodecBase::header(qint32 h2Id, QByteArrayView name, QByteArrayView valu
         return 0;
     }
     if (name.startsWith(':'))
-        stream->pseudo.add(name.toByteArray(), value.toByteArray());
+        stream->pseudo.add(name, value);
     else
-        stream->fields.add(name.toByteArray(), value.toByteArray());
+        stream->fields.add(name, value);
     return 0;
 }
 

@@ -147,6 +147,51 @@ private Q_SLOTS:
         QVERIFY(!r.close);
     }
 
+    // Names and values from HPACK's static table are nghttp2's own literals, shared by every
+    // head instead of copied; everything else is the codec's own copy.
+    void staticTableFieldsAreSharedNotCopied()
+    {
+        const auto receive = [](const Fields& head) {
+            Http2ServerCodec codec{CodecLimits{}};
+            H2Peer peer(H2Peer::Role::Client);
+            CodecOutput out;
+            codec.start(out);
+            peer.request(head);
+            codec.receiveData(peer.take(), out);
+            for (const HttpEvent& e : out.events)
+                if (const auto* h = std::get_if<RequestHeaders>(&e))
+                    return h->request.headers;
+            return Headers{};
+        };
+        const Fields head{{":method", "GET"},
+                          {":scheme", "https"},
+                          {":authority", "example.com"},
+                          {":path", "/"},
+                          {"accept-encoding", "gzip, deflate"},
+                          {"user-agent", "curl/8"},
+                          {"x-own", "value"}};
+        const Headers a = receive(head);
+        const Headers b = receive(head);
+        QCOMPARE(a.size(), 3);
+        QCOMPARE(a.fields(), b.fields());
+        const auto at = [](const Headers& h, int i) { return h.fields().at(i); };
+        // accept-encoding: gzip, deflate is a whole static entry: name and value shared.
+        QCOMPARE(at(a, 0).first.constData(), at(b, 0).first.constData());
+        QCOMPARE(at(a, 0).second.constData(), at(b, 0).second.constData());
+        QCOMPARE(at(a, 0).first.constData()[at(a, 0).first.size()], '\0');
+        // user-agent: a static name with a value of its own.
+        QCOMPARE(at(a, 1).first.constData(), at(b, 1).first.constData());
+        QVERIFY(at(a, 1).second.constData() != at(b, 1).second.constData());
+        // x-own: neither is in the table.
+        QVERIFY(at(a, 2).first.constData() != at(b, 2).first.constData());
+        QVERIFY(at(a, 2).second.constData() != at(b, 2).second.constData());
+        // A shared field changed by an addon is copied first; the table stays as it was.
+        Headers changed = a;
+        changed.set("accept-encoding", "br");
+        QCOMPARE(b.value("accept-encoding"), QByteArray("gzip, deflate"));
+        QCOMPARE(changed.value("accept-encoding"), QByteArray("br"));
+    }
+
     void authorityWithPortAndHostFallback()
     {
         const Script script = [](Exchange&, H2Peer& peer) {
