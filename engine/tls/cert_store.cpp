@@ -127,6 +127,34 @@ X509* CertStore::caCertificate() const
     return m_ca->certificate();
 }
 
+CertificateNames CertStore::upstreamNames(const QByteArray& der)
+{
+    {
+        std::lock_guard lock(m_upstreamMutex);
+        auto it = m_upstreamNames.constFind(der);
+        if (it != m_upstreamNames.constEnd())
+            return it.value();
+    }
+    // Parsing happens outside the lock; two threads that miss at once both parse.
+    CertificateNames names;
+    if (X509Ptr cert = x509FromDer(der))
+        names = certificateNames(cert.get());
+    else
+        ERR_clear_error();
+    m_upstreamParsed.fetch_add(1);
+
+    std::lock_guard lock(m_upstreamMutex);
+    if (!m_upstreamNames.contains(der)) {
+        m_upstreamNames.insert(der, names);
+        m_upstreamOrder.push_back(der);
+        if (int(m_upstreamOrder.size()) > kUpstreamNamesCapacity) {
+            m_upstreamNames.remove(m_upstreamOrder.front());
+            m_upstreamOrder.pop_front();
+        }
+    }
+    return names;
+}
+
 int CertStore::size() const
 {
     std::lock_guard lock(m_mutex);

@@ -296,7 +296,8 @@ Commands ClientTlsLayer::onHelloHookDone(const HookPtr& hook)
     return startClientHandshake(QString());
 }
 
-QList<QByteArray> ClientTlsLayer::leafNames(bool upstreamOk, QByteArray* organization) const
+QList<QByteArray> ClientTlsLayer::leafNames(CertStore& certs, bool upstreamOk,
+                                            QByteArray* organization) const
 {
     const ConnectionPtr& client = m_context.client;
     const ConnectionPtr& server = m_context.server;
@@ -309,14 +310,12 @@ QList<QByteArray> ClientTlsLayer::leafNames(bool upstreamOk, QByteArray* organiz
         names.append(client->sockname.host); // a TLS connection to the proxy itself
     if (m_context.opts().upstreamCert && upstreamOk && server && server->tlsEstablished &&
         !server->certificateChainDer.isEmpty()) {
-        if (X509Ptr upstream = x509FromDer(server->certificateChainDer.first())) {
-            const CertificateNames n = certificateNames(upstream.get());
-            if (!n.commonName.isEmpty())
-                names.append(n.commonName);
-            names += n.dnsNames;
-            names += n.ipAddresses;
-            *organization = n.organization;
-        }
+        const CertificateNames n = certs.upstreamNames(server->certificateChainDer.first());
+        if (!n.commonName.isEmpty())
+            names.append(n.commonName);
+        names += n.dnsNames;
+        names += n.ipAddresses;
+        *organization = n.organization;
     }
     return names;
 }
@@ -340,7 +339,7 @@ Commands ClientTlsLayer::startClientHandshake(const QString& upstreamError)
         return out;
     }
     QByteArray organization;
-    const QList<QByteArray> names = leafNames(upstreamError.isEmpty(), &organization);
+    const QList<QByteArray> names = leafNames(*certs, upstreamError.isEmpty(), &organization);
     QString error;
     const SharedX509 leaf = certs->leafFor(names, organization, &error);
     if (!leaf) {

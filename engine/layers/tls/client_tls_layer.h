@@ -38,6 +38,7 @@
 #include <memory>
 
 namespace spyglass {
+class CertStore;
 class TlsContexts;
 class TlsSession;
 } // namespace spyglass
@@ -86,7 +87,7 @@ private:
     proxy::Commands failHandshake();
     proxy::Commands startPassthrough();
     proxy::Commands passthroughEvent(const proxy::Event& event);
-    QList<QByteArray> leafNames(bool upstreamOk, QByteArray* organization) const;
+    QList<QByteArray> leafNames(CertStore& certs, bool upstreamOk, QByteArray* organization) const;
     QString destination() const;
     void armTimer(proxy::Commands& out);
     void flush(proxy::Commands& out);

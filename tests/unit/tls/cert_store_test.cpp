@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <openssl/err.h>
 #include <thread>
 
 using namespace spyglass;
@@ -59,6 +60,7 @@ private slots:
     void cacheReusesBySortedNameSet();
     void cacheEvictsLeastRecentlyUsed();
     void concurrentMintingIsSafe();
+    void upstreamNamesAreParsedOncePerCertificate();
 
 private:
     QTemporaryDir m_dir;
@@ -250,6 +252,41 @@ void CertStoreTest::concurrentMintingIsSafe()
                 QByteArray("host") + QByteArray::number((k % kNames + t * 7) % kNames) + ".test";
             QVERIFY2(verifies(results[t][k].get(), m_ca->certificate(), host, {}), host);
         }
+}
+
+void CertStoreTest::upstreamNamesAreParsedOncePerCertificate()
+{
+    // Stand-ins for upstream servers' certificates: leaves minted by another store.
+    CertStore other(m_ca);
+    const QByteArray a = toDer(other.leafFor({"a.test", "10.0.0.1"}, "Org A").get());
+    const QByteArray b = toDer(other.leafFor({"b.test"}).get());
+
+    CertStore store(m_ca);
+    CertificateNames n = store.upstreamNames(a);
+    QCOMPARE(n.commonName, QByteArray("a.test"));
+    QCOMPARE(n.dnsNames, QList<QByteArray>{"a.test"});
+    QCOMPARE(n.ipAddresses, QList<QByteArray>{"10.0.0.1"});
+    QCOMPARE(n.organization, QByteArray("Org A"));
+    QCOMPARE(store.upstreamParsedCount(), quint64(1));
+    // The same certificate as a separate copy of its bytes (a new connection): not parsed again.
+    n = store.upstreamNames(QByteArray(a.constData(), a.size()));
+    QCOMPARE(n.dnsNames, QList<QByteArray>{"a.test"});
+    QCOMPARE(store.upstreamParsedCount(), quint64(1));
+    QCOMPARE(store.upstreamNames(b).dnsNames, QList<QByteArray>{"b.test"});
+    QCOMPARE(store.upstreamParsedCount(), quint64(2));
+
+    // Garbage gives no names (and is remembered as such), never a crash.
+    n = store.upstreamNames("not a certificate");
+    QVERIFY(n.commonName.isEmpty() && n.dnsNames.isEmpty() && n.organization.isEmpty());
+    QCOMPARE(ERR_peek_error(), 0ul);
+    QVERIFY(store.upstreamNames(QByteArray()).dnsNames.isEmpty());
+
+    // Bounded: past the capacity the oldest certificate is forgotten and parsed again.
+    for (int i = 0; i < CertStore::kUpstreamNamesCapacity; ++i)
+        store.upstreamNames(QByteArray("filler ") + QByteArray::number(i));
+    const quint64 before = store.upstreamParsedCount();
+    QCOMPARE(store.upstreamNames(a).organization, QByteArray("Org A"));
+    QCOMPARE(store.upstreamParsedCount(), before + 1);
 }
 
 QTEST_GUILESS_MAIN(CertStoreTest)
