@@ -59,10 +59,18 @@ head -c 1024 /dev/zero | tr '\0' x >"$work/docroot/1k"
 start_origin "$shared"
 
 ticks=$(getconf CLK_TCK)
-# utime and stime of all threads, in clock ticks: "USER SYSTEM"
-cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
+# utime and stime of all threads, in clock ticks, and minor page faults: "USER SYSTEM FAULTS"
+cpu_ticks() { awk '{print $14, $15, $10}' "/proc/$1/stat"; }
 # context switches of all threads, voluntary + involuntary
 ctx_switches() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ {n += $2} END {print n}'; }
+# per thread: "TID NAME VOLUNTARY INVOLUNTARY", one line each
+thread_switches() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        awk -v tid="${t##*/}" '/^Name:/ {n = $2} /^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {i = $2}
+            END {print tid, n, v, i}' "$t/status"
+    done
+}
 
 # measure BINARY: one line of figures for one fresh spyglass-dump
 measure() {
@@ -102,9 +110,11 @@ measure() {
     t0=$(cpu_ticks "$pid")
     local cs0 cs1
     cs0=$(ctx_switches "$pid")
+    thread_switches "$pid" >"$work/threads.0"
     out=$("$lg" -x "127.0.0.1:$port" -c "$conns" -n "$requests" -d 600 "${extra[@]}" "$url" 2>&1 >/dev/null)
     t1=$(cpu_ticks "$pid")
     cs1=$(ctx_switches "$pid")
+    thread_switches "$pid" >"$work/threads.1"
     case $mode in
     strace | perf)
         kill -INT "$sp"
@@ -124,8 +134,13 @@ measure() {
     cpu)
         line+=" $(awk -v a="$t0" -v b="$t1" -v t="$ticks" -v n="$requests" 'BEGIN {
             split(a, x, " "); split(b, y, " "); u = (y[1] - x[1]) * 1e6 / t / n; s = (y[2] - x[2]) * 1e6 / t / n
-            printf "cpu_us/req=%.1f user=%.1f system=%.1f", u + s, u, s }')"
+            printf "cpu_us/req=%.1f user=%.1f system=%.1f faults/req=%.2f", u + s, u, s, (y[3] - x[3]) / n }')"
         line+=" ctxsw/req=$(awk -v a="$cs0" -v b="$cs1" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) / n }')"
+        # voluntary/involuntary switches per request of each thread kind (workers summed)
+        line+=" ($(awk -v n="$requests" 'NR == FNR {v[$1] = $3; i[$1] = $4; next}
+            {dv[$2] += $3 - v[$1]; di[$2] += $4 - i[$1]}
+            END {for (k in dv) {printf "%s%s %.2f/%.2f", sep, k, dv[k] / n, di[k] / n; sep = ", "}}' \
+            "$work/threads.0" "$work/threads.1"))"
         ;;
     strace)
         line+=" syscalls/req:"
