@@ -152,7 +152,7 @@ void HttpLayer::onReply(const Event& event, CommandId id)
         return;
     }
     if (auto t = m_tlsRoutes.find(id); t != m_tlsRoutes.end()) {
-        const ConnectionPtr conn = t->second; // a hosted TLS layer's own timer
+        const ConnectionPtr conn = t->second; // a hosted TLS layer's own timer or hook
         m_tlsRoutes.erase(t);
         if (ServerConn* sc = findServer(conn); sc && sc->tls)
             feedHostedTls(*sc, event);
@@ -199,6 +199,8 @@ void HttpLayer::emitForServer(ServerConn& sc, Command command)
     for (Command& c : tlsLayer->fromChildCommands(std::move(produced))) {
         if (auto* w = std::get_if<RequestWakeup>(&c))
             m_tlsRoutes[w->id] = conn;
+        else if (auto* h = std::get_if<Hook>(&c)) // tls_failed_server
+            m_tlsRoutes[h->id] = conn;
         m_out.push_back(std::move(c));
     }
     drainInbox(conn);
@@ -210,6 +212,8 @@ void HttpLayer::feedHostedTls(ServerConn& sc, const Event& event)
     for (Command& c : sc.tls->handleEvent(event)) {
         if (auto* w = std::get_if<RequestWakeup>(&c))
             m_tlsRoutes[w->id] = conn;
+        else if (auto* h = std::get_if<Hook>(&c)) // tls_failed_server
+            m_tlsRoutes[h->id] = conn;
         m_out.push_back(std::move(c));
     }
     drainInbox(conn);
