@@ -207,6 +207,51 @@ def quiet_prints_nothing(env):
     check_eq(p.stdout(), "", "stdout with -q")
 
 
+def anon_huge_pages_kib(pid):
+    """AnonHugePages of a process in KiB (/proc/PID/smaps_rollup)."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("AnonHugePages:"):
+                return int(line.split()[1])
+    return 0
+
+
+@case(spyglass_only=True)
+def heap_grows_in_huge_pages(env):
+    """Recording flows grows the heap all the time; with tcmalloc on Linux it grows in 2 MiB
+    transparent huge pages (app/common/huge_page_heap.h), one page fault for 512 pages, unless
+    the system has THP off or SPYGLASS_NO_HUGE_PAGES is set."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            thp = f.read()
+    except OSError:
+        thp = "[never]"
+    p, o = env.new_proxy(["-q"]), env.origin
+    with open(f"/proc/{p.pid}/maps") as f:
+        tcmalloc = "tcmalloc" in f.read()
+    if not tcmalloc or "[never]" in thp:
+        print(f"  (nothing to check: tcmalloc linked {tcmalloc}, THP {thp.strip()})")
+        p.stop()
+        return
+    for _ in range(20):
+        r = T.curl(o.url("/bytes/65536"), proxy=p)
+        check(r.rc == 0 and r.status == 200, f"{r}")
+    check(anon_huge_pages_kib(p.pid) >= 2048,
+          f"AnonHugePages {anon_huge_pages_kib(p.pid)} KiB with THP {thp.strip()}")
+    p.stop()
+
+    os.environ["SPYGLASS_NO_HUGE_PAGES"] = "1"
+    try:
+        q = env.new_proxy(["-q"])
+    finally:
+        del os.environ["SPYGLASS_NO_HUGE_PAGES"]
+    for _ in range(20):
+        r = T.curl(o.url("/bytes/65536"), proxy=q)
+        check(r.rc == 0 and r.status == 200, f"{r}")
+    check_eq(anon_huge_pages_kib(q.pid), 0, "AnonHugePages (KiB) with SPYGLASS_NO_HUGE_PAGES=1")
+    q.stop()
+
+
 @case(spyglass_only=True)
 def har_and_save_on_sigterm_then_read(env):
     har, save = os.path.join(env.tmp, "flows.har"), os.path.join(env.tmp, "flows.sgs")
