@@ -2,6 +2,8 @@
 
 #if defined(SPYGLASS_TCMALLOC) && defined(__linux__)
 #include <gperftools/malloc_extension.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #include <array>
@@ -77,9 +79,14 @@ public:
     }
 
 private:
-    // Runs for the life of the process: refills the reserve whenever Alloc took from it.
+    // Runs for the life of the process: refills the reserve whenever Alloc took from it. At
+    // idle priority: zeroing pages ahead of need is worth doing only with a CPU nothing else
+    // wants; when none is idle, the reserve runs out and Alloc maps on demand, as without it.
     void prefault()
     {
+        pthread_setname_np(pthread_self(), "spyglass-heap");
+        sched_param idle{};
+        sched_setscheduler(0, SCHED_IDLE, &idle);
         for (;;) {
             {
                 std::unique_lock lock(m_mutex);

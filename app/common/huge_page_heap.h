@@ -8,6 +8,11 @@
 // costs. tcmalloc asks the system for memory in steps of 1 MiB or more; this hands it 2
 // MiB-aligned mappings marked MADV_HUGEPAGE instead, so one fault maps 512 pages. Where huge
 // pages are off ("never") the mappings simply stay in 4 KiB pages.
+//
+// Zeroing a fresh 2 MiB page takes milliseconds where the host backs guest memory on first
+// touch, and a worker that does it stalls every connection it serves. So a thread at idle
+// priority ("spyglass-heap") keeps two regions faulted in ahead of need, using CPU time
+// nothing else wants. SPYGLASS_NO_HUGE_PAGES=1 in the environment turns all of this off.
 
 namespace spyglass {
 
