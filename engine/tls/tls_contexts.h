@@ -23,6 +23,7 @@ namespace spyglass {
 
 struct Options;
 class CertStore;
+class UpstreamSessionCache;
 
 class TlsContexts
 {
@@ -38,12 +39,15 @@ public:
     SSL_CTX* clientFacing() const { return m_clientFacing.get(); }
     // Spyglass as the TLS client, towards servers.
     SSL_CTX* upstream() const { return m_upstream.get(); }
+    // The sessions upstream servers issued on upstream() (thread-safe; lives as long as this).
+    UpstreamSessionCache* upstreamSessions() const { return m_upstreamSessions.get(); }
 
 private:
     TlsContexts() = default;
 
     SslCtxPtr m_clientFacing;
     SslCtxPtr m_upstream;
+    std::unique_ptr<UpstreamSessionCache> m_upstreamSessions;
 };
 
 } // namespace spyglass

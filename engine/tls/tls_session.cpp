@@ -1,5 +1,7 @@
 #include "tls/tls_session.h"
 
+#include "tls/upstream_session_cache.h"
+
 #include "tls/x509_util.h"
 
 #include <openssl/err.h>
@@ -117,6 +119,24 @@ bool TlsSession::configureClient(const QByteArray& sni, const QList<QByteArray>&
                             .arg(QString::fromLatin1(expectedName)));
     }
     return true;
+}
+
+void TlsSession::useSessionCache(UpstreamSessionCache* cache, const QByteArray& key)
+{
+    m_sessionCache = cache;
+    m_sessionCacheKey = key;
+    if (!m_ssl || !cache || key.isEmpty())
+        return;
+    if (SSL_SESSION* session = cache->take(key)) {
+        if (SSL_set_session(m_ssl.get(), session) != 1)
+            clearErrorQueue(); // a full handshake then, as without a cache
+        SSL_SESSION_free(session);
+    }
+}
+
+bool TlsSession::resumed() const
+{
+    return m_ssl && SSL_session_reused(m_ssl.get()) == 1;
 }
 
 void TlsSession::receive(QByteArrayView bytes)

@@ -23,6 +23,8 @@
 
 namespace spyglass {
 
+class UpstreamSessionCache;
+
 class TlsSession
 {
 public:
@@ -72,6 +74,15 @@ public:
     bool configureClient(const QByteArray& sni, const QList<QByteArray>& alpnOffers, bool verify,
                          const QByteArray& expectedName, QString* error);
 
+    // Client role, before the handshake: resumes a session `cache` holds under `key`, when it
+    // has one, and files there the sessions this server issues (UpstreamSessionCache). The
+    // cache must outlive this session.
+    void useSessionCache(UpstreamSessionCache* cache, const QByteArray& key);
+    UpstreamSessionCache* sessionCache() const { return m_sessionCache; }
+    const QByteArray& sessionCacheKey() const { return m_sessionCacheKey; }
+    // The handshake resumed a session (valid after it).
+    bool resumed() const;
+
     void receive(QByteArrayView bytes);
     QByteArray takeOutgoing();
 
@@ -108,6 +119,8 @@ private:
     BIO* m_readBio = nullptr;  // owned by m_ssl
     BIO* m_writeBio = nullptr; // owned by m_ssl
     QByteArray m_alpnToSelect;
+    UpstreamSessionCache* m_sessionCache = nullptr;
+    QByteArray m_sessionCacheKey;
     Failure m_failure;
     bool m_handshakeDone = false;
     bool m_fatal = false;

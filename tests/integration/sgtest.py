@@ -290,6 +290,8 @@ class OriginHandler(http.server.BaseHTTPRequestHandler):
             self.server.requests.append({
                 "conn": self.conn_id, "method": self.command, "path": self.path,
                 "version": self.request_version, "headers": list(self.headers.items()),
+                "tls_resumed": self.request.session_reused
+                if isinstance(self.request, ssl.SSLSocket) else None,
                 "raw_headers": list(self.headers.raw_items())
                 if hasattr(self.headers, "raw_items") else None,
                 "body_len": body_len})

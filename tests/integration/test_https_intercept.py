@@ -164,6 +164,27 @@ def ignore_hosts_passes_tls_through(env):
                      "issuer for localhost on a port that is not ignored")
 
 
+@case(spyglass_only=True)
+def upstream_tls_sessions_are_resumed(env):
+    """A new connection to a server resumes the TLS session an earlier one got
+    (engine/tls/upstream_session_cache.h), and still knows the server's certificate: the leaf
+    minted for the client carries the names copied from it (upstream_cert) as after a full
+    handshake."""
+    p, o = env.new_proxy(env.trust_test_ca), env.tls_origin
+    sans = []
+    for i in range(3):
+        with T.tls_through_proxy(p.port, "localhost", o.port, p.ca_file) as s:
+            sans.append(s.getpeercert().get("subjectAltName"))
+            s.sendall(f"GET /echo?resume={i} HTTP/1.1\r\nHost: localhost:{o.port}\r\n"
+                      f"Connection: close\r\n\r\n".encode())
+            check_eq(T.ResponseReader(s).read().status, 200, f"status on connection {i + 1}")
+    seen = {r["path"]: r["tls_resumed"] for r in o.requests if "resume=" in r["path"]}
+    check_eq([seen.get(f"/echo?resume={i}") for i in range(3)], [False, True, True],
+             "the origin's view: was the handshake resumed")
+    check(("DNS", "localhost") in (sans[0] or ()), f"minted SANs {sans[0]}")
+    check_eq(sans[1:], [sans[0], sans[0]], "SANs of the leaves minted after resumed handshakes")
+
+
 @case
 def proxy_still_alive(env):
     p = env.proxy(env.trust_test_ca, restart=False)

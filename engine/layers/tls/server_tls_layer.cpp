@@ -160,6 +160,13 @@ Commands ServerTlsLayer::startHandshake()
                                     expectedName, &error))
         return handshakeFailed(
             error.isEmpty() ? QStringLiteral("cannot create a TLS session") : error, false);
+    // Everything that decided how this handshake is checked goes into the key, so that a
+    // resumed session never stands in for a check this connection would have made.
+    QByteArray sessionKey = server->peer.toString();
+    sessionKey += '|' + server->sni + '|' + expectedName + '|' +
+                  (m_context.opts().sslInsecure ? "insecure" : "verified") + '|' +
+                  server->alpnOffers.join(',');
+    m_session->useSessionCache(m_contexts->upstreamSessions(), sessionKey);
 
     if (const int timeout = m_context.opts().handshakeTimeout; timeout > 0) {
         m_timerId = nextCommandId();
