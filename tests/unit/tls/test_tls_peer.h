@@ -11,6 +11,17 @@
 
 namespace spyglass::test {
 
+// Everything a memory BIO holds (what one side of a test connection wants to send).
+inline QByteArray drainBio(BIO* bio)
+{
+    QByteArray out;
+    char buf[16384];
+    int n;
+    while ((n = BIO_read(bio, buf, sizeof buf)) > 0)
+        out.append(buf, n);
+    return out;
+}
+
 class TestTlsPeer
 {
 public:
@@ -88,15 +99,7 @@ public:
         if (!bytes.isEmpty())
             BIO_write(m_in, bytes.constData(), int(bytes.size()));
     }
-    QByteArray take()
-    {
-        QByteArray out;
-        char buf[16384];
-        int n;
-        while ((n = BIO_read(m_out, buf, sizeof buf)) > 0)
-            out.append(buf, n);
-        return out;
-    }
+    QByteArray take() { return drainBio(m_out); }
     // 1 done, 0 wants more, -1 failed.
     int handshake()
     {

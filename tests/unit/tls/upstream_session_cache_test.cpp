@@ -11,6 +11,8 @@
 #include "tls/upstream_session_cache.h"
 #include "tls/x509_util.h"
 
+#include "test_tls_peer.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -38,16 +40,6 @@ struct Origin
     }
 };
 
-QByteArray drain(BIO* bio)
-{
-    QByteArray out;
-    char buf[16384];
-    int n;
-    while ((n = BIO_read(bio, buf, sizeof buf)) > 0)
-        out.append(buf, n);
-    return out;
-}
-
 // One connection: the client's handshake against a fresh SSL of the origin, then a little
 // application data from the server, which makes the client read the session tickets that a
 // TLS 1.3 server sends after its handshake. Returns the client session, done or failed.
@@ -73,7 +65,7 @@ std::unique_ptr<TlsSession> openConnection(const TlsContexts& contexts, Origin& 
         const QByteArray toServer = client->takeOutgoing();
         BIO_write(in, toServer.constData(), int(toServer.size()));
         SSL_do_handshake(server.get());
-        client->receive(drain(out));
+        client->receive(test::drainBio(out));
         if (p == TlsSession::Progress::Failed)
             return client;
         if (p == TlsSession::Progress::Done && SSL_is_init_finished(server.get()))
@@ -83,7 +75,7 @@ std::unique_ptr<TlsSession> openConnection(const TlsContexts& contexts, Origin& 
     if (!client->handshakeDone())
         return client;
     SSL_write(server.get(), "hello", 5);
-    client->receive(drain(out));
+    client->receive(test::drainBio(out));
     const TlsSession::ReadResult r = client->read();
     if (r.data != "hello")
         qWarning("read after the handshake: \"%s\" %s", r.data.constData(), qPrintable(r.error));
