@@ -230,7 +230,7 @@ QUuid FlowActions::duplicate(const FlowSnapshot& flow, QString* error)
         return {};
     }
     HttpFlow copy = *flow;
-    copy.id = QUuid::createUuid();
+    copy.id = newFlowId();
     copy.live = false; // the copy is nobody's to finish
     copy.intercepted = false;
     addFlow(copy);

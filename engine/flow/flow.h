@@ -29,9 +29,12 @@ enum class FlowKind : quint8
     Tcp,
 };
 
+// A fresh random (version 4) UUID for a new flow, cheap enough to make thousands a second.
+QUuid newFlowId();
+
 struct HttpFlow
 {
-    HttpFlow();
+    HttpFlow(); // with id = newFlowId()
 
     QUuid id; // stable across save/load
     Connection client;

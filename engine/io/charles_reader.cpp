@@ -232,7 +232,7 @@ bool entryFrom(const QJsonObject& e, const QString& where, HttpFlow& f, QStringL
     const QString notes = e.value("notes").toString();
     if (!notes.isEmpty())
         f.comment = notes;
-    f.id = QUuid::createUuid();
+    f.id = newFlowId();
     f.live = false;
     return true;
 }

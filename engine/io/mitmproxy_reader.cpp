@@ -215,7 +215,7 @@ private:
     void common(const TnetValue& d, HttpFlow& f)
     {
         const QUuid id = QUuid::fromString(QString::fromUtf8(at(d, "id").toBytes()));
-        f.id = id.isNull() ? QUuid::createUuid() : id;
+        f.id = id.isNull() ? newFlowId() : id;
         f.client = connectionFrom(at(d, "client_conn"), Connection::Role::Client);
         f.server = connectionFrom(at(d, "server_conn"), Connection::Role::Server);
         const TnetValue& error = at(d, "error");

@@ -244,7 +244,7 @@ TnetValue MitmproxyWriter::connection(const Connection& c, bool client, const Ht
 TnetValue MitmproxyWriter::state(const HttpFlow& f) const
 {
     const bool tcp = f.kind == FlowKind::Tcp;
-    const QUuid id = f.id.isNull() ? QUuid::createUuid() : f.id;
+    const QUuid id = f.id.isNull() ? newFlowId() : f.id;
     V d = V::dict();
     d.set("id", V::ofText(id.toByteArray(QUuid::WithoutBraces)))
         .set("error", f.error ? V::dict()
