@@ -11,10 +11,13 @@ constexpr qsizetype LengthSize = sizeof(quint32);
 
 } // namespace
 
-const char* ByteArena::add(QByteArrayView bytes)
+const char* ByteArena::add(std::initializer_list<QByteArrayView> parts)
 {
-    Q_ASSERT(quint64(bytes.size()) <= 0xffffffffu);
-    const qsizetype need = LengthSize + bytes.size();
+    qsizetype size = 0;
+    for (QByteArrayView part : parts)
+        size += part.size();
+    Q_ASSERT(quint64(size) <= 0xffffffffu);
+    const qsizetype need = LengthSize + size;
     char* at;
     if (need > SlabSize / 4) {
         // A large string gets a slab of its own: the current slab keeps its free space.
@@ -32,10 +35,14 @@ const char* ByteArena::add(QByteArrayView bytes)
         m_next += need;
         m_left -= need;
     }
-    const quint32 n = quint32(bytes.size());
+    const quint32 n = quint32(size);
     std::memcpy(at, &n, LengthSize);
-    if (n)
-        std::memcpy(at + LengthSize, bytes.data(), n);
+    char* to = at + LengthSize;
+    for (QByteArrayView part : parts) {
+        if (!part.isEmpty())
+            std::memcpy(to, part.data(), size_t(part.size()));
+        to += part.size();
+    }
     m_liveBytes += need;
     return at;
 }

@@ -10,6 +10,7 @@
 // arena is cleared or destroyed.
 
 #include <QByteArrayView>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -19,7 +20,9 @@ class ByteArena
 {
 public:
     // Copies `bytes` in; returns the handle to pass to view() and release().
-    const char* add(QByteArrayView bytes);
+    const char* add(QByteArrayView bytes) { return add({bytes}); }
+    // Copies the parts in one after the other, as one string.
+    const char* add(std::initializer_list<QByteArrayView> parts);
     static QByteArrayView view(const char* handle);
     // The string is no longer referenced: its bytes count as dead from now on.
     void release(const char* handle);

@@ -23,6 +23,34 @@ QByteArray keptBody(const QByteArray& body)
     return body;
 }
 
+// The blob's prefix: 1 when the bodies are in the side table, else the inline request body's
+// size times two, then the inline response body's size; each an LEB128 varint.
+qsizetype putVarint(char* to, quint64 v)
+{
+    qsizetype n = 0;
+    while (v >= 0x80) {
+        to[n++] = char(v | 0x80);
+        v >>= 7;
+    }
+    to[n++] = char(v);
+    return n;
+}
+
+quint64 takeVarint(const char*& from)
+{
+    quint64 v = 0;
+    int shift = 0;
+    uchar b;
+    do {
+        b = uchar(*from++);
+        v |= quint64(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    return v;
+}
+
+constexpr quint64 BodiesApart = 1;
+
 } // namespace
 
 FlowStore::FlowStore() = default;
@@ -72,8 +100,7 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
 
     if (s->live) {
         releaseBlob(e);
-        e.requestBody = QByteArray();
-        e.responseBody = QByteArray();
+        m_bodies.remove(quint32(i));
         m_live.insert(quint32(i), s);
         m_webSockets.remove(quint32(i));
         m_tcp.remove(quint32(i));
@@ -97,9 +124,19 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
     const QByteArray payload = FlowCodec::encodeFlowWithoutContent(*s, refs);
 
     releaseBlob(e);
-    e.blob = m_blobs.add(payload);
-    e.requestBody = keptBody(s->request.body.content);
-    e.responseBody = s->response ? keptBody(s->response->body.content) : QByteArray();
+    const QByteArray& request = s->request.body.content;
+    const QByteArray response = s->response ? s->response->body.content : QByteArray();
+    char prefix[20];
+    if (request.size() <= InlineBodyLimit && response.size() <= InlineBodyLimit) {
+        m_bodies.remove(quint32(i));
+        qsizetype n = putVarint(prefix, quint64(request.size()) << 1);
+        n += putVarint(prefix + n, quint64(response.size()));
+        e.blob = m_blobs.add({QByteArrayView(prefix, n), request, response, payload});
+    } else {
+        m_bodies.insert(quint32(i), Bodies{keptBody(request), keptBody(response)});
+        const qsizetype n = putVarint(prefix, BodiesApart);
+        e.blob = m_blobs.add({QByteArrayView(prefix, n), payload});
+    }
 }
 
 void FlowStore::releaseBlob(Entry& e)
@@ -153,15 +190,36 @@ quint32 FlowStore::internChain(const CertificateChain& chain)
 void FlowStore::decode(qsizetype i, HttpFlow& out) const
 {
     const Entry& e = entry(i);
-    const QString error = FlowCodec::decodeFlow(ByteArena::view(e.blob), m_chains, out);
+    const QByteArrayView blob = ByteArena::view(e.blob);
+    const char* at = blob.data();
+    const quint64 tag = takeVarint(at);
+    QByteArray request, response;
+    if (tag == BodiesApart) {
+        const auto it = m_bodies.constFind(quint32(i));
+        if (it != m_bodies.constEnd()) {
+            request = it->request;
+            response = it->response;
+        }
+    } else {
+        const qsizetype requestSize = qsizetype(tag >> 1);
+        const qsizetype responseSize = qsizetype(takeVarint(at));
+        if (requestSize > 0)
+            request = QByteArray(at, requestSize);
+        at += requestSize;
+        if (responseSize > 0)
+            response = QByteArray(at, responseSize);
+        at += responseSize;
+    }
+    const QString error =
+        FlowCodec::decodeFlow(QByteArrayView(at, blob.data() + blob.size()), m_chains, out);
     // The payload was written by this store a moment ago: failing here is a codec bug. Say
     // so, and hand out what did decode rather than nothing.
     if (!error.isEmpty())
         qCritical("FlowStore: flow %s does not decode: %s",
                   qPrintable(e.summary.id.toString(QUuid::WithoutBraces)), qPrintable(error));
-    out.request.body.content = e.requestBody;
+    out.request.body.content = std::move(request);
     if (out.response)
-        out.response->body.content = e.responseBody;
+        out.response->body.content = std::move(response);
     out.websocket = m_webSockets.value(quint32(i));
     if (out.kind == FlowKind::Tcp)
         out.tcp = m_tcp.value(quint32(i));
@@ -235,6 +293,7 @@ void FlowStore::remove(const std::vector<qsizetype>& positions)
         hash.swap(moved);
     };
     remapHash(m_live);
+    remapHash(m_bodies);
     remapHash(m_webSockets);
     remapHash(m_tcp);
     qsizetype write = positions.front();
@@ -248,8 +307,6 @@ void FlowStore::remove(const std::vector<qsizetype>& positions)
         Entry& to = entry(write);
         to.summary = from.summary;
         to.blob = from.blob;
-        to.requestBody = std::move(from.requestBody);
-        to.responseBody = std::move(from.responseBody);
         m_index.insert(to.summary.id, quint32(write));
         ++write;
     }
@@ -270,6 +327,7 @@ void FlowStore::clear()
     m_size = 0;
     m_index.clear();
     m_live.clear();
+    m_bodies.clear();
     m_webSockets.clear();
     m_tcp.clear();
     m_blobs.clear();

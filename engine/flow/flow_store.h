@@ -8,15 +8,18 @@
 // are copied whole). So only a live flow is kept as its snapshot. A finished one is encoded with
 // FlowCodec (the session file's flow payload: LEB128 varints, lengths, no pointers) into a
 // ByteArena (no heap block per flow), with two things left out of the encoding:
-//  - the request and response bodies: kept as QByteArrays shared with the snapshot they came
-//    from, so no body byte is copied. Only a body with much unused room in its allocation (one
-//    grown by appends) is copied tight once, else the slack would live as long as the session.
+//  - the request and response bodies. Small ones (both at most InlineBodyLimit) are copied
+//    into the arena after the encoding: a 1 KiB body as its own heap block costs 1,152 bytes
+//    (tcmalloc's size class) plus QByteArray's header, in the arena 1,026. Larger ones are
+//    kept as QByteArrays shared with the snapshot they came from, in a side table, so no byte
+//    of them is copied; only a body with much unused room in its allocation (one grown by
+//    appends) is copied tight once, else the slack would live as long as the session.
 //  - certificate chains: each distinct chain is kept once and flows refer to it by number
 //    (FlowCodec::ChainRefs), as in a session file.
 //  - WebSocket messages: the flow's immutable WebSocketData is kept shared, in a side table;
 //    so are a TCP flow's messages (TcpData). For TCP flows the summary's timestamps are the
 //    connection's and its body sizes are the bytes each side sent.
-// A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body measures ~1.0 KB
+// A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body measures ~0.9 KB
 // beyond its body (~810 encoded bytes, the entry, the id index), against ~3.6 KB for its
 // snapshot (mitmproxy: ~4.4 KB per 1 KiB flow); tests/unit/flow/flow_store_memory_test.cpp
 // prints the figures.
@@ -88,16 +91,20 @@ private:
     struct Entry
     {
         Summary summary;
-        // FlowCodec payload with the bodies left out, in m_blobs; null while the flow is live
-        // (its snapshot is in m_live).
+        // In m_blobs: the inline bodies (see store()) and the FlowCodec payload with the bodies
+        // left out; null while the flow is live (its snapshot is in m_live).
         const char* blob = nullptr;
-        QByteArray requestBody;
-        QByteArray responseBody;
+    };
+    struct Bodies
+    {
+        QByteArray request;
+        QByteArray response;
     };
     // Fixed-size chunks: no reallocation and no growth slack as the session grows.
     static constexpr qsizetype ChunkBits = 10;
     static constexpr qsizetype ChunkSize = qsizetype(1) << ChunkBits;
     static constexpr qsizetype CompactAfterDeadBytes = 1 << 20;
+    static constexpr qsizetype InlineBodyLimit = 4096;
 
     Entry& entry(qsizetype i) { return m_chunks[size_t(i >> ChunkBits)][i & (ChunkSize - 1)]; }
     const Entry& entry(qsizetype i) const
@@ -114,6 +121,8 @@ private:
     qsizetype m_size = 0;
     QHash<QUuid, quint32> m_index;
     QHash<quint32, FlowSnapshot> m_live; // by position
+    // Bodies too large to copy into the arena, by position (finished flows only).
+    QHash<quint32, Bodies> m_bodies;
     // WebSocket messages of finished flows, by position, shared with the snapshot they came
     // from (immutable, flow/websocket_data.h): never encoded, so at() does not copy a long
     // conversation for every row it shows. Flows without WebSocket cost nothing here.
