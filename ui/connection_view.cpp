@@ -66,8 +66,11 @@ QString connectionTable(const Connection& c, bool server)
     if (server && c.via.isValid())
         t += row(ConnectionView::tr("Through proxy"), esc(QString::fromLatin1(c.via.toString())));
     t += row(ConnectionView::tr("TLS"),
-             c.tls ? (c.tlsEstablished ? esc(QString::fromLatin1(c.tlsVersion))
-                                       : ConnectionView::tr("not established"))
+             c.tls ? (c.tlsEstablished
+                          ? (c.tlsResumed ? ConnectionView::tr("%1, session resumed")
+                                                .arg(esc(QString::fromLatin1(c.tlsVersion)))
+                                          : esc(QString::fromLatin1(c.tlsVersion)))
+                          : ConnectionView::tr("not established"))
                    : ConnectionView::tr("no"));
     t += row(ConnectionView::tr("Cipher"), esc(QString::fromLatin1(c.cipher)));
     t += row(ConnectionView::tr("SNI"), esc(QString::fromLatin1(c.sni)));

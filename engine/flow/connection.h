@@ -52,6 +52,7 @@ struct Connection
     // TLS layer as the handshake proceeds.
     bool tls = false;
     bool tlsEstablished = false;
+    bool tlsResumed = false; // the handshake resumed an earlier session (no certificate sent)
     QByteArray sni;
     QList<QByteArray> alpnOffers;          // what the client offered / what we offer upstream
     QByteArray alpn;                       // what was negotiated

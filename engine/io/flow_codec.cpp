@@ -44,6 +44,7 @@ enum ConnectionFlag : quint64
     ConnectionTls = 1 << 1,
     ConnectionTlsEstablished = 1 << 2,
     ConnectionTlsDetails = 1 << 3, // sni .. certificate chain follow (else all empty)
+    ConnectionTlsResumed = 1 << 4, // 1.5
 };
 enum BodyFlag : quint64
 {
@@ -366,6 +367,8 @@ void encodeConnection(Encoder& e, const Connection& c, quint32 chainRef)
         flags |= ConnectionTls;
     if (c.tlsEstablished)
         flags |= ConnectionTlsEstablished;
+    if (c.tlsResumed)
+        flags |= ConnectionTlsResumed;
     const bool tlsDetails = !c.sni.isEmpty() || !c.alpnOffers.isEmpty() || !c.alpn.isEmpty() ||
                             !c.tlsVersion.isEmpty() || !c.cipher.isEmpty() ||
                             !c.certificateChainDer.isEmpty();
@@ -400,6 +403,7 @@ void decodeConnection(Decoder d, const QList<FlowCodec::CertificateChain>& chain
     c.role = (flags & ConnectionIsServer) ? Connection::Role::Server : Connection::Role::Client;
     c.tls = flags & ConnectionTls;
     c.tlsEstablished = flags & ConnectionTlsEstablished;
+    c.tlsResumed = flags & ConnectionTlsResumed;
     const quint8 state = d.u8();
     if (state > quint8(ConnectionState::Open))
         d.fail(QStringLiteral("connection state %1 out of range").arg(state));

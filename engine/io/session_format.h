@@ -23,7 +23,7 @@ public:
     static constexpr quint16 majorVersion = 1; // a reader refuses a greater major version
     // additive changes only; readers accept any. 1: WebSocket messages (flow flag bit 5).
     // 4: TCP messages' injected and dropped flags (docs/session-format.md "Versioning").
-    static constexpr quint16 minorVersion = 4;
+    static constexpr quint16 minorVersion = 5;
     static constexpr qsizetype fileHeaderSize = 20;
     static constexpr qsizetype recordHeaderSize = 13;
     static constexpr quint32 maxPayloadSize = 0xFFFFFFFFu;

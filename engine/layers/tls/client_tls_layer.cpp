@@ -243,6 +243,7 @@ Commands ClientTlsLayer::parseHello()
     // With TLS over TLS the outer session's facts are replaced by the inner one's.
     client->tls = true;
     client->tlsEstablished = false;
+    client->tlsResumed = false;
     client->sni = m_hello.sni;
     client->alpnOffers = m_hello.alpnProtocols;
     client->alpn.clear();
@@ -383,6 +384,7 @@ Commands ClientTlsLayer::onEstablished()
 {
     const ConnectionPtr& client = m_context.client;
     client->tlsEstablished = true;
+    client->tlsResumed = m_session->resumed();
     client->tlsVersion = m_session->protocolVersion();
     client->cipher = m_session->cipherName();
     client->alpn = m_session->negotiatedAlpn();

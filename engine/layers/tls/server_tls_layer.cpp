@@ -142,6 +142,7 @@ Commands ServerTlsLayer::startHandshake()
     Commands out;
     const ConnectionPtr& server = m_context.server;
     server->tlsEstablished = false;
+    server->tlsResumed = false;
     server->alpn.clear();
     server->tlsVersion.clear();
     server->cipher.clear();
@@ -189,6 +190,7 @@ Commands ServerTlsLayer::advanceHandshake()
 
     const ConnectionPtr& server = m_context.server;
     server->tlsEstablished = true;
+    server->tlsResumed = m_session->resumed();
     server->tlsVersion = m_session->protocolVersion();
     server->cipher = m_session->cipherName();
     server->alpn = m_session->negotiatedAlpn();

@@ -32,6 +32,7 @@ inline Connection fullConnection(Connection::Role role, quint64 id, int seed)
     c.error = role == Connection::Role::Client ? QString() : QStringLiteral("reset by peer ✗");
     c.tls = true;
     c.tlsEstablished = role == Connection::Role::Client;
+    c.tlsResumed = role == Connection::Role::Client && seed % 2 == 0;
     c.sni = "example.com";
     c.alpnOffers = {"h2", "http/1.1"};
     c.alpn = "h2";
@@ -140,6 +141,7 @@ inline void compareConnections(const Connection& a, const Connection& b)
     QCOMPARE(a.error, b.error);
     QCOMPARE(a.tls, b.tls);
     QCOMPARE(a.tlsEstablished, b.tlsEstablished);
+    QCOMPARE(a.tlsResumed, b.tlsResumed);
     QCOMPARE(a.sni, b.sni);
     QCOMPARE(a.alpnOffers, b.alpnOffers);
     QCOMPARE(a.alpn, b.alpn);

@@ -63,7 +63,7 @@ private Q_SLOTS:
         QVERIFY(w.isOpen());
         QCOMPARE(w.size(), 20);
         w.close();
-        QCOMPARE(readFile(path("h.spyglass")), QByteArray("SPYGLASS-SESSION\x01\x00\x04\x00", 20));
+        QCOMPARE(readFile(path("h.spyglass")), QByteArray("SPYGLASS-SESSION\x01\x00\x05\x00", 20));
     }
 
     void recordLayoutMatchesTheDocs()

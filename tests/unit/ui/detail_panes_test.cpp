@@ -183,6 +183,7 @@ private slots:
         f->server.certificateChainDer = {ca->certificateDer()};
         const QString html = ConnectionView::describe(*f);
         QVERIFY(html.contains(QStringLiteral("TLSv1.3")));
+        QVERIFY(!html.contains(QStringLiteral("session resumed")));
         QVERIFY(html.contains(QStringLiteral("Leaf certificate")));
         QVERIFY(html.contains(QStringLiteral("CN=")));
         const QByteArray digest =
@@ -197,6 +198,9 @@ private slots:
         view.setFlow(f);
         shoot(view, "detail-connection");
         QVERIFY(view.toPlainText().contains(QStringLiteral("a0.example.com:443")));
+
+        f->server.tlsResumed = true; // an abbreviated handshake: said next to the version
+        QVERIFY(ConnectionView::describe(*f).contains(QStringLiteral("TLSv1.3, session resumed")));
     }
 };
 
