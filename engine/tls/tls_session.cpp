@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace spyglass {
 
@@ -38,25 +39,96 @@ QByteArray alpnWire(const QList<QByteArray>& protocols)
 
 } // namespace
 
+// The BIO under every TlsSession's SSL (both directions): its data pointer is the session.
+struct TlsSession::Bio
+{
+    static TlsSession* session(BIO* bio) { return static_cast<TlsSession*>(BIO_get_data(bio)); }
+
+    static int write(BIO* bio, const char* data, size_t size, size_t* written)
+    {
+        BIO_clear_retry_flags(bio);
+        session(bio)->m_out.append(data, qsizetype(size));
+        *written = size;
+        return 1;
+    }
+
+    // A short read is fine: OpenSSL reads again for the rest of a record.
+    static int read(BIO* bio, char* out, size_t size, size_t* readBytes)
+    {
+        BIO_clear_retry_flags(bio);
+        TlsSession* s = session(bio);
+        if (s->m_inBuffered == 0) {
+            *readBytes = 0;
+            BIO_set_retry_read(bio); // no data yet, not the end of the stream
+            return 0;
+        }
+        const QByteArray& front = s->m_in.front();
+        const qsizetype n = std::min(qsizetype(size), front.size() - s->m_inPos);
+        std::memcpy(out, front.constData() + s->m_inPos, std::size_t(n));
+        s->m_inPos += n;
+        s->m_inBuffered -= n;
+        if (s->m_inPos == front.size()) {
+            s->m_in.removeFirst();
+            s->m_inPos = 0;
+        }
+        *readBytes = std::size_t(n);
+        return 1;
+    }
+
+    static long control(BIO* bio, int command, long, void*)
+    {
+        switch (command) {
+        case BIO_CTRL_PENDING:
+            return long(session(bio)->m_inBuffered);
+        case BIO_CTRL_WPENDING:
+            return long(session(bio)->m_out.size());
+        case BIO_CTRL_FLUSH:
+            return 1;
+        default:
+            return 0;
+        }
+    }
+
+    static int create(BIO* bio)
+    {
+        BIO_set_init(bio, 1);
+        return 1;
+    }
+
+    // Made once, kept for the life of the process.
+    static const BIO_METHOD* method()
+    {
+        static BIO_METHOD* const m = [] {
+            BIO_METHOD* made =
+                BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "spyglass tls session");
+            if (made) {
+                BIO_meth_set_write_ex(made, write);
+                BIO_meth_set_read_ex(made, read);
+                BIO_meth_set_ctrl(made, control);
+                BIO_meth_set_create(made, create);
+            }
+            return made;
+        }();
+        return m;
+    }
+};
+
 TlsSession::TlsSession(SSL_CTX* ctx, Role role) : m_role(role)
 {
     clearErrorQueue();
     if (!ctx)
         return;
     m_ssl.reset(SSL_new(ctx));
-    m_readBio = BIO_new(BIO_s_mem());
-    m_writeBio = BIO_new(BIO_s_mem());
-    if (!m_ssl || !m_readBio || !m_writeBio) {
+    const BIO_METHOD* method = Bio::method();
+    BIO* bio = method ? BIO_new(method) : nullptr;
+    if (!m_ssl || !bio) {
         m_ssl.reset();
-        BIO_free(m_readBio);
-        BIO_free(m_writeBio);
-        m_readBio = m_writeBio = nullptr;
+        BIO_free(bio);
         clearErrorQueue();
         return;
     }
-    // An empty read BIO means "no data yet", not end of stream.
-    BIO_set_mem_eof_return(m_readBio, -1);
-    SSL_set_bio(m_ssl.get(), m_readBio, m_writeBio);
+    BIO_set_data(bio, this);
+    SSL_set_bio(m_ssl.get(), bio, bio); // one reference, taken by the SSL
     SSL_set_app_data(m_ssl.get(), this);
     if (role == Role::Client)
         SSL_set_connect_state(m_ssl.get());
@@ -139,23 +211,17 @@ bool TlsSession::resumed() const
     return m_ssl && SSL_session_reused(m_ssl.get()) == 1;
 }
 
-void TlsSession::receive(QByteArrayView bytes)
+void TlsSession::receive(const QByteArray& bytes)
 {
-    if (m_readBio && !bytes.isEmpty())
-        BIO_write(m_readBio, bytes.data(), int(bytes.size()));
+    if (!m_ssl || bytes.isEmpty())
+        return;
+    m_in.append(bytes);
+    m_inBuffered += bytes.size();
 }
 
-QByteArray TlsSession::takeOutgoing()
+bool TlsSession::hasBufferedInput() const
 {
-    if (!m_writeBio)
-        return {};
-    const int pending = int(BIO_ctrl_pending(m_writeBio));
-    if (pending <= 0)
-        return {};
-    QByteArray out(pending, Qt::Uninitialized);
-    const int n = BIO_read(m_writeBio, out.data(), pending);
-    out.resize(std::max(0, n));
-    return out;
+    return m_inBuffered > 0 || (m_ssl && SSL_has_pending(m_ssl.get()));
 }
 
 TlsSession::Progress TlsSession::handshake()
@@ -222,22 +288,22 @@ void TlsSession::recordFailure(int sslError)
     m_failure = f;
 }
 
-TlsSession::ReadResult TlsSession::read()
+TlsSession::ReadResult TlsSession::read(qsizetype limit)
 {
     ReadResult result;
     if (!m_ssl || !m_handshakeDone || m_fatal)
         return result;
     clearErrorQueue();
-    while (true) {
+    while (result.data.size() < limit) {
         // Nothing buffered on either side of OpenSSL: SSL_read would only say WANT_READ, at the
         // price of a call and an error-queue round trip per received segment.
-        const qsizetype buffered = qsizetype(BIO_ctrl_pending(m_readBio));
-        if (buffered == 0 && !SSL_has_pending(m_ssl.get()))
+        const qsizetype pending = qsizetype(SSL_pending(m_ssl.get()));
+        if (m_inBuffered == 0 && pending == 0 && !SSL_has_pending(m_ssl.get()))
             break;
         // Plaintext is never longer than the ciphertext it comes from: decrypt straight into
-        // the result, sized once.
+        // the result, sized once per record or per read.
         const qsizetype old = result.data.size();
-        const qsizetype wanted = buffered + qsizetype(SSL_pending(m_ssl.get()));
+        const qsizetype wanted = std::min(m_inBuffered + pending, limit - old);
         const int room = int(std::clamp<qsizetype>(wanted, 256, qsizetype(kReadChunk) * 4));
         result.data.resize(old + room);
         const int n = SSL_read(m_ssl.get(), result.data.data() + old, room);
@@ -264,6 +330,9 @@ bool TlsSession::write(QByteArrayView plain)
     if (!m_ssl || !m_handshakeDone || m_fatal || m_shutdownSent)
         return false;
     clearErrorQueue();
+    // Room for the records once: at most 16 KiB of plaintext each, plus a header, a tag and
+    // (TLS 1.3) the content type; 64 bytes covers every cipher suite.
+    m_out.reserve(m_out.size() + plain.size() + (plain.size() / 16384 + 1) * 64);
     qsizetype offset = 0;
     while (offset < plain.size()) {
         const int chunk = int(std::min<qsizetype>(plain.size() - offset, 1 << 30));

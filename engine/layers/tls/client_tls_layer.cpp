@@ -407,20 +407,26 @@ Commands ClientTlsLayer::deliverPlaintext()
 {
     Commands out;
     const ConnectionPtr client = m_context.client;
-    const TlsSession::ReadResult read = m_session->read();
-    flush(out);
-    if (!read.data.isEmpty())
-        append(out, toChild(DataReceived{client, read.data}));
-    if ((read.closeNotify || !read.error.isEmpty()) && !m_closeNotifySeen) {
-        m_closeNotifySeen = true;
-        if (!read.error.isEmpty()) {
-            // Some clients finish the handshake and only then reject the certificate.
-            client->error = QStringLiteral("TLS error from the client for %1: %2")
-                                .arg(destination(), read.error);
-            out.push_back(makeLog(LogLevel::Warn, client->error));
+    // Slice by slice (TlsSession::kRelaySlice); the child may end this session on the way.
+    while (m_session && m_state == State::Established && !m_closeNotifySeen) {
+        const TlsSession::ReadResult read = m_session->read(TlsSession::kRelaySlice);
+        flush(out);
+        if (!read.data.isEmpty())
+            append(out, toChild(DataReceived{client, read.data}));
+        if (read.closeNotify || !read.error.isEmpty()) {
+            m_closeNotifySeen = true;
+            if (!read.error.isEmpty()) {
+                // Some clients finish the handshake and only then reject the certificate.
+                client->error = QStringLiteral("TLS error from the client for %1: %2")
+                                    .arg(destination(), read.error);
+                out.push_back(makeLog(LogLevel::Warn, client->error));
+            }
+            clearCanRead(client);
+            append(out, toChild(ConnectionClosed{client}));
+            break;
         }
-        clearCanRead(client);
-        append(out, toChild(ConnectionClosed{client}));
+        if (read.data.isEmpty() || !m_session || !m_session->hasBufferedInput())
+            break;
     }
     return out;
 }

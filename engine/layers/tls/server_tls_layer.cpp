@@ -256,19 +256,26 @@ Commands ServerTlsLayer::deliverPlaintext()
 {
     Commands out;
     const ConnectionPtr server = m_context.server;
-    const TlsSession::ReadResult read = m_session->read();
-    flush(out); // key updates and alerts the read produced
-    if (!read.data.isEmpty())
-        append(out, toChild(DataReceived{server, read.data}));
-    if ((read.closeNotify || !read.error.isEmpty()) && !m_closeNotifySeen) {
-        m_closeNotifySeen = true;
-        if (!read.error.isEmpty()) {
-            server->error = QStringLiteral("TLS error from %1: %2")
-                                .arg(QString::fromLatin1(server->peer.toString()), read.error);
-            out.push_back(makeLog(LogLevel::Warn, server->error));
+    // Slice by slice (TlsSession::kRelaySlice); the child may end this session on the way.
+    while (m_session && m_state == State::Established && !m_closeNotifySeen) {
+        const TlsSession::ReadResult read = m_session->read(TlsSession::kRelaySlice);
+        flush(out); // key updates and alerts the read produced
+        if (!read.data.isEmpty())
+            append(out, toChild(DataReceived{server, read.data}));
+        if (read.closeNotify || !read.error.isEmpty()) {
+            m_closeNotifySeen = true;
+            if (!read.error.isEmpty()) {
+                server->error = QStringLiteral("TLS error from %1: %2")
+                                    .arg(QString::fromLatin1(server->peer.toString()), read.error);
+                out.push_back(makeLog(LogLevel::Warn, server->error));
+            }
+            server->state =
+                ConnectionState(quint8(server->state) & ~quint8(ConnectionState::CanRead));
+            append(out, toChild(ConnectionClosed{server}));
+            break;
         }
-        server->state = ConnectionState(quint8(server->state) & ~quint8(ConnectionState::CanRead));
-        append(out, toChild(ConnectionClosed{server}));
+        if (read.data.isEmpty() || !m_session || !m_session->hasBufferedInput())
+            break;
     }
     return out;
 }

@@ -3,6 +3,8 @@
 
 #include "tls_stack_harness.h"
 
+#include "tls/tls_session.h"
+
 using namespace spyglass;
 using namespace spyglass::proxy;
 using namespace spyglass::test;
@@ -26,6 +28,7 @@ private slots:
     void initTestCase();
     void happyPath();
     void happyPathTls12();
+    void largeTransfersAreRelayedInSlicesBothWays();
     void clientHelloOneByteAtATime();
     void clientHelloAtRandomCutPoints();
     void clientRejectsTheCertificate();
@@ -176,6 +179,47 @@ void ClientTlsLayerTest::happyPathTls12()
     QVERIFY(clientPeer->write("ping"));
     driver.run();
     QCOMPARE(serverPeer->read(), QByteArray("ping"));
+}
+
+void ClientTlsLayerTest::largeTransfersAreRelayedInSlicesBothWays()
+{
+    TlsStack s;
+    QVERIFY(s.build(m_world, Address{"example.com", 443}));
+    s.inner->script = relayScript(s.client, s.server);
+    auto clientPeer = m_world.client("example.com", {"http/1.1"});
+    auto serverPeer = m_world.server({"http/1.1"});
+    s.pb->feed(Start{});
+    TlsDriver driver{*s.pb, s.client, s.server, clientPeer.get(), serverPeer.get()};
+    driver.run();
+    QVERIFY2(clientPeer->done(), qPrintable(driver.describeSeen()));
+
+    QByteArray payload;
+    for (int i = 0; payload.size() < 200 * 1024; ++i)
+        payload += QByteArray::number(i * 7) + ';';
+    // Each direction's records arrive in one read, as a large recv brings them; the child gets
+    // them a slice at a time (at most one record beyond TlsSession::kRelaySlice), in order.
+    auto slicesFrom = [&](const ConnectionPtr& from, std::size_t since) {
+        int n = 0;
+        for (std::size_t i = since; i < s.inner->events.size(); ++i)
+            if (auto* d = std::get_if<DataReceived>(&s.inner->events[i]);
+                d && d->connection == from) {
+                if (d->data.size() > TlsSession::kRelaySlice + 16 * 1024)
+                    return -1;
+                ++n;
+            }
+        return n;
+    };
+    std::size_t since = s.inner->events.size();
+    QVERIFY(clientPeer->write(payload));
+    driver.run();
+    QVERIFY(serverPeer->read() == payload);
+    QVERIFY(slicesFrom(s.client, since) >= payload.size() / TlsSession::kRelaySlice);
+
+    since = s.inner->events.size();
+    QVERIFY(serverPeer->write(payload));
+    driver.run();
+    QVERIFY(clientPeer->read() == payload);
+    QVERIFY(slicesFrom(s.server, since) >= payload.size() / TlsSession::kRelaySlice);
 }
 
 void ClientTlsLayerTest::clientHelloOneByteAtATime()

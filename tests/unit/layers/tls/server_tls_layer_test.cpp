@@ -4,6 +4,8 @@
 
 #include "tls_stack_harness.h"
 
+#include "tls/tls_session.h"
+
 using namespace spyglass;
 using namespace spyglass::proxy;
 using namespace spyglass::test;
@@ -56,6 +58,7 @@ private slots:
     void serverClosesDuringTheHandshake();
     void serverHandshakeTimeout();
     void reopenRunsANewHandshake();
+    void aLargeReadReachesTheChildInSlices();
     void otherConnectionsAndRepliesPassThrough();
     void plainServerConnectionIsUntouched();
     void badTrustedCaFileIsAnError();
@@ -356,6 +359,60 @@ void ServerTlsLayerTest::reopenRunsANewHandshake()
         server->state = ConnectionState::Closed; // what the shell does with the close
     }
     QCOMPARE(int(openIds.size()), 2);
+}
+
+void ServerTlsLayerTest::aLargeReadReachesTheChildInSlices()
+{
+    SoloStack s;
+    QVERIFY(s.build(m_world));
+    const ConnectionPtr server = s.base.server;
+    const ConnectionPtr client = s.base.client;
+    s.child->script = [&](const Event& e) -> Commands {
+        if (std::holds_alternative<Start>(e)) {
+            server->tls = true;
+            server->sni = "example.com";
+            server->alpnOffers = {"http/1.1"};
+            return {makeOpenConnection(server)};
+        }
+        return {};
+    };
+    auto serverPeer = m_world.server();
+    TlsDriver driver(*s.pb, client, server, nullptr, serverPeer.get());
+    s.pb->feed(Start{});
+    driver.run();
+    QVERIFY2(server->tlsEstablished, qPrintable(driver.describeSeen()));
+    const qsizetype before = qsizetype(s.child->events.size());
+
+    // 300 KiB of records and the server's close_notify, arriving in one read (as a 256 KiB
+    // recv does), then the same again cut at an odd point inside a record.
+    QByteArray payload;
+    for (int i = 0; payload.size() < 300 * 1024; ++i)
+        payload += QByteArray::number(i) + ',';
+    for (qsizetype at = 0; at < payload.size(); at += 10000)
+        QVERIFY(serverPeer->write(payload.mid(at, 10000)));
+    serverPeer->shutdown();
+    const QByteArray wire = serverPeer->take();
+    s.pb->feed(DataReceived{server, wire.left(wire.size() / 3 + 7)});
+    s.pb->feed(DataReceived{server, wire.mid(wire.size() / 3 + 7)});
+
+    QByteArray received;
+    int slices = 0;
+    bool closedLast = false;
+    for (qsizetype i = before; i < qsizetype(s.child->events.size()); ++i) {
+        const Event& e = s.child->events[std::size_t(i)];
+        QVERIFY(!closedLast); // nothing after the close
+        if (auto* d = std::get_if<DataReceived>(&e)) {
+            QVERIFY(d->data.size() <= TlsSession::kRelaySlice + 16 * 1024); // one record over
+            received += d->data;
+            ++slices;
+        } else if (std::holds_alternative<ConnectionClosed>(e)) {
+            closedLast = true;
+        }
+    }
+    QCOMPARE(received.size(), payload.size());
+    QVERIFY(received == payload);
+    QVERIFY(slices >= payload.size() / TlsSession::kRelaySlice);
+    QVERIFY(closedLast);
 }
 
 void ServerTlsLayerTest::otherConnectionsAndRepliesPassThrough()
