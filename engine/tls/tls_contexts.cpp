@@ -14,10 +14,20 @@ namespace spyglass {
 
 namespace {
 
+// Cipher order on both sides: AES-128-GCM first, as Mozilla's recommended configurations,
+// nginx, Go, browsers and nghttpx have it. OpenSSL's own default puts AES-256-GCM first, whose
+// 14 rounds cost ~40% more per byte than AES-128's 10; an intercepted byte is decrypted and
+// encrypted twice. TLS 1.2 keeps OpenSSL's DEFAULT set, with its AES-128-GCM suites moved up.
+constexpr char kTls13Suites[] =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+constexpr char kTls12Ciphers[] = "ECDHE+AESGCM+AES128:DEFAULT";
+
 bool limitVersions(SSL_CTX* ctx)
 {
     return SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) == 1 &&
-           SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1;
+           SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1 &&
+           SSL_CTX_set_ciphersuites(ctx, kTls13Suites) == 1 &&
+           SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) == 1;
 }
 
 } // namespace
@@ -41,7 +51,10 @@ std::shared_ptr<const TlsContexts> TlsContexts::create(const Options& options, Q
                   .arg(takeOpenSslErrors());
         return nullptr;
     }
-    SSL_CTX_set_options(server, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+    // Our order decides (most clients offer AES-256-GCM first only because OpenSSL does),
+    // except that a client that asks for ChaCha20 first (no AES instructions) gets it.
+    SSL_CTX_set_options(server, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
+                                    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_PRIORITIZE_CHACHA);
     SSL_CTX_set_session_cache_mode(server, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(server, 0);
     SSL_CTX_set_mode(server, SSL_MODE_RELEASE_BUFFERS);

@@ -34,6 +34,7 @@ public:
         QByteArray verifyIp;    // or an IP address
         int minVersion = TLS1_2_VERSION;
         int maxVersion = TLS1_3_VERSION;
+        QByteArray tls13Suites; // offered in this order; OpenSSL's default when empty
     };
     struct ServerConfig
     {
@@ -52,6 +53,8 @@ public:
         SSL_CTX* ctx = peer->m_ctx.get();
         SSL_CTX_set_min_proto_version(ctx, c.minVersion);
         SSL_CTX_set_max_proto_version(ctx, c.maxVersion);
+        if (!c.tls13Suites.isEmpty())
+            SSL_CTX_set_ciphersuites(ctx, c.tls13Suites.constData());
         if (c.trust) {
             X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), c.trust);
             SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);

@@ -29,6 +29,8 @@ private slots:
     void happyPath();
     void happyPathTls12();
     void largeTransfersAreRelayedInSlicesBothWays();
+    void aes128IsPreferredUnlessTheClientAsksForChacha_data();
+    void aes128IsPreferredUnlessTheClientAsksForChacha();
     void clientHelloOneByteAtATime();
     void clientHelloAtRandomCutPoints();
     void clientRejectsTheCertificate();
@@ -220,6 +222,40 @@ void ClientTlsLayerTest::largeTransfersAreRelayedInSlicesBothWays()
     driver.run();
     QVERIFY(clientPeer->read() == payload);
     QVERIFY(slicesFrom(s.server, since) >= payload.size() / TlsSession::kRelaySlice);
+}
+
+void ClientTlsLayerTest::aes128IsPreferredUnlessTheClientAsksForChacha_data()
+{
+    QTest::addColumn<QByteArray>("offer");
+    QTest::addColumn<int>("maxVersion");
+    QTest::addColumn<QByteArray>("clientSide"); // part of the IANA name the client gets
+    // OpenSSL's own order, as curl and python offer it: AES-256-GCM first.
+    QTest::newRow("tls1.3 openssl default")
+        << QByteArray() << int(TLS1_3_VERSION) << QByteArray("TLS_AES_128_GCM_SHA256");
+    QTest::newRow("tls1.3 chacha first")
+        << QByteArray("TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256")
+        << int(TLS1_3_VERSION) << QByteArray("TLS_CHACHA20_POLY1305_SHA256");
+    QTest::newRow("tls1.2 openssl default")
+        << QByteArray() << int(TLS1_2_VERSION) << QByteArray("_WITH_AES_128_GCM_");
+}
+
+void ClientTlsLayerTest::aes128IsPreferredUnlessTheClientAsksForChacha()
+{
+    QFETCH(QByteArray, offer);
+    QFETCH(int, maxVersion);
+    QFETCH(QByteArray, clientSide);
+    TlsStack s;
+    QVERIFY(s.build(m_world, Address{"example.com", 443}));
+    s.inner->script = relayScript(s.client, s.server);
+    auto clientPeer = m_world.client("example.com", {"http/1.1"}, maxVersion, offer);
+    auto serverPeer = m_world.server({"http/1.1"}); // OpenSSL's default: the client's order
+    s.pb->feed(Start{});
+    TlsDriver driver{*s.pb, s.client, s.server, clientPeer.get(), serverPeer.get()};
+    driver.run();
+    QVERIFY2(clientPeer->done(), qPrintable(driver.describeSeen()));
+    QVERIFY2(s.client->cipher.contains(clientSide), s.client->cipher.constData());
+    // Upstream we offer AES-128-GCM first; a server that follows the client's order takes it.
+    QCOMPARE(s.server->cipher, QByteArray("TLS_AES_128_GCM_SHA256"));
 }
 
 void ClientTlsLayerTest::clientHelloOneByteAtATime()

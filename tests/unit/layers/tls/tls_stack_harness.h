@@ -113,7 +113,8 @@ struct TlsWorld
     // A client that trusts the Spyglass CA and checks the name it asked for.
     std::unique_ptr<TestTlsPeer> client(const QByteArray& sni,
                                         const QList<QByteArray>& alpn = {"h2", "http/1.1"},
-                                        int maxVersion = TLS1_3_VERSION) const
+                                        int maxVersion = TLS1_3_VERSION,
+                                        const QByteArray& tls13Suites = {}) const
     {
         TestTlsPeer::ClientConfig c;
         c.sni = sni;
@@ -121,6 +122,7 @@ struct TlsWorld
         c.trust = ca->certificate();
         c.verifyHost = sni;
         c.maxVersion = maxVersion;
+        c.tls13Suites = tls13Suites;
         return TestTlsPeer::client(c);
     }
 };
