@@ -73,6 +73,13 @@ void Headers::add(const QByteArray& name, const QByteArray& value)
     m_fields.append({name, value});
 }
 
+void Headers::add(QByteArray&& name, QByteArray&& value)
+{
+    if (m_fields.capacity() == 0)
+        m_fields.reserve(kFirstCapacity);
+    m_fields.emplace_back(std::move(name), std::move(value));
+}
+
 void Headers::set(const QByteArray& name, const QByteArray& value)
 {
     // Read through a const view first: a non-const access detaches (copies) a shared list,

@@ -30,6 +30,7 @@ public:
     QByteArray joined(QByteArrayView name) const;
 
     void add(const QByteArray& name, const QByteArray& value);
+    void add(QByteArray&& name, QByteArray&& value); // the parsers' case: no reference counting
     // Replaces every field called `name` by one field at the position of the first.
     void set(const QByteArray& name, const QByteArray& value);
     // Removes every field called `name`; returns how many were removed.

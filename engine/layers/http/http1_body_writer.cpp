@@ -7,27 +7,35 @@ namespace spyglass::layers::http {
 namespace {
 
 // RFC 9112 6.3: several Content-Length fields (or a list) are acceptable only when every
-// value is the same non-negative integer.
+// value is the same non-negative integer. Read in place: this runs for every message head.
 bool parseContentLength(const Headers& headers, qint64* out)
 {
-    const QList<QByteArray> values = headers.values("content-length");
-    if (values.isEmpty())
-        return false;
     qint64 result = -1;
-    for (const QByteArray& field : values) {
-        for (const QByteArray& part : field.split(',')) {
-            const QByteArray v = part.trimmed();
+    for (const Headers::Field& field : headers.fields()) {
+        if (!equalsIgnoreCase(field.first, "content-length"))
+            continue;
+        QByteArrayView rest(field.second);
+        while (true) {
+            const qsizetype comma = rest.indexOf(',');
+            const QByteArrayView v = (comma < 0 ? rest : rest.first(comma)).trimmed();
             if (v.isEmpty() || v.size() > 18)
                 return false;
-            for (const char c : v)
+            qint64 n = 0;
+            for (const char c : v) {
                 if (c < '0' || c > '9')
                     return false;
-            const qint64 n = v.toLongLong();
+                n = n * 10 + (c - '0');
+            }
             if (result >= 0 && n != result)
                 return false;
             result = n;
+            if (comma < 0)
+                break;
+            rest = rest.sliced(comma + 1);
         }
     }
+    if (result < 0)
+        return false;
     *out = result;
     return true;
 }

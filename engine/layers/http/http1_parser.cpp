@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <utility>
 
 namespace spyglass::layers::http {
 
@@ -443,9 +444,8 @@ int Http1Parser::Impl::onHeaderValue(const char* at, size_t length)
 int Http1Parser::Impl::onHeaderValueComplete()
 {
     Headers& target = inTrailers() ? m_trailers : m_head.headers;
-    target.add(m_field, trimTrailingWhitespace(std::move(m_value)));
-    m_field.clear();
-    m_value.clear();
+    target.add(std::exchange(m_field, QByteArray()),
+               trimTrailingWhitespace(std::exchange(m_value, QByteArray())));
     m_skipFoldWhitespace = false;
     return 0;
 }

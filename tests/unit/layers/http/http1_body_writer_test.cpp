@@ -38,6 +38,12 @@ private Q_SLOTS:
             Framing::UntilClose, 0);
         row("negative", {"Content-Length", "-1"}, false, Framing::None, 0);
         row("not a number", {"Content-Length", "12a"}, true, Framing::UntilClose, 0);
+        row("spaces around", {"Content-Length", " 12\t"}, true, Framing::Length, 12);
+        row("empty list element", {"Content-Length", "7, ,7"}, true, Framing::UntilClose, 0);
+        row("trailing comma", {"Content-Length", "7,"}, false, Framing::None, 0);
+        row("19 digits", {"Content-Length", "1000000000000000000"}, true, Framing::UntilClose, 0);
+        row("18 digits", {"Content-Length", "100000000000000000"}, true, Framing::Length,
+            100000000000000000);
     }
 
     void framingFromHeaders()
