@@ -33,6 +33,10 @@ protected:
 // Appends `more` to `out`.
 inline void append(Commands& out, Commands&& more)
 {
+    if (out.empty()) { // the usual case: take the vector, not its elements one by one
+        out = std::move(more);
+        return;
+    }
     for (auto& c : more)
         out.push_back(std::move(c));
 }

@@ -77,6 +77,7 @@ Commands ClientTlsLayer::fromChild(Commands commands)
 {
     mergeSendData(commands); // one TLS record for a head and its body
     Commands out;
+    out.reserve(commands.size() + 1); // a close may add its close_notify
     const ConnectionPtr& client = m_context.client;
     for (auto& command : commands) {
         if (auto* send = std::get_if<SendData>(&command); send && send->connection == client) {

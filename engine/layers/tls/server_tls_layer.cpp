@@ -69,6 +69,7 @@ Commands ServerTlsLayer::fromChild(Commands commands)
 {
     mergeSendData(commands); // one TLS record for a head and its body
     Commands out;
+    out.reserve(commands.size() + 1); // a close may add its close_notify
     const ConnectionPtr& server = m_context.server;
     for (auto& command : commands) {
         if (auto* open = std::get_if<OpenConnection>(&command);
