@@ -297,13 +297,13 @@ TlsSession::ReadResult TlsSession::read(qsizetype limit)
     while (result.data.size() < limit) {
         // Nothing buffered on either side of OpenSSL: SSL_read would only say WANT_READ, at the
         // price of a call and an error-queue round trip per received segment.
-        const qsizetype pending = qsizetype(SSL_pending(m_ssl.get()));
-        if (m_inBuffered == 0 && pending == 0 && !SSL_has_pending(m_ssl.get()))
+        if (!hasBufferedInput())
             break;
         // Plaintext is never longer than the ciphertext it comes from: decrypt straight into
         // the result, sized once per record or per read.
         const qsizetype old = result.data.size();
-        const qsizetype wanted = std::min(m_inBuffered + pending, limit - old);
+        const qsizetype wanted =
+            std::min(m_inBuffered + qsizetype(SSL_pending(m_ssl.get())), limit - old);
         const int room = int(std::clamp<qsizetype>(wanted, 256, qsizetype(kReadChunk) * 4));
         result.data.resize(old + room);
         const int n = SSL_read(m_ssl.get(), result.data.data() + old, room);
