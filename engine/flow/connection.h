@@ -74,6 +74,7 @@ struct Connection
     double timestampEnd = 0;
 
     bool connected() const { return state != ConnectionState::Closed; }
+    bool operator==(const Connection&) const = default;
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

@@ -24,7 +24,8 @@ QByteArray keptBody(const QByteArray& body)
 }
 
 // The blob's prefix: 1 when the bodies are in the side table, else the inline request body's
-// size times two, then the inline response body's size; each an LEB128 varint.
+// size times two, then the inline response body's size; then the client's and the server's
+// connection reference; each an LEB128 varint.
 qsizetype putVarint(char* to, quint64 v)
 {
     qsizetype n = 0;
@@ -118,25 +119,31 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
         m_tcp.insert(quint32(i), s->tcp);
     else
         m_tcp.remove(quint32(i));
-    FlowCodec::ChainRefs refs;
-    refs.client = internChain(s->client.certificateChainDer);
-    refs.server = internChain(s->server.certificateChainDer);
-    const QByteArray payload = FlowCodec::encodeFlowWithoutContent(*s, refs);
+    const quint32 client = internConnection(s->client, internChain(s->client.certificateChainDer));
+    const quint32 server = internConnection(s->server, internChain(s->server.certificateChainDer));
+    const QByteArray payload = FlowCodec::encodeFlowWithoutContentOrConnections(*s);
 
     releaseBlob(e);
     const QByteArray& request = s->request.body.content;
     const QByteArray response = s->response ? s->response->body.content : QByteArray();
-    char prefix[20];
-    if (request.size() <= InlineBodyLimit && response.size() <= InlineBodyLimit) {
+    char prefix[40];
+    qsizetype n;
+    const bool inlineBodies =
+        request.size() <= InlineBodyLimit && response.size() <= InlineBodyLimit;
+    if (inlineBodies) {
         m_bodies.remove(quint32(i));
-        qsizetype n = putVarint(prefix, quint64(request.size()) << 1);
+        n = putVarint(prefix, quint64(request.size()) << 1);
         n += putVarint(prefix + n, quint64(response.size()));
-        e.blob = m_blobs.add({QByteArrayView(prefix, n), request, response, payload});
     } else {
         m_bodies.insert(quint32(i), Bodies{keptBody(request), keptBody(response)});
-        const qsizetype n = putVarint(prefix, BodiesApart);
-        e.blob = m_blobs.add({QByteArrayView(prefix, n), payload});
+        n = putVarint(prefix, BodiesApart);
     }
+    n += putVarint(prefix + n, client);
+    n += putVarint(prefix + n, server);
+    if (inlineBodies)
+        e.blob = m_blobs.add({QByteArrayView(prefix, n), request, response, payload});
+    else
+        e.blob = m_blobs.add({QByteArrayView(prefix, n), payload});
 }
 
 void FlowStore::releaseBlob(Entry& e)
@@ -187,12 +194,32 @@ quint32 FlowStore::internChain(const CertificateChain& chain)
     return ref;
 }
 
+quint32 FlowStore::internConnection(const Connection& connection, quint32 chainRef)
+{
+    if (!m_recentConnections)
+        m_recentConnections = std::make_unique<std::array<RecentConnection, 64>>();
+    RecentConnection& slot =
+        (*m_recentConnections)[size_t(connection.id % m_recentConnections->size())];
+    if (slot.ref != 0 && slot.chainRef == chainRef && slot.connection == connection)
+        return slot.ref;
+    m_connections.push_back(
+        m_connectionBlobs.add(FlowCodec::encodeConnection(connection, chainRef)));
+    slot.connection = connection;
+    slot.chainRef = chainRef;
+    slot.ref = quint32(m_connections.size());
+    return slot.ref;
+}
+
 void FlowStore::decode(qsizetype i, HttpFlow& out) const
 {
     const Entry& e = entry(i);
     const QByteArrayView blob = ByteArena::view(e.blob);
     const char* at = blob.data();
     const quint64 tag = takeVarint(at);
+    const qsizetype requestSize = tag == BodiesApart ? 0 : qsizetype(tag >> 1);
+    const qsizetype responseSize = tag == BodiesApart ? 0 : qsizetype(takeVarint(at));
+    const quint64 client = takeVarint(at);
+    const quint64 server = takeVarint(at);
     QByteArray request, response;
     if (tag == BodiesApart) {
         const auto it = m_bodies.constFind(quint32(i));
@@ -201,8 +228,6 @@ void FlowStore::decode(qsizetype i, HttpFlow& out) const
             response = it->response;
         }
     } else {
-        const qsizetype requestSize = qsizetype(tag >> 1);
-        const qsizetype responseSize = qsizetype(takeVarint(at));
         if (requestSize > 0)
             request = QByteArray(at, requestSize);
         at += requestSize;
@@ -210,8 +235,19 @@ void FlowStore::decode(qsizetype i, HttpFlow& out) const
             response = QByteArray(at, responseSize);
         at += responseSize;
     }
-    const QString error =
-        FlowCodec::decodeFlow(QByteArrayView(at, blob.data() + blob.size()), m_chains, out);
+    QString error =
+        FlowCodec::decodeFlowWithoutConnections(QByteArrayView(at, blob.data() + blob.size()), out);
+    const auto connection = [this, &error](quint64 ref, Connection& to) {
+        if (!error.isEmpty())
+            return;
+        if (ref == 0 || ref > m_connections.size())
+            error = QStringLiteral("reference to unknown connection %1").arg(ref);
+        else
+            error = FlowCodec::decodeConnection(ByteArena::view(m_connections[size_t(ref - 1)]),
+                                                m_chains, to);
+    };
+    connection(client, out.client);
+    connection(server, out.server);
     // The payload was written by this store a moment ago: failing here is a codec bug. Say
     // so, and hand out what did decode rather than nothing.
     if (!error.isEmpty())
@@ -336,6 +372,9 @@ void FlowStore::clear()
     m_chainByData.clear();
     m_recentChains.fill(CertificateChain());
     m_recentNext = 0;
+    m_connectionBlobs.clear();
+    m_connections.clear();
+    m_recentConnections.reset();
 }
 
 } // namespace spyglass

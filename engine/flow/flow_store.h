@@ -16,13 +16,18 @@
 //    appends) is copied tight once, else the slack would live as long as the session.
 //  - certificate chains: each distinct chain is kept once and flows refer to it by number
 //    (FlowCodec::ChainRefs), as in a session file.
+//  - the two Connections: every flow of a keep-alive connection carries the same ones, so
+//    each distinct Connection is encoded once (FlowCodec::encodeConnection, ~110 bytes with
+//    TLS details) and flows refer to it by number, a varint in the blob's prefix. A small
+//    cache of the Connections seen last tells, by comparing them whole, whether a flow's
+//    Connection is one already kept; a changed one (closed since, say) is kept anew.
 //  - WebSocket messages: the flow's immutable WebSocketData is kept shared, in a side table;
 //    so are a TCP flow's messages (TcpData). For TCP flows the summary's timestamps are the
 //    connection's and its body sizes are the bytes each side sent.
-// A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body measures ~0.9 KB
-// beyond its body (~810 encoded bytes, the entry, the id index), against ~3.6 KB for its
-// snapshot (mitmproxy: ~4.4 KB per 1 KiB flow); tests/unit/flow/flow_store_memory_test.cpp
-// prints the figures.
+// A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body, five to a connection,
+// measures ~0.7 KB beyond its body (~570 encoded bytes, the entry, the id index), against
+// ~3.8 KB for its snapshot (mitmproxy: ~4.4 KB per 1 KiB flow);
+// tests/unit/flow/flow_store_memory_test.cpp prints the figures.
 //
 // at() decodes on demand (a few microseconds: for the rows a view shows, an export, a detail
 // pane). summary() holds the few fixed-size fields a table sorts by without decoding a row.
@@ -82,8 +87,12 @@ public:
     // forEach or at() for large ones.
     QList<FlowSnapshot> snapshots() const;
 
-    // Heap held for the encoded flows (bodies, chains and the index not included).
-    qsizetype encodedBytes() const { return m_blobs.reservedBytes(); }
+    // Heap held for the encoded flows and connections (bodies, chains and the index not
+    // included).
+    qsizetype encodedBytes() const
+    {
+        return m_blobs.reservedBytes() + m_connectionBlobs.reservedBytes();
+    }
 
 private:
     using CertificateChain = QList<QByteArray>; // FlowCodec::CertificateChain
@@ -116,6 +125,7 @@ private:
     void compactBlobs();
     void decode(qsizetype i, HttpFlow& out) const;
     quint32 internChain(const CertificateChain& chain);
+    quint32 internConnection(const Connection& connection, quint32 chainRef);
 
     std::vector<std::unique_ptr<Entry[]>> m_chunks;
     qsizetype m_size = 0;
@@ -140,6 +150,21 @@ private:
     QHash<const void*, quint32> m_chainByData;
     std::array<CertificateChain, 32> m_recentChains;
     size_t m_recentNext = 0;
+
+    // Interned connections: m_connections[n - 1] is connection reference n, its
+    // FlowCodec::encodeConnection() bytes in m_connectionBlobs (never released: a removed
+    // flow's connection stays, as its chain does).
+    ByteArena m_connectionBlobs;
+    std::vector<const char*> m_connections;
+    // The Connections kept last, by id modulo the size: a flow whose Connection equals the
+    // one in its slot refers to that one's reference without encoding it again.
+    struct RecentConnection
+    {
+        Connection connection;
+        quint32 chainRef = 0;
+        quint32 ref = 0; // 0: empty slot
+    };
+    std::unique_ptr<std::array<RecentConnection, 64>> m_recentConnections;
 };
 
 } // namespace spyglass

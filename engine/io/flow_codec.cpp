@@ -356,9 +356,9 @@ private:
     QString* m_error;
 };
 
-void encodeConnection(Encoder& e, const Connection& c, quint32 chainRef)
+// The fields of a connection section (FlowCodec::encodeConnection() writes just these).
+void encodeConnectionFields(Encoder& e, const Connection& c, quint32 chainRef)
 {
-    const qsizetype s = e.beginSection();
     e.varint(c.id);
     quint64 flags = 0;
     if (c.role == Connection::Role::Server)
@@ -393,10 +393,17 @@ void encodeConnection(Encoder& e, const Connection& c, quint32 chainRef)
     e.timestamps({c.timestampStart, c.timestampTcpSetup, c.timestampTlsSetup, c.timestampEnd});
     if (c.peername.isValid())
         e.address(c.peername); // 1.3, only when known: a section without it reads as none
+}
+
+void encodeConnectionSection(Encoder& e, const Connection& c, quint32 chainRef)
+{
+    const qsizetype s = e.beginSection();
+    encodeConnectionFields(e, c, chainRef);
     e.endSection(s);
 }
 
-void decodeConnection(Decoder d, const QList<FlowCodec::CertificateChain>& chains, Connection& c)
+void decodeConnectionFields(Decoder d, const QList<FlowCodec::CertificateChain>& chains,
+                            Connection& c)
 {
     c.id = d.varint();
     const quint64 flags = d.varint();
@@ -629,17 +636,19 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow)
 
 QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
 {
-    return encode(flow, refs, true);
+    return encode(flow, refs, true, true);
 }
 
-QByteArray FlowCodec::encodeFlowWithoutContent(const HttpFlow& flow, ChainRefs refs)
+QByteArray FlowCodec::encodeFlowWithoutContentOrConnections(const HttpFlow& flow)
 {
-    return encode(flow, refs, false);
+    return encode(flow, ChainRefs{}, false, false);
 }
 
 // withContent false: as encodeFlow() of a copy whose bodies are empty and that has no
-// WebSocket or TCP data, without making that copy.
-QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withContent)
+// WebSocket or TCP data, without making that copy. withConnections false: both connection
+// sections empty.
+QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withContent,
+                             bool withConnections)
 {
     const WebSocketData* websocket = withContent ? flow.websocket.get() : nullptr;
     const TcpData* tcp = withContent ? flow.tcp.get() : nullptr;
@@ -649,9 +658,9 @@ QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withCont
         if (flow.response)
             estimate += flow.response->body.content.size();
     }
-    if (refs.client == 0)
+    if (withConnections && refs.client == 0)
         estimate += chainSize(flow.client.certificateChainDer);
-    if (refs.server == 0)
+    if (withConnections && refs.server == 0)
         estimate += chainSize(flow.server.certificateChainDer);
     if (websocket)
         estimate += webSocketContentSize(*websocket);
@@ -682,8 +691,13 @@ QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withCont
     e.varint(flags);
     e.string(flow.marked);
     e.string(flow.comment);
-    encodeConnection(e, flow.client, refs.client);
-    encodeConnection(e, flow.server, refs.server);
+    if (withConnections) {
+        encodeConnectionSection(e, flow.client, refs.client);
+        encodeConnectionSection(e, flow.server, refs.server);
+    } else {
+        e.u8(0); // two empty sections
+        e.u8(0);
+    }
     encodeRequest(e, flow.request);
     if (flow.response)
         encodeResponse(e, *flow.response);
@@ -703,6 +717,33 @@ QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withCont
 QString FlowCodec::decodeFlow(QByteArrayView payload, const QList<CertificateChain>& chains,
                               HttpFlow& out)
 {
+    return decode(payload, &chains, out);
+}
+
+QString FlowCodec::decodeFlowWithoutConnections(QByteArrayView payload, HttpFlow& out)
+{
+    return decode(payload, nullptr, out);
+}
+
+QByteArray FlowCodec::encodeConnection(const Connection& connection, quint32 chainRef)
+{
+    Encoder e(chainRef == 0 ? 160 + chainSize(connection.certificateChainDer) : 160);
+    encodeConnectionFields(e, connection, chainRef);
+    return e.take();
+}
+
+QString FlowCodec::decodeConnection(QByteArrayView payload, const QList<CertificateChain>& chains,
+                                    Connection& out)
+{
+    QString error;
+    decodeConnectionFields(Decoder(payload, &error), chains, out);
+    return error;
+}
+
+// chains null: the connection sections are empty and left undecoded (FlowStore's form).
+QString FlowCodec::decode(QByteArrayView payload, const QList<CertificateChain>* chains,
+                          HttpFlow& out)
+{
     QString error;
     Decoder d(payload, &error);
     const QByteArrayView uuid = d.raw(16);
@@ -715,8 +756,13 @@ QString FlowCodec::decodeFlow(QByteArrayView payload, const QList<CertificateCha
     out.isServerReplay = flags & FlowIsServerReplay;
     out.marked = d.string();
     out.comment = d.string();
-    decodeConnection(d.section(), chains, out.client);
-    decodeConnection(d.section(), chains, out.server);
+    if (chains) {
+        decodeConnectionFields(d.section(), *chains, out.client);
+        decodeConnectionFields(d.section(), *chains, out.server);
+    } else {
+        d.section();
+        d.section();
+    }
     decodeRequest(d.section(), out.request);
     out.response.reset();
     if (flags & FlowHasResponse) {

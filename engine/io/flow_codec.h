@@ -38,19 +38,33 @@ public:
     // Chains inline: the result decodes on its own.
     static QByteArray encodeFlow(const HttpFlow& flow);
     static QByteArray encodeFlow(const HttpFlow& flow, ChainRefs refs);
-    // The same bytes as encodeFlow() of a copy of `flow` whose bodies' content is empty and
-    // that has no WebSocket or TCP data (FlowStore keeps those apart), without the copy.
-    static QByteArray encodeFlowWithoutContent(const HttpFlow& flow, ChainRefs refs);
     // `chains[n - 1]` is chain record n. Returns an empty string on success, otherwise what is
     // wrong and at which byte of the payload; `out` is then unspecified.
     static QString decodeFlow(QByteArrayView payload, const QList<CertificateChain>& chains,
                               HttpFlow& out);
 
+    // FlowStore's form, for memory. The same bytes as encodeFlow() of a copy of `flow` whose
+    // bodies' content is empty, that has no WebSocket or TCP data (the store keeps those
+    // apart), and whose two connection sections are empty (2 bytes): every flow of a
+    // keep-alive connection carries the same two Connections, so the store keeps each
+    // distinct one once, as encodeConnection() bytes. Never written to a file: a reader of
+    // encodeFlow() payloads rejects the empty sections.
+    static QByteArray encodeFlowWithoutContentOrConnections(const HttpFlow& flow);
+    // Decodes that form; out.client and out.server are left as they are.
+    static QString decodeFlowWithoutConnections(QByteArrayView payload, HttpFlow& out);
+    // One Connection (its chain by reference when chainRef >= 1, else inline).
+    static QByteArray encodeConnection(const Connection& connection, quint32 chainRef);
+    static QString decodeConnection(QByteArrayView payload, const QList<CertificateChain>& chains,
+                                    Connection& out);
+
     static QByteArray encodeCertificateChain(const CertificateChain& chain);
     static QString decodeCertificateChain(QByteArrayView payload, CertificateChain& out);
 
 private:
-    static QByteArray encode(const HttpFlow& flow, ChainRefs refs, bool withContent);
+    static QByteArray encode(const HttpFlow& flow, ChainRefs refs, bool withContent,
+                             bool withConnections);
+    static QString decode(QByteArrayView payload, const QList<CertificateChain>* chains,
+                          HttpFlow& out);
 };
 
 } // namespace spyglass

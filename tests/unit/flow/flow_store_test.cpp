@@ -1,6 +1,7 @@
 #include "flow/flow_store.h"
 
 #include "../io/sample_flows.h"
+#include "io/flow_codec.h"
 #include "io/har_writer.h"
 
 #include <QTemporaryDir>
@@ -319,6 +320,62 @@ private Q_SLOTS:
         }
         QVERIFY(store.at(3)->server.certificateChainDer.isSharedWith(
             store.at(297)->server.certificateChainDer));
+    }
+
+    void aConnectionIsKeptOnceForAllItsFlows()
+    {
+        const HttpFlow base = fullFlow();
+        FlowStore store;
+        const auto flowOn = [&base](int n) {
+            HttpFlow f = smallFlow(n);
+            f.client = base.client;
+            f.server = base.server;
+            return f;
+        };
+        store.apply({snap(flowOn(0))});
+        const qsizetype first = store.encodedBytes();
+        QList<HttpFlow> flows;
+        for (int i = 1; i <= 200; ++i) {
+            flows.append(flowOn(i));
+            store.apply({snap(flows.last())});
+        }
+        // 200 flows of one connection: their encodings, not 200 copies of both connections
+        // (~160 bytes with the TLS details).
+        const qsizetype perFlow = (store.encodedBytes() - first) / 200;
+        QVERIFY2(perFlow < qsizetype(FlowCodec::encodeFlow(flows[0], {1, 2}).size()) - 150,
+                 QByteArray::number(perFlow));
+        for (int i = 0; i < flows.size(); ++i)
+            compareFlows(flows[i], *store.at(i + 1));
+    }
+
+    void aChangedConnectionIsKeptAnew()
+    {
+        // The same connection id with other contents (closed since; or another session's
+        // connection that happens to share the id or its cache slot): each flow reads back
+        // the Connection it came with.
+        FlowStore store;
+        QList<HttpFlow> flows;
+        for (int i = 0; i < 12; ++i) {
+            HttpFlow f = smallFlow(i);
+            f.server.id = i % 3 == 0 ? 7 : 7 + 64; // one cache slot, two ids
+            if (i >= 6) {
+                f.server.state = ConnectionState::Closed;
+                f.server.timestampEnd = 1700000100.5;
+                f.server.error = QStringLiteral("closed by peer");
+            }
+            flows.append(f);
+            store.apply({snap(f)});
+        }
+        for (int i = 0; i < flows.size(); ++i) {
+            const FlowSnapshot back = store.at(i);
+            QCOMPARE(back->server.id, flows[i].server.id);
+            QCOMPARE(back->server.state, flows[i].server.state);
+            QCOMPARE(back->server.error, flows[i].server.error);
+            compareFlows(flows[i], *back);
+        }
+        store.clear();
+        store.apply({snap(flows[7])});
+        compareFlows(flows[7], *store.at(0));
     }
 
     void harFromTheStoreMatchesHarFromSnapshots()
