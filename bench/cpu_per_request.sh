@@ -10,6 +10,9 @@
 # every flow as bench/run.sh runs it.
 #   bench/cpu_per_request.sh [--mode cpu|strace|callgrind|perf] [--scenario S1|S2]
 #                            [--requests N] [--conns C] [--repeat R] [BINARY...]
+# BINARY may also be the word nghttpx-rp (--scenario S2, --mode cpu|strace|perf): nghttpx as
+# the shared harness runs it, a TLS-terminating reverse proxy to the same nginx, measured the
+# same way, so that a figure of ours has its peer's beside it.
 # SPYGLASS_CALLGRIND_KEEP=DIR keeps each callgrind profile there (SPYGLASS_PERF_KEEP=DIR each
 # perf.data); SPYGLASS_DUMP_EXTRA adds
 # arguments to every spyglass-dump (e.g. "--set http2=false").
@@ -34,6 +37,12 @@ done
 [[ ${#bins[@]} -gt 0 ]] || bins=("$root/build/app/spyglass-dump")
 case $mode in cpu | strace | callgrind | perf) ;; *) echo "cpu_per_request.sh: --mode cpu|strace|callgrind|perf" >&2; exit 2 ;; esac
 # valgrind follows no exec: a wrapper script would be profiled instead of spyglass-dump.
+for b in "${bins[@]}"; do
+    if [[ $b == nghttpx-rp && ($scenario != S2 || $mode == callgrind) ]]; then
+        echo "cpu_per_request.sh: nghttpx-rp is measured with --scenario S2 and --mode cpu|strace|perf only" >&2
+        exit 2
+    fi
+done
 if [[ $mode == callgrind ]]; then
     for b in "${bins[@]}"; do
         if head -c 2 "$b" | grep -q '#!'; then
@@ -87,12 +96,28 @@ measure() {
         tool=(valgrind --tool=callgrind --instr-atstart=no --dump-instr=no
             "--callgrind-out-file=$work/callgrind.%p")
     fi
-    "${tool[@]}" "$bin" -q --listen-host 127.0.0.1 -p "$port" --confdir "$confdir" \
-        --set ssl_insecure=true ${SPYGLASS_DUMP_EXTRA:-} 2>"$work/proxy.err" &
+    local via=(-x "127.0.0.1:$port")
+    if [[ $bin == nghttpx-rp ]]; then
+        # The harness's command line (harness.py, TARGETS["nghttpx-rp"]); the client talks to
+        # it as to the origin, which it presents the certificate of.
+        nghttpx --conf=/dev/null --frontend="127.0.0.1,$port" \
+            --backend="127.0.0.1,$https_port;;tls" --insecure --workers=1 --no-ocsp --no-via \
+            --errorlog-file="$work/nghttpx-error.log" \
+            "$work/run/origin-key.pem" "$work/run/origin-cert.pem" 2>"$work/proxy.err" &
+        via=()
+        url="https://127.0.0.1:$port/1k"
+        extra=(--cacert "$work/run/origin-cert.pem")
+    else
+        "${tool[@]}" "$bin" -q --listen-host 127.0.0.1 -p "$port" --confdir "$confdir" \
+            --set ssl_insecure=true ${SPYGLASS_DUMP_EXTRA:-} 2>"$work/proxy.err" &
+    fi
     pid=$!
+    local owner=$pid
     wait_port "$port"
+    # nghttpx's master process only supervises: its worker process does the work.
+    [[ $bin == nghttpx-rp ]] && pid=$(pgrep -P "$owner" | head -1)
     # Warm-up: connections, certificates and caches as in a run that has been going a while.
-    "$lg" -x "127.0.0.1:$port" -c 32 -n 1000 -d 120 "${extra[@]}" "$url" >/dev/null 2>&1
+    "$lg" "${via[@]}" -c 32 -n 1000 -d 120 "${extra[@]}" "$url" >/dev/null 2>&1
     local sp=
     case $mode in
     strace)
@@ -111,7 +136,7 @@ measure() {
     local cs0 cs1
     cs0=$(ctx_switches "$pid")
     thread_switches "$pid" >"$work/threads.0"
-    out=$("$lg" -x "127.0.0.1:$port" -c "$conns" -n "$requests" -d 600 "${extra[@]}" "$url" 2>&1 >/dev/null)
+    out=$("$lg" "${via[@]}" -c "$conns" -n "$requests" -d 600 "${extra[@]}" "$url" 2>&1 >/dev/null)
     t1=$(cpu_ticks "$pid")
     cs1=$(ctx_switches "$pid")
     thread_switches "$pid" >"$work/threads.1"
@@ -126,8 +151,8 @@ measure() {
         sleep 1
         ;;
     esac
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
+    kill "$owner"
+    wait "$owner" 2>/dev/null || true
     local line
     line="$(basename "$bin") $scenario load=$(cut -d' ' -f1 /proc/loadavg)"
     case $mode in

@@ -49,6 +49,16 @@ QByteArray percentEncodedTarget(QByteArrayView target)
     return out;
 }
 
+// Whether any of the eight bytes of `word` is CR, LF or NUL (a byte is zero exactly when
+// subtracting 1 borrows into its top bit while its own top bit was clear).
+bool hasCrLfNul(quint64 word)
+{
+    constexpr quint64 ones = 0x0101010101010101u;
+    constexpr quint64 highs = 0x8080808080808080u;
+    const auto hasZero = [](quint64 w) { return ((w - ones) & ~w & highs) != 0; };
+    return hasZero(word) || hasZero(word ^ (ones * '\r')) || hasZero(word ^ (ones * '\n'));
+}
+
 // Writes a head into the end of `wire`, sized once to at least what it takes (fields that
 // are dropped only make it shorter): Qt's QByteArray::append goes through insert() and costs
 // more than the copy for pieces this short. finish() cuts `wire` to what was written.
@@ -71,10 +81,17 @@ public:
     // CR, LF and NUL would end the line early or confuse the peer: they become spaces.
     bool putNeutralised(QByteArrayView s)
     {
-        char* const from = m_p;
+        char* c = m_p;
         put(s);
+        // Eight bytes at a time: a value almost never holds one of the three.
+        for (; m_p - c >= 8; c += 8) {
+            quint64 word;
+            std::memcpy(&word, c, 8);
+            if (hasCrLfNul(word))
+                break;
+        }
         bool changed = false;
-        for (char* c = from; c != m_p; ++c) {
+        for (; c != m_p; ++c) {
             if (*c == '\r' || *c == '\n' || *c == '\0') {
                 *c = ' ';
                 changed = true;

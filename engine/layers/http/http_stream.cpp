@@ -16,6 +16,15 @@ using namespace http;
 
 namespace {
 
+// Brings the flow's copy of a connection up to date. Most refreshes find nothing changed,
+// and comparing costs less than copying: a copy takes and drops a reference (an atomic
+// operation) on every string of the connection.
+void refresh(Connection& copy, const Connection& live)
+{
+    if (!(copy == live))
+        copy = live;
+}
+
 std::optional<qint64> contentLength(const Headers& h)
 {
     const QByteArray* field = nullptr; // the first Content-Length, in one pass
@@ -116,7 +125,7 @@ QByteArray errorPage(int status, const QString& message)
 HttpStream::HttpStream(HttpLayer& layer, int streamId)
     : m_layer(layer), m_streamId(streamId), m_flow(std::make_shared<HttpFlow>())
 {
-    m_flow->client = *m_layer.context().client;
+    refresh(m_flow->client, *m_layer.context().client);
 }
 
 // --- event plumbing ------------------------------------------------------------------------
@@ -307,7 +316,7 @@ void HttpStream::onRequestHeaders(const RequestHeaders& e)
         m_flow = e.replayFlow; // client replay: its id and is_replay mark are kept
     m_flow->request = e.request;
     m_flow->request.timestampStart = m_layer.now();
-    m_flow->client = *m_layer.context().client;
+    refresh(m_flow->client, *m_layer.context().client);
     m_requestComplete = e.endStream;
     m_isConnect = m_flow->request.isConnect() && m_layer.mode() == HttpLayer::Mode::Regular;
     if (m_isConnect && m_layer.clientIsHttp2()) {
@@ -602,14 +611,14 @@ void HttpStream::onServerConnection(const ConnectionPtr& conn, const QString& er
         // The shell's and the TLS layer's messages already name the address.
         const QString message = error;
         if (m_server)
-            m_flow->server = *m_server;
+            refresh(m_flow->server, *m_server);
         m_server.reset();
         fail(message, 502);
         return;
     }
     m_wait = Wait::Nothing;
     m_server = conn;
-    m_flow->server = *conn;
+    refresh(m_flow->server, *conn);
     const bool http1Upgrade =
         m_protocol.isEmpty() && !m_layer.clientIsHttp2() && m_layer.context().opts().websocket &&
         m_flow->request.method == "GET" && m_flow->request.headers.hasToken("upgrade", "websocket");
@@ -724,7 +733,7 @@ void HttpStream::onResponseHeaders(const ResponseHeaders& e)
 {
     m_flow->response = e.response;
     m_flow->response->timestampStart = m_layer.now();
-    m_flow->server = *m_server;
+    refresh(m_flow->server, *m_server);
     m_responseComplete = e.endStream;
     if (m_reverseUpgrade && e.response.statusCode == 101) {
         // What the HTTP/1.1 client needs of a 101 that HTTP/2 does not carry (RFC 6455 4.2.2).
@@ -802,7 +811,7 @@ void HttpStream::onResponseEnd()
     // After a 101 the connection carries another protocol: the layer hands it to a tunnel
     // once the answer has reached the client, so it is neither reused nor closed here.
     if (m_server && m_flow->response->statusCode != 101) {
-        m_flow->server = *m_server;
+        refresh(m_flow->server, *m_server);
         m_layer.releaseServer(m_server, m_streamId, m_requestSentComplete);
         m_server.reset();
     }
@@ -888,7 +897,7 @@ void HttpStream::fail(const QString& message, int status)
     m_flow->live = false;
     m_layer.log(LogLevel::Info, message);
     if (m_server) {
-        m_flow->server = *m_server;
+        refresh(m_flow->server, *m_server);
         m_layer.abortServer(m_server, m_streamId);
         m_server.reset();
     }

@@ -72,6 +72,35 @@ private Q_SLOTS:
         QCOMPARE(debug.size(), 1);
     }
 
+    void lineBreaksAndNulsInValuesBecomeSpaces()
+    {
+        // At every position of values of every length around the eight-byte steps the
+        // writer scans in: each CR, LF and NUL becomes a space, with a note; nothing else
+        // changes.
+        for (qsizetype length = 1; length <= 40; ++length) {
+            const QByteArray clean(length, 'v');
+            for (qsizetype at = -1; at < length; ++at) {
+                for (const char bad : {'\r', '\n', '\0'}) {
+                    QByteArray value = clean;
+                    if (at >= 0)
+                        value[at] = bad;
+                    Response r;
+                    r.statusCode = 200;
+                    r.headers = {{"a", "1"}, {"x-v", value}, {"b", "2"}};
+                    QByteArray wire;
+                    QStringList debug;
+                    QVERIFY(http1WriteResponseHead(r, wire, debug).isEmpty());
+                    QByteArray expected = clean;
+                    if (at >= 0)
+                        expected[at] = ' ';
+                    QCOMPARE(wire,
+                             "HTTP/1.1 200 OK\r\na: 1\r\nx-v: " + expected + "\r\nb: 2\r\n\r\n");
+                    QCOMPARE(debug.size(), at >= 0 ? 1 : 0);
+                }
+            }
+        }
+    }
+
     void contentLengthNextToTransferEncodingIsLeftOut()
     {
         Response r;
