@@ -42,6 +42,10 @@ public:
 
     // Runs one hook: true when done; false when `complete` will be called later, once.
     virtual bool run(const proxy::HookPtr& hook, const std::function<void()>& complete);
+    // Whether run() may return false (intercept, scripts). The manager builds `complete` (a
+    // closure holding the rest of the chain) only for addons that may wait; the others get
+    // one that does nothing, and a false from them is taken as done.
+    virtual bool mayWait() const { return false; }
 
     // mitmproxy's hook names. The connection or flow may be changed in place.
     virtual void clientConnected(Connection& client);

@@ -137,6 +137,14 @@ bool AddonManager::runFrom(const Chain& chain, size_t index, const proxy::HookPt
     for (size_t i = index; i < chain.size(); ++i) {
         if (!(chain[i]->wantedHooks() & bit))
             continue;
+        if (!chain[i]->mayWait()) {
+            // No continuation to build (a heap-allocated closure per addon and hook).
+            static const std::function<void()> nothing = [] {};
+            if (!chain[i]->run(hook, nothing))
+                qWarning("addon %s did not finish a hook, though it never waits; continuing",
+                         qPrintable(chain[i]->name()));
+            continue;
+        }
         // `chain` is kept until the manager is destroyed, so the rest runs on the same one.
         auto next = [this, &chain, i, hook, done] {
             if (runFrom(chain, i + 1, hook, done))

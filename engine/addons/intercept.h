@@ -33,6 +33,7 @@ public:
     QString configure(const Options& options) override;
     quint64 wantedHooks() const override;
     bool run(const proxy::HookPtr& hook, const std::function<void()>& complete) override;
+    bool mayWait() const override { return true; }
 
     // Called on the worker each time a flow is held, with the flow (intercepted set), so the
     // engine can publish it.

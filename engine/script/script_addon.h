@@ -85,6 +85,7 @@ public:
     QString configure(const Options& options) override;
     quint64 wantedHooks() const override { return m_wanted.load(std::memory_order_relaxed); }
     bool run(const proxy::HookPtr& hook, const std::function<void()>& complete) override;
+    bool mayWait() const override { return true; }
 
 private:
     void setError(const QString& error);

@@ -39,6 +39,7 @@ public:
         m_pending = complete;
         return false;
     }
+    bool mayWait() const override { return m_async; }
     void release() { std::exchange(m_pending, {})(); }
 
 private:
@@ -88,6 +89,28 @@ private Q_SLOTS:
         QVERIFY(m.run(requestHook(), [&] { done = true; }));
         QVERIFY(!done); // finished now: `done` is only for later completion
         QCOMPARE(trace, (QStringList{"a", "b"}));
+    }
+
+    void anAddonThatNeverWaitsCannotStallTheChain()
+    {
+        // Recorder "b" returns false without saying it may wait: it was given no way to
+        // continue the chain, so its false counts as done and "c" still runs.
+        class Liar : public Recorder
+        {
+        public:
+            using Recorder::Recorder;
+            bool mayWait() const override { return false; }
+        };
+        QStringList trace;
+        std::vector<std::unique_ptr<Addon>> v;
+        v.push_back(std::make_unique<Recorder>("a", &trace));
+        v.push_back(std::make_unique<Liar>("b", &trace, true));
+        v.push_back(std::make_unique<Recorder>("c", &trace));
+        AddonManager m(std::move(v));
+        QTest::ignoreMessage(QtWarningMsg,
+                             "addon b did not finish a hook, though it never waits; continuing");
+        QVERIFY(m.run(requestHook(), [] {}));
+        QCOMPARE(trace, (QStringList{"a", "b", "c"}));
     }
 
     void continuesAfterAnAddonCompletesLater()
