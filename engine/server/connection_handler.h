@@ -40,7 +40,6 @@
 #include "server/server_config.h"
 #include "server/server_stats.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QUuid>
 #include <deque>
@@ -132,6 +131,7 @@ private:
     void abortUpstream();
     void onIdleTimer();
     void activity();
+    static qint64 idleClockMs();
     void updateBuffered();
     void updateReading();
     void scheduleCleanup();
@@ -163,7 +163,7 @@ private:
     QString m_logPrefix;
 
     QTimer* m_idleTimer = nullptr;
-    QElapsedTimer m_lastActivity;
+    qint64 m_lastActivityMs = 0; // idleClockMs()
     qint64 m_buffered = 0;
     qint64 m_peakBuffered = 0;
 

@@ -456,7 +456,8 @@ int Http1Parser::Impl::onHeadersComplete()
     const int minor = m_llhttp.http_minor;
     if (major != 1 || minor > 1) // HTTP/0.9 has no version text: it ends up here
         return failVersion(major, minor);
-    m_head.version = minor == 1 ? "HTTP/1.1" : "HTTP/1.0";
+    // Literals: no allocation, no reference counting.
+    m_head.version = minor == 1 ? QByteArrayLiteral("HTTP/1.1") : QByteArrayLiteral("HTTP/1.0");
     if (m_kind == Kind::Response)
         m_head.statusCode = m_llhttp.status_code;
     const auto flags = m_llhttp.flags;

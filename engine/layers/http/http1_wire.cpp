@@ -158,8 +158,15 @@ bool http1IsToken(QByteArrayView s)
 {
     if (s.isEmpty())
         return false;
-    for (const char c : s)
-        if (!kTchar[static_cast<unsigned char>(c)])
+    // Eight bytes per branch: every field name of every head passes through here twice.
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* const end = p + s.size();
+    for (; end - p >= 8; p += 8)
+        if (!(kTchar[p[0]] & kTchar[p[1]] & kTchar[p[2]] & kTchar[p[3]] & kTchar[p[4]] &
+              kTchar[p[5]] & kTchar[p[6]] & kTchar[p[7]]))
+            return false;
+    for (; p != end; ++p)
+        if (!kTchar[*p])
             return false;
     return true;
 }

@@ -258,7 +258,7 @@ bool HttpStream::resolveDestination(QString& error)
     Request& r = m_flow->request;
     if (m_layer.mode() == HttpLayer::Mode::Transparent) {
         const Connection& server = *m_layer.context().server;
-        r.scheme = server.tls ? "https" : "http";
+        r.scheme = server.tls ? QByteArrayLiteral("https") : QByteArrayLiteral("http");
         r.host = server.sni.isEmpty() ? server.peer.host : server.sni;
         r.port = server.peer.port;
         if (r.authority.isEmpty())

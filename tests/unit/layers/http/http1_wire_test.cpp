@@ -72,6 +72,27 @@ private Q_SLOTS:
         QCOMPARE(debug.size(), 1);
     }
 
+    void tokensAreCheckedAtEveryPosition()
+    {
+        // Around the eight-byte steps the check takes: one bad byte anywhere fails a name.
+        QVERIFY(!http1IsToken(""));
+        QVERIFY(http1IsToken("!#$%&'*+-.^_`|~09azAZ"));
+        for (qsizetype length = 1; length <= 20; ++length) {
+            const QByteArray good(length, 'k');
+            QVERIFY(http1IsToken(good));
+            for (qsizetype at = 0; at < length; ++at) {
+                for (const char bad : {' ', ':', '\0', '\x80', '"', '(', '\x7f'}) {
+                    QByteArray name = good;
+                    name[at] = bad;
+                    QVERIFY2(!http1IsToken(name), qPrintable(QStringLiteral("%1 at %2 of %3")
+                                                                 .arg(int(uchar(bad)))
+                                                                 .arg(at)
+                                                                 .arg(length)));
+                }
+            }
+        }
+    }
+
     void lineBreaksAndNulsInValuesBecomeSpaces()
     {
         // At every position of values of every length around the eight-byte steps the
