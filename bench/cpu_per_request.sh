@@ -10,7 +10,7 @@
 # every flow as bench/run.sh runs it.
 #   bench/cpu_per_request.sh [--mode cpu|strace|callgrind|perf] [--scenario S1|S2]
 #                            [--requests N] [--conns C] [--repeat R] [BINARY...]
-# BINARY may also be the word nghttpx-rp (--scenario S2, --mode cpu|strace|perf): nghttpx as
+# BINARY may also be the word nghttpx-rp (--scenario S2, any mode): nghttpx as
 # the shared harness runs it, a TLS-terminating reverse proxy to the same nginx, measured the
 # same way, so that a figure of ours has its peer's beside it.
 # SPYGLASS_CALLGRIND_KEEP=DIR keeps each callgrind profile there (SPYGLASS_PERF_KEEP=DIR each
@@ -38,13 +38,14 @@ done
 case $mode in cpu | strace | callgrind | perf) ;; *) echo "cpu_per_request.sh: --mode cpu|strace|callgrind|perf" >&2; exit 2 ;; esac
 # valgrind follows no exec: a wrapper script would be profiled instead of spyglass-dump.
 for b in "${bins[@]}"; do
-    if [[ $b == nghttpx-rp && ($scenario != S2 || $mode == callgrind) ]]; then
-        echo "cpu_per_request.sh: nghttpx-rp is measured with --scenario S2 and --mode cpu|strace|perf only" >&2
+    if [[ $b == nghttpx-rp && $scenario != S2 ]]; then
+        echo "cpu_per_request.sh: nghttpx-rp is measured with --scenario S2 only" >&2
         exit 2
     fi
 done
 if [[ $mode == callgrind ]]; then
     for b in "${bins[@]}"; do
+        [[ $b == nghttpx-rp ]] && continue
         if head -c 2 "$b" | grep -q '#!'; then
             echo "cpu_per_request.sh: --mode callgrind needs the binary itself, not the script $b (set its environment around this script instead)" >&2
             exit 2
@@ -72,12 +73,13 @@ ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14, $15, $10}' "/proc/$1/stat"; }
 # context switches of all threads, voluntary + involuntary
 ctx_switches() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ {n += $2} END {print n}'; }
-# per thread: "TID NAME VOLUNTARY INVOLUNTARY", one line each
+# per thread: "TID NAME VOLUNTARY INVOLUNTARY USER SYSTEM" (times in clock ticks), one line each
 thread_switches() {
     local t
     for t in /proc/"$1"/task/*; do
-        awk -v tid="${t##*/}" '/^Name:/ {n = $2} /^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {i = $2}
-            END {print tid, n, v, i}' "$t/status"
+        awk -v tid="${t##*/}" -v stat="$(cat "$t/stat" 2>/dev/null)" '/^Name:/ {n = $2}
+            /^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {i = $2}
+            END {sub(/^.*\) /, "", stat); split(stat, f, " "); print tid, n, v, i, f[12] + 0, f[13] + 0}' "$t/status"
     done
 }
 
@@ -99,8 +101,11 @@ measure() {
     local via=(-x "127.0.0.1:$port")
     if [[ $bin == nghttpx-rp ]]; then
         # The harness's command line (harness.py, TARGETS["nghttpx-rp"]); the client talks to
-        # it as to the origin, which it presents the certificate of.
-        nghttpx --conf=/dev/null --frontend="127.0.0.1,$port" \
+        # it as to the origin, which it presents the certificate of. Under callgrind in one
+        # process, which callgrind_control can reach (a forked worker it cannot).
+        local single=()
+        [[ $mode == callgrind ]] && single=(--single-process)
+        "${tool[@]}" nghttpx "${single[@]}" --conf=/dev/null --frontend="127.0.0.1,$port" \
             --backend="127.0.0.1,$https_port;;tls" --insecure --workers=1 --no-ocsp --no-via \
             --errorlog-file="$work/nghttpx-error.log" \
             "$work/run/origin-key.pem" "$work/run/origin-cert.pem" 2>"$work/proxy.err" &
@@ -115,7 +120,7 @@ measure() {
     local owner=$pid
     wait_port "$port"
     # nghttpx's master process only supervises: its worker process does the work.
-    [[ $bin == nghttpx-rp ]] && pid=$(pgrep -P "$owner" | head -1)
+    [[ $bin == nghttpx-rp && $mode != callgrind ]] && pid=$(pgrep -P "$owner" | head -1)
     # Warm-up: connections, certificates and caches as in a run that has been going a while.
     "$lg" "${via[@]}" -c 32 -n 1000 -d 120 "${extra[@]}" "$url" >/dev/null 2>&1
     local sp=
@@ -161,10 +166,12 @@ measure() {
             split(a, x, " "); split(b, y, " "); u = (y[1] - x[1]) * 1e6 / t / n; s = (y[2] - x[2]) * 1e6 / t / n
             printf "cpu_us/req=%.1f user=%.1f system=%.1f faults/req=%.2f", u + s, u, s, (y[3] - x[3]) / n }')"
         line+=" ctxsw/req=$(awk -v a="$cs0" -v b="$cs1" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) / n }')"
-        # voluntary/involuntary switches per request of each thread kind (workers summed)
-        line+=" ($(awk -v n="$requests" 'NR == FNR {v[$1] = $3; i[$1] = $4; next}
-            {dv[$2] += $3 - v[$1]; di[$2] += $4 - i[$1]}
-            END {for (k in dv) {printf "%s%s %.2f/%.2f", sep, k, dv[k] / n, di[k] / n; sep = ", "}}' \
+        # per thread kind (workers summed): voluntary/involuntary switches and user/system
+        # µs per request
+        line+=" ($(awk -v n="$requests" -v t="$ticks" 'NR == FNR {v[$1] = $3; i[$1] = $4; u[$1] = $5; s[$1] = $6; next}
+            {dv[$2] += $3 - v[$1]; di[$2] += $4 - i[$1]; du[$2] += $5 - u[$1]; ds[$2] += $6 - s[$1]}
+            END {for (k in dv) {printf "%s%s %.2f/%.2f u%.1f s%.1f", sep, k, dv[k] / n, di[k] / n,
+                du[k] * 1e6 / t / n, ds[k] * 1e6 / t / n; sep = ", "}}' \
             "$work/threads.0" "$work/threads.1"))"
         ;;
     strace)
