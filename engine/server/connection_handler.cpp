@@ -568,8 +568,9 @@ void ConnectionHandler::wire(Peer* p)
     connect(s, &SocketStream::connected, this, [this, p] { onConnected(p); });
     connect(s, &SocketStream::connectFailed, this,
             [this, p](const QString& reason) { onConnectFailed(p, reason); });
-    connect(s, &SocketStream::received, this,
-            [this, p](const QByteArray& data) { onReceived(p, data); });
+    // The sockets are this handler's children, so the callback cannot outlive it; cleanup()
+    // clears it where a socket is let go earlier.
+    s->setReceiveHandler([this, p](const QByteArray& data) { onReceived(p, data); });
     connect(s, &SocketStream::readClosed, this, [this, p] { onReadClosed(p); });
     connect(s, &SocketStream::failed, this,
             [this, p](const QString& reason) { onFailed(p, reason); });
@@ -788,6 +789,7 @@ void ConnectionHandler::cleanup()
         Peer* p = it->get();
         if (p->done && p->connection != m_client) {
             p->socket->disconnect(this);
+            p->socket->setReceiveHandler(nullptr);
             p->socket->deleteLater();
             it = m_peers.erase(it);
         } else {

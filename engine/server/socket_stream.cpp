@@ -8,7 +8,6 @@
 #include <QAbstractEventDispatcher>
 #include <QHostInfo>
 #include <QNetworkInterface>
-#include <QPointer>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -322,6 +321,10 @@ SocketStream::SocketStream(QObject* parent) : QObject(parent) {}
 
 SocketStream::~SocketStream()
 {
+    if (m_life->guards == 0)
+        delete m_life;
+    else
+        m_life->destroyed = true;
     if (m_lookupId != -1)
         QHostInfo::abortHostLookup(m_lookupId);
     forgetOwnAddress();
@@ -501,7 +504,7 @@ void SocketStream::failConnect(const QString& reason)
     }
     m_candidates.clear();
     closeDescriptor();
-    QPointer<SocketStream> self(this);
+    const Alive self(this);
     emit connectFailed(reason);
     if (self)
         emit finished();
@@ -520,7 +523,7 @@ void SocketStream::becomeConnected()
     if (!m_io)
         makeNotifiers();
     updateNotifiers();
-    QPointer<SocketStream> self(this);
+    const Alive self(this);
     emit connected();
     // Bytes written while connecting leave through the write notifier; a FIN asked for
     // while connecting with nothing queued goes out now.
@@ -721,9 +724,9 @@ void SocketStream::doRead()
         return;
     }
 
-    QPointer<SocketStream> self(this);
+    const Alive self(this);
     if (total > 0) {
-        emit received(data);
+        deliver(data);
         if (!self || m_phase != Phase::Connected)
             return;
     }
@@ -733,6 +736,14 @@ void SocketStream::doRead()
     }
     if (eof)
         peerClosed();
+}
+
+void SocketStream::deliver(const QByteArray& data)
+{
+    if (m_receiveHandler)
+        m_receiveHandler(data);
+    else
+        emit received(data);
 }
 
 void SocketStream::write(const QByteArray& data)
@@ -782,7 +793,7 @@ void SocketStream::doWrite()
         break;
     }
     updateNotifiers();
-    QPointer<SocketStream> self(this);
+    const Alive self(this);
     if (wrote > 0)
         emit written(m_pending);
     if (self && m_phase == Phase::Connected && m_out.empty())
@@ -854,7 +865,7 @@ void SocketStream::fail(int error)
 {
     const QString reason = errorText(error);
     closeDescriptor();
-    QPointer<SocketStream> self(this);
+    const Alive self(this);
     emit failed(reason);
     if (self)
         emit finished();
@@ -1045,7 +1056,7 @@ void SocketStream::deliverHeld()
     const QByteArray data = std::exchange(m_io->heldData, QByteArray());
     const int end = std::exchange(m_io->heldEnd, RingIo::kNoEnd);
     if (!data.isEmpty()) {
-        QPointer<SocketStream> self(this);
+        const Alive self(this);
         handleReceived(data, int(data.size()));
         if (end == RingIo::kNoEnd || !self || m_phase != Phase::Connected || !m_io)
             return;
@@ -1071,9 +1082,9 @@ void SocketStream::handleReceived(const QByteArray& data, int result)
         }
         return;
     }
-    QPointer<SocketStream> self(this);
+    const Alive self(this);
     if (result > 0) {
-        emit received(data);
+        deliver(data);
         if (self && m_phase == Phase::Connected)
             updateNotifiers(); // the next recv, unless reading was disabled meanwhile
         return;
@@ -1089,7 +1100,7 @@ void SocketStream::handleReceived(const QByteArray& data, int result)
 // whose output is written is finished.
 void SocketStream::peerClosed()
 {
-    QPointer<SocketStream> self(this);
+    const Alive self(this);
     m_peerEof = true;
     updateNotifiers();
     emit readClosed();
@@ -1129,7 +1140,7 @@ void SocketStream::onSendDone(int result)
         }
     }
     updateNotifiers(); // a partial send continues, more queued data goes next
-    QPointer<SocketStream> self(this);
+    const Alive self(this);
     if (result > 0)
         emit written(m_pending);
     if (self && m_phase == Phase::Connected && m_out.empty())

@@ -162,6 +162,34 @@ private Q_SLOTS:
         QVERIFY(a.error.isEmpty());
     }
 
+    // The receive handler replaces the `received` signal, and may destroy the stream it is
+    // called from (ConnectionHandler can finish a connection inside it): the stream notices and
+    // touches nothing of itself afterwards.
+    void aReceiveHandlerReplacesTheSignalAndMayDestroyTheStream()
+    {
+        DescriptorServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        SocketStream client;
+        Probe c(&client);
+        client.connectToHost("127.0.0.1", server.serverPort(), 5000);
+        auto accepted = server.takeStream();
+        QVERIFY(accepted);
+        QTRY_VERIFY(c.connected);
+        int signalled = 0;
+        QObject::connect(accepted.get(), &SocketStream::received, [&] { ++signalled; });
+        QByteArray got;
+        SocketStream* raw = accepted.release();
+        raw->setReceiveHandler([&](const QByteArray& d) {
+            got += d;
+            delete raw;
+        });
+        client.write("first");
+        QTRY_COMPARE(got, QByteArray("first"));
+        QCOMPARE(signalled, 0);
+        // The client sees the connection end (the destroyed stream closed its descriptor).
+        QTRY_VERIFY(c.eof || !c.error.isEmpty());
+    }
+
     void closeFlushesEverythingFirst()
     {
         DescriptorServer server;
