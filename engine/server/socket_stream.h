@@ -81,7 +81,8 @@ public:
     // Takes the place of the `received` signal (which is then not emitted): a direct call
     // costs a few instructions where the signal machinery costs ~400, twice per proxied
     // exchange. For the one receiver on the data path (ConnectionHandler); null restores the
-    // signal.
+    // signal. The handler may destroy the stream, and with it itself: like `delete this`, it
+    // must touch none of its captures after that.
     using ReceiveHandler = std::function<void(const QByteArray& data)>;
     void setReceiveHandler(ReceiveHandler handler) { m_receiveHandler = std::move(handler); }
 
