@@ -1,5 +1,6 @@
 #include "flow/flow_store.h"
 
+#include "flow/field_table.h"
 #include "io/flow_codec.h"
 
 #include <QtGlobal>
@@ -54,7 +55,7 @@ constexpr quint64 BodiesApart = 1;
 
 } // namespace
 
-FlowStore::FlowStore() = default;
+FlowStore::FlowStore() : m_fields(std::make_unique<FieldTable>()) {}
 FlowStore::~FlowStore() = default;
 
 qsizetype FlowStore::apply(const QList<FlowSnapshot>& batch)
@@ -121,7 +122,7 @@ void FlowStore::store(qsizetype i, const FlowSnapshot& s)
         m_tcp.remove(quint32(i));
     const quint32 client = internConnection(s->client, internChain(s->client.certificateChainDer));
     const quint32 server = internConnection(s->server, internChain(s->server.certificateChainDer));
-    const QByteArray payload = FlowCodec::encodeFlowWithoutContentOrConnections(*s);
+    const QByteArray payload = FlowCodec::encodeFlowForStore(*s, *m_fields);
 
     releaseBlob(e);
     const QByteArray& request = s->request.body.content;
@@ -235,8 +236,9 @@ void FlowStore::decode(qsizetype i, HttpFlow& out) const
             response = QByteArray(at, responseSize);
         at += responseSize;
     }
-    QString error =
-        FlowCodec::decodeFlowWithoutConnections(QByteArrayView(at, blob.data() + blob.size()), out);
+    out.id = e.summary.id;
+    QString error = FlowCodec::decodeFlowForStore(QByteArrayView(at, blob.data() + blob.size()),
+                                                  *m_fields, out);
     const auto connection = [this, &error](quint64 ref, Connection& to) {
         if (!error.isEmpty())
             return;
@@ -375,6 +377,7 @@ void FlowStore::clear()
     m_connectionBlobs.clear();
     m_connections.clear();
     m_recentConnections.reset();
+    m_fields->clear();
 }
 
 } // namespace spyglass

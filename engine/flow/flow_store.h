@@ -24,10 +24,13 @@
 //  - WebSocket messages: the flow's immutable WebSocketData is kept shared, in a side table;
 //    so are a TCP flow's messages (TcpData). For TCP flows the summary's timestamps are the
 //    connection's and its body sizes are the bytes each side sent.
-// A finished HTTPS exchange with 4 + 8 header fields and a 1 KiB body, five to a connection,
-// measures ~0.7 KB beyond its body (~570 encoded bytes, the entry, the id index), against
-// ~3.8 KB for its snapshot (mitmproxy: ~4.4 KB per 1 KiB flow);
-// tests/unit/flow/flow_store_memory_test.cpp prints the figures.
+//  - the flow id (the summary has it), and every header field and request-line string that
+//    flows repeat: a FieldTable holds each such field once and encodings refer to it by
+//    number (FlowCodec::encodeFlowForStore); a value seen only once stays in its flow.
+// A finished HTTPS exchange with 4 + 8 header fields (its path, ETag and request id its own)
+// and a 1 KiB body, five to a connection, measures ~0.3 KB beyond its body (~200 encoded
+// bytes, the entry, the id index), against ~3.8 KB for its snapshot (mitmproxy: ~4.4 KB per
+// 1 KiB flow); tests/unit/flow/flow_store_memory_test.cpp prints the figures.
 //
 // at() decodes on demand (a few microseconds: for the rows a view shows, an export, a detail
 // pane). summary() holds the few fixed-size fields a table sorts by without decoding a row.
@@ -43,6 +46,8 @@
 #include <vector>
 
 namespace spyglass {
+
+class FieldTable;
 
 class FlowStore
 {
@@ -165,6 +170,10 @@ private:
         quint32 ref = 0; // 0: empty slot
     };
     std::unique_ptr<std::array<RecentConnection, 64>> m_recentConnections;
+
+    // Header fields and request-line strings that flows repeat, which their encodings refer
+    // to by number (FlowCodec::encodeFlowForStore). Like the connections, never pruned.
+    std::unique_ptr<FieldTable> m_fields;
 };
 
 } // namespace spyglass

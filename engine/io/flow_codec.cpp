@@ -1,8 +1,11 @@
 #include "io/flow_codec.h"
 
+#include "flow/field_table.h"
+
 #include <QtEndian>
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <initializer_list>
 
@@ -50,6 +53,27 @@ enum BodyFlag : quint64
 {
     BodyStreamed = 1 << 0,
 };
+
+// What the request- and status-line strings are called in FlowStore's FieldTable (names no
+// HTTP/1 field can have; HTTP/2's pseudo-header fields mean the same).
+constexpr QByteArrayView MethodKey(":method");
+constexpr QByteArrayView SchemeKey(":scheme");
+constexpr QByteArrayView AuthorityKey(":authority");
+constexpr QByteArrayView HostKey(":host");
+constexpr QByteArrayView PathKey(":path");
+constexpr QByteArrayView VersionKey(":version");
+constexpr QByteArrayView ReasonKey(":reason");
+
+// A timestamp the clock made from whole milliseconds (ConnectionHandler::now()) as that number,
+// when dividing it by 1000 gives back exactly the same double; else -1.
+qint64 wholeMilliseconds(double t)
+{
+    const double ms = t * 1000.0;
+    if (!(ms >= 0 && ms < 9.0e15))
+        return -1;
+    const qint64 m = qint64(std::llround(ms));
+    return std::bit_cast<quint64>(double(m) / 1000.0) == std::bit_cast<quint64>(t) ? m : -1;
+}
 
 // Writes through a pointer into a buffer sized ahead (doubling when short): every flow is
 // encoded once when it is stored, in many small pieces, and QByteArray::append costs more
@@ -118,9 +142,25 @@ public:
     {
         varint(quint64(h.size()));
         for (const auto& [name, value] : h.fields()) {
+            if (m_table) {
+                field(name, value);
+                continue;
+            }
             bytes(name);
             bytes(value);
         }
+    }
+    // A request- or status-line string. Store form: the reference of (`key`, s) in the table,
+    // else 0 and the string.
+    void text(QByteArrayView key, const QByteArray& s)
+    {
+        if (m_table) {
+            const quint32 ref = m_table->pairRef(key, s);
+            varint(ref);
+            if (ref != 0)
+                return;
+        }
+        bytes(s);
     }
     // A presence mask, then the non-zero values as little-endian IEEE-754 doubles. A value
     // counts as zero only if its bit pattern is +0.0, so every double round-trips exactly.
@@ -138,6 +178,17 @@ public:
             const quint64 bits = std::bit_cast<quint64>(v);
             if (bits == 0)
                 continue;
+            if (m_table) {
+                // Store form: a tag; even, the whole milliseconds as the (zigzag) difference
+                // from the flow's previous such timestamp; 1, the double follows.
+                if (const qint64 ms = wholeMilliseconds(v); ms >= 0) {
+                    const qint64 delta = ms - m_lastMs;
+                    varint(((quint64(delta) << 1) ^ quint64(delta >> 63)) << 1);
+                    m_lastMs = ms;
+                    continue;
+                }
+                varint(1);
+            }
             qToLittleEndian<quint64>(bits, room(8));
             m_size += 8;
         }
@@ -148,8 +199,15 @@ public:
         zigzag(b.size);
         bytes(m_leaveOutContent ? QByteArrayView() : QByteArrayView(b.content));
     }
-    // Bodies are then written as if their content were empty (sizes kept).
-    void leaveOutContent() { m_leaveOutContent = true; }
+    // FlowStore's form (FlowCodec::encodeFlowForStore): bodies written as if their content
+    // were empty (sizes kept), fields by reference to `table`, whole-millisecond timestamps as
+    // varints.
+    void useStoreForm(FieldTable* table)
+    {
+        m_leaveOutContent = true;
+        m_table = table;
+    }
+    bool storeForm() const { return m_table != nullptr; }
 
     // A section is a varint length followed by its content. The content is written first and
     // the length inserted in front of it afterwards (one memmove of the section).
@@ -190,6 +248,31 @@ private:
     qsizetype m_size = 0;
     qsizetype m_capacity = 0;
     bool m_leaveOutContent = false;
+    FieldTable* m_table = nullptr;
+    qint64 m_lastMs = 0;
+
+    // Store form: a tag, the pair's reference * 2 + 1 when the table holds the field; else the
+    // name's reference * 2 (0: the name follows), then the value.
+    void field(const QByteArray& name, const QByteArray& value)
+    {
+        if (const quint32 ref = m_table->pairRef(name, value)) {
+            varint((quint64(ref) << 1) | 1);
+            return;
+        }
+        const quint32 nameRef = m_table->nameRef(name);
+        varint(quint64(nameRef) << 1);
+        if (nameRef == 0)
+            bytes(name);
+        bytes(value);
+    }
+};
+
+// The decoding side of the store form: the table, and the last whole-millisecond timestamp,
+// shared by a decoder and the ones it makes for sections (they read on in the order written).
+struct StoreForm
+{
+    const FieldTable* table = nullptr;
+    qint64 lastMs = 0;
 };
 
 // Reads a payload slice. The first error sticks (shared by nested sections); after it every
@@ -197,9 +280,9 @@ private:
 class Decoder
 {
 public:
-    Decoder(QByteArrayView payload, QString* error)
+    Decoder(QByteArrayView payload, QString* error, StoreForm* store = nullptr)
         : m_begin(payload.data()), m_pos(payload.data()), m_end(payload.data() + payload.size()),
-          m_error(error)
+          m_error(error), m_store(store)
     {
     }
 
@@ -310,11 +393,29 @@ public:
         Headers h;
         const qsizetype n = count("header count");
         for (qsizetype i = 0; i < n && !failed(); ++i) {
+            if (m_store) {
+                field(h);
+                continue;
+            }
             QByteArray name = bytes();
             QByteArray value = bytes();
             h.add(name, value);
         }
         return h;
+    }
+    // Encoder::text()
+    QByteArray text()
+    {
+        if (m_store) {
+            const quint64 ref = varint();
+            if (ref != 0) {
+                if (const Headers::Field* f = m_store->table->pair(ref))
+                    return f->second;
+                fail(QStringLiteral("reference to unknown field %1").arg(ref));
+                return {};
+            }
+        }
+        return bytes();
     }
     void timestamps(std::initializer_list<double*> targets)
     {
@@ -323,6 +424,19 @@ public:
         for (double* t : targets) {
             *t = 0;
             if (mask & (quint64(1) << i)) {
+                if (m_store) {
+                    const quint64 tag = varint();
+                    if (failed())
+                        return;
+                    if ((tag & 1) == 0) {
+                        const quint64 z = tag >> 1;
+                        const qint64 ms = m_store->lastMs + (qint64(z >> 1) ^ -qint64(z & 1));
+                        *t = double(ms) / 1000.0;
+                        m_store->lastMs = ms;
+                        ++i;
+                        continue;
+                    }
+                }
                 const QByteArrayView b = raw(8);
                 if (failed())
                     return;
@@ -354,6 +468,33 @@ private:
     const char* m_pos;
     const char* m_end;
     QString* m_error;
+    StoreForm* m_store;
+
+    // Encoder::field()
+    void field(Headers& h)
+    {
+        const quint64 tag = varint();
+        if (tag & 1) {
+            if (const Headers::Field* f = m_store->table->pair(tag >> 1))
+                h.add(f->first, f->second);
+            else
+                fail(QStringLiteral("reference to unknown field %1").arg(tag >> 1));
+            return;
+        }
+        QByteArray name;
+        if (const quint64 ref = tag >> 1) {
+            const QByteArray* known = m_store->table->name(ref);
+            if (!known) {
+                fail(QStringLiteral("reference to unknown field name %1").arg(ref));
+                return;
+            }
+            name = *known;
+        } else {
+            name = bytes();
+        }
+        QByteArray value = bytes();
+        h.add(std::move(name), std::move(value));
+    }
 };
 
 // The fields of a connection section (FlowCodec::encodeConnection() writes just these).
@@ -447,13 +588,13 @@ void decodeConnectionFields(Decoder d, const QList<FlowCodec::CertificateChain>&
 void encodeRequest(Encoder& e, const Request& r)
 {
     const qsizetype s = e.beginSection();
-    e.bytes(r.method);
-    e.bytes(r.scheme);
-    e.bytes(r.authority);
-    e.bytes(r.host);
+    e.text(MethodKey, r.method);
+    e.text(SchemeKey, r.scheme);
+    e.text(AuthorityKey, r.authority);
+    e.text(HostKey, r.host);
     e.varint(r.port);
-    e.bytes(r.path);
-    e.bytes(r.httpVersion);
+    e.text(PathKey, r.path);
+    e.text(VersionKey, r.httpVersion);
     e.headers(r.headers);
     e.body(r.body);
     e.headers(r.trailers);
@@ -463,13 +604,13 @@ void encodeRequest(Encoder& e, const Request& r)
 
 void decodeRequest(Decoder d, Request& r)
 {
-    r.method = d.bytes();
-    r.scheme = d.bytes();
-    r.authority = d.bytes();
-    r.host = d.bytes();
+    r.method = d.text();
+    r.scheme = d.text();
+    r.authority = d.text();
+    r.host = d.text();
     r.port = d.port();
-    r.path = d.bytes();
-    r.httpVersion = d.bytes();
+    r.path = d.text();
+    r.httpVersion = d.text();
     r.headers = d.headers();
     r.body = d.body();
     r.trailers = d.headers();
@@ -479,9 +620,9 @@ void decodeRequest(Decoder d, Request& r)
 void encodeResponse(Encoder& e, const Response& r)
 {
     const qsizetype s = e.beginSection();
-    e.bytes(r.httpVersion);
+    e.text(VersionKey, r.httpVersion);
     e.zigzag(r.statusCode);
-    e.bytes(r.reason);
+    e.text(ReasonKey, r.reason);
     e.headers(r.headers);
     e.body(r.body);
     e.headers(r.trailers);
@@ -491,12 +632,12 @@ void encodeResponse(Encoder& e, const Response& r)
 
 void decodeResponse(Decoder d, Response& r)
 {
-    r.httpVersion = d.bytes();
+    r.httpVersion = d.text();
     const qint64 status = d.zigzag();
     if (status < INT_MIN || status > INT_MAX)
         d.fail(QStringLiteral("status code %1 out of range").arg(status));
     r.statusCode = int(status);
-    r.reason = d.bytes();
+    r.reason = d.text();
     r.headers = d.headers();
     r.body = d.body();
     r.trailers = d.headers();
@@ -636,20 +777,21 @@ QByteArray FlowCodec::encodeFlow(const HttpFlow& flow)
 
 QByteArray FlowCodec::encodeFlow(const HttpFlow& flow, ChainRefs refs)
 {
-    return encode(flow, refs, true, true);
+    return encode(flow, refs, nullptr);
 }
 
-QByteArray FlowCodec::encodeFlowWithoutContentOrConnections(const HttpFlow& flow)
+QByteArray FlowCodec::encodeFlowForStore(const HttpFlow& flow, FieldTable& table)
 {
-    return encode(flow, ChainRefs{}, false, false);
+    return encode(flow, ChainRefs{}, &table);
 }
 
-// withContent false: as encodeFlow() of a copy whose bodies are empty and that has no
-// WebSocket or TCP data, without making that copy. withConnections false: both connection
-// sections empty.
-QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withContent,
-                             bool withConnections)
+// storeTable non-null: FlowStore's form, as encodeFlow() of a copy whose bodies are empty,
+// that has no WebSocket or TCP data and whose connection sections are empty, without making
+// that copy; no flow id; fields, strings and timestamps as Encoder::useStoreForm() says.
+QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, FieldTable* storeTable)
 {
+    const bool withContent = storeTable == nullptr;
+    const bool withConnections = storeTable == nullptr;
     const WebSocketData* websocket = withContent ? flow.websocket.get() : nullptr;
     const TcpData* tcp = withContent ? flow.tcp.get() : nullptr;
     qsizetype estimate = 512;
@@ -667,10 +809,10 @@ QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withCont
     if (tcp)
         estimate += tcpContentSize(*tcp);
     Encoder e(estimate);
-    if (!withContent)
-        e.leaveOutContent();
-
-    e.raw(flow.id.toRfc4122());
+    if (storeTable)
+        e.useStoreForm(storeTable);
+    else
+        e.raw(flow.id.toRfc4122());
     quint64 flags = 0;
     if (flow.live)
         flags |= FlowLive;
@@ -717,12 +859,13 @@ QByteArray FlowCodec::encode(const HttpFlow& flow, ChainRefs refs, bool withCont
 QString FlowCodec::decodeFlow(QByteArrayView payload, const QList<CertificateChain>& chains,
                               HttpFlow& out)
 {
-    return decode(payload, &chains, out);
+    return decode(payload, &chains, out, nullptr);
 }
 
-QString FlowCodec::decodeFlowWithoutConnections(QByteArrayView payload, HttpFlow& out)
+QString FlowCodec::decodeFlowForStore(QByteArrayView payload, const FieldTable& table,
+                                      HttpFlow& out)
 {
-    return decode(payload, nullptr, out);
+    return decode(payload, nullptr, out, &table);
 }
 
 QByteArray FlowCodec::encodeConnection(const Connection& connection, quint32 chainRef)
@@ -740,15 +883,20 @@ QString FlowCodec::decodeConnection(QByteArrayView payload, const QList<Certific
     return error;
 }
 
-// chains null: the connection sections are empty and left undecoded (FlowStore's form).
+// storeTable non-null: FlowStore's form; the connection sections are empty and left
+// undecoded, and out.id is left as it is.
 QString FlowCodec::decode(QByteArrayView payload, const QList<CertificateChain>* chains,
-                          HttpFlow& out)
+                          HttpFlow& out, const FieldTable* storeTable)
 {
     QString error;
-    Decoder d(payload, &error);
-    const QByteArrayView uuid = d.raw(16);
-    if (!d.failed())
-        out.id = QUuid::fromRfc4122(uuid);
+    StoreForm storeForm{storeTable};
+    StoreForm* store = storeTable ? &storeForm : nullptr;
+    Decoder d(payload, &error, store);
+    if (!store) {
+        const QByteArrayView uuid = d.raw(16);
+        if (!d.failed())
+            out.id = QUuid::fromRfc4122(uuid);
+    }
     const quint64 flags = d.varint();
     out.live = flags & FlowLive;
     out.intercepted = flags & FlowIntercepted;
@@ -756,7 +904,7 @@ QString FlowCodec::decode(QByteArrayView payload, const QList<CertificateChain>*
     out.isServerReplay = flags & FlowIsServerReplay;
     out.marked = d.string();
     out.comment = d.string();
-    if (chains) {
+    if (!store) {
         decodeConnectionFields(d.section(), *chains, out.client);
         decodeConnectionFields(d.section(), *chains, out.server);
     } else {

@@ -23,6 +23,8 @@
 
 namespace spyglass {
 
+class FieldTable;
+
 class FlowCodec
 {
 public:
@@ -43,15 +45,18 @@ public:
     static QString decodeFlow(QByteArrayView payload, const QList<CertificateChain>& chains,
                               HttpFlow& out);
 
-    // FlowStore's form, for memory. The same bytes as encodeFlow() of a copy of `flow` whose
+    // FlowStore's form, for memory. Laid out as encodeFlow() of a copy of `flow` whose
     // bodies' content is empty, that has no WebSocket or TCP data (the store keeps those
     // apart), and whose two connection sections are empty (2 bytes): every flow of a
     // keep-alive connection carries the same two Connections, so the store keeps each
-    // distinct one once, as encodeConnection() bytes. Never written to a file: a reader of
-    // encodeFlow() payloads rejects the empty sections.
-    static QByteArray encodeFlowWithoutContentOrConnections(const HttpFlow& flow);
-    // Decodes that form; out.client and out.server are left as they are.
-    static QString decodeFlowWithoutConnections(QByteArrayView payload, HttpFlow& out);
+    // distinct one once, as encodeConnection() bytes. Besides, the flow id is left out (the
+    // store has it), header fields and request- and status-line strings that `table` holds
+    // (or takes in now) are its references, and timestamps in whole milliseconds are varints.
+    // Decodes only with the same table; never written to a file.
+    static QByteArray encodeFlowForStore(const HttpFlow& flow, FieldTable& table);
+    // Decodes that form; out.id, out.client and out.server are left as they are.
+    static QString decodeFlowForStore(QByteArrayView payload, const FieldTable& table,
+                                      HttpFlow& out);
     // One Connection (its chain by reference when chainRef >= 1, else inline).
     static QByteArray encodeConnection(const Connection& connection, quint32 chainRef);
     static QString decodeConnection(QByteArrayView payload, const QList<CertificateChain>& chains,
@@ -61,10 +66,9 @@ public:
     static QString decodeCertificateChain(QByteArrayView payload, CertificateChain& out);
 
 private:
-    static QByteArray encode(const HttpFlow& flow, ChainRefs refs, bool withContent,
-                             bool withConnections);
+    static QByteArray encode(const HttpFlow& flow, ChainRefs refs, FieldTable* storeTable);
     static QString decode(QByteArrayView payload, const QList<CertificateChain>* chains,
-                          HttpFlow& out);
+                          HttpFlow& out, const FieldTable* storeTable);
 };
 
 } // namespace spyglass
