@@ -348,7 +348,7 @@ void HttpLayer::streamFinished(HttpStream& stream)
     if (it == m_streams.end() || it->second.get() != &stream)
         return;
     // Replies still routed to the stream are dropped with it.
-    std::erase_if(m_routes, [id](const auto& r) { return r.second == id; });
+    m_routes.eraseStream(id);
     if (m_clientPausedFor == id) {
         m_clientPausedFor = 0;
         if (!m_clientClosed)

@@ -34,6 +34,7 @@
 #include "layers/http/http_codec.h"
 #include "proxy/layer.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
@@ -215,8 +216,41 @@ private:
     std::unique_ptr<http::HttpCodec> m_clientCodec;
     std::map<int, std::unique_ptr<HttpStream>> m_streams;
     std::vector<std::unique_ptr<ServerConn>> m_servers;
-    std::unordered_map<proxy::CommandId, int> m_routes; // reply id -> stream id
-    std::deque<int> m_waiting;                          // streams waiting for a connection
+    // Reply id -> stream id of the commands in flight: a handful at a time, so a flat vector
+    // (an unordered_map allocated a node for every hook, two per exchange).
+    class RouteMap
+    {
+    public:
+        using Entry = std::pair<proxy::CommandId, int>;
+        using iterator = std::vector<Entry>::iterator;
+        iterator find(proxy::CommandId id)
+        {
+            return std::find_if(m_entries.begin(), m_entries.end(),
+                                [id](const Entry& e) { return e.first == id; });
+        }
+        iterator end() { return m_entries.end(); }
+        bool contains(proxy::CommandId id) { return find(id) != end(); }
+        int& operator[](proxy::CommandId id)
+        {
+            if (auto it = find(id); it != end())
+                return it->second;
+            return m_entries.emplace_back(id, 0).second;
+        }
+        void erase(iterator it)
+        {
+            *it = m_entries.back(); // order does not matter
+            m_entries.pop_back();
+        }
+        void eraseStream(int streamId)
+        {
+            std::erase_if(m_entries, [streamId](const Entry& e) { return e.second == streamId; });
+        }
+
+    private:
+        std::vector<Entry> m_entries;
+    };
+    RouteMap m_routes;
+    std::deque<int> m_waiting; // streams waiting for a connection
     std::unordered_map<proxy::CommandId, ConnectionPtr> m_tlsRoutes; // hosted TLS's own ids
     std::unordered_map<int, qint64> m_owedToClient; // request bytes not yet acknowledged
     std::unordered_map<int, qint64> m_owedToServer; // response bytes not yet acknowledged

@@ -8,6 +8,8 @@
 #include "tls/tls_session.h"
 #include "tls/x509_util.h"
 
+#include <algorithm>
+
 namespace spyglass::layers::tls {
 
 using namespace proxy;
@@ -75,10 +77,36 @@ Commands ClientTlsLayer::toChild(const Event& event)
 
 Commands ClientTlsLayer::fromChild(Commands commands)
 {
+    if (commands.empty())
+        return commands;
     mergeSendData(commands); // one TLS record for a head and its body
+    const ConnectionPtr& client = m_context.client;
+    // Unless the client's connection is closed while TLS is up (its close_notify goes first),
+    // every command becomes at most one: rewritten in place, no second vector per event.
+    const bool simple = m_state != State::Established ||
+                        std::none_of(commands.begin(), commands.end(), [&](const Command& c) {
+                            auto* close = std::get_if<CloseConnection>(&c);
+                            return close && close->connection == client;
+                        });
+    if (simple) {
+        auto to = commands.begin();
+        for (auto& command : commands) {
+            if (auto* send = std::get_if<SendData>(&command); send && send->connection == client) {
+                if (m_state == State::Established && m_session->write(send->data)) {
+                    if (QByteArray bytes = m_session->takeOutgoing(); !bytes.isEmpty())
+                        *to++ = SendData{client, std::move(bytes)};
+                }
+                continue; // after a failure or close there is no TLS left to carry it
+            }
+            if (&*to != &command)
+                *to = std::move(command);
+            ++to;
+        }
+        commands.erase(to, commands.end());
+        return commands;
+    }
     Commands out;
     out.reserve(commands.size() + 1); // a close may add its close_notify
-    const ConnectionPtr& client = m_context.client;
     for (auto& command : commands) {
         if (auto* send = std::get_if<SendData>(&command); send && send->connection == client) {
             if (m_state == State::Established && m_session->write(send->data))

@@ -5,6 +5,8 @@
 #include "tls/tls_contexts.h"
 #include "tls/tls_session.h"
 
+#include <algorithm>
+
 namespace spyglass::layers::tls {
 
 using namespace proxy;
@@ -67,10 +69,40 @@ Commands ServerTlsLayer::toChild(const Event& event)
 
 Commands ServerTlsLayer::fromChild(Commands commands)
 {
+    if (commands.empty())
+        return commands;
     mergeSendData(commands); // one TLS record for a head and its body
+    const ConnectionPtr& server = m_context.server;
+    // Without an open or a close of the TLS server (the exchanges of a kept-alive connection)
+    // every command becomes at most one: rewritten in place, no second vector per event.
+    const bool simple = std::none_of(commands.begin(), commands.end(), [&](const Command& c) {
+        if (auto* open = std::get_if<OpenConnection>(&c))
+            return server && open->connection == server && server->tls;
+        auto* close = std::get_if<CloseConnection>(&c);
+        return close && isTlsServer(close->connection);
+    });
+    if (simple) {
+        auto to = commands.begin();
+        for (auto& command : commands) {
+            if (auto* send = std::get_if<SendData>(&command);
+                send && isTlsServer(send->connection)) {
+                if (m_state != State::Established) {
+                    m_pendingPlain += send->data;
+                } else if (m_session->write(send->data)) {
+                    if (QByteArray bytes = m_session->takeOutgoing(); !bytes.isEmpty())
+                        *to++ = SendData{server, std::move(bytes)};
+                }
+                continue;
+            }
+            if (&*to != &command)
+                *to = std::move(command);
+            ++to;
+        }
+        commands.erase(to, commands.end());
+        return commands;
+    }
     Commands out;
     out.reserve(commands.size() + 1); // a close may add its close_notify
-    const ConnectionPtr& server = m_context.server;
     for (auto& command : commands) {
         if (auto* open = std::get_if<OpenConnection>(&command);
             open && server && open->connection == server && server->tls) {
