@@ -12,7 +12,8 @@
 #                            [--requests N] [--conns C] [--repeat R] [BINARY...]
 # BINARY may also be the word nghttpx-rp (--scenario S2, any mode): nghttpx as
 # the shared harness runs it, a TLS-terminating reverse proxy to the same nginx, measured the
-# same way, so that a figure of ours has its peer's beside it.
+# same way, so that a figure of ours has its peer's beside it; or nghttpx (--scenario S1): the
+# harness's plain forward proxy (--http2-proxy without TLS).
 # SPYGLASS_CALLGRIND_KEEP=DIR keeps each callgrind profile there (SPYGLASS_PERF_KEEP=DIR each
 # perf.data); SPYGLASS_DUMP_EXTRA adds
 # arguments to every spyglass-dump (e.g. "--set http2=false").
@@ -42,10 +43,14 @@ for b in "${bins[@]}"; do
         echo "cpu_per_request.sh: nghttpx-rp is measured with --scenario S2 only" >&2
         exit 2
     fi
+    if [[ $b == nghttpx && $scenario != S1 ]]; then
+        echo "cpu_per_request.sh: nghttpx is measured with --scenario S1 only" >&2
+        exit 2
+    fi
 done
 if [[ $mode == callgrind ]]; then
     for b in "${bins[@]}"; do
-        [[ $b == nghttpx-rp ]] && continue
+        [[ $b == nghttpx-rp || $b == nghttpx ]] && continue
         if head -c 2 "$b" | grep -q '#!'; then
             echo "cpu_per_request.sh: --mode callgrind needs the binary itself, not the script $b (set its environment around this script instead)" >&2
             exit 2
@@ -112,6 +117,14 @@ measure() {
         via=()
         url="https://127.0.0.1:$port/1k"
         extra=(--cacert "$work/run/origin-cert.pem")
+    elif [[ $bin == nghttpx ]]; then
+        # The harness's forward proxy (TARGETS["nghttpx"]): absolute-form requests to nginx.
+        local single=()
+        [[ $mode == callgrind ]] && single=(--single-process)
+        "${tool[@]}" nghttpx "${single[@]}" --conf=/dev/null --http2-proxy \
+            --frontend="127.0.0.1,$port;no-tls" --backend="127.0.0.1,$http_port" \
+            --backend-connections-per-host=1024 --workers=1 --no-ocsp --no-via \
+            --errorlog-file="$work/nghttpx-error.log" 2>"$work/proxy.err" &
     else
         "${tool[@]}" "$bin" -q --listen-host 127.0.0.1 -p "$port" --confdir "$confdir" \
             --set ssl_insecure=true ${SPYGLASS_DUMP_EXTRA:-} 2>"$work/proxy.err" &
@@ -120,7 +133,7 @@ measure() {
     local owner=$pid
     wait_port "$port"
     # nghttpx's master process only supervises: its worker process does the work.
-    [[ $bin == nghttpx-rp && $mode != callgrind ]] && pid=$(pgrep -P "$owner" | head -1)
+    [[ $bin == nghttpx* && $mode != callgrind ]] && pid=$(pgrep -P "$owner" | head -1)
     # Warm-up: connections, certificates and caches as in a run that has been going a while.
     "$lg" "${via[@]}" -c 32 -n 1000 -d 120 "${extra[@]}" "$url" >/dev/null 2>&1
     local sp=
