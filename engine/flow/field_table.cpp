@@ -13,7 +13,7 @@ size_t hashOf(QByteArrayView name, QByteArrayView value)
 
 } // namespace
 
-FieldTable::FieldTable() = default;
+FieldTable::FieldTable(qsizetype maxBytes) : m_maxBytes(maxBytes) {}
 FieldTable::~FieldTable() = default;
 
 quint32 FieldTable::Set::find(QByteArrayView name, QByteArrayView value, size_t hash) const
@@ -71,8 +71,9 @@ quint32 FieldTable::nameRef(QByteArrayView name)
     const size_t hash = hashOf(name, {});
     if (const quint32 n = m_names.find(name, {}, hash))
         return n;
-    if (nameCount() >= MaxNames)
+    if (nameCount() >= MaxNames || m_bytes + name.size() > m_maxBytes)
         return 0;
+    m_bytes += name.size();
     return m_names.insert(name.toByteArray(), QByteArray(), hash);
 }
 
@@ -83,7 +84,7 @@ quint32 FieldTable::pairRef(QByteArrayView name, QByteArrayView value)
     const size_t hash = hashOf(name, value);
     if (const quint32 n = m_pairs.find(name, value, hash))
         return n;
-    if (pairCount() >= MaxPairs)
+    if (pairCount() >= MaxPairs || m_bytes + name.size() + value.size() > m_maxBytes)
         return 0;
     if (!m_seen)
         m_seen = std::make_unique<std::array<size_t, SeenSize>>();
@@ -98,6 +99,7 @@ quint32 FieldTable::pairRef(QByteArrayView name, QByteArrayView value)
     // its own copy.
     const quint32 nr = nameRef(name);
     QByteArray kept = nr ? *this->name(nr) : name.toByteArray();
+    m_bytes += value.size() + (nr ? 0 : name.size());
     return m_pairs.insert(std::move(kept), value.toByteArray(), hash);
 }
 
@@ -119,6 +121,7 @@ void FieldTable::clear()
 {
     m_pairs.clear();
     m_names.clear();
+    m_bytes = 0;
     m_seen.reset();
 }
 

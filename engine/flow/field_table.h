@@ -8,8 +8,10 @@
 // A pair (name, value) is taken in on its second sighting while it is still recent: a value
 // seen once (a request id, a unique cookie) stays literal in its flow, where it costs its bytes
 // and not a table entry besides. A recent sighting is a hash remembered in a small direct-mapped
-// array. Field names are few and taken at once. Both stop growing at a limit (then fields are
-// written literally), and very long values are never taken.
+// array. Field names are few and taken at once. Both stop growing at a limit (entries, and
+// bytes of values: then fields are written literally), and very long values are never taken.
+// Every value in the table stood in at least two flows, so it never holds more than those
+// flows would have; but it is not pruned when flows are removed, only cleared with them all.
 //
 // Not thread-safe: used on the store's thread. What pair() and name() return is valid until the
 // table next grows; copy it (the QByteArrays are then shared, not copied).
@@ -28,7 +30,9 @@ namespace spyglass {
 class FieldTable
 {
 public:
-    FieldTable();
+    static constexpr qsizetype DefaultMaxBytes = qsizetype(64) << 20;
+
+    explicit FieldTable(qsizetype maxBytes = DefaultMaxBytes);
     ~FieldTable();
     FieldTable(const FieldTable&) = delete;
     FieldTable& operator=(const FieldTable&) = delete;
@@ -45,6 +49,8 @@ public:
 
     qsizetype pairCount() const { return qsizetype(m_pairs.entries.size()); }
     qsizetype nameCount() const { return qsizetype(m_names.entries.size()); }
+    // Bytes of names and values held (not counting the table's own structure).
+    qsizetype bytes() const { return m_bytes; }
     void clear();
 
     static constexpr qsizetype MaxValueSize = 8192;
@@ -72,6 +78,8 @@ private:
 
     static constexpr size_t SeenSize = 4096;
 
+    const qsizetype m_maxBytes;
+    qsizetype m_bytes = 0;
     Set m_pairs;
     Set m_names;
     // Hashes of pairs seen once lately, by hash modulo the size (allocated on first use).

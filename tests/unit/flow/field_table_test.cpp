@@ -58,6 +58,24 @@ private Q_SLOTS:
         QVERIFY(t.pairRef("Cookie", longest) >= 1);
     }
 
+    void aFullTableLeavesNewFieldsLiteral()
+    {
+        FieldTable t(1000);
+        QList<quint32> refs;
+        for (int i = 0; i < 100; ++i) {
+            const QByteArray v = QByteArray::number(i).rightJustified(50, '0');
+            t.pairRef("Set-Cookie", v);
+            if (const quint32 ref = t.pairRef("Set-Cookie", v))
+                refs.append(ref);
+        }
+        QVERIFY(t.bytes() <= 1000);
+        QCOMPARE(refs.size(), (1000 - 10) / 50); // the name once, then 50 bytes a value
+        QCOMPARE(t.pairRef("Set-Cookie", QByteArray::number(0).rightJustified(50, '0')),
+                 refs.first()); // what it holds it still finds
+        t.clear();
+        QCOMPARE(t.bytes(), 0);
+    }
+
     void referencesStayAsTheTableGrows()
     {
         FieldTable t;
