@@ -568,13 +568,13 @@ void ConnectionHandler::wire(Peer* p)
     connect(s, &SocketStream::connected, this, [this, p] { onConnected(p); });
     connect(s, &SocketStream::connectFailed, this,
             [this, p](const QString& reason) { onConnectFailed(p, reason); });
-    // The sockets are this handler's children, so the callback cannot outlive it; cleanup()
-    // clears it where a socket is let go earlier.
+    // The sockets are this handler's children, so the callbacks cannot outlive it; cleanup()
+    // clears them where a socket is let go earlier.
     s->setReceiveHandler([this, p](const QByteArray& data) { onReceived(p, data); });
     connect(s, &SocketStream::readClosed, this, [this, p] { onReadClosed(p); });
     connect(s, &SocketStream::failed, this,
             [this, p](const QString& reason) { onFailed(p, reason); });
-    connect(s, &SocketStream::written, this, [this, p](qint64 pending) { onWritten(p, pending); });
+    s->setWrittenHandler([this, p](qint64 pending) { onWritten(p, pending); });
     connect(s, &SocketStream::finished, this, [this, p] { onFinished(p); });
 }
 
@@ -790,6 +790,7 @@ void ConnectionHandler::cleanup()
         if (p->done && p->connection != m_client) {
             p->socket->disconnect(this);
             p->socket->setReceiveHandler(nullptr);
+            p->socket->setWrittenHandler(nullptr);
             p->socket->deleteLater();
             it = m_peers.erase(it);
         } else {

@@ -746,6 +746,14 @@ void SocketStream::deliver(const QByteArray& data)
         emit received(data);
 }
 
+void SocketStream::notifyWritten()
+{
+    if (m_writtenHandler)
+        m_writtenHandler(m_pending);
+    else
+        emit written(m_pending);
+}
+
 void SocketStream::write(const QByteArray& data)
 {
     if (data.isEmpty() || m_phase == Phase::Closed || m_shutdownRequested)
@@ -795,7 +803,7 @@ void SocketStream::doWrite()
     updateNotifiers();
     const Alive self(this);
     if (wrote > 0)
-        emit written(m_pending);
+        notifyWritten();
     if (self && m_phase == Phase::Connected && m_out.empty())
         afterFlush();
 }
@@ -1142,7 +1150,7 @@ void SocketStream::onSendDone(int result)
     updateNotifiers(); // a partial send continues, more queued data goes next
     const Alive self(this);
     if (result > 0)
-        emit written(m_pending);
+        notifyWritten();
     if (self && m_phase == Phase::Connected && m_out.empty())
         afterFlush();
 }

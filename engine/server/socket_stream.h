@@ -85,6 +85,9 @@ public:
     // must touch none of its captures after that.
     using ReceiveHandler = std::function<void(const QByteArray& data)>;
     void setReceiveHandler(ReceiveHandler handler) { m_receiveHandler = std::move(handler); }
+    // The same for the `written` signal (also twice per proxied exchange), on the same terms.
+    using WrittenHandler = std::function<void(qint64 pendingOutput)>;
+    void setWrittenHandler(WrittenHandler handler) { m_writtenHandler = std::move(handler); }
 
     void write(const QByteArray& data);
     void shutdownWrite();
@@ -162,6 +165,7 @@ private:
     };
 
     void deliver(const QByteArray& data); // to the handler, or as `received`
+    void notifyWritten();                 // to the handler, or as `written`
     void onLookedUp(const QHostInfo& info);
     void tryNextCandidate();
     void onConnectWritable();
@@ -207,6 +211,7 @@ private:
     qint64 m_frontOffset = 0;
     qint64 m_pending = 0;
     ReceiveHandler m_receiveHandler;
+    WrittenHandler m_writtenHandler;
     Life* m_life = new Life; // deleted with the stream, or by the last Alive if one outlives it
 
     bool m_readEnabled = true;

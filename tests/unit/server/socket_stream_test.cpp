@@ -190,6 +190,33 @@ private Q_SLOTS:
         QTRY_VERIFY(c.eof || !c.error.isEmpty());
     }
 
+    void aWrittenHandlerReplacesTheSignalAndMayDestroyTheStream()
+    {
+        DescriptorServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        SocketStream client;
+        Probe c(&client);
+        client.connectToHost("127.0.0.1", server.serverPort(), 5000);
+        auto accepted = server.takeStream();
+        QVERIFY(accepted);
+        QTRY_VERIFY(c.connected);
+        int signalled = 0;
+        QObject::connect(accepted.get(), &SocketStream::written, [&] { ++signalled; });
+        QList<qint64> pending;
+        SocketStream* raw = accepted.release();
+        raw->setWrittenHandler([&](qint64 left) {
+            pending.append(left);
+            if (left == 0)
+                delete raw; // after the last byte left: the stream goes, the handler with it
+        });
+        raw->write("hello");
+        QTRY_COMPARE(c.data, QByteArray("hello"));
+        QTRY_VERIFY(!pending.isEmpty());
+        QCOMPARE(pending.last(), qint64(0));
+        QCOMPARE(signalled, 0);
+        QTRY_VERIFY(c.eof || !c.error.isEmpty()); // the destroyed stream closed its descriptor
+    }
+
     void closeFlushesEverythingFirst()
     {
         DescriptorServer server;
