@@ -82,7 +82,8 @@ private:
     qsizetype m_bytes = 0;
     Set m_pairs;
     Set m_names;
-    // Hashes of pairs seen once lately, by hash modulo the size (allocated on first use).
+    // Hashes of pairs seen once lately, each in the slot some of its bits pick (allocated on
+    // first use).
     std::unique_ptr<std::array<size_t, SeenSize>> m_seen;
 };
 
