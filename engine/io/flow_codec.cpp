@@ -207,7 +207,6 @@ public:
         m_leaveOutContent = true;
         m_table = table;
     }
-    bool storeForm() const { return m_table != nullptr; }
 
     // A section is a varint length followed by its content. The content is written first and
     // the length inserted in front of it afterwards (one memmove of the section).
