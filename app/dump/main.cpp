@@ -12,7 +12,7 @@
 
 #include "filter/filter.h"
 #include "flow/flow_store.h"
-#include "huge_page_heap.h"
+#include "heap_reserve.h"
 #include "io/flow_export.h"
 #include "io/flow_file_reader.h"
 #include "io/har_writer.h"
@@ -150,7 +150,7 @@ QList<FlowSnapshot> readSession(const QString& path, QString* error)
 
 int main(int argc, char** argv)
 {
-    useHugePageHeap(); // recording every flow grows the heap all the time
+    useHeapReserve(); // recording every flow grows the heap all the time
 #if defined(__GLIBC__) && !defined(SPYGLASS_TCMALLOC)
     // Bodies pass through in buffers of a few hundred KiB. Above glibc's default mmap
     // threshold each one is a fresh mapping, page-faulted in and unmapped again, which made

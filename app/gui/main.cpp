@@ -9,7 +9,7 @@
 #include "filter_bar.h"
 #include "flow_actions.h"
 #include "flow_list_model.h"
-#include "huge_page_heap.h"
+#include "heap_reserve.h"
 #include "io/har_writer.h"
 #include "language.h"
 #include "main_window.h"
@@ -49,7 +49,7 @@ int main(int argc, char** argv)
             return 0;
         }
     }
-    useHugePageHeap(); // a session of a million flows grows the heap all the time
+    useHeapReserve(); // a session of a million flows grows the heap all the time
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Spyglass"));
     QApplication::setApplicationName(QStringLiteral("spyglass"));

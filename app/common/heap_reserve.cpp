@@ -1,4 +1,4 @@
-#include "huge_page_heap.h"
+#include "heap_reserve.h"
 
 #if defined(SPYGLASS_TCMALLOC) && defined(__linux__)
 #include <gperftools/malloc_extension.h>
@@ -20,57 +20,60 @@ namespace spyglass {
 
 namespace {
 
-constexpr size_t kHugePage = size_t(2) << 20;
+constexpr size_t kRegion = size_t(2) << 20;
 constexpr size_t kPageSize = 4096;
 
-// `size` bytes (a multiple of 2 MiB) at a 2 MiB boundary, advised as huge pages: map 2 MiB
-// more and unmap the ends. Null when the system has no memory to map.
-void* mapAligned(size_t size)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 // Linux 5.14; older headers lack it
+#endif
+
+// `size` bytes (a multiple of 2 MiB) at a 2 MiB boundary (tcmalloc asks for alignments up to
+// its own page size), advised to stay in 4 KiB pages: map 2 MiB more and unmap the ends. Null
+// when the system has no memory to map.
+void* mapRegion(size_t size)
 {
-    const size_t span = size + kHugePage;
+    const size_t span = size + kRegion;
     void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED)
         return nullptr;
     const auto base = reinterpret_cast<std::uintptr_t>(raw);
-    const std::uintptr_t start = (base + kHugePage - 1) & ~std::uintptr_t(kHugePage - 1);
+    const std::uintptr_t start = (base + kRegion - 1) & ~std::uintptr_t(kRegion - 1);
     const size_t head = start - base;
     const size_t tail = span - head - size;
     if (head)
         munmap(raw, head);
     if (tail)
         munmap(reinterpret_cast<void*>(start + size), tail);
-    // Advice only: without THP (or with it set to "never") these stay 4 KiB pages.
-    madvise(reinterpret_cast<void*>(start), size, MADV_HUGEPAGE);
+    // Where THP is "always", an aligned region would otherwise become a huge page (see the
+    // header for why that is slower where it matters).
+    madvise(reinterpret_cast<void*>(start), size, MADV_NOHUGEPAGE);
     return reinterpret_cast<void*>(start);
 }
 
 // tcmalloc calls Alloc with its page-heap lock held, so Alloc must not allocate from the heap:
-// it uses mmap, a mutex and a condition variable only. Faulting a fresh 2 MiB page in means
-// zeroing it, which takes milliseconds on a virtual machine whose host backs guest memory on
-// first touch; so a thread of its own keeps a few regions faulted in ahead of need, and a
-// worker that needs memory takes one instead of stalling every connection it serves.
-class HugePageAllocator final : public SysAllocator
+// it uses mmap, a mutex and a condition variable only.
+class ReserveAllocator final : public SysAllocator
 {
 public:
-    explicit HugePageAllocator(SysAllocator* fallback) : m_fallback(fallback)
+    explicit ReserveAllocator(SysAllocator* fallback) : m_fallback(fallback)
     {
-        std::thread(&HugePageAllocator::prefault, this).detach();
+        std::thread(&ReserveAllocator::prefault, this).detach();
     }
 
     void* Alloc(size_t size, size_t* actualSize, size_t alignment) override
     {
-        if (alignment > kHugePage || size > SIZE_MAX - 2 * kHugePage)
+        if (alignment > kRegion || size > SIZE_MAX - 2 * kRegion)
             return m_fallback ? m_fallback->Alloc(size, actualSize, alignment) : nullptr;
-        const size_t rounded = (size + kHugePage - 1) & ~(kHugePage - 1);
+        const size_t rounded = (size + kRegion - 1) & ~(kRegion - 1);
         void* p = nullptr;
-        if (rounded == kHugePage) {
+        if (rounded == kRegion) {
             std::lock_guard lock(m_mutex);
             if (m_ready > 0)
                 p = m_regions[--m_ready];
             m_wanted.notify_one();
         }
         if (!p)
-            p = mapAligned(rounded);
+            p = mapRegion(rounded);
         if (!p)
             return m_fallback ? m_fallback->Alloc(size, actualSize, alignment) : nullptr;
         if (actualSize)
@@ -80,8 +83,8 @@ public:
 
 private:
     // Runs for the life of the process: refills the reserve whenever Alloc took from it. At
-    // idle priority: zeroing pages ahead of need is worth doing only with a CPU nothing else
-    // wants; when none is idle, the reserve runs out and Alloc maps on demand, as without it.
+    // idle priority: faulting pages in ahead of need is worth doing only with a CPU nothing
+    // else wants; when none is idle, the reserve runs out and Alloc maps on demand.
     void prefault()
     {
         pthread_setname_np(pthread_self(), "spyglass-heap");
@@ -92,13 +95,17 @@ private:
                 std::unique_lock lock(m_mutex);
                 m_wanted.wait(lock, [this] { return m_ready < m_regions.size(); });
             }
-            auto* region = static_cast<volatile char*>(mapAligned(kHugePage));
+            void* region = mapRegion(kRegion);
             if (!region)
                 return; // out of memory: Alloc maps on demand (and fails over) from now on
-            for (size_t i = 0; i < kHugePage; i += kPageSize)
-                region[i] = 0;
+            // One system call for the 512 pages where the kernel has it, a fault each if not.
+            if (madvise(region, kRegion, MADV_POPULATE_WRITE) != 0) {
+                auto* bytes = static_cast<volatile char*>(region);
+                for (size_t i = 0; i < kRegion; i += kPageSize)
+                    bytes[i] = 0;
+            }
             std::lock_guard lock(m_mutex);
-            m_regions[m_ready++] = const_cast<char*>(region);
+            m_regions[m_ready++] = region;
         }
     }
 
@@ -111,20 +118,20 @@ private:
 
 } // namespace
 
-bool useHugePageHeap()
+bool useHeapReserve()
 {
-    if (std::getenv("SPYGLASS_NO_HUGE_PAGES"))
+    if (std::getenv("SPYGLASS_NO_HEAP_RESERVE"))
         return false;
     MallocExtension* extension = MallocExtension::instance();
     // Lives as long as the process: tcmalloc keeps calling it until the very end.
-    static HugePageAllocator* allocator = new HugePageAllocator(extension->GetSystemAllocator());
+    static ReserveAllocator* allocator = new ReserveAllocator(extension->GetSystemAllocator());
     extension->SetSystemAllocator(allocator);
     return true;
 }
 
 #else
 
-bool useHugePageHeap()
+bool useHeapReserve()
 {
     return false;
 }
